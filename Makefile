@@ -1,0 +1,27 @@
+# Two commands do all set-up on a fresh machine: `make report` and `make test`.
+PY      ?= python3.12
+VENV    := .venv
+VPY     := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+
+.PHONY: report test bench clean-venv
+
+$(VPY):
+	$(PY) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+
+$(STAMP): $(VPY) pyproject.toml
+	$(VPY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(VENV)/bin/si-thermal report -o reports/rack_report.pdf
+
+test: $(STAMP)
+	$(VPY) -m pytest -n 2 --dist loadfile -q
+
+bench: $(STAMP)
+	for b in benchmarks/bench_*.py; do echo "== $$b"; $(VPY) $$b || exit 1; done
+
+clean-venv:
+	rm -rf $(VENV)
