@@ -11,6 +11,7 @@ File kinds, told apart by their top-level table:
 - ``channels/*.toml`` with ``[channel]``: a link, ordered segments (:class:`ChannelFile`).
 - ``channels/serdes.toml`` with ``[rates]``: SerDes lane rates and loss budgets (:class:`SerdesFile`).
 - ``boards/racks/*.toml`` with ``[rack]``: a rack system (:class:`RackFile`).
+- ``boards/gpu_package_*.toml`` with ``[package]``: a GPU package stack and its cooling (:class:`PackageFile`).
 
 Every loader raises :class:`si_thermal.errors.InputError` naming the file and the field.
 """
@@ -235,10 +236,82 @@ class Stackup(Model):
     thickness_tolerance: Annotated[float, Field(gt=0, lt=0.5)] = 0.02  # relative
 
 
+class HotSpot(Model):
+    """A connector field that heats one face of a backplane region: a rectangle and its power."""
+
+    name: str
+    x: Length  # centre, from the region's corner
+    y: Length
+    size_x: PositiveLength
+    size_y: PositiveLength
+    power: Power  # heat into the board through the rectangle, W
+    source: str | None = None
+
+
+class Screw(Model):
+    """A screw fixing the board to the rack frame: displacement zero on a disc of the bottom face."""
+
+    x: Length
+    y: Length
+    diameter: PositiveLength
+
+
+class Stiffener(Model):
+    """A stiffener bar bolted along a line of the bottom face: out-of-plane displacement zero there."""
+
+    name: str
+    axis: Literal["x", "y"]  # direction of the bar
+    position: Length  # its y (axis = "x") or x (axis = "y") coordinate
+    width: PositiveLength
+    material: str = "steel_stiffener"
+
+
+class PressFitConnector(Model):
+    """The connector whose joints to the board fatigue in-plane (Engelmaier / Coffin-Manson)."""
+
+    housing_material: str
+    length: PositiveLength  # longest dimension; the distance to the neutral point is half of it
+    joint_height: PositiveLength  # solder standoff or press-fit engagement length
+    source: str | None = None
+
+
+class BackplaneLoad(Model):
+    """The thermal load and the mounting of a backplane region, as stated boundary conditions."""
+
+    description: str
+    source: str
+    region_length: PositiveLength  # x
+    region_width: PositiveLength  # y
+    ambient: Temperature  # idle board temperature: the stress-free reference
+    gradient: TemperatureDifference  # edge-to-edge temperature difference across x under load
+    heat_transfer_coefficient: HeatTransferCoefficient  # both faces, to air at the mean edge temperature
+    via_drill: PositiveLength
+    via_plating: PositiveLength
+    pth_count: Annotated[int, Field(ge=1)]  # plated holes in the board (connector pins and vias)
+    cycles_per_day: Annotated[float, Field(ge=0)] = 1.0  # power cycles idle <-> load
+    hot_spots: list[HotSpot] = []
+    screws: list[Screw] = []
+    stiffeners: list[Stiffener] = []
+    connector: PressFitConnector | None = None
+
+    @model_validator(mode="after")
+    def _inside(self) -> BackplaneLoad:
+        if self.gradient < 0:
+            raise ValueError("gradient must not be negative")
+        for name, items in (("screws", self.screws), ("hot_spots", self.hot_spots)):
+            for i, s in enumerate(items):
+                if not (0 <= s.x <= self.region_length and 0 <= s.y <= self.region_width):
+                    raise ValueError(f"{name}[{i}] lies outside the region")
+        if not self.screws and not self.stiffeners:
+            raise ValueError("give at least one screw or stiffener (the board must be held)")
+        return self
+
+
 class StackupFile(Model):
     stackup: Stackup
     layers: list[Layer] = Field(min_length=1)
     traces: list[Trace] = []
+    backplane: BackplaneLoad | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> StackupFile:
@@ -277,6 +350,8 @@ class TwinaxSegment(_Segment):
     dielectric: str  # material of kind cable_dielectric
     conductor: str = "copper"  # material of kind conductor (silver-plated copper: use "copper")
     impedance: Impedance = 100.0  # target differential impedance, sets the insulation diameter
+    insulation_diameter: PositiveLength | None = None  # per wire = centre spacing; overrides impedance
+    shield_diameter: PositiveLength | None = None  # default: twice the insulation diameter
 
 
 class StriplineSegment(_Segment):
@@ -286,6 +361,7 @@ class StriplineSegment(_Segment):
     length: NonNegativeLength
     board: str  # file name in boards/
     trace: str  # name of a [[traces]] entry of that board
+    roughness: Literal["huray", "hammerstad", "groisse", "none"] = "huray"  # conductor roughness model
 
 
 class ViaSegment(_Segment):
@@ -383,10 +459,380 @@ class Rack(Model):
     rack_power: Power
     serdes_rate: str  # key of channels/serdes.toml [rates], or "none"
     medium: Literal["copper_cable", "pcb_midplane", "orthogonal_backplane", "cross_rack_cable", "optical"]
+    # system-level additions (issue 7): counts, generation, topology, compute, provenance
+    racks: Annotated[int, Field(ge=1)] = 1  # racks that form the system (2 for dual-rack systems)
+    companion: str | None = None  # rack file (boards/racks/) of the other rack of a dual-rack system
+    nvlink_generation: Annotated[int, Field(ge=1)] | None = None  # None: no NVLink
+    links_per_gpu: Annotated[int, Field(ge=0)] = 0  # scale-up links per GPU package
+    switch_chips: Annotated[int, Field(ge=0)] = 0
+    topology: str = ""
+    fp4_pflops: Annotated[float, Field(ge=0)] | None = None  # dense FP4 of the rack, PFLOPS
+    die_area: Area | None = None  # silicon area of one GPU die (heat-flux claims)
+    aux_name: str | None = None  # a second accelerator kind without scale-up links (Rubin CPX)
+    aux_accelerators: Annotated[int, Field(ge=0)] = 0
+    aux_power: Power | None = None
+    sources: dict[str, str] = {}  # field name -> source of that number
+
+
+RackMedium = Literal["copper_cable", "pcb_midplane", "orthogonal_backplane", "cross_rack_cable",
+                     "pcb_trace"]
+
+
+class RackGeometry(Model):
+    """Rack envelope and routing allowances. Axes: x across the width, y front to rear (depth),
+    z up from the floor of the rack; slots count from 1 at the bottom (horizontal trays) or at the
+    left (vertical blades)."""
+
+    source: str
+    height: PositiveLength
+    width: PositiveLength
+    depth: PositiveLength
+    unit_pitch: PositiveLength = 0.04445  # one rack unit (EIA-310), pitch of horizontal slots
+    rack_pitch: PositiveLength | None = None  # centre-to-centre of neighbouring racks (dual rack)
+    service_loop: NonNegativeLength = 0.0  # slack added to every routed link
+    breakout: NonNegativeLength = 0.0  # fan-out at each end of every routed link
+
+
+class Tray(Model):
+    """A group of identical trays (or blades) and where they sit.
+
+    ``orientation = "horizontal"``: trays stacked in z; slot s spans z = (s-1..s-1+height_units) *
+    unit_pitch above ``origin``; scale-up connectors at ``connector_pos`` across x.
+    ``orientation = "vertical"``: blades side by side in x; slot s spans x = origin + (s-1..s) *
+    pitch; connectors at ``connector_pos`` in z above ``origin_z``."""
+
+    kind: Literal["compute", "switch", "lpu", "cpx", "power", "other"]
+    slots: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
+    endpoints: Annotated[int, Field(ge=0)] = 0  # scale-up endpoints per tray (GPUs, switch chips, LPUs)
+    connector_pos: list[Length] = []  # one per endpoint
+    connector_y: NonNegativeLength = 0.0  # depth of the connector plane
+    orientation: Literal["horizontal", "vertical"] = "horizontal"
+    height_units: Annotated[int, Field(ge=1)] = 1
+    pitch: PositiveLength | None = None  # vertical blades: slot pitch
+    origin: NonNegativeLength = 0.0  # horizontal: z of slot 1's bottom; vertical: x of slot 1's left
+    origin_z: NonNegativeLength = 0.0  # vertical blades: z of the blade bottom
+    rack: Annotated[int, Field(ge=0)] = 0
+    group: str = ""  # link scope: trays with the same group are "same_group"
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Tray:
+        if len(self.connector_pos) != self.endpoints:
+            raise ValueError(f"connector_pos has {len(self.connector_pos)} values, endpoints is {self.endpoints}")
+        if self.orientation == "vertical" and self.pitch is None:
+            raise ValueError("vertical blades need 'pitch'")
+        return self
+
+    def unit_pitch_span(self, geometry: RackGeometry) -> tuple[float, float]:
+        """Extent (m) of the occupied slots along the stacking axis (z for trays, x for blades)."""
+        pitch = geometry.unit_pitch if self.orientation == "horizontal" else self.pitch
+        height = self.height_units if self.orientation == "horizontal" else 1
+        return (self.origin + (min(self.slots) - 1) * pitch,
+                self.origin + (max(self.slots) - 1 + height) * pitch)
+
+
+class LinkGroup(Model):
+    """A set of scale-up links between endpoints of two tray kinds, over one channel."""
+
+    name: str
+    source: str
+    from_kind: str
+    to_kind: str
+    pattern: Literal["bipartite", "same_index_mesh"] = "bipartite"
+    scope: Literal["all", "same_group", "other_group"] = "all"
+    medium: RackMedium
+    channel: str | None = None  # file in channels/: its variable segment takes the routed length
+    alternate_channels: list[str] = []  # same path, other cable gauges or materials
+    rate: str  # key of channels/serdes.toml [rates]
+    lanes: Annotated[int, Field(ge=1)] = 1  # lanes per link and direction
+    route: Literal["direct", "over_top"] = "direct"
+    service_loop: NonNegativeLength | None = None  # overrides [geometry] for this group (PCB: 0)
+    breakout: NonNegativeLength | None = None
+
+
+class RackCooling(Model):
+    technology: str  # a cooling technology of si_thermal.thermal
+    package: str | None = None  # GPU package file in boards/
+    source: str
+
+
+class RackCost(Model):
+    """Cost-per-token inputs, per rack (S0 section 2.5)."""
+
+    source: str
+    hardware_cost: Money
+    depreciation_per_year: MoneyPerYear | None = None
+    depreciation_life: Annotated[float, _quantity("time"), Field(gt=0)] | None = None
+    power_cost_per_year: MoneyPerYear
+    operations_cost_per_year: MoneyPerYear = 0.0
+    throughput: TokenRate  # actual, per rack
+    throughput_theoretical: TokenRate | None = None
+    availability: Annotated[float, Field(gt=0, le=1)] = 1.0
+
+    @model_validator(mode="after")
+    def _depreciation(self) -> RackCost:
+        if (self.depreciation_per_year is None) == (self.depreciation_life is None):
+            raise ValueError("give exactly one of depreciation_per_year and depreciation_life")
+        return self
+
+
+class RackReliability(Model):
+    source: str
+    mtbf: Annotated[float, _quantity("time"), Field(gt=0)]  # rack-level, events that take the rack down
+    mttr: Annotated[float, _quantity("time"), Field(gt=0)]
+    backplane: str | None = None  # stackup file in boards/ analysed for thermal-cycling life
 
 
 class RackFile(Model):
     rack: Rack
+    geometry: RackGeometry | None = None
+    trays: list[Tray] = []
+    links: list[LinkGroup] = []
+    cooling: RackCooling | None = None
+    cost: RackCost | None = None
+    reliability: RackReliability | None = None
+
+    @model_validator(mode="after")
+    def _geometry_present(self) -> RackFile:
+        if self.trays and self.geometry is None:
+            raise ValueError("trays need a [geometry] table")
+        return self
+
+
+class FailureModeSpec(Model):
+    """One failure mode of a rack interconnect: a constant random rate or a wear-out population."""
+
+    name: str
+    source: str
+    model: Literal["fit", "mil217_pwb", "wearout_pth"]
+    units_per_rack: Annotated[int, Field(ge=1)] = 1
+    fit_per_unit: Annotated[float, Field(ge=0)] | None = None  # model = "fit": failures per 1e9 h
+    board: str | None = None  # model = "mil217_pwb" / "wearout_pth": a stackup file in boards/
+    quality_factor: Annotated[float, Field(gt=0)] = 1.0  # MIL-HDBK-217F pi_Q
+    environment_factor: Annotated[float, Field(gt=0)] = 1.0  # MIL-HDBK-217F pi_E
+    weibull_shape: Annotated[float, Field(gt=0)] | None = None  # model = "wearout_pth"
+    mttr: Annotated[float, _quantity("time"), Field(gt=0)]
+
+    @model_validator(mode="after")
+    def _fields_by_model(self) -> FailureModeSpec:
+        if self.model == "fit" and self.fit_per_unit is None:
+            raise ValueError("model 'fit' needs fit_per_unit")
+        if self.model in ("mil217_pwb", "wearout_pth") and self.board is None:
+            raise ValueError(f"model '{self.model}' needs board")
+        if self.model == "wearout_pth" and self.weibull_shape is None:
+            raise ValueError("model 'wearout_pth' needs weibull_shape")
+        return self
+
+
+class InterconnectOption(Model):
+    """A rack's scale-up interconnect as a set of failure modes."""
+
+    name: str
+    description: str
+    source: str
+    dies_per_rack: Annotated[int, Field(ge=1)]
+    modes: list[FailureModeSpec] = Field(min_length=1)
+
+
+class Fleet(Model):
+    name: str
+    description: str
+    source: str
+    racks: Annotated[int, Field(ge=1)]
+    months: Annotated[int, Field(ge=1, le=600)] = 60
+    hours_per_month: Annotated[float, _quantity("time"), Field(gt=0)] = 730.0 * 3600.0
+
+
+class FleetFile(Model):
+    fleet: Fleet
+    options: dict[str, InterconnectOption]
+
+    @model_validator(mode="after")
+    def _both(self) -> FleetFile:
+        for key in ("cable_tray", "backplane"):
+            if key not in self.options:
+                raise ValueError(f"options.{key} is missing")
+        return self
+
+
+def _check_rack(obj: RackFile, path: str | Path) -> None:
+    """Rack cross-checks, each naming its field: sources, slots inside the rack, link references."""
+    unknown = sorted(set(obj.rack.sources) - set(Rack.model_fields))
+    if unknown:
+        raise InputError(path, f"rack.sources.{unknown[0]}", "names no field of [rack]")
+    if obj.rack.companion is not None and not (paths.racks_dir() / obj.rack.companion).is_file():
+        raise InputError(path, "rack.companion", f"unknown system '{obj.rack.companion}' (no such file in boards/racks/)")
+    g = obj.geometry
+    eps = 1e-9
+    for i, t in enumerate(obj.trays):
+        if t.orientation == "horizontal":
+            span, room, across = t.unit_pitch_span(g), g.height, g.width
+        else:
+            span, room, across = t.unit_pitch_span(g), g.width, g.height
+        low, high = span
+        if low < -eps or high > room + eps:
+            raise InputError(path, f"trays[{i}].slots",
+                             f"slots span {low * 1e3:.0f}-{high * 1e3:.0f} mm, outside the rack's "
+                             f"{room * 1e3:.0f} mm {'height' if t.orientation == 'horizontal' else 'width'}")
+        base = 0.0 if t.orientation == "horizontal" else t.origin_z
+        for pos in t.connector_pos:
+            if not -eps <= base + pos <= across + eps:
+                raise InputError(path, f"trays[{i}].connector_pos", f"connector at {pos * 1e3:.0f} mm is outside the rack")
+        if t.connector_y > g.depth + eps:
+            raise InputError(path, f"trays[{i}].connector_y", "connector plane is behind the rack")
+    kinds = {t.kind for t in obj.trays}
+    rates = load_serdes().rates
+    for i, link in enumerate(obj.links):
+        for name in ("from_kind", "to_kind"):
+            if getattr(link, name) not in kinds:
+                raise InputError(path, f"links[{i}].{name}", f"no tray has kind '{getattr(link, name)}'")
+        if link.rate not in rates:
+            raise InputError(path, f"links[{i}].rate", f"unknown SerDes rate '{link.rate}'")
+        for j, ch in enumerate((link.channel, *link.alternate_channels)):
+            if ch is None:
+                continue
+            field = f"links[{i}].channel" if j == 0 else f"links[{i}].alternate_channels[{j - 1}]"
+            if not (paths.channels_dir() / ch).is_file():
+                raise InputError(path, field, f"unknown channel '{ch}' (no such file in channels/)")
+        if link.route == "over_top" and g is None:
+            raise InputError(path, f"links[{i}].route", "needs a [geometry] table")
+    if obj.cooling is not None and obj.cooling.package is not None \
+            and not board_path(obj.cooling.package, path).is_file():
+        raise InputError(path, "cooling.package", f"unknown package file '{obj.cooling.package}'")
+    if obj.reliability is not None and obj.reliability.backplane is not None \
+            and not board_path(obj.reliability.backplane, path).is_file():
+        raise InputError(path, "reliability.backplane", f"unknown stackup file '{obj.reliability.backplane}'")
+
+
+# ----------------------------------------------------------------------------------------------
+# GPU packages (thermal)
+# ----------------------------------------------------------------------------------------------
+
+
+class PackageInfo(Model):
+    name: str
+    description: str
+    source: str
+    power: Power = 1000.0  # default GPU power when none is given
+    tj_limit: Temperature = 378.15  # junction limit, 105 degC
+
+
+class Slab(Model):
+    """A rectangular layer centred on the package axis (x, y centred at 0)."""
+
+    material: str
+    size_x: PositiveLength
+    size_y: PositiveLength
+    thickness: PositiveLength
+
+
+class PackageDie(Model):
+    """A die on the interposer; its power dissipates in the active layer at its bottom (flip chip)."""
+
+    name: str
+    material: str = "silicon"
+    center_x: Length
+    center_y: Length
+    size_x: PositiveLength
+    size_y: PositiveLength
+    thickness: PositiveLength
+    active_thickness: PositiveLength = 50e-6
+    power_fraction: Fraction
+
+
+class TimLayer(Model):
+    """A uniform layer (TIM) covering the footprint of the layer below it."""
+
+    material: str
+    thickness: PositiveLength
+
+
+class Fill(Model):
+    """Material filling the gaps around the dies (mold compound), as thick as the dies."""
+
+    material: str
+
+
+class ColdPlate(Model):
+    """Skived-fin copper cold plate on TIM2: base plus straight fins (channels run along x)."""
+
+    material: str
+    size_x: PositiveLength  # fin field (footprint of the channels)
+    size_y: PositiveLength
+    base_thickness: PositiveLength
+    fin_height: PositiveLength
+    fin_thickness: PositiveLength
+    channel_width: PositiveLength
+    coolant: str
+    flow: VolumeFlow
+    inlet: Temperature = 308.15
+    source: str | None = None
+
+
+class MicrochannelLid(Model):
+    """Channels machined into the lid (direct liquid cooling, no TIM2 or cold plate); channels run
+    along x over a field ``size_x`` by ``size_y``, above a solid lid base."""
+
+    base_thickness: PositiveLength
+    channel_width: Annotated[float, _quantity("length"), Field(ge=20e-6, le=1e-3)]
+    channel_depth: PositiveLength
+    wall_thickness: PositiveLength
+    size_x: PositiveLength
+    size_y: PositiveLength
+    coolant: str
+    flow: VolumeFlow
+    inlet: Temperature = 308.15
+    source: str | None = None
+
+
+class PackageFile(Model):
+    package: PackageInfo
+    substrate: Slab
+    interposer: Slab
+    mold: Fill | None = None  # fills the die layer around the dies (else the gaps are empty)
+    dies: list[PackageDie] = Field(min_length=1)
+    tim1: TimLayer
+    lid: Slab
+    tim2: TimLayer | None = None
+    coldplate: ColdPlate | None = None
+    microchannel: MicrochannelLid | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PackageFile:
+        if len({(d.thickness, d.active_thickness) for d in self.dies}) > 1:
+            raise ValueError("all dies must have the same thickness and active_thickness")
+        total = sum(d.power_fraction for d in self.dies)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"dies power_fraction add up to {total:g}, not 1")
+        names = [d.name for d in self.dies]
+        if len(set(names)) != len(names):
+            raise ValueError("die names must be unique")
+        ix, iy = self.interposer.size_x / 2, self.interposer.size_y / 2
+        boxes = []
+        for d in self.dies:
+            x0, x1 = d.center_x - d.size_x / 2, d.center_x + d.size_x / 2
+            y0, y1 = d.center_y - d.size_y / 2, d.center_y + d.size_y / 2
+            if x0 < -ix - 1e-12 or x1 > ix + 1e-12 or y0 < -iy - 1e-12 or y1 > iy + 1e-12:
+                raise ValueError(f"die '{d.name}' extends beyond the interposer")
+            if d.active_thickness >= d.thickness:
+                raise ValueError(f"die '{d.name}': active_thickness must be less than thickness")
+            for other, (a0, a1, b0, b1) in boxes:
+                if x0 < a1 - 1e-12 and a0 < x1 - 1e-12 and y0 < b1 - 1e-12 and b0 < y1 - 1e-12:
+                    raise ValueError(f"dies '{other}' and '{d.name}' overlap")
+            boxes.append((d.name, (x0, x1, y0, y1)))
+        if self.interposer.size_x > self.substrate.size_x or self.interposer.size_y > self.substrate.size_y:
+            raise ValueError("the interposer is larger than the substrate")
+        if self.lid.size_x < self.interposer.size_x or self.lid.size_y < self.interposer.size_y:
+            raise ValueError("the lid must cover the interposer")
+        if self.coldplate is None and self.microchannel is None:
+            raise ValueError("give [coldplate] and/or [microchannel]")
+        if self.coldplate is not None and self.tim2 is None:
+            raise ValueError("a cold plate needs [tim2] between lid and cold plate")
+        for name in ("coldplate", "microchannel"):
+            c = getattr(self, name)
+            if c is not None and (c.size_x > self.lid.size_x + 1e-12 or c.size_y > self.lid.size_y + 1e-12):
+                raise ValueError(f"the {name} channel field is larger than the lid")
+        return self
 
 
 # ----------------------------------------------------------------------------------------------
@@ -398,6 +844,8 @@ _KINDS: dict[str, type[Model]] = {
     "channel": ChannelFile,
     "rates": SerdesFile,
     "rack": RackFile,
+    "package": PackageFile,
+    "fleet": FleetFile,
 }
 
 
@@ -516,6 +964,17 @@ def check_references(obj: Model, path: str | Path) -> None:
             material(layer.material, kind, path, f"layers[{i}].material")
             if layer.foil is not None:
                 material(layer.foil, "foil", path, f"layers[{i}].foil")
+        if obj.backplane is not None:
+            for i, st in enumerate(obj.backplane.stiffeners):
+                material(st.material, "metal", path, f"backplane.stiffeners[{i}].material")
+            if obj.backplane.connector is not None:
+                material(obj.backplane.connector.housing_material, "polymer", path,
+                         "backplane.connector.housing_material")
+    elif isinstance(obj, FleetFile):
+        for key, option in obj.options.items():
+            for i, mode in enumerate(option.modes):
+                if mode.board is not None and not board_path(mode.board, path).is_file():
+                    raise InputError(path, f"options.{key}.modes[{i}].board", f"board file not found: {mode.board}")
     elif isinstance(obj, ChannelFile):
         for i, seg in enumerate(obj.segments):
             if isinstance(seg, TwinaxSegment):
@@ -529,10 +988,26 @@ def check_references(obj: Model, path: str | Path) -> None:
             elif isinstance(seg, TouchstoneSegment):
                 if not touchstone_path(seg, path).is_file():
                     raise InputError(path, f"segments[{i}].file", f"file not found: {seg.file}")
+    elif isinstance(obj, PackageFile):
+        for field in ("substrate", "interposer", "lid"):
+            material(getattr(obj, field).material, None, path, f"{field}.material")
+        if obj.mold is not None:
+            material(obj.mold.material, None, path, "mold.material")
+        for i, die in enumerate(obj.dies):
+            material(die.material, None, path, f"dies[{i}].material")
+        material(obj.tim1.material, None, path, "tim1.material")
+        if obj.tim2 is not None:
+            material(obj.tim2.material, None, path, "tim2.material")
+        if obj.coldplate is not None:
+            material(obj.coldplate.material, None, path, "coldplate.material")
+            material(obj.coldplate.coolant, "coolant", path, "coldplate.coolant")
+        if obj.microchannel is not None:
+            material(obj.microchannel.coolant, "coolant", path, "microchannel.coolant")
     elif isinstance(obj, RackFile):
         rate = obj.rack.serdes_rate
         if rate != "none" and rate not in load_serdes().rates:
             raise InputError(path, "rack.serdes_rate", f"unknown SerDes rate '{rate}'")
+        _check_rack(obj, path)
 
 
 def touchstone_path(seg: TouchstoneSegment, channel_path: str | Path) -> Path:
@@ -566,6 +1041,10 @@ def load_rack(path: str | Path) -> RackFile:
     return _load_kind(path, RackFile, "rack")
 
 
+def load_package(path: str | Path) -> PackageFile:
+    return _load_kind(path, PackageFile, "package")
+
+
 def load_serdes(path: str | Path | None = None) -> SerdesFile:
     return _load_kind(path or paths.channels_dir() / "serdes.toml", SerdesFile, "rates")
 
@@ -589,4 +1068,12 @@ def summary(obj: Any, path: str | Path) -> str:
         r = obj.rack
         return (f"{name}: rack '{r.name}', {r.gpus} GPUs x {r.dies_per_gpu} dies, "
                 f"{r.gpu_power:.0f} W/GPU, {r.rack_power / 1e3:.0f} kW, {r.medium}, {r.serdes_rate}")
+    if isinstance(obj, PackageFile):
+        cooling = [c for c in ("coldplate", "microchannel") if getattr(obj, c) is not None]
+        area = sum(d.size_x * d.size_y for d in obj.dies) * 1e6
+        return (f"{name}: package '{obj.package.name}', {len(obj.dies)} dies, {area:.0f} mm^2 silicon, "
+                f"cooling {', '.join(cooling)}")
+    if isinstance(obj, FleetFile):
+        opts = ", ".join(f"{k} ({len(o.modes)} modes)" for k, o in obj.options.items())
+        return f"{name}: fleet '{obj.fleet.name}', {obj.fleet.racks} racks, {opts}"
     return f"{name}: ok"

@@ -1,0 +1,203 @@
+"""``si-thermal channel``, ``si-thermal sweep`` and ``si-thermal reach``: channel physics commands.
+
+Heavy imports (scikit-rf, scipy) stay inside the commands so ``si-thermal --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import math
+import warnings
+from pathlib import Path
+
+import typer
+
+from si_thermal.atomic import write_text
+from si_thermal.errors import InputError
+
+
+def _one_line_warnings(fn):
+    """Run a command, then print each warning it raised (Touchstone corrections, extrapolations) as
+    one ``warning: ...`` line on stderr instead of Python's two-line format."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                for msg in dict.fromkeys(str(w.message) for w in caught):
+                    typer.echo(f"warning: {msg}", err=True)
+    return wrapper
+
+
+def _rates(spec: str) -> list[str]:
+    from si_thermal.si.rates import serdes_rate
+
+    keys = [k.strip() for k in spec.split(",") if k.strip()]
+    if not keys:
+        raise InputError(None, "--rate", "give at least one rate, e.g. 200g or 200g,224g")
+    for k in keys:
+        serdes_rate(k)
+    return keys
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
+
+
+def channel(
+    file: Path = typer.Argument(..., help="Channel TOML file (channels/*.toml)."),
+    rate: str = typer.Option("200g,224g", "--rate", help="SerDes rate key(s), comma-separated: 200g, 224g."),
+    length_m: float = typer.Option(None, "--length-m", help="Length of the variable segment, m."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    touchstone: Path = typer.Option(None, "--touchstone", help="Write the network: OUT.s2p (Sdd) or OUT.s4p."),
+    plot: Path = typer.Option(None, "--plot", help="Write IL vs frequency and vs length to OUT.png."),
+    compare: list[Path] = typer.Option([], "--compare", help="More channel files to overlay on --plot."),
+    points: int = typer.Option(2000, "--points", min=10, help="Frequency points from 0 to --f-max-ghz."),
+    f_max_ghz: float = typer.Option(60.0, "--f-max-ghz", min=1.0, help="Top of the frequency grid, GHz."),
+) -> None:
+    """Evaluate a channel: IL/RL at Nyquist, FOM_ILD, IL budget margin and IL reach per rate."""
+    import numpy as np
+
+    from si_thermal.si import channel as chan
+    from si_thermal.si import metrics
+    from si_thermal.si.rates import serdes_rate
+    from si_thermal.si.reach import reach_il
+
+    keys = _rates(rate)
+    ch, path = chan.load(file)
+    f = np.linspace(0.0, f_max_ghz * 1e9, points)
+    net = chan.channel_network((ch, path), f, length_m=length_m)
+    out = {"channel": ch.channel.name, "file": str(file),
+           "length_m": length_m if length_m is not None else chan.variable_length(ch), "rates": {}}
+    for key in keys:
+        r = serdes_rate(key)
+        if r.nyquist_hz > f[-1]:
+            raise InputError(None, "--f-max-ghz", f"{f_max_ghz:g} GHz is below the {key} Nyquist frequency")
+        il = metrics.il_at_db(net, r.nyquist_hz)
+        entry = {"nyquist_hz": r.nyquist_hz, "il_db_at_nyquist": il,
+                 "rl_db_at_nyquist": float(np.interp(r.nyquist_hz, f, metrics.rl_db(net))),
+                 "fom_ild_db": metrics.fom_ild(
+                     chan.channel_network((ch, path), np.linspace(0.0, r.symbol_rate, 1001), length_m=length_m),
+                     r.symbol_rate),
+                 "budget_db": r.il_budget, "margin_db": r.il_budget - il, "reach_m": None}
+        if ch.channel.variable_segment is not None:
+            entry["reach_m"] = reach_il((ch, path), key).reach_m
+        per_m = chan.segment_loss_db_per_m((ch, path), [r.nyquist_hz])
+        entry["loss_db_per_m"] = {name: float(v[0]) for name, v in per_m.items()}
+        entry["loss_db_per_in"] = {name: float(v[0]) * 0.0254 for name, v in per_m.items()}
+        out["rates"][key] = entry
+    first = out["rates"][keys[0]]
+    out["il_db_at_nyquist"], out["reach_m"] = first["il_db_at_nyquist"], first["reach_m"]
+    if touchstone is not None:
+        if touchstone.suffix.lower() == ".s4p":
+            net_out = chan.channel_network_4port((ch, path), f[1:], length_m=length_m)
+        else:
+            net_out = net
+        chan.write_touchstone(net_out, touchstone)
+        out["touchstone"] = str(touchstone)
+    if plot is not None:
+        from si_thermal.si.plots import il_figure
+
+        il_figure([(ch, path), *compare], keys, plot, f_max_hz=f[-1])
+        out["plot"] = str(plot)
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{ch.channel.name} ({file})")
+    for col in ("rate", "Nyquist GHz", "IL dB", "RL dB", "FOM_ILD dB", "budget dB", "margin dB", "IL reach m"):
+        table.add_column(col, justify="right")
+    for key, e in out["rates"].items():
+        table.add_row(key, f"{e['nyquist_hz'] / 1e9:.4g}", f"{e['il_db_at_nyquist']:.2f}",
+                      f"{e['rl_db_at_nyquist']:.1f}", f"{e['fom_ild_db']:.3f}",
+                      f"{e['budget_db']:g}", f"{e['margin_db']:.2f}",
+                      "-" if e["reach_m"] is None else f"{e['reach_m']:.3f}")
+    Console(width=120).print(table)
+    for key, e in out["rates"].items():
+        if not e["loss_db_per_m"]:
+            continue
+        media = ", ".join(f"{n} {v:.2f} dB/m ({e['loss_db_per_in'][n]:.3f} dB/in)" for n, v in e["loss_db_per_m"].items())
+        typer.echo(f"{key} loss per length at Nyquist: {media}")
+
+
+def sweep(
+    file: Path = typer.Argument(..., help="Channel TOML file."),
+    param: list[str] = typer.Option([], "--param", help="NAME=START:STOP:STEP or NAME=V1,V2 (SI units); "
+                                                        "NAME = length_m or SEGMENT.FIELD. Repeatable."),
+    rate: str = typer.Option("200g,224g", "--rate", help="SerDes rate key(s), comma-separated."),
+    out: Path = typer.Option(..., "--out", help="results.csv or results.json (written atomically)."),
+    jobs: int = typer.Option(0, "--jobs", min=0, help="Worker processes (0 = all cores)."),
+) -> None:
+    """Sweep channel parameters; one row per point and rate (failed points keep their error)."""
+    from rich.progress import Progress
+
+    from si_thermal import config
+    from si_thermal.si import sweep as sw
+
+    if out.suffix.lower() not in (".csv", ".json"):
+        raise InputError(out, None, "--out must end in .csv or .json")
+    keys = _rates(rate)
+    config.load_channel(file)  # validate once, up front
+    params = [sw.parse_param(p) for p in param]
+    points = sw.grid(str(file), params, keys)
+    with Progress(transient=True) as bar:
+        task = bar.add_task(f"sweep {len(points)} points", total=len(points))
+        rows = sw.run(points, jobs or None, progress=lambda n: bar.advance(task, n))
+    names = [n for n, _ in params]
+    if out.suffix.lower() == ".json":
+        write_text(out, json.dumps([{k: _num(v) for k, v in r.items()} for r in rows], indent=1))
+    else:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=["point", *names, *sw.RESULT_KEYS])
+        writer.writeheader()
+        writer.writerows(rows)
+        write_text(out, buf.getvalue())
+    failed = len({r["point"] for r in rows if r["error"]})
+    typer.echo(f"{len(points)} points x {len(keys)} rates -> {out}" + (f" ({failed} points failed)" if failed else ""))
+
+
+def reach(
+    file: Path = typer.Argument(..., help="Channel TOML file with a variable_segment."),
+    rate: str = typer.Option("200g", "--rate", help="SerDes rate key(s), comma-separated."),
+    criterion: str = typer.Option("il", "--criterion", help="il (IL budget at Nyquist) or com (COM >= 3 dB)."),
+    budget_db: float = typer.Option(None, "--budget-db", help="Override the rate's IL budget, dB."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Longest length of the channel's variable segment that meets the criterion, per rate."""
+    keys = _rates(rate)
+    if criterion not in ("il", "com"):
+        raise InputError(None, "--criterion", f"unknown criterion {criterion!r}; use il or com")
+    results = []
+    for key in keys:
+        if criterion == "il":
+            from si_thermal.si.reach import reach_il
+
+            res = reach_il(file, key, budget_db=budget_db).as_dict()
+        else:
+            try:
+                from si_thermal.si.com_reach import reach_com
+            except ModuleNotFoundError as err:
+                raise InputError(None, "--criterion", f"COM reach is not available here ({err})") from None
+
+            r = reach_com(file, key, threshold_db=3.0)
+            res = r.as_dict() if hasattr(r, "as_dict") else dict(vars(r))
+        results.append(res)
+    if as_json:
+        typer.echo(json.dumps(results[0] if len(results) == 1 else results, indent=2, default=str))
+        return
+    for res in results:
+        tail = f", IL at Nyquist {res['il_db_at_nyquist']:.2f} dB at {res['length_m']:g} m" \
+            if "il_db_at_nyquist" in res and "length_m" in res else ""
+        typer.echo(f"{res.get('channel', file)}: {res['rate']} {criterion} reach {res['reach_m']:.3f} m{tail}")
+
+
+def register(app: typer.Typer) -> None:
+    for command in (channel, sweep, reach):
+        app.command(name=command.__name__)(_one_line_warnings(command))

@@ -1,0 +1,134 @@
+"""Shared transmission-line machinery: an RLGC ``skrf.media.Media``, Wheeler's incremental-inductance
+rule, and frequency-first ABCD algebra.
+
+Every medium (coax, twinax, stripline, via barrels) goes through these same functions, so the coax
+tests against the exact coaxial formulas also exercise the code the twinax and stripline use.
+
+Sources
+- Telegrapher's equations: gamma = sqrt(Z' Y'), Zc = sqrt(Z'/Y') (Pozar, *Microwave Engineering*,
+  4th ed., section 2.1).
+- Incremental-inductance rule: H. A. Wheeler, "Formulas for the skin effect", Proc. IRE 30, 412-424,
+  1942: the high-frequency internal impedance per unit length is Z_i = (1 + j) (Rs/mu0) dL/dn, where
+  dL/dn is the change of the external inductance when every conductor wall recedes by dn
+  (Pozar section 3.8 applies it to stripline).
+- ABCD <-> S for a real reference impedance: Pozar table 4.2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import skrf
+from skrf.media import Media
+
+from si_thermal.si.conductor import MU0
+
+C0 = 299_792_458.0  # m/s
+ETA0 = MU0 * C0  # ohm (free-space impedance, mu0 c)
+EPS0 = 1.0 / (MU0 * C0**2)
+
+
+def frequency(freq_hz) -> skrf.Frequency:
+    """An ``skrf.Frequency`` from an array in Hz (frequencies must be > 0 and increasing)."""
+    f = np.atleast_1d(np.asarray(freq_hz, dtype=float))
+    return skrf.Frequency.from_f(f, unit="Hz")
+
+
+class RLGCMedia(Media):
+    """A TEM(-like) line given its series impedance Z'(f) = R + j w L and shunt admittance Y'(f) =
+    G + j w C per metre (complex arrays over frequency). Subclasses compute those from geometry."""
+
+    def __init__(self, freq_hz, z_series, y_shunt, z0_port=None):
+        super().__init__(frequency(freq_hz), z0_port=z0_port)
+        self.z_series = np.asarray(z_series, dtype=complex)
+        self.y_shunt = np.asarray(y_shunt, dtype=complex)
+
+    @property
+    def gamma(self) -> np.ndarray:
+        g = np.sqrt(self.z_series * self.y_shunt)
+        return np.where(g.real < 0, -g, g)
+
+    @property
+    def z0_characteristic(self) -> np.ndarray:
+        z = np.sqrt(self.z_series / self.y_shunt)
+        return np.where(z.real < 0, -z, z)
+
+    def loss_db_per_m(self) -> np.ndarray:
+        """Attenuation of a matched line, dB/m: 20 log10(e) alpha."""
+        return 20.0 * np.log10(np.e) * self.gamma.real
+
+    def abcd(self, length_m: float) -> np.ndarray:
+        """ABCD matrices (N, 2, 2) of ``length_m`` of this line."""
+        return line_abcd(self.gamma, self.z0_characteristic, length_m)
+
+
+def wheeler_dl_dn(inductance: Callable[[float], float], step_m: float) -> float:
+    """dL/dn (H/m per m) by a central difference of the external inductance L(n) (H/m), where
+    ``inductance(n)`` returns L with every wall receded by ``n`` (negative n: walls advance)."""
+    return (inductance(step_m) - inductance(-step_m)) / (2.0 * step_m)
+
+
+def wheeler_surface_factor(inductance: Callable[[float], float], step_m: float) -> float:
+    """Geometry factor G (1/m) such that the HF conductor resistance is R = Rs G: G = dL/dn / mu0."""
+    return wheeler_dl_dn(inductance, step_m) / MU0
+
+
+def line_abcd(gamma, zc, length_m: float) -> np.ndarray:
+    """ABCD matrices (N, 2, 2) of a uniform line: [[cosh, Zc sinh], [sinh/Zc, cosh]]."""
+    gl = np.asarray(gamma) * length_m
+    ch, sh = np.cosh(gl), np.sinh(gl)
+    out = np.empty(gl.shape + (2, 2), dtype=complex)
+    out[:, 0, 0] = ch
+    out[:, 0, 1] = zc * sh
+    out[:, 1, 0] = sh / zc
+    out[:, 1, 1] = ch
+    return out
+
+
+def shunt_abcd(y) -> np.ndarray:
+    """ABCD of a shunt admittance ``y`` (array over frequency)."""
+    y = np.asarray(y, dtype=complex)
+    out = np.zeros(y.shape + (2, 2), dtype=complex)
+    out[:, 0, 0] = 1.0
+    out[:, 1, 1] = 1.0
+    out[:, 1, 0] = y
+    return out
+
+
+def identity_abcd(n: int) -> np.ndarray:
+    out = np.zeros((n, 2, 2), dtype=complex)
+    out[:, 0, 0] = out[:, 1, 1] = 1.0
+    return out
+
+
+def abcd_to_s(abcd: np.ndarray, z0: float) -> np.ndarray:
+    """S-parameters (N, 2, 2) referenced to the real impedance ``z0`` from ABCD (N, 2, 2)."""
+    a, b, c, d = abcd[:, 0, 0], abcd[:, 0, 1], abcd[:, 1, 0], abcd[:, 1, 1]
+    den = a + b / z0 + c * z0 + d
+    s = np.empty_like(abcd)
+    s[:, 0, 0] = (a + b / z0 - c * z0 - d) / den
+    s[:, 0, 1] = 2.0 * (a * d - b * c) / den
+    s[:, 1, 0] = 2.0 / den
+    s[:, 1, 1] = (-a + b / z0 - c * z0 + d) / den
+    return s
+
+
+def s_to_abcd(s: np.ndarray, z0: float) -> np.ndarray:
+    """ABCD (N, 2, 2) from S-parameters (N, 2, 2) referenced to the real impedance ``z0``."""
+    s11, s12, s21, s22 = s[:, 0, 0], s[:, 0, 1], s[:, 1, 0], s[:, 1, 1]
+    den = 2.0 * s21
+    out = np.empty_like(s)
+    out[:, 0, 0] = ((1 + s11) * (1 - s22) + s12 * s21) / den
+    out[:, 0, 1] = z0 * ((1 + s11) * (1 + s22) - s12 * s21) / den
+    out[:, 1, 0] = ((1 - s11) * (1 - s22) - s12 * s21) / (z0 * den)
+    out[:, 1, 1] = ((1 - s11) * (1 + s22) + s12 * s21) / den
+    return out
+
+
+def cascade(blocks: list[np.ndarray]) -> np.ndarray:
+    """Product of ABCD blocks, in order."""
+    out = blocks[0]
+    for blk in blocks[1:]:
+        out = np.matmul(out, blk)
+    return out

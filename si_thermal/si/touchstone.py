@@ -1,0 +1,98 @@
+"""Measured or simulated blocks from Touchstone files, checked and resampled onto the channel's grid.
+
+Accepted: a 2-port (taken as Sdd, renormalised to 100 ohm) or a 4-port single-ended file whose pairs
+are given by ``port_order`` ("1-3/2-4": input pair = ports 1 and 3, output pair = ports 2 and 4, the
+scikit-rf ``se2gmm(p=2)`` convention; "1-2/3-4": input 1, 2 and output 3, 4).
+
+Checks (each names the file):
+- unreadable/corrupt file or wrong port count: :class:`InputError`;
+- non-passive data (largest singular value of S above 1): :class:`TouchstoneWarning`, and the
+  offending frequencies are scaled down to a singular value of 1;
+- band short of the requested maximum frequency: :class:`TouchstoneWarning` naming the
+  extrapolation: |S| in dB continued linearly in f from a fit over the top quarter of the measured
+  band, phase continued linearly (constant group delay); below the band the lowest point is held.
+
+Resampling interpolates magnitude (dB) and unwrapped phase (Touchstone v1/v2 via scikit-rf).
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import skrf
+
+from si_thermal.errors import InputError
+
+Z_DIFF = 100.0
+
+
+class TouchstoneWarning(UserWarning):
+    """Touchstone data used with a correction (passivity) or an extrapolation (band)."""
+
+
+@lru_cache(maxsize=32)
+def _read(path: str, mtime: float) -> skrf.Network:
+    try:
+        return skrf.Network(path)
+    except Exception as err:  # skrf raises many types on malformed files
+        raise InputError(path, None, f"cannot read Touchstone file: {type(err).__name__}: {err}") from None
+
+
+def read_sdd(path: str | Path, port_order: str = "1-3/2-4", field: str | None = None) -> skrf.Network:
+    """The differential 2-port of a Touchstone file, 100 ohm reference, with passivity enforced."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(p, field, "Touchstone file not found")
+    net = _read(str(p), p.stat().st_mtime).copy()
+    if net.nports == 4:
+        if port_order == "1-2/3-4":
+            net.renumber([0, 1, 2, 3], [0, 2, 1, 3])
+        net.se2gmm(p=2)
+        sdd = skrf.Network(frequency=net.frequency, s=net.s[:, :2, :2], z0=net.z0[:, :2])
+    elif net.nports == 2:
+        sdd = net
+    else:
+        raise InputError(p, field, f"Touchstone file has {net.nports} ports; expected 2 (Sdd) or 4 (single-ended)")
+    if not np.allclose(sdd.z0, Z_DIFF):
+        sdd.renormalize(Z_DIFF)
+    s = sdd.s
+    if not np.all(np.isfinite(s)):
+        raise InputError(p, field, "Touchstone file holds non-finite S-parameters")
+    sv = np.linalg.svd(s, compute_uv=False)[:, 0]
+    bad = sv > 1.0 + 1e-6
+    if np.any(bad):
+        warnings.warn(f"{p}: not passive at {bad.sum()} of {len(sv)} frequencies (max singular value "
+                      f"{sv.max():.4f}); scaled to 1 there", TouchstoneWarning, stacklevel=2)
+        s = s.copy()
+        s[bad] /= sv[bad, None, None]
+    return skrf.Network(frequency=sdd.frequency, s=s, z0=Z_DIFF, name=p.stem)
+
+
+def resample(net: skrf.Network, freq_hz, label: str = "") -> np.ndarray:
+    """S (N, 2, 2) of ``net`` at ``freq_hz``, extrapolating above its band with a warning."""
+    f_new = np.asarray(freq_hz, dtype=float)
+    f = net.frequency.f
+    s = net.s
+    mag_db = 20.0 * np.log10(np.maximum(np.abs(s), 1e-15))
+    phase = np.unwrap(np.angle(s), axis=0)
+    out_db = np.empty((len(f_new), 2, 2))
+    out_ph = np.empty((len(f_new), 2, 2))
+    top = f >= f[0] + 0.75 * (f[-1] - f[0])
+    above = f_new > f[-1]
+    if np.any(above):
+        warnings.warn(f"{label or net.name}: data end at {f[-1] / 1e9:.4g} GHz, below the {f_new.max() / 1e9:.4g} GHz "
+                      f"needed; |S| extrapolated linearly in dB (fit over {f[top][0] / 1e9:.4g}-{f[-1] / 1e9:.4g} GHz) "
+                      "and phase linearly", TouchstoneWarning, stacklevel=2)
+    for i in range(2):
+        for j in range(2):
+            out_db[:, i, j] = np.interp(f_new, f, mag_db[:, i, j])
+            out_ph[:, i, j] = np.interp(f_new, f, phase[:, i, j])
+            if np.any(above):
+                slope, icpt = np.polyfit(f[top], mag_db[top, i, j], 1)
+                out_db[above, i, j] = np.minimum(slope * f_new[above] + icpt, 0.0)
+                ph_slope = (phase[-1, i, j] - phase[top, i, j][0]) / (f[-1] - f[top][0])
+                out_ph[above, i, j] = phase[-1, i, j] + ph_slope * (f_new[above] - f[-1])
+    return 10.0 ** (out_db / 20.0) * np.exp(1j * out_ph)

@@ -1,0 +1,94 @@
+"""Sweep evaluation and the channel / sweep / reach commands, including bad input (exit 2, one line)."""
+
+import csv
+import json
+
+import pytest
+
+from si_thermal import paths
+from si_thermal.errors import InputError
+from si_thermal.si import sweep as sw
+
+from tests.conftest import run_cli
+
+SPINE = str(paths.channels_dir() / "nvl72_spine_26awg.toml")
+
+
+def test_parse_param():
+    assert sw.parse_param("length_m=0.5:1.0:0.25") == ("length_m", (0.5, 0.75, 1.0))
+    assert sw.parse_param("cable.awg=26,30") == ("cable.awg", (26.0, 30.0))
+    for bad in ("length_m", "length_m=1:0:0.1", "x=a,b", "x=0:1:0"):
+        with pytest.raises(InputError):
+            sw.parse_param(bad)
+
+
+def test_points_and_failed_point_recorded():
+    pts = sw.grid(SPINE, [("cable.awg", (26.0, 40.0)), ("length_m", (1.0,))], ["200g", "224g"])
+    rows = sw.run(pts, jobs=1)
+    assert len(rows) == 4
+    good = [r for r in rows if r["cable.awg"] == 26.0]
+    bad = [r for r in rows if r["cable.awg"] == 40.0]
+    assert all(r["error"] == "" and r["il_db_at_nyquist"] > 15 for r in good)
+    assert all("out of range" in r["error"] for r in bad)
+
+
+def test_parallel_equals_serial():
+    pts = sw.grid(SPINE, [("length_m", (0.5, 1.0, 1.5, 2.0))], ["200g"])
+    serial = sw.run(pts, jobs=1)
+    parallel = sw.run(pts, jobs=2)
+    assert [r["il_db_at_nyquist"] for r in serial] == pytest.approx([r["il_db_at_nyquist"] for r in parallel])
+
+
+def test_cli_channel_json_and_outputs(tmp_path):
+    png, s4p = tmp_path / "il.png", tmp_path / "ch.s4p"
+    r = run_cli("channel", SPINE, "--json", "--points", "200", "--plot", str(png), "--touchstone", str(s4p))
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert {"il_db_at_nyquist", "reach_m"} <= set(out) and set(out["rates"]) == {"200g", "224g"}
+    assert out["rates"]["224g"]["reach_m"] < out["rates"]["200g"]["reach_m"]
+    assert png.stat().st_size > 10_000 and s4p.is_file()
+
+
+def test_cli_sweep_csv(tmp_path):
+    out = tmp_path / "r.csv"
+    r = run_cli("sweep", SPINE, "--param", "length_m=0.5:1.5:0.5", "--rate", "200g,224g", "--out", str(out),
+                "--jobs", "1")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(out.open()))
+    assert len(rows) == 6 and all(row["error"] == "" for row in rows)
+
+
+def test_cli_reach_json():
+    r = run_cli("reach", SPINE, "--rate", "224g", "--json")
+    assert r.returncode == 0, r.stderr
+    assert 1.0 < json.loads(r.stdout)["reach_m"] < 5.0
+
+
+def _channel_file(tmp_path, segment: str) -> str:
+    p = tmp_path / "bad.toml"
+    p.write_text(f'[channel]\nname = "x"\ndescription = "x"\nsource = "x"\n\n[[segments]]\nname = "s"\n{segment}\n')
+    return str(p)
+
+
+@pytest.mark.parametrize("segment, fragment", [
+    ('medium = "waveguide"\nlength = "1 m"', "unknown medium"),
+    ('medium = "twinax"\nawg = 40\ndielectric = "fep_foamed"\nlength = "1 m"', "awg"),
+    ('medium = "twinax"\nawg = 26\ndielectric = "fep_foamed"\nlength = "1 m"\ninsulation_diameter = "0.3 mm"',
+     "spacing"),
+    ('medium = "touchstone"\nfile = "corrupt.s2p"', "cannot read"),
+    ('medium = "touchstone"\nfile = "three.s3p"', "3 ports"),
+])
+def test_cli_bad_input_one_line_exit_2(tmp_path, segment, fragment):
+    (tmp_path / "corrupt.s2p").write_text("# GHz S MA R 50\nnot numbers\n")
+    (tmp_path / "three.s3p").write_text("# GHz S MA R 50\n" + "1 " + " ".join(["0.1 0"] * 9) + "\n"
+                                        + "2 " + " ".join(["0.1 0"] * 9) + "\n")
+    r = run_cli("channel", _channel_file(tmp_path, segment), "--points", "50")
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], r.stderr
+
+
+def test_cli_bad_rate_and_criterion():
+    for args in (("reach", SPINE, "--rate", "300g"), ("reach", SPINE, "--criterion", "eye")):
+        r = run_cli(*args)
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
