@@ -604,23 +604,23 @@ class FailureModeSpec(Model):
 
     name: str
     source: str
-    model: Literal["fit", "mil217_pwb", "wearout_pth"]
+    model: Literal["fit", "mil217_pwb", "wearout_pth", "wearout_joint"]
     units_per_rack: Annotated[int, Field(ge=1)] = 1
     fit_per_unit: Annotated[float, Field(ge=0)] | None = None  # model = "fit": failures per 1e9 h
     board: str | None = None  # model = "mil217_pwb" / "wearout_pth": a stackup file in boards/
     quality_factor: Annotated[float, Field(gt=0)] = 1.0  # MIL-HDBK-217F pi_Q
     environment_factor: Annotated[float, Field(gt=0)] = 1.0  # MIL-HDBK-217F pi_E
-    weibull_shape: Annotated[float, Field(gt=0)] | None = None  # model = "wearout_pth"
+    weibull_shape: Annotated[float, Field(gt=0)] | None = None  # models "wearout_pth", "wearout_joint"
     mttr: Annotated[float, _quantity("time"), Field(gt=0)]
 
     @model_validator(mode="after")
     def _fields_by_model(self) -> FailureModeSpec:
         if self.model == "fit" and self.fit_per_unit is None:
             raise ValueError("model 'fit' needs fit_per_unit")
-        if self.model in ("mil217_pwb", "wearout_pth") and self.board is None:
+        if self.model != "fit" and self.board is None:
             raise ValueError(f"model '{self.model}' needs board")
-        if self.model == "wearout_pth" and self.weibull_shape is None:
-            raise ValueError("model 'wearout_pth' needs weibull_shape")
+        if self.model.startswith("wearout") and self.weibull_shape is None:
+            raise ValueError(f"model '{self.model}' needs weibull_shape")
         return self
 
 
@@ -630,7 +630,7 @@ class InterconnectOption(Model):
     name: str
     description: str
     source: str
-    dies_per_rack: Annotated[int, Field(ge=1)]
+    rack: str  # a rack file in boards/racks/: its GPUs x dies per GPU are the dies a failure idles
     modes: list[FailureModeSpec] = Field(min_length=1)
 
 
@@ -972,6 +972,8 @@ def check_references(obj: Model, path: str | Path) -> None:
                          "backplane.connector.housing_material")
     elif isinstance(obj, FleetFile):
         for key, option in obj.options.items():
+            if not rack_path(option.rack, path).is_file():
+                raise InputError(path, f"options.{key}.rack", f"rack file not found: {option.rack}")
             for i, mode in enumerate(option.modes):
                 if mode.board is not None and not board_path(mode.board, path).is_file():
                     raise InputError(path, f"options.{key}.modes[{i}].board", f"board file not found: {mode.board}")
@@ -1008,6 +1010,14 @@ def check_references(obj: Model, path: str | Path) -> None:
         if rate != "none" and rate not in load_serdes().rates:
             raise InputError(path, "rack.serdes_rate", f"unknown SerDes rate '{rate}'")
         _check_rack(obj, path)
+
+
+def rack_path(name: str, relative_to: str | Path | None = None) -> Path:
+    """Resolve a rack file named in another file: as given, beside it, or in ``boards/racks/``."""
+    for candidate in (Path(name), Path(relative_to or ".").parent / name, paths.racks_dir() / name):
+        if candidate.is_file():
+            return candidate
+    return paths.racks_dir() / name
 
 
 def touchstone_path(seg: TouchstoneSegment, channel_path: str | Path) -> Path:
