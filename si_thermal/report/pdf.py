@@ -1,0 +1,258 @@
+"""PDF assembly (reportlab platypus): title and summary with the claims' verdicts, a table per
+system, numbered figures, and an appendix with every input, its source, software versions and the
+SHA-256 of every input file. Written atomically. The layout only places what the stages computed."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer,
+                                Table, TableStyle)
+
+from si_thermal import paths
+from si_thermal.atomic import atomic_path
+from si_thermal.system.claims import Claim
+from si_thermal.system.cooling import SystemCooling
+from si_thermal.system.model import SystemResult
+from si_thermal.system.reliability import RackReliabilityResult
+from si_thermal.system.stages import StageSkipped
+
+_SS = getSampleStyleSheet()
+BODY = ParagraphStyle("body", parent=_SS["BodyText"], fontSize=8.5, leading=10.5)
+CELL = ParagraphStyle("cell", parent=BODY, fontSize=7, leading=8.4)
+CAPTION = ParagraphStyle("caption", parent=BODY, fontSize=8, leading=10, textColor=colors.HexColor("#333333"))
+VERDICT_COLOURS = {"supported": "#d8f0d8", "contradicted": "#f5d0d0", "depends": "#fff1c2", "not evaluated": "#e6e6e6"}
+PACKAGES = ("numpy", "scipy", "scikit-rf", "matplotlib", "reportlab", "pydantic", "gmsh", "fenics-dolfinx",
+            "dolfinx-solver-real", "si_thermal")
+
+
+def _p(text, style=CELL) -> Paragraph:
+    return Paragraph(str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), style)
+
+
+def _table(rows, widths, header=True, shade=None) -> Table:
+    data = [[_p(c) if not isinstance(c, Paragraph) else c for c in row] for row in rows]
+    t = Table(data, colWidths=widths, repeatRows=1 if header else 0)
+    style = [("GRID", (0, 0), (-1, -1), 0.3, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+             ("LEFTPADDING", (0, 0), (-1, -1), 2.5), ("RIGHTPADDING", (0, 0), (-1, -1), 2.5)]
+    if header:
+        style.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde4ee")))
+    for (r, c), colour in (shade or {}).items():
+        style.append(("BACKGROUND", (c, r), (c, r), colors.HexColor(colour)))
+    t.setStyle(TableStyle(style))
+    return t
+
+
+class _Numbers:
+    def __init__(self):
+        self.table = 0
+        self.figure = 0
+
+    def table_caption(self, text) -> Paragraph:
+        self.table += 1
+        return Paragraph(f"<b>Table {self.table}.</b> {text}", CAPTION)
+
+    def figure_caption(self, text) -> Paragraph:
+        self.figure += 1
+        return Paragraph(f"<b>Figure {self.figure}.</b> {text}", CAPTION)
+
+
+def _fmt(x, unit="", digits=3):
+    if x is None or (isinstance(x, float) and not np.isfinite(x)):
+        return "none"
+    return f"{x:.{digits}g}{(' ' + unit) if unit else ''}"
+
+
+def system_rows(r: SystemResult) -> list[list[str]]:
+    """The rows of a system's table: every number from a stage result or the rack file."""
+    k = r.rack.rack
+    rows = [["quantity", "value", "source / stage"],
+            ["GPU packages x dies", f"{k.gpus} x {k.dies_per_gpu}", k.sources.get("gpus", k.source)],
+            ["per-GPU power", _fmt(k.gpu_power, "W", 4), k.sources.get("gpu_power", k.source)],
+            ["rack power", _fmt(k.rack_power / 1e3, "kW", 4), k.sources.get("rack_power", k.source)],
+            ["NVLink generation, SerDes", f"{k.nvlink_generation or 'none'}, {k.serdes_rate}", k.sources.get("serdes_rate", k.source)],
+            ["interconnect medium", k.medium, k.sources.get("medium", k.source)],
+            ["switch topology", k.topology or "-", k.sources.get("topology", k.source)]]
+    if k.aux_accelerators:
+        rows.append([f"{k.aux_name} accelerators", f"{k.aux_accelerators} x {_fmt(k.aux_power, 'W', 4)}",
+                     k.sources.get("aux_power", k.source)])
+    for name, L in r.lengths.items():
+        rows.append([f"{name}: links, pairs", f"{L.count}, {L.pairs} (total pair length {L.total_pair_length_m / 1e3:.2f} km)",
+                     "geometry (Manhattan route + allowances)"])
+        rows.append([f"{name}: routed length min/mean/max",
+                     f"{L.length_m.min():.2f} / {L.length_m.mean():.2f} / {L.length_m.max():.2f} m", "geometry"])
+    for g in r.si.groups:
+        tag = "" if g.primary else " (alternate)"
+        rows.append([f"{g.group} over {g.channel}{tag} @ {g.rate}",
+                     f"{g.closing_fraction * 100:.0f} % close (IL alone {g.il_closing_fraction * 100:.0f} %); worst IL margin {g.worst_margin_db:+.1f} dB; "
+                     f"IL reach {g.curve.reach_il_m:.2f} m"
+                     + ("" if g.com_margin_db is None else f", COM reach {g.curve.reach_com_m:.2f} m")
+                     + f"; longest feasible {_fmt(g.longest_feasible_m, 'm')}; "
+                     f"medium stops at rack scale x{g.limit_scale:.2f} (height {g.limit_height_m:.2f} m)"
+                     + ("" if g.com_margin_db is None else f"; worst COM margin {g.com_margin_db.min():+.1f} dB"),
+                     "si_thermal.si (channel, reach)" + ("" if g.curve.com_skipped is None else "; COM: not run")])
+    c = r.cooling
+    if isinstance(c, SystemCooling):
+        rows.append(["cooling", f"{c.technology} on {c.package}: Tj {c.tj_c:.0f} degC at {c.gpu_power_w:.0f} W; "
+                     f"limit {c.limit_w:.0f} W (margin {c.margin_w:+.0f} W); {c.heat_flux_w_per_mm2:.2f} W/mm^2; {c.verdict}",
+                     "si_thermal.thermal.package FEM"])
+    rel = r.reliability
+    if isinstance(rel, RackReliabilityResult):
+        rows.append(["reliability", f"MTBF {rel.mtbf_h:.0f} h, MTTR {rel.mttr_h:.0f} h: availability "
+                     f"{rel.availability * 100:.1f} %; {rel.events_per_month:.1f} events/month per {rel.fleet_racks} racks",
+                     rel.source])
+    if not isinstance(r.cost, StageSkipped):
+        ci = r.cost.inputs
+        rows.append(["cost per million tokens", f"${r.cost.usd_per_million_tokens:.2f} (depreciation ${ci.depreciation_usd_per_yr / 1e6:.2f}M/yr, "
+                     f"power ${ci.power_cost_usd_per_yr / 1e6:.2f}M/yr, {ci.throughput_tok_per_s:,.0f} tok/s, availability {ci.availability:.2f})",
+                     ci.source])
+    for s in r.skipped:
+        rows.append([f"not computed: {s.stage}", s.reason, "stage skipped"])
+    return rows
+
+
+def _value(v) -> str:
+    """An input value as the appendix prints it (floats in SI, 6 significant digits)."""
+    return f"{v:.6g}" if isinstance(v, float) else str(v)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def input_files(results: dict[str, SystemResult]) -> list[Path]:
+    files = {paths.materials_file(), paths.channels_dir() / "serdes.toml", paths.channels_dir() / "com_params.toml"}
+    for r in results.values():
+        files.add(r.path)
+        for link in r.rack.links:
+            for ch in filter(None, (link.channel, *link.alternate_channels)):
+                files.add(paths.channels_dir() / ch)
+        if isinstance(r.cooling, SystemCooling):
+            files.add(paths.boards_dir() / r.cooling.package)
+        if r.rack.reliability and r.rack.reliability.backplane:
+            files.add(paths.boards_dir() / r.rack.reliability.backplane)
+    for f in list(files):
+        if f.suffix == ".toml" and f.parent == paths.channels_dir():
+            import tomllib
+            for seg in tomllib.loads(f.read_text()).get("segments", []):
+                if "board" in seg:
+                    files.add(paths.boards_dir() / seg["board"])
+    fleet = paths.racks_dir() / "fleet_reliability.toml"
+    if fleet.is_file():
+        files.add(fleet)
+    return sorted(f for f in files if f.is_file())
+
+
+def versions() -> list[list[str]]:
+    rows = [["python", platform.python_version()], ["platform", platform.platform()]]
+    for p in PACKAGES:
+        try:
+            rows.append([p, metadata.version(p)])
+        except metadata.PackageNotFoundError:
+            continue
+    return rows
+
+
+def write_report(out: Path, results: dict[str, SystemResult], claims: list[Claim], figures: list,
+                 timings: dict[str, float]) -> Path:
+    """Lay out the report and write it atomically to ``out``."""
+    n = _Numbers()
+    story = [Paragraph("Rack interconnect, cooling, reliability and cost: engineering report", _SS["Title"]),
+             Paragraph(f"si_thermal, generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}. Systems: "
+                       + ", ".join(r.rack.rack.name for r in results.values()) + ".", BODY),
+             Spacer(1, 3 * mm),
+             Paragraph("Summary: the articles' physical claims against the models", _SS["Heading2"]),
+             Paragraph("Every model value below is computed by the solvers from the input files listed in the appendix "
+                       "(S0: 'supernode evolution NVL72 to NVL576', S1: 'Rubin CPX disaggregated prefill'). "
+                       "A verdict is 'not evaluated' where the solver it needs did not run.", BODY), Spacer(1, 2 * mm)]
+    rows = [["claim", "source", "model value", "conditions", "verdict"]]
+    shade = {}
+    for i, c in enumerate(claims, start=1):
+        rows.append([c.claim, c.source, c.model_value, c.conditions, c.verdict])
+        shade[(i, 4)] = VERDICT_COLOURS.get(c.verdict, "#ffffff")
+    story += [n.table_caption("Claims check."), _table(rows, [42 * mm, 20 * mm, 52 * mm, 52 * mm, 18 * mm], shade=shade)]
+    story += [Spacer(1, 3 * mm), Paragraph("Systems at a glance", _SS["Heading2"])]
+    glance = [["system", "GPUs x dies", "W/GPU", "rack kW", "rate", "links close (primary)", "cooling", "$/M tok"]]
+    for r in results.values():
+        k = r.rack.rack
+        prim = [g for g in r.si.groups if g.primary]
+        close = "; ".join(f"IL {g.il_closing_fraction * 100:.0f} %"
+                          + ("" if g.com_margin_db is None else f", IL+COM {g.closing_fraction * 100:.0f} %")
+                          for g in prim) or "-"
+        cool = r.cooling.verdict if isinstance(r.cooling, SystemCooling) else "-"
+        cost = f"{r.cost.usd_per_million_tokens:.2f}" if not isinstance(r.cost, StageSkipped) else "-"
+        glance.append([k.name, f"{k.gpus} x {k.dies_per_gpu}", f"{k.gpu_power:.0f}", f"{k.rack_power / 1e3:.0f}",
+                       k.serdes_rate, close, cool, cost])
+    story += [n.table_caption("Systems, their scale-up links (share of links whose IL, and IL and COM together, close over "
+                              "the primary channel of each link group), "
+                              "cooling verdict and cost per million tokens ('-': not given in the sources or no primary channel)."),
+              _table(glance, [38 * mm, 17 * mm, 13 * mm, 13 * mm, 13 * mm, 30 * mm, 38 * mm, 14 * mm])]
+    story.append(PageBreak())
+    story.append(Paragraph("Systems", _SS["Heading1"]))
+    for r in results.values():
+        block = [Paragraph(f"{r.rack.rack.name} ({r.key})", _SS["Heading3"]), _p(r.rack.rack.description, BODY),
+                 Spacer(1, 1.5 * mm), n.table_caption(f"{r.rack.rack.name}: inputs and results."),
+                 _table(system_rows(r), [45 * mm, 75 * mm, 60 * mm]), Spacer(1, 3 * mm)]
+        story.append(KeepTogether(block))
+    story.append(PageBreak())
+    story.append(Paragraph("Figures", _SS["Heading1"]))
+    for f in figures:
+        img = Image(str(f.path))
+        scale = min(180 * mm / img.imageWidth, 200 * mm / img.imageHeight)
+        img.drawWidth, img.drawHeight = img.imageWidth * scale, img.imageHeight * scale
+        story.append(KeepTogether([img, n.figure_caption(f.caption), Spacer(1, 4 * mm)]))
+    story.append(PageBreak())
+    story.append(Paragraph("Appendix A: inputs and their sources", _SS["Heading1"]))
+    for r in results.values():
+        k = r.rack.rack
+        rows = [["field", "value", "source"]]
+        for name, val in k.model_dump().items():
+            if name in ("sources", "description", "name"):
+                continue
+            rows.append([name, _value(val), k.sources.get(name, "" if name == "source" else "as 'source' above")])
+        if r.rack.geometry is not None:
+            g = r.rack.geometry
+            rows.append(["geometry", f"{g.height * 1e3:.0f} x {g.width * 1e3:.0f} x {g.depth * 1e3:.0f} mm (H x W x D); "
+                         f"service loop {g.service_loop * 1e3:.0f} mm, breakout {g.breakout * 1e3:.0f} mm", g.source])
+        for t in r.rack.trays:
+            rows.append([f"trays ({t.kind})", f"slots {t.slots}; {t.endpoints} endpoints", t.source])
+        for link in r.rack.links:
+            rows.append([f"link group {link.name}", f"{link.from_kind}->{link.to_kind}, {link.pattern}, {link.scope}, "
+                         f"{link.lanes} lanes, {link.rate}, channel {link.channel}, alternates {link.alternate_channels}", link.source])
+        for tab in ("cooling", "cost", "reliability"):
+            obj = getattr(r.rack, tab)
+            if obj is not None:
+                rows.append([tab, ", ".join(f"{a}={_value(b)}" for a, b in obj.model_dump().items() if a != "source"),
+                             obj.source])
+        story += [Paragraph(f"{k.name} ({r.path.name})", _SS["Heading3"]),
+                  n.table_caption(f"Inputs of {r.path.name}, in SI units (m, W, s, USD, USD/yr, tok/s; die area in m^2)."), _table(rows, [32 * mm, 70 * mm, 78 * mm])]
+    story.append(Paragraph("Appendix B: reproducibility", _SS["Heading1"]))
+    story += [n.table_caption("Software versions."), _table([["package", "version"]] + versions(), [60 * mm, 120 * mm])]
+    root = paths.project_root()
+    hashes = [["input file", "SHA-256"]] + [[str(f.relative_to(root)) if f.is_relative_to(root) else str(f), sha256(f)]
+                                            for f in input_files(results)]
+    story += [Spacer(1, 2 * mm), n.table_caption("Input files and their SHA-256 hashes."), _table(hashes, [62 * mm, 118 * mm])]
+    story += [Spacer(1, 2 * mm), n.table_caption("Wall time per stage of this run (the PDF layout itself is timed after "
+                                                 "writing and printed by the command)."),
+              _table([["stage", "seconds"]] + [[k, f"{v:.1f}"] for k, v in timings.items() if k != "pdf"],
+                     [60 * mm, 30 * mm])]
+
+    def _page(canvas, doc):
+        canvas.setFont("Helvetica", 7)
+        canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, f"page {doc.page}")
+
+    with atomic_path(out) as tmp:
+        doc = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm,
+                                topMargin=14 * mm, bottomMargin=14 * mm, title="si_thermal rack report",
+                                author="si_thermal")
+        doc.build(story, onFirstPage=_page, onLaterPages=_page)
+    return Path(out)

@@ -1,0 +1,1 @@
+"""Rack-level system models: geometry -> links -> cooling -> reliability -> cost; claims check; sweeps."""

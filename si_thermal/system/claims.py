@@ -1,0 +1,216 @@
+"""The articles' quantitative physical claims against the models' values.
+
+Each claim: its text, its source (S0 = supernode-evolution article, section given), the model's
+value, the conditions behind that value, and a verdict: ``supported`` (the model lands inside the
+claimed range, or within the stated tolerance), ``contradicted`` (outside it), ``depends``
+(the answer turns on an input the articles leave open, named in the conditions), or
+``not evaluated`` (the solver it needs has not run; the reason is given). Nothing is scored
+without a model value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from si_thermal.system import cost as cost_mod
+from si_thermal.system.cooling import SystemCooling
+from si_thermal.system.model import SystemResult
+from si_thermal.system.reliability import RackReliabilityResult
+from si_thermal.system.stages import StageSkipped
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim: str
+    source: str
+    model_value: str
+    conditions: str
+    verdict: str  # supported | contradicted | depends | not evaluated
+
+
+def _range(value: float, lo: float, hi: float) -> str:
+    return "supported" if lo <= value <= hi else "contradicted"
+
+
+def _group(results: dict[str, SystemResult], key: str, name: str, primary_only: bool = False):
+    r = results.get(key)
+    if r is None:
+        return None
+    for g in r.si.groups:
+        if g.group == name and (g.primary or not primary_only):
+            return g
+    return None
+
+
+def _reach_claim(results) -> Claim:
+    text, src = "224G copper reach ~1-2 m (S0 2.4), ~2 m vs 200G's 2-3 m (S0 8)", "S0 sections 2.4 and 8"
+    curves = {}
+    for r in results.values():
+        for g in r.si.groups:
+            if g.medium in ("copper_cable", "cross_rack_cable") and g.curve.rate in ("200g", "224g"):
+                curves.setdefault((g.curve.channel, g.curve.rate), g.curve)
+    by_rate = {}
+    for (ch, rate), c in curves.items():
+        by_rate.setdefault(ch, {})[rate] = c
+    both = {ch: v for ch, v in by_rate.items() if "200g" in v and "224g" in v}
+    if not both:
+        return Claim(text, src, "-", "needs one cable channel evaluated at both 200G and 224G", "not evaluated")
+    ch, v = next(iter(both.items()))
+    r200, r224 = v["200g"].reach_il_m, v["224g"].reach_il_m
+    c200, c224 = v["200g"].reach_com_m, v["224g"].reach_com_m
+    il_ok = 1.0 <= r224 <= 2.0 and 2.0 <= r200 <= 3.0
+    value = (f"{ch}: IL reach {r200:.2f} m at 200G, {r224:.2f} m at 224G ({(1 - r224 / r200) * 100:.0f} % shorter)")
+    cond = (f"IL at Nyquist <= {v['224g'].budget_db:.0f} dB bump-to-bump, host traces and connectors of the channel "
+            "file included; reach = length of the variable cable segment")
+    if np.isfinite(c200) and np.isfinite(c224):
+        value += f"; COM >= 3 dB reach {c200:.2f} m at 200G, {c224:.2f} m at 224G"
+        cond += "; COM reach interpolated between 5 COM solves"
+        com_ok = 1.0 <= c224 <= 2.0 and 2.0 <= c200 <= 3.0
+        verdict = "supported" if il_ok and com_ok else ("depends" if il_ok or com_ok else "contradicted")
+        if verdict == "depends":
+            cond = "on the criterion (IL budget vs COM); " + cond
+    else:
+        verdict = "supported" if il_ok else "contradicted"
+    return Claim(text, src, value, cond, verdict)
+
+
+def _nvl144_claim(results) -> Claim:
+    text, src = "NVL144 cross-rack copper cannot close at 224G", "S0 section 8"
+    groups = [x for x in (results["vr_nvl144_dual"].si.groups if "vr_nvl144_dual" in results else ())
+              if "cross" in x.group]
+    if not groups:
+        return Claim(text, src, "-", "needs the vr_nvl144_dual system with a cross-rack channel", "not evaluated")
+    il_all = all(g.il_closing_fraction == 1.0 for g in groups)
+    parts = []
+    for g in groups:
+        com = "" if g.com_margin_db is None else f", COM margin {g.com_margin_db.min():+.1f} to {g.com_margin_db.max():+.1f} dB"
+        parts.append(f"{g.channel}: IL closes for {g.il_closing_fraction * 100:.0f} % (worst {g.worst_margin_db:+.1f} dB){com}")
+    have_com = all(g.com_margin_db is not None for g in groups)
+    all_close = all(g.closing_fraction == 1.0 for g in groups)
+    ref = _group(results, "gb200_nvl72", "NVLink 5 spine", primary_only=True)
+    cond = (f"{groups[0].length_m.size} links {groups[0].length_m.min():.2f}-{groups[0].longest_m:.2f} m routed between "
+            "adjacent racks through the side walls (best case)")
+    ref_closes = ref is not None and ref.com_margin_db is not None and ref.closing_fraction == 1.0
+    if ref is not None and ref.com_margin_db is not None:
+        cond += (f"; the same COM setup {'closes' if ref_closes else 'does not close'} the shipping GB200 NVL72 "
+                 f"spine at 200G (worst COM margin {ref.com_margin_db.min():+.2f} dB)")
+    if not il_all:
+        verdict = "supported"
+    elif have_com and not all_close:
+        if ref_closes:
+            verdict = "supported"
+            cond = "by COM (the IL budget alone would close); " + cond
+        else:
+            verdict = "depends"
+            cond = ("on the criterion: the IL budget closes, COM >= 3 dB does not, and COM fails the shipping "
+                    "NVL72 too, so it ranks channels rather than certifying them; " + cond)
+    else:
+        verdict = "contradicted"
+    return Claim(text, src, "; ".join(parts), cond, verdict)
+
+
+def _cooling_of(results) -> SystemCooling | None:
+    for r in results.values():
+        if isinstance(r.cooling, SystemCooling):
+            return r.cooling
+    return None
+
+
+def _coldplate_claims(results) -> list[Claim]:
+    c = _cooling_of(results)
+    t1 = ("2,000 W per GPU is the cold-plate limit", "S0 section 7")
+    t2 = ("~800 mm^2 die -> 2.5 W/mm^2 at 2,000 W", "S0 section 7")
+    t3 = ("microchannel lids cut the die temperature spread from 10-15 degC to under 5 degC", "S0 section 7")
+    if c is None:
+        return [Claim(*t, "-", "cooling stage did not run", "not evaluated") for t in (t1, t2, t3)]
+    curves = {x.cooling: x for x in c.curves}
+    out = []
+    cp = curves.get("coldplate")
+    if cp is not None:
+        out.append(Claim(*t1, f"cold plate reaches Tj {cp.tj_limit_c:.0f} degC at {cp.limit_w:.0f} W",
+                         f"package {cp.package}, inlet {cp.inlet_c:.0f} degC, {cp.limit_method}; tolerance +-15 %",
+                         "supported" if abs(cp.limit_w / 2000.0 - 1) <= 0.15 else "contradicted"))
+        flux = 2000.0 / cp.die_area_mm2
+        out.append(Claim(*t2, f"{flux:.2f} W/mm^2 over the package's {cp.die_area_mm2:.0f} mm^2 of die "
+                         f"(2.5 W/mm^2 only if all 2,000 W crossed one 800 mm^2 die)",
+                         "Rubin/Blackwell packages carry two reticle-size dies", "depends"))
+    mc = curves.get("microchannel")
+    if cp is not None and mc is not None:
+        p = 2000.0
+        d_cp = float(np.interp(p, cp.power_w, cp.die_delta_t_k))
+        d_mc = float(np.interp(p, mc.power_w, mc.die_delta_t_k))
+        ok = 10 <= d_cp <= 15 and d_mc < 5
+        out.append(Claim(*t3, f"die spread {d_cp:.1f} K (cold plate) vs {d_mc:.1f} K (microchannel lid) at {p:.0f} W",
+                         "spread = hottest minus coolest die point; same package, flow and inlet for both",
+                         "supported" if ok else "contradicted"))
+    return out
+
+
+def _backplane_claim(results) -> Claim:
+    text, src = "20-30 degC in-rack gradient -> backplane inter-layer microcracks after 3-5 years", "S0 section 2.4"
+    r = results.get("rubin_ultra_nvl576")
+    rel = r.reliability if r else None
+    if not isinstance(rel, RackReliabilityResult) or rel.backplane_sweep is None:
+        why = "; ".join(s.reason for s in (rel.skipped if isinstance(rel, RackReliabilityResult) else ())) \
+            or "backplane stage did not run"
+        return Claim(text, src, "-", why, "not evaluated")
+    sw = rel.backplane_sweep
+    in_band = (sw["gradient_k"] >= 20) & (sw["gradient_k"] <= 30)
+    years = sw["years_to_1pct_failure"][in_band]
+    lo, hi = float(years.min()), float(years.max())
+    verdict = "supported" if lo <= 5 and hi >= 3 else "contradicted"
+    return Claim(text, src, f"{lo:.1f}-{hi:.1f} years to 1 % of backplanes failing (plated holes) at 20-30 K; "
+                 f"warpage {sw['max_warpage_um'][in_band].min():.0f}-{sw['max_warpage_um'][in_band].max():.0f} um",
+                 f"FEM thermoelastic board + IPC-TR-579 PTH fatigue, {rel.backplane.get('cycles_per_day', 1):g} "
+                 "thermal cycle(s) per day; life scales inversely with the cycling rate", verdict)
+
+
+def _fleet_claim(results) -> Claim:
+    text, src = "8,000 h MTBF over 1,000 racks -> ~90 factory returns per month", "S0 section 10.1"
+    r = results.get("rubin_ultra_nvl576")
+    rel = r.reliability if r else None
+    if not isinstance(rel, RackReliabilityResult):
+        return Claim(text, src, "-", "reliability stage did not run", "not evaluated")
+    return Claim(text, src, f"{rel.events_per_month:.1f} events per month; availability {rel.availability * 100:.1f} %",
+                 f"constant rate, {rel.fleet_racks} racks x 730 h/month / {rel.mtbf_h:.0f} h; MTTR {rel.mttr_h / 168:.0f} weeks",
+                 "supported" if 80 <= rel.events_per_month <= 100 else "contradicted")
+
+
+def _cost_claim(results) -> Claim:
+    text, src = "per-token cost of NVL576 ~35-40 % of dual NVL72 (~$4.2 vs ~$1.5 per M tokens)", "S0 section 2.5"
+    a, b = results.get("gb300_nvl72"), results.get("rubin_ultra_nvl576")
+    if a is None or b is None or isinstance(a.cost, StageSkipped) or isinstance(b.cost, StageSkipped):
+        return Claim(text, src, "-", "needs gb300_nvl72 and rubin_ultra_nvl576 cost inputs", "not evaluated")
+    ratio = b.cost.usd_per_million_tokens / a.cost.usd_per_million_tokens
+    cond = "S0 inputs: $/yr depreciation + power over throughput x 8,760 h"
+    val = f"${a.cost.usd_per_million_tokens:.2f} vs ${b.cost.usd_per_million_tokens:.2f} per M tokens, ratio {ratio * 100:.0f} %"
+    if isinstance(b.reliability, RackReliabilityResult):
+        b_av = cost_mod.rack_cost(b.rack, availability=b.reliability.availability)
+        val += f"; {ratio * 100:.0f} -> {b_av.usd_per_million_tokens / a.cost.usd_per_million_tokens * 100:.0f} % at the " \
+               f"modelled availability {b.reliability.availability * 100:.1f} %"
+    return Claim(text, src, val, cond + "; turns on the 135,000 tok/s NVL576 throughput estimate", "depends"
+                 if not 0.35 <= ratio <= 0.40 else "supported")
+
+
+def _power_claim(results) -> Claim:
+    text, src = "power per FP4 EFLOPS: Blackwell 167 kW, Rubin 56 kW, Rubin Ultra 27 kW", "S0 sections 7 and 10.4"
+    keys = ("gb200_nvl72", "vr_nvl72", "rubin_ultra_nvl576")
+    vals = {}
+    for k in keys:
+        r = results.get(k)
+        if r is not None and r.rack.rack.fp4_pflops:
+            vals[k] = r.rack.rack.rack_power / 1e3 / (r.rack.rack.fp4_pflops / 1e3)
+    if len(vals) < 3:
+        return Claim(text, src, "-", "needs gb200_nvl72, vr_nvl72 and rubin_ultra_nvl576", "not evaluated")
+    ref = dict(zip(keys, (167, 56, 27)))
+    ok = all(abs(vals[k] / ref[k] - 1) < 0.05 for k in keys)
+    return Claim(text, src, ", ".join(f"{vals[k]:.0f} kW/EF" for k in keys),
+                 "rack power over FP4 rack compute, both from the rack files", "supported" if ok else "contradicted")
+
+
+def claims_table(results: dict[str, SystemResult]) -> list[Claim]:
+    """Every claim checked against the systems in ``results`` (keyed by system name)."""
+    return [_reach_claim(results), _nvl144_claim(results), *_coldplate_claims(results), _backplane_claim(results),
+            _fleet_claim(results), _cost_claim(results), _power_claim(results)]

@@ -1,0 +1,86 @@
+"""One rack system through every stage: geometry -> links (SI) -> cooling -> reliability -> cost.
+
+Each stage returns plain data (frozen dataclasses) or a :class:`StageSkipped` that says why it did
+not run; the report only lays them out. Systems are the rack files of ``boards/racks/`` that hold
+a ``[rack]`` table, named by file stem (``gb200_nvl72``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from si_thermal import config, paths
+from si_thermal.errors import InputError
+from si_thermal.system import cost as cost_mod
+from si_thermal.system.cooling import SystemCooling, system_cooling
+from si_thermal.system.geometry import LinkLengths, all_link_lengths
+from si_thermal.system.links import SystemSI, system_si
+from si_thermal.system.reliability import RackReliabilityResult, rack_reliability
+from si_thermal.system.stages import StageSkipped
+
+
+def systems() -> dict[str, Path]:
+    """Every rack system: file stem -> path (files of boards/racks/ with a [rack] table)."""
+    out = {}
+    for p in sorted(paths.racks_dir().glob("*.toml")):
+        if "rack" in config.read_toml(p):
+            out[p.stem] = p
+    return out
+
+
+def resolve(names: list[str] | tuple[str, ...] | None) -> dict[str, Path]:
+    """Named systems (all when empty); an unknown name is an :class:`InputError` listing the known ones."""
+    known = systems()
+    if not names:
+        return known
+    out = {}
+    for n in names:
+        key = Path(n).stem
+        if Path(n).is_file() and Path(n).suffix == ".toml":
+            out[key] = Path(n)
+        elif key in known:
+            out[key] = known[key]
+        else:
+            raise InputError(None, "SYSTEM", f"unknown system '{n}'; use one of: {', '.join(known)}")
+    return out
+
+
+@dataclass(frozen=True)
+class SystemResult:
+    key: str
+    path: Path
+    rack: config.RackFile
+    lengths: dict[str, LinkLengths]
+    si: SystemSI
+    cooling: SystemCooling | StageSkipped
+    reliability: RackReliabilityResult | StageSkipped
+    cost: cost_mod.CostResult | StageSkipped
+
+    @property
+    def skipped(self) -> list[StageSkipped]:
+        out = list(self.si.skipped)
+        for s in (self.cooling, self.reliability, self.cost):
+            if isinstance(s, StageSkipped):
+                out.append(s)
+        if isinstance(self.reliability, RackReliabilityResult):
+            out.extend(self.reliability.skipped)
+        return out
+
+
+def geometry_stage(key: str, path: Path) -> tuple[config.RackFile, dict[str, LinkLengths]]:
+    rack = config.load_rack(path)
+    return rack, (all_link_lengths(rack) if rack.geometry is not None else {})
+
+
+def cost_stage(rack: config.RackFile) -> cost_mod.CostResult | StageSkipped:
+    if rack.cost is None:
+        return StageSkipped("cost", f"{rack.rack.name}: the articles give no cost inputs for this system")
+    return cost_mod.rack_cost(rack)
+
+
+def evaluate_system(key: str, path: Path, *, with_com: bool = True, with_cooling: bool = True) -> SystemResult:
+    rack, lengths = geometry_stage(key, path)
+    si = system_si(key, rack, lengths, with_com=with_com)
+    cool = system_cooling(key, rack) if with_cooling else StageSkipped("cooling", "not requested")
+    return SystemResult(key, Path(path), rack, lengths, si, cool, rack_reliability(key, rack), cost_stage(rack))

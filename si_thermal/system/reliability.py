@@ -1,0 +1,93 @@
+"""Rack reliability at system level: fleet failure events per month and availability.
+
+The arithmetic is that of :mod:`si_thermal.reliability.fleet` (issue 6): for ``N`` racks with a
+constant failure rate, expected events per month = ``N x hours_per_month / MTBF`` (Poisson mean);
+availability ``A = MTBF / (MTBF + MTTR)`` (alternating renewal process; O'Connor & Kleyner,
+*Practical Reliability Engineering*, 2012, ch. 2 and 6). Inputs: the rack file's ``[reliability]``
+table (S0 section 10.1: 8,000 h MTBF; section 2.4: 2-4 week factory return), overridable. Where the
+rack names a backplane stackup, :func:`si_thermal.thermal.backplane.analyze_backplane` (issue 6)
+adds the thermal-cycling life of its plated holes under the in-rack gradient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from si_thermal.config import RackFile, board_path
+from si_thermal.system.stages import StageSkipped, solver
+
+HOURS_PER_MONTH = 730.0  # 8760 / 12, as S0 section 10.1's arithmetic
+GRADIENTS_K = (10.0, 20.0, 25.0, 30.0, 40.0)  # in-rack gradients for the backplane sweep (S0: 20-30 K)
+SWEEP_KEYS = ("gradient_k", "max_warpage_um", "pth_cycles_to_failure", "years_to_1pct_failure")
+
+
+@dataclass(frozen=True)
+class RackReliabilityResult:
+    system: str
+    mtbf_h: float
+    mttr_h: float
+    availability: float
+    fleet_racks: int
+    events_per_month: float
+    dies_per_rack: int
+    die_hours_lost_per_month: float
+    source: str
+    backplane: dict | None = None  # analyze_backplane(...) at gradient_k, as a dict
+    backplane_sweep: dict | None = None  # gradient_k -> warpage, PTH life, years to 1 % (arrays)
+    skipped: tuple[StageSkipped, ...] = ()
+
+
+def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mtbf_h: float | None = None,
+                     mttr_h: float | None = None, gradient_k: float = 25.0,
+                     with_backplane: bool = True) -> RackReliabilityResult | StageSkipped:
+    """Fleet events and availability of ``fleet_racks`` racks of ``system``."""
+    rel = rack.reliability
+    if rel is None:
+        return StageSkipped("reliability", f"{rack.rack.name}: no [reliability] table (no MTBF in the sources)")
+    found = solver("si_thermal.reliability.fleet", "random_events_per_month", "availability")
+    if isinstance(found, str):
+        return StageSkipped("reliability", found)
+    events_fn, availability_fn = found
+    mtbf = rel.mtbf / 3600.0 if mtbf_h is None else mtbf_h
+    mttr = rel.mttr / 3600.0 if mttr_h is None else mttr_h
+    avail = availability_fn(mtbf, mttr)
+    events = events_fn(fleet_racks, mtbf, HOURS_PER_MONTH)
+    dies = rack.rack.gpus * rack.rack.dies_per_gpu
+    lost = (1.0 - avail) * fleet_racks * dies * HOURS_PER_MONTH
+    backplane, sweep, skipped = None, None, ()
+    if with_backplane and rel.backplane is not None:
+        analyze = solver("si_thermal.thermal.backplane", "analyze_backplane")
+        if isinstance(analyze, str):
+            skipped = (StageSkipped("backplane thermal cycling", analyze),)
+        else:
+            grads = sorted(set(GRADIENTS_K) | {float(gradient_k)})
+            runs = [_backplane_at(str(board_path(rel.backplane)), g) for g in grads]
+            backplane = runs[grads.index(float(gradient_k))]
+            sweep = {k: np.array([r[k] for r in runs]) for k in SWEEP_KEYS}
+    return RackReliabilityResult(system, mtbf, mttr, avail, fleet_racks, events, dies, lost, rel.source,
+                                 backplane, sweep, skipped)
+
+
+@lru_cache(maxsize=32)
+def _backplane_at(stackup: str, gradient_k: float) -> dict:
+    """analyze_backplane at one gradient, cached within a run (the report and sweeps reuse it)."""
+    from si_thermal.thermal.backplane import analyze_backplane
+
+    return _scalars(analyze_backplane(stackup, gradient_k=gradient_k))
+
+
+def _scalars(res) -> dict:
+    """The numeric and text fields of a BackplaneResult (fields and nested objects left out)."""
+    return {k: getattr(res, k) for k in res.__dataclass_fields__
+            if isinstance(getattr(res, k), (int, float, str, bool))}
+
+
+def fleet_comparison(fleet_racks: int = 1000):
+    """Cable tray vs backplane fleet (issue 6's :func:`compare_cable_vs_backplane`), or a skip."""
+    compare = solver("si_thermal.reliability.fleet", "compare_cable_vs_backplane")
+    if isinstance(compare, str):
+        return StageSkipped("fleet comparison", compare)
+    return compare(fleet_racks)

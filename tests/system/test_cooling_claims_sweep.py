@@ -1,0 +1,70 @@
+"""Per-GPU power against the cooling limits (thermal FEM), the claims table, and system sweeps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from si_thermal import config
+from si_thermal.errors import InputError
+from si_thermal.system import claims, cooling, model
+from si_thermal.system.stages import StageSkipped
+from si_thermal.system.sweep import evaluate_rack_point, run_rack_sweep
+
+
+def _rack(key):
+    return config.load_rack(model.systems()[key])
+
+
+@pytest.fixture(scope="module")
+def vr_cooling():
+    c = cooling.system_cooling("vr_nvl72", _rack("vr_nvl72"))
+    if isinstance(c, StageSkipped):
+        pytest.skip(c.reason)
+    return c
+
+
+def test_cooling_curves_are_monotone_and_limit_consistent(vr_cooling):
+    for c in vr_cooling.curves:
+        print(f"{c.cooling}: Tj {np.round(c.tj_max_c, 1)} degC at {c.power_w} W; limit {c.limit_w:.0f} W "
+              f"({c.limit_method}); die spread {np.round(c.die_delta_t_k, 1)} K")
+        assert np.all(np.diff(c.tj_max_c) > 0)
+        assert c.tj_at(c.limit_w) == pytest.approx(c.tj_limit_c, abs=3.0)
+        assert c.field_t_c is not None and c.field_t_c.max() == pytest.approx(c.tj_max_c[-1], abs=5.0)
+    assert vr_cooling.verdict in ("within limit", "exceeds its cooling limit (another technology suffices)",
+                                  "exceeds every cooling limit")
+
+
+def test_power_beyond_every_limit_is_a_failing_verdict_not_a_crash(vr_cooling):
+    hot = cooling.system_cooling("vr_nvl72", _rack("vr_nvl72"), gpu_power_w=10 * vr_cooling.best_limit_w)
+    assert hot.verdict == "exceeds every cooling limit" and hot.margin_w < 0
+    cool = cooling.system_cooling("vr_nvl72", _rack("vr_nvl72"), gpu_power_w=100.0)
+    assert cool.verdict == "within limit" and cool.tj_c < vr_cooling.tj_c  # the number follows the input
+
+
+def test_claims_are_not_scored_without_model_values():
+    table = claims.claims_table({})
+    assert table and all(c.verdict == "not evaluated" and c.model_value == "-" for c in table)
+
+
+def test_cost_and_fleet_claims_from_the_models():
+    keys = ("gb300_nvl72", "rubin_ultra_nvl576", "gb200_nvl72", "vr_nvl72")
+    res = {k: model.evaluate_system(k, model.systems()[k], with_com=False, with_cooling=False) for k in keys}
+    table = {c.source: c for c in claims.claims_table(res)}
+    assert table["S0 section 10.1"].verdict == "supported" and "91.2 events" in table["S0 section 10.1"].model_value
+    assert table["S0 section 2.5"].verdict == "supported"
+    assert table["S0 sections 7 and 10.4"].model_value.startswith("167 kW/EF, 56 kW/EF, 27 kW/EF")
+
+
+def test_rack_sweep_points_in_processes():
+    rack = str(model.systems()["gb200_nvl72"])
+    pts = [{"rate": "200g", "height_scale": 1.0}, {"rate": "200g", "height_scale": 2.0}]
+    rows = run_rack_sweep(rack, pts, jobs=2)
+    key = "NVLink 5 spine: longest (m)"
+    assert rows[1][key] > rows[0][key] and rows[1]["rack_height_m"] == pytest.approx(2 * rows[0]["rack_height_m"])
+    assert rows[1]["NVLink 5 spine: worst IL margin (dB)"] < rows[0]["NVLink 5 spine: worst IL margin (dB)"]
+    thin = evaluate_rack_point(rack, {"awg": 30})
+    thick = evaluate_rack_point(rack, {"awg": 24})
+    assert thin["NVLink 5 spine: IL reach (m)"] < thick["NVLink 5 spine: IL reach (m)"]
+    with pytest.raises(InputError, match="unknown rack parameter"):
+        evaluate_rack_point(rack, {"colour": "red"})
