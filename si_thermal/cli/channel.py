@@ -128,14 +128,17 @@ def channel(
 
 
 def sweep(
-    file: Path = typer.Argument(..., help="Channel TOML file."),
-    param: list[str] = typer.Option([], "--param", help="NAME=START:STOP:STEP or NAME=V1,V2 (SI units); "
-                                                        "NAME = length_m or SEGMENT.FIELD. Repeatable."),
-    rate: str = typer.Option("200g,224g", "--rate", help="SerDes rate key(s), comma-separated."),
+    file: Path = typer.Argument(..., help="Channel TOML file, or a rack file (boards/racks/*.toml)."),
+    param: list[str] = typer.Option([], "--param", help="NAME=START:STOP:STEP or NAME=V1,V2 (SI units). Channel: "
+                                                        "NAME = length_m or SEGMENT.FIELD. Rack: rate, awg, gpu_power_w, "
+                                                        "height_scale, width_scale, rack_height_m, service_loop_m, "
+                                                        "breakout_m, com. Repeatable."),
+    rate: str = typer.Option(None, "--rate", help="SerDes rate key(s), comma-separated (channel default "
+                                                  "200g,224g; rack default: the rack's own rates)."),
     out: Path = typer.Option(..., "--out", help="results.csv or results.json (written atomically)."),
     jobs: int = typer.Option(0, "--jobs", min=0, help="Worker processes (0 = all cores)."),
 ) -> None:
-    """Sweep channel parameters; one row per point and rate (failed points keep their error)."""
+    """Sweep channel or rack parameters; one row per point (and rate), failed points keep their error."""
     from rich.progress import Progress
 
     from si_thermal import config
@@ -143,7 +146,12 @@ def sweep(
 
     if out.suffix.lower() not in (".csv", ".json"):
         raise InputError(out, None, "--out must end in .csv or .json")
-    keys = _rates(rate)
+    if config.file_kind(config.read_toml(file), file) == "rack":
+        from si_thermal.cli.report import rack_sweep
+
+        rack_sweep(file, param, _rates(rate) if rate else None, out, jobs or 1)
+        return
+    keys = _rates(rate or "200g,224g")
     config.load_channel(file)  # validate once, up front
     params = [sw.parse_param(p) for p in param]
     points = sw.grid(str(file), params, keys)

@@ -44,6 +44,11 @@ def report(
 
 
 def _values(text: str) -> tuple:
+    """``V1,V2,...`` (numbers or words such as rate keys) or ``START:STOP:STEP``."""
+    if ":" in text:
+        from si_thermal.si.sweep import parse_param
+
+        return parse_param(f"x={text}")[1]
     out = []
     for v in text.split(","):
         v = v.strip()
@@ -54,15 +59,9 @@ def _values(text: str) -> tuple:
     return tuple(out)
 
 
-def rack_sweep(
-    rack: Path = typer.Argument(..., help="Rack file (boards/racks/*.toml)."),
-    param: list[str] = typer.Option([], "--param", help="NAME=V1,V2,... with NAME one of rate, awg, gpu_power_w, "
-                                    "height_scale, width_scale, rack_height_m, service_loop_m, breakout_m, com "
-                                    "(SI units). Repeatable."),
-    out: Path = typer.Option(None, "--out", help="Optional results .csv or .json (written atomically)."),
-    jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes."),
-) -> None:
-    """Sweep rack parameters (rate, AWG, per-GPU power, rack height ...); print the margins per point."""
+def rack_sweep(rack: Path, param: list[str], rates: list[str] | None, out: Path, jobs: int) -> None:
+    """The rack branch of ``si-thermal sweep``: margins per point of a grid of rack parameters
+    (rate, awg, gpu_power_w, height_scale, width_scale, rack_height_m, service_loop_m, breakout_m, com)."""
     import csv
     import io
     import json
@@ -80,9 +79,11 @@ def rack_sweep(
     pairs = []
     for spec in param:
         if "=" not in spec:
-            raise InputError(None, "--param", f"expected NAME=V1,V2, got '{spec}'")
+            raise InputError(None, "--param", f"expected NAME=V1,V2 or NAME=START:STOP:STEP, got '{spec}'")
         name, vals = spec.split("=", 1)
         pairs.append((name.strip(), _values(vals)))
+    if rates:
+        pairs.append(("rate", tuple(rates)))
     points = rack_grid(pairs) if pairs else [{}]
     with Progress(transient=True) as bar:
         task = bar.add_task(f"rack sweep, {len(points)} points", total=len(points))
@@ -94,20 +95,17 @@ def rack_sweep(
     for r in rows:
         table.add_row(*[f"{r[k]:.4g}" if isinstance(r.get(k), float) else str(r.get(k, "")) for k in keys])
     Console(width=220).print(table)
-    if out is not None:
-        if out.suffix.lower() == ".json":
-            write_text(out, json.dumps(rows, indent=1))
-        elif out.suffix.lower() == ".csv":
-            buf = io.StringIO()
-            w = csv.DictWriter(buf, fieldnames=keys)
-            w.writeheader()
-            w.writerows(rows)
-            write_text(out, buf.getvalue())
-        else:
-            raise InputError(out, None, "--out must end in .csv or .json")
-        typer.echo(f"wrote {out}")
+    if out.suffix.lower() == ".json":
+        write_text(out, json.dumps(rows, indent=1))
+    else:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=keys)
+        w.writeheader()
+        w.writerows(rows)
+        write_text(out, buf.getvalue())
+    failed = sum(1 for r in rows if r.get("error"))
+    typer.echo(f"{len(points)} points -> {out}" + (f" ({failed} points failed)" if failed else ""))
 
 
 def register(app: typer.Typer) -> None:
     app.command()(report)
-    app.command("rack-sweep")(rack_sweep)

@@ -81,17 +81,33 @@ def rack_grid(params: list[tuple[str, tuple]]) -> list[dict]:
     return [dict(zip(names, combo)) for combo in itertools.product(*(v for _, v in params))]
 
 
+def evaluate_or_record(rack_path: str, params: dict) -> dict:
+    """:func:`evaluate_rack_point`, with a failed point recorded as its parameters and its error
+    (one line) instead of aborting the sweep. Bad command-line parameters still raise."""
+    try:
+        row = evaluate_rack_point(rack_path, params)
+    except InputError as err:
+        if err.field == "--param":
+            raise
+        row = {**params, "error": str(err)}
+    except Exception as err:  # a solver failing at one point must not stop the others
+        row = {**params, "error": f"{type(err).__name__}: {err}"}
+    else:
+        row["error"] = ""
+    return row
+
+
 def run_rack_sweep(rack_path: str, points: list[dict], jobs: int = 1, progress=None) -> list[dict]:
-    """Evaluate every point (in ``jobs`` processes when > 1), in order."""
+    """Evaluate every point (in ``jobs`` spawned processes when > 1), in order."""
     if jobs <= 1:
         out = []
         for p in points:
-            out.append(evaluate_rack_point(str(rack_path), p))
+            out.append(evaluate_or_record(str(rack_path), p))
             if progress:
                 progress(1)
         return out
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        futures = [pool.submit(evaluate_rack_point, str(rack_path), p) for p in points]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(evaluate_or_record, str(rack_path), p) for p in points]
         out = []
         for f in futures:
             out.append(f.result())

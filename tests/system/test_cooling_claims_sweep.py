@@ -68,3 +68,19 @@ def test_rack_sweep_points_in_processes():
     assert thin["NVLink 5 spine: IL reach (m)"] < thick["NVLink 5 spine: IL reach (m)"]
     with pytest.raises(InputError, match="unknown rack parameter"):
         evaluate_rack_point(rack, {"colour": "red"})
+
+
+def test_rack_sweep_records_a_failed_point_and_goes_on():
+    rack = str(model.systems()["gb200_nvl72"])
+    rows = run_rack_sweep(rack, [{"rate": "200g"}, {"rate": "no_such_rate"}], jobs=1)
+    assert rows[0]["error"] == "" and rows[0]["NVLink 5 spine: closing"] == 1.0
+    assert "no_such_rate" in rows[1]["error"]
+
+
+def test_cli_sweep_accepts_a_rack_file(cli, tmp_path):
+    rack = str(model.systems()["gb200_nvl72"])
+    out = tmp_path / "rack.csv"
+    res = cli("sweep", rack, "--param", "awg=26,30", "--rate", "200g,224g", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    lines = out.read_text().strip().splitlines()
+    assert len(lines) == 5 and "awg" in lines[0] and "rate" in lines[0]

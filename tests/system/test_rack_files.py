@@ -73,6 +73,6 @@ def test_cli_report_unknown_system_one_line_exit_2(cli, tmp_path):
 
 def test_cli_bad_rack_file_one_line_exit_2(cli, tmp_path):
     path = _edited(tmp_path, "slots = [34, 35]", "slots = [34, 99]")
-    res = cli("rack-sweep", str(path))
+    res = cli("sweep", str(path), "--out", str(tmp_path / "s.csv"))
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1 and "trays[3].slots" in res.stderr and "outside the rack" in res.stderr
