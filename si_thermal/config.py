@@ -791,8 +791,20 @@ class Slab(Model):
     thickness: PositiveLength
 
 
+class Hotspot(Model):
+    """A hot spot of a die's power map: ``power_fraction`` of the die's power in a rectangle
+    centred at (center_x, center_y) relative to the die centre."""
+
+    center_x: Length = 0.0
+    center_y: Length = 0.0
+    size_x: PositiveLength
+    size_y: PositiveLength
+    power_fraction: Fraction
+
+
 class PackageDie(Model):
-    """A die on the interposer; its power dissipates in the active layer at its bottom (flip chip)."""
+    """A die on the interposer; its power dissipates in the active layer at its bottom (flip chip),
+    uniformly except for optional hot spots."""
 
     name: str
     material: str = "silicon"
@@ -803,6 +815,24 @@ class PackageDie(Model):
     thickness: PositiveLength
     active_thickness: PositiveLength = 50e-6
     power_fraction: Fraction
+    hotspots: list[Hotspot] = []
+
+    @model_validator(mode="after")
+    def _hotspots_inside(self) -> PackageDie:
+        if sum(h.power_fraction for h in self.hotspots) > 1.0 + 1e-9:
+            raise ValueError(f"die '{self.name}': hot spot power fractions add up to more than 1")
+        boxes = []
+        for i, h in enumerate(self.hotspots):
+            box = (h.center_x - h.size_x / 2, h.center_x + h.size_x / 2,
+                   h.center_y - h.size_y / 2, h.center_y + h.size_y / 2)
+            if (box[0] < -self.size_x / 2 - 1e-12 or box[1] > self.size_x / 2 + 1e-12
+                    or box[2] < -self.size_y / 2 - 1e-12 or box[3] > self.size_y / 2 + 1e-12):
+                raise ValueError(f"die '{self.name}': hot spot {i} extends beyond the die")
+            for j, o in boxes:
+                if box[0] < o[1] - 1e-12 and o[0] < box[1] - 1e-12 and box[2] < o[3] - 1e-12 and o[2] < box[3] - 1e-12:
+                    raise ValueError(f"die '{self.name}': hot spots {j} and {i} overlap")
+            boxes.append((i, box))
+        return self
 
 
 class TimLayer(Model):

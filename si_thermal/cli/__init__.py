@@ -38,9 +38,15 @@ def _root(
 
 
 def _register() -> None:
-    from si_thermal.cli import basics
+    from si_thermal.cli import backplane, basics, channel
 
-    for module in (basics,):
+    from si_thermal.cli import report
+
+    from si_thermal.cli import thermal
+
+    from si_thermal.cli import link
+
+    for module in (basics, channel, backplane, report, thermal, link):
         module.register(app)
 
 

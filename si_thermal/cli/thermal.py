@@ -1,0 +1,125 @@
+"""``si-thermal thermal``: GPU package temperatures under a cold plate or a microchannel lid."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from si_thermal.errors import InputError
+
+
+def parse_powers(text: str) -> list[float]:
+    """``"1400"`` or ``"START:STOP:STEP"`` (W, STOP included) -> list of powers."""
+    try:
+        parts = [float(p) for p in text.split(":")]
+    except ValueError:
+        raise InputError(None, "--power-w", f"expected W or START:STOP:STEP, got '{text}'") from None
+    if len(parts) == 1:
+        powers = parts
+    elif len(parts) == 3 and parts[2] > 0 and parts[1] >= parts[0]:
+        n = int(round((parts[1] - parts[0]) / parts[2])) + 1
+        powers = [parts[0] + i * parts[2] for i in range(n) if parts[0] + i * parts[2] <= parts[1] + 1e-9]
+    else:
+        raise InputError(None, "--power-w", f"expected W or START:STOP:STEP with STEP > 0, got '{text}'")
+    if any(p <= 0 for p in powers):
+        raise InputError(None, "--power-w", "powers must be positive")
+    return powers
+
+
+def thermal(
+    package: Path = typer.Argument(..., help="Package file, e.g. boards/gpu_package_b200class.toml."),
+    cooling: list[str] = typer.Option(..., "--cooling", help="coldplate or microchannel (repeatable)."),
+    power_w: str | None = typer.Option(None, "--power-w", help="GPU power in W, or START:STOP:STEP."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    xdmf: Path | None = typer.Option(None, "--xdmf", help="Folder for the temperature fields (XDMF)."),
+    plot: Path | None = typer.Option(None, "--plot", help="PNG: cross-section (one power) or Tj-vs-power curves."),
+    limit: bool = typer.Option(False, "--limit", help="Find the largest power keeping Tj below its limit."),
+    inlet_c: float | None = typer.Option(None, "--inlet-c", help="Coolant inlet (degC); default: the file's."),
+    tj_limit_c: float | None = typer.Option(None, "--tj-limit-c", help="Junction limit (degC); default: the file's."),
+    mesh_size_mm: float = typer.Option(2.5, "--mesh-size-mm", help="In-plane element size (mm)."),
+) -> None:
+    """Solve the package (dolfinx FEM + channel correlations + coolant energy balance)."""
+    for c in cooling:
+        if c not in ("coldplate", "microchannel"):
+            raise InputError(None, "--cooling", f"unknown cooling '{c}'; use coldplate or microchannel")
+    if mesh_size_mm <= 0:
+        raise InputError(None, "--mesh-size-mm", "must be positive")
+    powers = parse_powers(power_w) if power_w is not None else None
+
+    from mpi4py import MPI
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from si_thermal.thermal import limit as lim
+    from si_thermal.thermal import plot as plots
+    from si_thermal.thermal.package import PackageModel
+
+    root = MPI.COMM_WORLD.rank == 0
+    out: dict[str, dict] = {}
+    curves, limits, single = {}, {}, None
+    console = Console(stderr=True)
+    with Progress(console=console, transient=True, disable=as_json or not root) as progress:
+        for c in cooling:
+            task = progress.add_task(f"{c}", total=None)
+            model = PackageModel(package, c, mesh_size=mesh_size_mm * 1e-3)
+            if powers is None and not limit:
+                powers_c = [model.pkg.package.power]
+            else:
+                powers_c = powers or []
+            results = [model.solve(p, inlet_c=inlet_c) for p in powers_c]
+            entry: dict = {}
+            if len(results) == 1:
+                entry.update(results[0].to_dict())
+                single = results[0]
+            elif results:
+                entry["points"] = [r.to_dict() for r in results]
+                curves[c] = results
+            if limit:
+                lr = lim.power_limit(package, c, tj_limit_c=tj_limit_c, inlet_c=inlet_c, model=model)
+                limits[c] = lr.power_limit_w
+                entry.update({"power_limit_w": lr.power_limit_w,
+                              "heat_flux_limit_w_per_mm2": lr.heat_flux_w_per_mm2,
+                              "tj_limit_c": lr.tj_limit_c, "limit_inlet_c": lr.inlet_c,
+                              "r_th_at_limit_k_per_w": lr.r_th_k_per_w})
+                if not results:
+                    entry.update({k: v for k, v in lr.at_limit.to_dict().items() if k not in entry})
+            if xdmf is not None:
+                for r in results:
+                    r.solution.write_xdmf(xdmf / f"{Path(package).stem}_{c}_{r.power_w:.0f}W.xdmf")
+            out[c] = entry
+            progress.remove_task(task)
+    if plot is not None:
+        if curves:
+            plots.tj_curves(curves, plot, tj_limit_c=tj_limit_c if tj_limit_c is not None else 105.0,
+                            limits=limits)
+        elif single is not None:
+            plots.cross_section(single, plot)
+        else:
+            raise InputError(None, "--plot", "give --power-w to plot")
+    if not root:
+        return
+    payload = out[cooling[0]] if len(cooling) == 1 else out
+    if as_json:
+        typer.echo(json.dumps(payload, indent=2, default=float))
+        return
+    table = Table(title=f"{Path(package).name}")
+    cols = ("cooling", "power W", "Tj max degC", "die dT K", "Rth K/W", "coolant rise K", "dp kPa", "pump W")
+    for col in cols:
+        table.add_column(col, justify="right")
+    for c, entry in out.items():
+        for p in entry.get("points", [entry] if "tj_max_c" in entry and "power_w" in entry else []):
+            table.add_row(c, f"{p['power_w']:.0f}", f"{p['tj_max_c']:.1f}", f"{p['die_delta_t_k']:.1f}",
+                          f"{p['r_th_k_per_w']:.4f}", f"{p['coolant_rise_k']:.1f}",
+                          f"{p['pressure_drop_pa'] / 1e3:.1f}", f"{p['pumping_power_w']:.2f}")
+    Console(width=120).print(table)
+    for c, w in limits.items():
+        e = out[c]
+        typer.echo(f"{c}: power limit {w:.0f} W ({e['heat_flux_limit_w_per_mm2']:.2f} W/mm^2 over the dies) "
+                   f"for Tj < {e['tj_limit_c']:.0f} degC at {e['limit_inlet_c']:.0f} degC inlet")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(thermal)

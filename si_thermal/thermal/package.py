@@ -1,0 +1,214 @@
+"""The GPU package problem: stack geometry + materials + channel cooling + coolant energy balance.
+
+Heat is generated in each die's active layer (flip chip: the transistors face the interposer),
+flows up through the die, TIM1 and the lid (and, with a cold plate, TIM2 and the cold-plate base)
+into the channels. The channels are not meshed: their footprint is a Robin boundary with the
+fin-corrected, entrance-enhanced coefficient ``h_eff(x)`` of :mod:`.cooling` and the coolant
+temperature ``T_c(x, y)`` that rises along the flow (:mod:`.coolant`). The board side and all
+other surfaces are adiabatic, so all the power reaches the coolant (checked: ``energy_balance``).
+
+Silicon conductivity falls with temperature (``conductivity_temperature_coefficient`` of the
+material, Glassbrenner & Slack 1964), so the solve is nonlinear (Newton, :mod:`.heat`); coolant
+properties are taken at the mean bulk temperature ``T_in + P / (2 m_dot c_p)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dolfinx_solver  # noqa: F401
+import numpy as np
+from dolfinx import fem
+from mpi4py import MPI
+
+from si_thermal import config
+from si_thermal.errors import InputError
+from si_thermal.thermal import cooling as cool
+from si_thermal.thermal.coolant import solve_with_coolant
+from si_thermal.thermal.geometry import COOLANT, TaggedMesh, mesh_stack, package_geometry
+from si_thermal.thermal.heat import HeatProblem, HeatSolution, Region, Robin
+
+COOLINGS = ("coldplate", "microchannel")
+DEFAULT_MESH_SIZE_M = 2.5e-3  # coarse: ~20 k DOFs, a few seconds per solve
+T0 = 273.15
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    """One package solve. Temperatures in degC, differences in K, SI otherwise."""
+
+    package: str
+    cooling: str
+    power_w: float
+    inlet_c: float
+    tj_max_c: float
+    die_delta_t_k: float
+    r_th_k_per_w: float
+    heat_flux_w_per_mm2: float
+    coolant_rise_k: float
+    coolant_outlet_max_c: float
+    pressure_drop_pa: float
+    pumping_power_w: float
+    flow_l_per_min: float
+    reynolds: float
+    flow_regime: str
+    h_footprint_mean_w_per_m2k: float
+    heat_to_coolant_w: float
+    energy_balance_error: float  # (heat into coolant - power) / power
+    die_max_c: dict
+    n_dofs: int
+    mesh_size_m: float
+    newton_iterations: int
+    coolant_iterations: int
+    linear_solver: str
+    solution: HeatSolution | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        """The scalar results (JSON-serializable), without the temperature field."""
+        return {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "solution"}
+
+
+def _region_conductivity(mat) -> float | tuple[float, float, float]:
+    k = mat.thermal_conductivity
+    if k is None:
+        raise InputError(config.paths.materials_file(), mat.description, "material has no thermal_conductivity")
+    return (k, k, mat.thermal_conductivity_z) if mat.thermal_conductivity_z is not None else k
+
+
+_MESHES: dict[tuple[str, int], TaggedMesh] = {}
+
+
+def _mesh(geom, comm) -> TaggedMesh:
+    key = (geom.key(), MPI.Comm.py2f(comm))
+    if key not in _MESHES:
+        _MESHES[key] = mesh_stack(geom, comm)
+    return _MESHES[key]
+
+
+class PackageModel:
+    """A package meshed and set up once for one cooling technology; :meth:`solve` per power."""
+
+    def __init__(self, package_path: str | Path, cooling: str, *, comm: MPI.Comm | None = None,
+                 mesh_size: float = DEFAULT_MESH_SIZE_M, degree: int = 1):
+        self.path = Path(package_path)
+        self.pkg = config.load_package(self.path)
+        if cooling not in COOLINGS:
+            raise InputError(None, "--cooling", f"unknown cooling '{cooling}'; use coldplate or microchannel")
+        spec = getattr(self.pkg, cooling)
+        if spec is None:
+            raise InputError(self.path, cooling, f"the package has no [{cooling}] table")
+        if not mesh_size > 0:
+            raise InputError(None, "mesh_size", "mesh size must be positive")
+        self.cooling, self.spec = cooling, spec
+        self.comm = comm or MPI.COMM_WORLD
+        self.geometry = package_geometry(self.pkg, cooling, mesh_size)
+        self.tm = _mesh(self.geometry, self.comm)
+        self.channels = self._channels()
+        self.die_area_m2 = sum(d.size_x * d.size_y for d in self.pkg.dies)
+        regions = []
+        self._unit_q: dict[int, float] = {}
+        self._junction: dict[str, list[int]] = {}  # die -> active-layer tags (hot spots included)
+        for d in self.pkg.dies:
+            tag = self.tm.regions[f"{d.name}_active"]
+            hot_area = sum(h.size_x * h.size_y for h in d.hotspots)
+            hot_power = sum(h.power_fraction for h in d.hotspots)
+            background = (1.0 - hot_power) / (d.size_x * d.size_y - hot_area)
+            self._unit_q[tag] = d.power_fraction * background / d.active_thickness
+            self._junction[d.name] = [tag]
+            for i, h in enumerate(d.hotspots):
+                hot_tag = self.tm.regions[f"{d.name}_hot{i}"]
+                self._unit_q[hot_tag] = d.power_fraction * h.power_fraction / (h.size_x * h.size_y * d.active_thickness)
+                self._junction[d.name].append(hot_tag)
+        for name, tag in self.tm.regions.items():
+            mat_name = self._material_of(name)
+            mat = config.material(mat_name, None, self.path, name)
+            beta = mat.conductivity_temperature_coefficient or 0.0
+            regions.append(Region(tag, _region_conductivity(mat), dk_dt_per_k=beta, t_ref_k=293.15,
+                                  source_w_per_m3=self._unit_q.get(tag, 0.0), name=name))
+        V1 = fem.functionspace(self.tm.mesh, ("Lagrange", 1))
+        self.h = fem.Function(V1, name="h_eff")
+        self.tc = fem.Function(V1, name="t_coolant")
+        self.problem = HeatProblem(self.tm.mesh, self.tm.cell_tags, self.tm.facet_tags, regions,
+                                   [Robin(self.tm.boundaries[COOLANT], self.h, self.tc)],
+                                   degree=degree, source_file=self.path)
+        self._cells = {tag: self.tm.cell_tags.find(tag) for tag in self._unit_q}
+
+    def _material_of(self, region: str) -> str:
+        pkg = self.pkg
+        fixed = {"substrate": pkg.substrate.material, "interposer": pkg.interposer.material,
+                 "tim1": pkg.tim1.material, "lid": pkg.lid.material}
+        if pkg.mold is not None:
+            fixed["mold"] = pkg.mold.material
+        if pkg.tim2 is not None:
+            fixed["tim2"] = pkg.tim2.material
+        if pkg.coldplate is not None:
+            fixed["coldplate"] = pkg.coldplate.material
+        if region in fixed:
+            return fixed[region]
+        for d in pkg.dies:
+            if region in (d.name, f"{d.name}_active") or region.startswith(f"{d.name}_hot"):
+                return d.material
+        raise InputError(self.path, region, "region has no material")
+
+    def _channels(self) -> cool.ChannelArray:
+        s = self.spec
+        if self.cooling == "coldplate":
+            k = config.material(s.material, None, self.path, "coldplate.material").thermal_conductivity
+            return cool.ChannelArray(s.channel_width, s.fin_height, s.fin_thickness, s.size_x, s.size_y, k)
+        k = config.material(self.pkg.lid.material, None, self.path, "lid.material").thermal_conductivity
+        return cool.ChannelArray(s.channel_width, s.channel_depth, s.wall_thickness, s.size_x, s.size_y, k)
+
+    @property
+    def n_dofs(self) -> int:
+        V = self.problem.V
+        return V.dofmap.index_map.size_global * V.dofmap.index_map_bs
+
+    def solve(self, power_w: float, *, inlet_c: float | None = None) -> PackageResult:
+        """Solve at GPU power ``power_w`` (W) and coolant inlet ``inlet_c`` (degC, default: the file's)."""
+        if not power_w > 0:
+            raise InputError(None, "power", f"GPU power must be positive, got {power_w:g} W")
+        spec = self.spec
+        inlet_k = spec.inlet if inlet_c is None else inlet_c + T0
+        props_in = cool.coolant_properties(spec.coolant, inlet_k)
+        cool.check_boiling(props_in, inlet_k, power_w, spec.flow, self.path, f"{self.cooling}.flow")
+        rise = power_w / (props_in.density_kg_m3 * spec.flow * props_in.specific_heat_j_kgk)
+        props = cool.coolant_properties(spec.coolant, inlet_k + rise / 2)
+        flow = cool.channel_flow(self.channels, props, spec.flow)
+        x0 = self.geometry.cooled[0]
+        self.h.interpolate(lambda x: flow.h_footprint(np.maximum(x[0] - x0, 0.0)))
+        self.h.x.scatter_forward()
+        self.tc.x.array[:] = inlet_k
+        self.problem.reset_matrix()
+        q = self.problem.q
+        q.x.array[:] = 0.0
+        for tag, unit in self._unit_q.items():
+            q.x.array[self._cells[tag]] = unit * power_w
+        q.x.scatter_forward()
+        sol, state = solve_with_coolant(self.problem, self.tm.boundaries[COOLANT], self.h, self.tc,
+                                        self.geometry.cooled, flow.capacity_rate_w_k, inlet_k)
+        maxes = {name: max(sol.max_k(t) for t in tags) - T0 for name, tags in self._junction.items()}
+        tj = max(maxes.values())
+        tmin = min(sol.min_k(t) for tags in self._junction.values() for t in tags) - T0
+        heat = sol.heat_out_w(self.tm.boundaries[COOLANT])
+        mean_h = float(np.mean(flow.h_footprint(np.linspace(0, self.channels.length_m, 200))))
+        return PackageResult(
+            package=self.pkg.package.name, cooling=self.cooling, power_w=power_w,
+            inlet_c=inlet_k - T0, tj_max_c=tj, die_delta_t_k=tj - tmin,
+            r_th_k_per_w=(tj + T0 - inlet_k) / power_w,
+            heat_flux_w_per_mm2=power_w / (self.die_area_m2 * 1e6),
+            coolant_rise_k=state.outlet_mixed_k - inlet_k, coolant_outlet_max_c=state.outlet_max_k - T0,
+            pressure_drop_pa=flow.pressure_drop_pa, pumping_power_w=flow.pumping_power_w,
+            flow_l_per_min=spec.flow * 6e4, reynolds=flow.reynolds, flow_regime=flow.regime,
+            h_footprint_mean_w_per_m2k=mean_h, heat_to_coolant_w=heat,
+            energy_balance_error=(heat - power_w) / power_w, die_max_c=maxes, n_dofs=self.n_dofs,
+            mesh_size_m=self.geometry.mesh_size_m, newton_iterations=sol.iterations,
+            coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol)
+
+
+def solve_package(package_path: str | Path, cooling: str, power_w: float, *, inlet_c: float | None = None,
+                  comm: MPI.Comm | None = None, mesh_size: float = DEFAULT_MESH_SIZE_M) -> PackageResult:
+    """Solve the package of ``package_path`` under ``cooling`` ("coldplate" | "microchannel") at
+    ``power_w``; returns Tj max, die spread, R_th (junction to coolant inlet), coolant rise, pressure
+    drop and pumping power (see :class:`PackageResult`)."""
+    return PackageModel(package_path, cooling, comm=comm, mesh_size=mesh_size).solve(power_w, inlet_c=inlet_c)
