@@ -43,7 +43,7 @@ class PackageResult:
     power_w: float
     inlet_c: float
     tj_max_c: float
-    die_delta_t_k: float
+    die_delta_t_k: float  # largest within-die junction spread (max - min over one die), K
     r_th_k_per_w: float
     heat_flux_w_per_mm2: float
     coolant_rise_k: float
@@ -189,12 +189,15 @@ class PackageModel:
                                         self.geometry.cooled, flow.capacity_rate_w_k, inlet_k)
         maxes = {name: max(sol.max_k(t) for t in tags) - T0 for name, tags in self._junction.items()}
         tj = max(maxes.values())
-        tmin = min(sol.min_k(t) for tags in self._junction.values() for t in tags) - T0
+        # within-die spread (the articles' "die temperature gradient"): max - min over one die's
+        # active layer, the worst die; the dies differ further by the coolant's rise between them
+        spread = max(max(sol.max_k(t) for t in tags) - min(sol.min_k(t) for t in tags)
+                     for tags in self._junction.values())
         heat = sol.heat_out_w(self.tm.boundaries[COOLANT])
         mean_h = float(np.mean(flow.h_footprint(np.linspace(0, self.channels.length_m, 200))))
         return PackageResult(
             package=self.pkg.package.name, cooling=self.cooling, power_w=power_w,
-            inlet_c=inlet_k - T0, tj_max_c=tj, die_delta_t_k=tj - tmin,
+            inlet_c=inlet_k - T0, tj_max_c=tj, die_delta_t_k=spread,
             r_th_k_per_w=(tj + T0 - inlet_k) / power_w,
             heat_flux_w_per_mm2=power_w / (self.die_area_m2 * 1e6),
             coolant_rise_k=state.outlet_mixed_k - inlet_k, coolant_outlet_max_c=state.outlet_max_k - T0,
