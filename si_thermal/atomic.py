@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,3 +38,26 @@ def write_text(path: str | Path, text: str) -> None:
     """Atomically write ``text`` to ``path``."""
     with atomic_path(path) as tmp:
         tmp.write_text(text)
+
+
+@contextlib.contextmanager
+def atomic_xdmf(comm, path: str | Path) -> Iterator[Path]:
+    """Yield, on every MPI rank, a scratch ``.xdmf`` path in a fresh folder beside ``path``; once the
+    block completes, rank 0 renames the ``.xdmf``/``.h5`` pair into place (so a failed run leaves no
+    half-written pair) and removes the folder. ``comm`` is the mesh's MPI communicator."""
+    path = Path(path).with_suffix(".xdmf")
+    tmpdir = None
+    if comm.rank == 0:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmpdir = tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent)
+    tmpdir = Path(comm.bcast(tmpdir, root=0))
+    try:
+        yield tmpdir / path.name
+        comm.barrier()
+        if comm.rank == 0:
+            for f in tmpdir.iterdir():
+                os.replace(f, path.parent / f.name)
+    finally:
+        comm.barrier()
+        if comm.rank == 0:
+            shutil.rmtree(tmpdir, ignore_errors=True)

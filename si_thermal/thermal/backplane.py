@@ -192,7 +192,6 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
     eff = lam.homogenize(layers)
     h = eff.thickness_m
     msh, cell_tags, facet_tags = region_mesh(bp, h, MESHES[mesh], comm)
-    tdim = msh.topology.dim
 
     import ufl
 

@@ -22,9 +22,6 @@ mechanics", 2004). No hypre. A solve that does not converge raises ConvergenceEr
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +34,7 @@ from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
 
+from si_thermal.atomic import atomic_xdmf
 from si_thermal.errors import ConvergenceError, InputError
 
 DIRECT_DOF_LIMIT = 150_000  # above this many unknowns the default solver is CG + GAMG
@@ -212,37 +210,22 @@ class ElasticSolution:
         """Displacement (P1 vector) and cell-wise stresses (scalars, Pa) to ``path`` (.xdmf + .h5),
         written in a scratch folder beside it and renamed into place (atomic per file)."""
         path = Path(path).with_suffix(".xdmf")
-        comm = self.comm
-        tmpdir = None
-        if comm.rank == 0:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmpdir = tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent)
-        tmpdir = Path(comm.bcast(tmpdir, root=0))
-        try:
-            V1 = fem.functionspace(self.mesh, ("Lagrange", 1, (3,)))
-            u1 = fem.Function(V1, name="displacement_m")
-            u1.interpolate(self.displacement)
-            W = fem.functionspace(self.mesh, ("DG", 0))
-            stress = self.stress().x.array.reshape(-1, 6)
-            fields = []
-            for name, col in (("sigma_xx_pa", 0), ("sigma_yy_pa", 1), ("sigma_zz_pa", 2), ("tau_xz_pa", 4),
-                              ("tau_yz_pa", 3)):
-                f = fem.Function(W, name=name)
-                f.x.array[:] = stress[: f.x.array.size, col]
-                fields.append(f)
-            with io.XDMFFile(comm, tmpdir / path.name, "w") as xdmf:
-                xdmf.write_mesh(self.mesh)
-                xdmf.write_function(u1)
-                for f in fields:
-                    xdmf.write_function(f)
-            comm.barrier()
-            if comm.rank == 0:
-                for f in tmpdir.iterdir():
-                    os.replace(f, path.parent / f.name)
-        finally:
-            comm.barrier()
-            if comm.rank == 0:
-                shutil.rmtree(tmpdir, ignore_errors=True)
+        V1 = fem.functionspace(self.mesh, ("Lagrange", 1, (3,)))
+        u1 = fem.Function(V1, name="displacement_m")
+        u1.interpolate(self.displacement)
+        W = fem.functionspace(self.mesh, ("DG", 0))
+        stress = self.stress().x.array.reshape(-1, 6)
+        fields = []
+        for name, col in (("sigma_xx_pa", 0), ("sigma_yy_pa", 1), ("sigma_zz_pa", 2), ("tau_xz_pa", 4),
+                          ("tau_yz_pa", 3)):
+            f = fem.Function(W, name=name)
+            f.x.array[:] = stress[: f.x.array.size, col]
+            fields.append(f)
+        with atomic_xdmf(self.comm, path) as tmp, io.XDMFFile(self.comm, tmp, "w") as xdmf:
+            xdmf.write_mesh(self.mesh)
+            xdmf.write_function(u1)
+            for f in fields:
+                xdmf.write_function(f)
         return path
 
 

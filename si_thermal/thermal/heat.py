@@ -25,9 +25,6 @@ system is solved directly with MUMPS. Everything is MPI-parallel: the communicat
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +39,7 @@ from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
 
+from si_thermal.atomic import atomic_xdmf
 from si_thermal.errors import ConvergenceError, InputError
 
 # A spatially varying value: a float, a function of points x (shape (3, n)) returning (n,) values,
@@ -572,34 +570,19 @@ def write_xdmf(path: str | Path, u: fem.Function, cell_tags=None, facet_tags=Non
     """
     path = Path(path).with_suffix(".xdmf")
     mesh = u.function_space.mesh
-    comm = mesh.comm
-    tmpdir = None
-    if comm.rank == 0:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmpdir = tempfile.mkdtemp(prefix=f".{path.stem}.", dir=path.parent)
-    tmpdir = Path(comm.bcast(tmpdir, root=0))
-    try:
-        out = u
-        if u.function_space.element.basix_element.degree != 1:
-            out = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)), name=u.name)
-            out.interpolate(u)
-        out.name = name
-        with io.XDMFFile(comm, tmpdir / path.name, "w") as xdmf:
-            xdmf.write_mesh(mesh)
-            mesh.topology.create_connectivity(mesh.topology.dim - 1, mesh.topology.dim)
-            if cell_tags is not None:
-                cell_tags.name = "cell_tags"
-                xdmf.write_meshtags(cell_tags, mesh.geometry)
-            if facet_tags is not None:
-                facet_tags.name = "facet_tags"
-                xdmf.write_meshtags(facet_tags, mesh.geometry)
-            xdmf.write_function(out)
-        comm.barrier()
-        if comm.rank == 0:
-            for f in tmpdir.iterdir():
-                os.replace(f, path.parent / f.name)
-    finally:
-        comm.barrier()
-        if comm.rank == 0:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+    out = u
+    if u.function_space.element.basix_element.degree != 1:
+        out = fem.Function(fem.functionspace(mesh, ("Lagrange", 1)), name=u.name)
+        out.interpolate(u)
+    out.name = name
+    with atomic_xdmf(mesh.comm, path) as tmp, io.XDMFFile(mesh.comm, tmp, "w") as xdmf:
+        xdmf.write_mesh(mesh)
+        mesh.topology.create_connectivity(mesh.topology.dim - 1, mesh.topology.dim)
+        if cell_tags is not None:
+            cell_tags.name = "cell_tags"
+            xdmf.write_meshtags(cell_tags, mesh.geometry)
+        if facet_tags is not None:
+            facet_tags.name = "facet_tags"
+            xdmf.write_meshtags(facet_tags, mesh.geometry)
+        xdmf.write_function(out)
     return path

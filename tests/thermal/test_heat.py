@@ -65,12 +65,9 @@ def test_temperature_dependent_conductivity_matches_kirchhoff_solution(method):
     t0, t1, b = 300.0, 400.0, -4.3e-3
     sol = solve_heat(msh, ct, ft, [Region(1, 148.0, dk_dt_per_k=b, t_ref_k=t0)],
                      [Dirichlet(1, t0), Dirichlet(2, t1)], method=method, rtol=1e-10, max_iter=60)
-    x = msh.geometry.x[:, 0]
-    u1 = (t1 - t0) + b / 2 * (t1 - t0) ** 2
-    exact = t0 + (np.sqrt(1 + 2 * b * u1 * x / 1e-3) - 1) / b
+    u1 = (t1 - t0) + b / 2 * (t1 - t0) ** 2  # Kirchhoff transform of the boundary values
     dofs_x = sol.temperature.function_space.tabulate_dof_coordinates()[:, 0]
     exact_at_dofs = t0 + (np.sqrt(1 + 2 * b * u1 * dofs_x / 1e-3) - 1) / b
-    assert x.size > 0
     assert np.max(np.abs(sol.temperature.x.array - exact_at_dofs)) < 1e-6 * t1
     assert sol.iterations >= 2  # Newton really iterated
 
