@@ -1,0 +1,73 @@
+"""``si-thermal link``: COM, figure of merit, reference equalizer and statistical eye of a link.
+
+IEEE 802.3 Annex 93A / P802.3dj Annex 178A, see :mod:`si_thermal.si.com`.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import typer
+
+from si_thermal.errors import InputError
+
+
+def link(
+    file: Path = typer.Argument(..., help="Thru channel: Touchstone (.s4p single-ended or .s2p Sdd) "
+                                          "or a channels/*.toml file."),
+    fext: list[Path] = typer.Option([], "--fext", help="FEXT aggressor Touchstone file (repeatable)."),
+    next_: list[Path] = typer.Option([], "--next", help="NEXT aggressor Touchstone file (repeatable)."),
+    std: str = typer.Option("802.3dj", "--std", help="COM parameter set in channels/com_params.toml."),
+    rate: str = typer.Option(None, "--rate", help="Move the set to a rate of channels/serdes.toml (e.g. 224g)."),
+    length_m: float = typer.Option(None, "--length-m", help="Variable-segment length for a channels/*.toml."),
+    extrapolation: str = typer.Option("fit", "--extrapolation",
+                                      help="Band extension above the data: fit (loss fit) or com (MATLAB COM)."),
+    search: str = typer.Option("fast", "--search", help="Equalizer search: fast or full."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    plot: Path = typer.Option(None, "--plot", help="Write the statistical eye and bathtub to this PNG."),
+) -> None:
+    """COM (dB), FOM, chosen equalizer, eye height and width of a thru channel with aggressors."""
+    from si_thermal.si import com, eye
+
+    if not file.exists():
+        raise InputError(file, None, "file not found")
+    params = com.load_com_params(std, rate=rate)
+    thru = file
+    if file.suffix.lower() == ".toml":
+        import numpy as np
+
+        from si_thermal.si.channel import channel_network
+
+        fb = params.symbol_rate_hz
+        thru = channel_network(file, np.arange(0.0, 1.5 * fb + 25e6, 25e6), length_m=length_m)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = com.compute_com(thru, fext, next_, params, extrapolation=extrapolation, search_mode=search)
+    short_band = any("extrapolated" in str(w.message) for w in caught)
+    for w in caught:
+        if not any(str(w.message) in n for n in res.notes):
+            typer.echo(f"warning: {w.message}", err=True)
+    for n in res.notes:   # band extension is reported when the data stop below the symbol rate
+        if (short_band and "extrapolated" in n) or "resampled" in n or "corrected" in n or "clipped" in n:
+            typer.echo(f"warning: {n}", err=True)
+    if plot is not None:
+        eye.plot_eye(eye.statistical_eye(res.equalized), plot, title=f"{res.std} {file.name}")
+    if as_json:
+        typer.echo(json.dumps(res.to_dict(), indent=2))
+        return
+    taps = ", ".join(f"c({k}) {v:+.3f}" for k, v in res.tx_ffe.items())
+    typer.echo(f"{file.name}: {res.std} at {res.symbol_rate_hz / 1e9:g} GBd, {len(fext)} FEXT + {len(next_)} NEXT")
+    typer.echo(f"  COM {res.com_db:.2f} dB   FOM {res.fom_db:.2f} dB   (A_s {res.a_s_v * 1e3:.3f} mV, "
+               f"A_ni {res.a_ni_v * 1e3:.3f} mV)")
+    typer.echo(f"  eye height {res.eye_height_v * 1e3:.3f} mV, eye width {res.eye_width_ui:.3f} UI at DER "
+               f"{params.der0:g}")
+    typer.echo(f"  CTLE gDC {res.g_dc_db:g} dB, gDC2 {res.g_dc2_db:g} dB;  Tx FFE {taps}")
+    if len(res.rx_ffe) > 1:
+        typer.echo("  Rx FFE " + " ".join(f"{w:+.3f}" for w in res.rx_ffe))
+    typer.echo("  DFE " + " ".join(f"{b:+.3f}" for b in res.dfe))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(link)
