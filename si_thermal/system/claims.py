@@ -76,6 +76,59 @@ def _reach_claim(results) -> Claim:
     return Claim(text, src, value, cond, verdict)
 
 
+@dataclass(frozen=True)
+class MediaLoss:
+    """Matched-line loss per metre of a backplane stripline and a cable at one frequency."""
+
+    pcb_channel: str
+    pcb_db_per_m: float
+    cable_channel: str
+    cable_db_per_m: float
+    freq_hz: float
+
+
+def pcb_vs_cable_loss(results) -> MediaLoss | None:
+    """Attenuation per metre (dB/m) of the variable segment of the primary backplane channel
+    (stripline) and of the primary copper-cable channel (twinax), at the backplane rate's Nyquist
+    frequency; None when the results hold no such pair."""
+
+    def primary(medium):
+        return next((g for r in results.values() for g in r.si.groups if g.medium == medium and g.primary), None)
+
+    pcb, cable = primary("orthogonal_backplane"), primary("copper_cable")
+    if pcb is None or cable is None:
+        return None
+    from si_thermal import paths
+    from si_thermal.si.channel import load, segment_loss_db_per_m
+    from si_thermal.si.rates import serdes_rate
+
+    f_hz = serdes_rate(pcb.rate).nyquist_hz
+    loss = []
+    for g in (pcb, cable):
+        path = paths.channels_dir() / g.channel
+        ch, _ = load(path)
+        loss.append(float(segment_loss_db_per_m(path, f_hz)[ch.channel.variable_segment][0]))
+    return MediaLoss(pcb.channel, loss[0], cable.channel, loss[1], f_hz)
+
+
+def _pcb_vs_cable_claim(results) -> Claim:
+    """S0 2.4 says PCB traces "compensate for the skin effect ... something copper cables cannot do".
+    Both media carry skin-effect loss growing as sqrt(f); what decides the loss per metre is the
+    conductor perimeter and the dielectric's loss tangent, which favour the cable."""
+    text = "PCB traces can compensate for the skin effect, which copper cables cannot"
+    src = "S0 section 2.4"
+    m = pcb_vs_cable_loss(results)
+    if m is None:
+        return Claim(text, src, "-", "needs a backplane and a copper-cable link group", "not evaluated")
+    value = (f"{m.pcb_channel} trace {m.pcb_db_per_m:.1f} dB/m vs {m.cable_channel} cable "
+             f"{m.cable_db_per_m:.1f} dB/m at {m.freq_hz / 1e9:.3g} GHz "
+             f"({m.pcb_db_per_m / m.cable_db_per_m:.1f}x more loss per metre on the PCB)")
+    cond = ("matched-line attenuation of the channels' variable segments (conductor with roughness + causal "
+            "dielectric); precise PCB geometry controls impedance and skew, not the per-metre skin loss, "
+            "which grows as sqrt(f) in both media")
+    return Claim(text, src, value, cond, "supported" if m.pcb_db_per_m <= m.cable_db_per_m else "contradicted")
+
+
 def _nvl144_claim(results) -> Claim:
     text, src = "NVL144 cross-rack copper cannot close at 224G", "S0 section 8"
     groups = [x for x in (results["vr_nvl144_dual"].si.groups if "vr_nvl144_dual" in results else ())
@@ -212,5 +265,5 @@ def _power_claim(results) -> Claim:
 
 def claims_table(results: dict[str, SystemResult]) -> list[Claim]:
     """Every claim checked against the systems in ``results`` (keyed by system name)."""
-    return [_reach_claim(results), _nvl144_claim(results), *_coldplate_claims(results), _backplane_claim(results),
+    return [_reach_claim(results), _pcb_vs_cable_claim(results), _nvl144_claim(results), *_coldplate_claims(results), _backplane_claim(results),
             _fleet_claim(results), _cost_claim(results), _power_claim(results)]

@@ -56,6 +56,20 @@ def test_cost_and_fleet_claims_from_the_models():
     assert table["S0 sections 7 and 10.4"].model_value.startswith("167 kW/EF, 56 kW/EF, 27 kW/EF")
 
 
+def test_pcb_versus_cable_loss_claim_from_the_channel_models():
+    """S0 2.4's "PCB traces compensate for the skin effect" against the media models: the M9/HVLP4
+    stripline loses several times more per metre than 26 AWG twinax at 56 GHz (twinax 7-8 dB/m,
+    published 7.1 dB/m at 53 GHz; stripline above 30 dB/m for any 5 mil trace at Df 0.0015)."""
+    keys = ("gb200_nvl72", "rubin_ultra_nvl576")
+    res = {k: model.evaluate_system(k, model.systems()[k], with_com=False, with_cooling=False) for k in keys}
+    claim = next(c for c in claims.claims_table(res) if "skin effect" in c.claim)
+    print(claim.model_value)
+    m = claims.pcb_vs_cable_loss(res)
+    assert m.freq_hz == pytest.approx(56e9)
+    assert 6.0 < m.cable_db_per_m < 9.5 and m.pcb_db_per_m > 3 * m.cable_db_per_m
+    assert claim.verdict == "contradicted"
+
+
 def test_rack_sweep_points_in_processes():
     rack = str(model.systems()["gb200_nvl72"])
     pts = [{"rate": "200g", "height_scale": 1.0}, {"rate": "200g", "height_scale": 2.0}]
