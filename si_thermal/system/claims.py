@@ -196,7 +196,10 @@ def _coldplate_claims(results) -> list[Claim]:
         d_mc = float(np.interp(p, mc.power_w, mc.die_delta_t_k))
         ok = 10 <= d_cp <= 15 and d_mc < 5
         out.append(Claim(*t3, f"die spread {d_cp:.1f} K (cold plate) vs {d_mc:.1f} K (microchannel lid) at {p:.0f} W",
-                         "spread = hottest minus coolest die point; same package, flow and inlet for both",
+                         "spread = hottest minus coolest junction point within one die (worst die), uniform "
+                         "power map; same package, flow and inlet for both; the spread comes from lateral "
+                         "spreading at the die edges and the coolant rise, which a microchannel lid reduces "
+                         "but does not remove",
                          "supported" if ok else "contradicted"))
     return out
 
