@@ -35,6 +35,21 @@ PACKAGES = ("numpy", "scipy", "scikit-rf", "matplotlib", "reportlab", "pydantic"
             "dolfinx-solver-real", "si_thermal")
 
 
+MODEL_LIMITS = (
+    "COM uses the IEEE 802.3dj reference equalizer (Tx FFE, CTLE, 15 fixed Rx FFE taps, 1 DFE tap) without "
+    "MLSD and without the floating Rx FFE tap groups; it agrees with pychopmarg to 0.04 dB in that "
+    "configuration and is conservative against the full reference receiver, so a small negative COM margin "
+    "at 224G reads as 'needs the full receiver or a shorter path', not as 'cannot work'.",
+    "Link lengths come from the rack geometry (Manhattan routes plus service loops and breakouts); host-trace "
+    "lengths, connector IL/RL and via stubs in channels/*.toml are engineering estimates with their sources.",
+    "Package FEM: uniform power over each die, fin model for the cold plate and the microchannel lid "
+    "(validated against a resolved channel cell), coolant warming along the flow; the Blackwell-class package "
+    "stands in for Rubin packages, whose dimensions are not public.",
+    "Plated-hole fatigue uses IPC-TR-579 (ANSI/VITA 51.1 App. F) far outside its data (aspect ratio about 39 "
+    "against at most 9); treat its lives as an ordering of designs, not as calendar predictions.",
+)
+
+
 def _p(text, style=CELL) -> Paragraph:
     return Paragraph(str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), style)
 
@@ -196,6 +211,8 @@ def write_report(out: Path, results: dict[str, SystemResult], claims: list[Claim
                               "the primary channel of each link group), "
                               "cooling verdict and cost per million tokens ('-': not given in the sources or no primary channel)."),
               _table(glance, [38 * mm, 17 * mm, 13 * mm, 13 * mm, 13 * mm, 30 * mm, 38 * mm, 14 * mm])]
+    story += [Spacer(1, 3 * mm), Paragraph("How to read the verdicts", _SS["Heading2"])]
+    story += [_p(f"- {text}", BODY) for text in MODEL_LIMITS]
     story.append(PageBreak())
     story.append(Paragraph("Systems", _SS["Heading1"]))
     for r in results.values():
