@@ -391,7 +391,7 @@ class TouchstoneSegment(_Segment):
 
     medium: Literal["touchstone"]
     file: str  # path relative to the channel file, or absolute
-    port_order: Literal["1-2/3-4", "1-3/2-4"] = "1-3/2-4"  # pairs (in, out) of the 4-port
+    port_order: Literal["1-2/3-4", "1-3/2-4"] = "1-3/2-4"  # thru paths of the 4-port (si.touchstone)
 
 
 Segment = Annotated[

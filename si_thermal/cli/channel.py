@@ -34,6 +34,15 @@ def _one_line_warnings(fn):
     return wrapper
 
 
+FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def check_figure_path(plot: Path | None) -> None:
+    """InputError, before any work, for a --plot file matplotlib cannot write (by its suffix)."""
+    if plot is not None and plot.suffix.lower() not in FIGURE_SUFFIXES:
+        raise InputError(plot, "--plot", f"figure file must end in {', '.join(FIGURE_SUFFIXES)}")
+
+
 def _rates(spec: str) -> list[str]:
     from si_thermal.si.rates import serdes_rate
 
@@ -69,6 +78,7 @@ def channel(
     from si_thermal.si.reach import reach_il
 
     keys = _rates(rate)
+    check_figure_path(plot)
     ch, path = chan.load(file)
     f = np.linspace(0.0, f_max_ghz * 1e9, points)
     net = chan.channel_network((ch, path), f, length_m=length_m)
@@ -152,8 +162,9 @@ def sweep(
         rack_sweep(file, param, _rates(rate) if rate else None, out, jobs or 1)
         return
     keys = _rates(rate or "200g,224g")
-    config.load_channel(file)  # validate once, up front
+    ch = config.load_channel(file)  # validate once, up front
     params = [sw.parse_param(p) for p in param]
+    sw.check_names(ch, [n for n, _ in params], str(file))
     points = sw.grid(str(file), params, keys)
     with Progress(transient=True) as bar:
         task = bar.add_task(f"sweep {len(points)} points", total=len(points))

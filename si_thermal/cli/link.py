@@ -29,8 +29,10 @@ def link(
     plot: Path = typer.Option(None, "--plot", help="Write the statistical eye and bathtub to this PNG."),
 ) -> None:
     """COM (dB), FOM, chosen equalizer, eye height and width of a thru channel with aggressors."""
+    from si_thermal.cli.channel import check_figure_path
     from si_thermal.si import com, eye
 
+    check_figure_path(plot)
     if not file.exists():
         raise InputError(file, None, "file not found")
     params = com.load_com_params(std, rate=rate)

@@ -8,8 +8,9 @@ Conventions
 - :func:`channel_network` returns the 2-port **differential** network Sdd (mixed-mode), reference
   100 ohm differential, frequency-first ``s`` of shape (N, 2, 2); port 1 = input pair, port 2 = output.
 - :func:`channel_network_4port` returns the 4-port single-ended network (reference 50 ohm per line) in
-  the scikit-rf ``se2gmm(p=2)`` convention: **ports 1 and 3 are the input pair (+, -), ports 2 and 4
-  the output pair (+, -)**. The media are symmetric pairs, so mode conversion is zero; the common
+  the scikit-rf ``se2gmm(p=2)`` convention: **ports 1 and 2 are the input pair (+, -), ports 3 and 4
+  the output pair (+, -)**, thru paths 1 -> 3 and 2 -> 4 (port order "1-3/2-4" of :mod:`.pulse`).
+  The media are symmetric pairs, so mode conversion is zero; the common
   mode uses the even mode where the medium has one (stripline) and otherwise travels like the
   differential mode (twinax, via, connector, Touchstone 2-port) - an approximation stated here.
 - Frequencies at or below 1 kHz are evaluated at 1 kHz (the DC limit of every model to < 1e-6 dB),
@@ -233,7 +234,7 @@ def channel_network(channel, freq_hz, *, length_m: float | None = None) -> skrf.
 
 
 def channel_network_4port(channel, freq_hz, *, length_m: float | None = None) -> skrf.Network:
-    """4-port single-ended network (50 ohm per line); ports 1, 3 = input pair, 2, 4 = output pair."""
+    """4-port single-ended network (50 ohm per line); ports 1, 2 = input pair, 3, 4 = output pair."""
     ch, path = load(channel)
     ch = with_length(ch, length_m, path)
     f, f_eval = _grid(freq_hz)

@@ -3,9 +3,12 @@
 All losses are positive dB. Sources: IEEE Std 802.3-2022 clause 93A.3 (fitted insertion loss,
 IL_fit(f) = a0 + a1 sqrt(f) + a2 f + a4 f^2 by least squares over [f_min, f_max]) and clause 93A.4 /
 92.10.7.1.2 (FOM_ILD = sqrt(mean over f of W(f) ILD(f)^2), W(f) = sinc^2(f/fb) / (1 + (f/ft)^4) /
-(1 + (f/fr)^8)). 802.3 ties ft to the transmitter transition time (ft = 0.2365/T_t) and fr to the
-reference receiver (fr = 0.75 fb in clause 93A); here both are fractions of fb, defaults ft = 0.2 fb
-and fr = 0.75 fb - pass the values of the COM parameter set for a specific clause.
+(1 + (f/fr)^8)). 802.3 ties ft to the transmitter 20-80 % transition time (ft = 0.2365/T_t; e.g.
+T_t = 9.6 ps at 25.78125 GBd in 92.10.7.1.2 gives ft = 0.95 fb) and fr to the reference receiver
+(fr = 0.75 fb in clause 93A); here both are fractions of fb. Default ft: T_t = 4 ps, the 802.3dj
+transmitter transition time (COM T_r = 0.004 ns, Table 178-15) at 106.25 GBd, ft = 59.1 GHz = 0.557 fb,
+kept as a fraction of fb for other rates (the former default 0.2 fb, 21 GHz at 200G, weighted the ILD
+near Nyquist down 40x); default fr = 0.75 fb - pass the values of a specific clause where needed.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 import skrf
 
 F_MIN_FIT_HZ = 50e6
+FT_RATIO = 0.2365 / (4e-12 * 106.25e9)  # ft / fb: ft = 0.2365 / T_t, T_t = 4 ps at 106.25 GBd (see above)
 
 
 def _db(x) -> np.ndarray:
@@ -77,7 +81,7 @@ def ild(net: skrf.Network, f_max_hz: float, f_min_hz: float = F_MIN_FIT_HZ) -> n
     return out
 
 
-def fom_ild(net: skrf.Network, symbol_rate_hz: float, *, ft_ratio: float = 0.2, fr_ratio: float = 0.75,
+def fom_ild(net: skrf.Network, symbol_rate_hz: float, *, ft_ratio: float = FT_RATIO, fr_ratio: float = 0.75,
             f_min_hz: float = F_MIN_FIT_HZ) -> float:
     """FOM_ILD, dB: weighted RMS of the ILD over [f_min, fb] (802.3 93A.4). ``symbol_rate_hz`` = fb."""
     fb = symbol_rate_hz

@@ -80,24 +80,41 @@ def apply_overrides(ch: config.ChannelFile, overrides, path: str) -> tuple[confi
     """Channel with segment fields replaced; returns (channel, length_m override or None)."""
     length = None
     segs = list(ch.segments)
-    names = [s.name for s in segs]
     for name, value in overrides:
         if name == "length_m":
             length = value
             continue
-        seg_name, _, fld = name.partition(".")
-        if seg_name not in names or not fld:
-            raise InputError(path, name, f"unknown parameter; use length_m or SEGMENT.FIELD with SEGMENT in "
-                                         f"{', '.join(names)}")
-        i = names.index(seg_name)
-        if fld not in type(segs[i]).model_fields or fld in ("name", "medium", "source"):
-            raise InputError(path, name, f"segment '{seg_name}' ({segs[i].medium}) has no numeric field '{fld}'")
+        i, fld = _field(segs, name, path)
         current = getattr(segs[i], fld)
         value = int(round(value)) if isinstance(current, int) else value
         # the schema's range limits (AWG 20-36, lengths >= 0) still apply
         _check_range(type(segs[i]), fld, value, path, name)
         segs[i] = segs[i].model_copy(update={fld: value})
     return ch.model_copy(update={"segments": segs}), length
+
+
+def _field(segs, name: str, path: str) -> tuple[int, str]:
+    """(segment index, field) that the parameter ``name`` (SEGMENT.FIELD) sets; InputError if none."""
+    names = [s.name for s in segs]
+    seg_name, _, fld = name.partition(".")
+    if seg_name not in names or not fld:
+        raise InputError(path, name, f"unknown parameter; use length_m or SEGMENT.FIELD with SEGMENT in "
+                                     f"{', '.join(names)}")
+    i = names.index(seg_name)
+    if fld not in type(segs[i]).model_fields or fld in ("name", "medium", "source"):
+        raise InputError(path, name, f"segment '{seg_name}' ({segs[i].medium}) has no numeric field '{fld}'")
+    return i, fld
+
+
+def check_names(ch: config.ChannelFile, names: Sequence[str], path: str) -> None:
+    """Raise InputError for a parameter name no point could use (checked once, before a sweep runs;
+    a value out of a field's range stays a per-point error row)."""
+    for name in names:
+        if name == "length_m":
+            if ch.channel.variable_segment is None:
+                raise InputError(path, name, "this channel has no variable segment to set a length on")
+            continue
+        _field(list(ch.segments), name, path)
 
 
 def _check_range(model, fld: str, value: float, path: str, name: str) -> None:

@@ -1,11 +1,15 @@
 """Measured or simulated blocks from Touchstone files, checked and resampled onto the channel's grid.
 
 Accepted: a 2-port (taken as Sdd, renormalised to 100 ohm) or a 4-port single-ended file whose pairs
-are given by ``port_order`` ("1-3/2-4": input pair = ports 1 and 3, output pair = ports 2 and 4, the
-scikit-rf ``se2gmm(p=2)`` convention; "1-2/3-4": input 1, 2 and output 3, 4).
+are named by ``port_order`` as their two thru paths, as in :mod:`.pulse` ("1-3/2-4": thru 1 -> 3 and
+2 -> 4, i.e. input pair = ports 1, 2 and output pair = ports 3, 4, the scikit-rf ``se2gmm(p=2)``
+convention and that of :func:`.channel.channel_network_4port`; "1-2/3-4": thru 1 -> 2 and 3 -> 4,
+input pair = ports 1, 3 and output pair = ports 2, 4, as in the IEEE example2 files).
 
 Checks (each names the file):
 - unreadable/corrupt file or wrong port count: :class:`InputError`;
+- a 4-port whose ``port_order`` pairs the ports wrongly (mean |Sdd21| below 1 GHz under 0.1, where
+  any thru block is close to 1): :class:`InputError` naming the order that works, if one does;
 - non-passive data (largest singular value of S above 1): :class:`TouchstoneWarning`, and the
   offending frequencies are scaled down to a singular value of 1;
 - band short of the requested maximum frequency: :class:`TouchstoneWarning` naming the
@@ -41,6 +45,23 @@ def _read(path: str, mtime: float) -> skrf.Network:
         raise InputError(path, None, f"cannot read Touchstone file: {type(err).__name__}: {err}") from None
 
 
+def _sdd_of_4port(net: skrf.Network, port_order: str) -> skrf.Network:
+    """Sdd of a single-ended 4-port whose thru paths are named by ``port_order``."""
+    net = net.copy()
+    if port_order == "1-2/3-4":
+        net.renumber([0, 1, 2, 3], [0, 2, 1, 3])
+    net.se2gmm(p=2)
+    return skrf.Network(frequency=net.frequency, s=net.s[:, :2, :2], z0=net.z0[:, :2])
+
+
+def _low_band_s21(sdd: skrf.Network) -> float:
+    """Mean |Sdd21| below 1 GHz (or over the first 6 points): about 1 for any thru block; a wrong
+    pairing of the single-ended ports gives a crosstalk-like value well below 0.1."""
+    f = sdd.frequency.f
+    low = f <= max(1e9, f[min(5, len(f) - 1)])
+    return float(np.abs(sdd.s[low, 1, 0]).mean())
+
+
 def read_sdd(path: str | Path, port_order: str = "1-3/2-4", field: str | None = None) -> skrf.Network:
     """The differential 2-port of a Touchstone file, 100 ohm reference, with passivity enforced."""
     p = Path(path)
@@ -48,10 +69,14 @@ def read_sdd(path: str | Path, port_order: str = "1-3/2-4", field: str | None = 
         raise InputError(p, field, "Touchstone file not found")
     net = _read(str(p), p.stat().st_mtime).copy()
     if net.nports == 4:
-        if port_order == "1-2/3-4":
-            net.renumber([0, 1, 2, 3], [0, 2, 1, 3])
-        net.se2gmm(p=2)
-        sdd = skrf.Network(frequency=net.frequency, s=net.s[:, :2, :2], z0=net.z0[:, :2])
+        sdd = _sdd_of_4port(net, port_order)
+        s21 = _low_band_s21(sdd)
+        if s21 < 0.1:
+            other = "1-2/3-4" if port_order == "1-3/2-4" else "1-3/2-4"
+            hint = (f"; port_order = \"{other}\" gives {_low_band_s21(_sdd_of_4port(net, other)):.3g}"
+                    if _low_band_s21(_sdd_of_4port(net, other)) >= 0.1 else ": not a thru block")
+            raise InputError(p, field or "port_order", f"|Sdd21| = {s21:.3g} below 1 GHz with port_order = "
+                             f"\"{port_order}\" (thru paths){hint}")
     elif net.nports == 2:
         sdd = net
     else:

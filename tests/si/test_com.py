@@ -53,6 +53,9 @@ def test_parameter_sets_load_with_sources_and_224g_is_rescaled():
     assert com.load_com_params("802.3dj", rate="224g").symbol_rate_hz == pytest.approx(112e9)
     by = com.load_com_params("802.3by")
     assert by.levels == 2 and by.ctle.f_lf_hz is None and len(by.dfe_max) == 14
+    # Table 93-8 (RS-FEC link): DER0 = 1e-5, as PyChOpMarg's config/ieee_8023by.py transcribes it; the
+    # set once said 1e-12, which costs about 3.7 dB of COM on example2
+    assert by.der0 == pytest.approx(1e-5)
 
 
 def test_unknown_standard_and_rate_are_input_errors():

@@ -36,6 +36,27 @@ def test_fom_ild_sees_ripple():
     assert 0.05 < metrics.fom_ild(_net(il, f), 106.25e9) < 0.5
 
 
+def test_fom_ild_weight_follows_the_transition_time_filter():
+    """The same ILD ripple placed near Nyquist (45-55 GHz) and low (5-15 GHz): the FOM ratio is the
+    square root of the weight ratio W(50 GHz)/W(10 GHz) with ft = 0.2365/T_t, T_t = 4 ps (0.55;
+    the former default ft = 0.2 fb gave 0.12, i.e. ILD near Nyquist barely counted)."""
+    fb = 106.25e9
+    f = np.linspace(10e6, fb, 4001)
+    fg = f / 1e9
+
+    def fom(lo, hi):
+        ripple = 0.3 * np.sin(2 * np.pi * fg) * np.exp(-(((fg - (lo + hi) / 2) / ((hi - lo) / 4)) ** 2))
+        return metrics.fom_ild(_net(2 * np.sqrt(fg) + ripple, f), fb)
+
+    ft = 0.2365 / 4e-12
+    assert metrics.FT_RATIO * fb == pytest.approx(ft)
+
+    def w(x):
+        return np.sinc(x / fb) ** 2 / (1 + (x / ft) ** 4) / (1 + (x / (0.75 * fb)) ** 8)
+
+    assert fom(45, 55) / fom(5, 15) == pytest.approx(np.sqrt(w(50e9) / w(10e9)), rel=0.05)
+
+
 def test_max_length_exact_root_and_edges():
     assert max_length(lambda x: 40.0 - 8.0 * x, 0.0, 1.0) == pytest.approx(5.0, abs=1e-4)  # bracket expands
     assert max_length(lambda x: -1.0 - x, 0.0, 1.0) == 0.0  # nothing closes

@@ -92,3 +92,28 @@ def test_cli_bad_rate_and_criterion():
     for args in (("reach", SPINE, "--rate", "300g"), ("reach", SPINE, "--criterion", "eye")):
         r = run_cli(*args)
         assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_cli_sweep_unknown_parameter_name_exit_2_nothing_written(tmp_path):
+    """A parameter name no point can use is bad input: one line, exit 2, no results file (it used to
+    run every point and write a file whose every row held the same error)."""
+    out = tmp_path / "res.csv"
+    for spec in ("nosuch.length=1:2:0.5", "cable.colour=1,2"):
+        r = run_cli("sweep", SPINE, "--param", spec, "--rate", "200g", "--out", str(out))
+        assert r.returncode == 2, r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1 and spec.split("=")[0] in r.stderr
+        assert not out.exists()
+
+
+def test_cli_usage_errors_and_bad_figure_names_exit_2_without_traceback(tmp_path):
+    """Usage errors (missing argument, unknown option) used to end in a ModuleNotFoundError traceback
+    (typer >= 0.2x vendors click, so ``import click`` failed); a --plot name matplotlib cannot write
+    used to fail after the whole computation with a traceback."""
+    for args in (("channel",), ("link", SPINE, "--bogus")):
+        r = run_cli(*args)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    for args in (("channel", SPINE, "--plot", str(tmp_path / "il.txt")),
+                 ("link", SPINE, "--std", "802.3dj", "--plot", str(tmp_path / "eye.txt"))):
+        r = run_cli(*args)
+        assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "--plot" in r.stderr, r.stderr
+        assert not list(tmp_path.iterdir())

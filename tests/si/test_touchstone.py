@@ -13,6 +13,8 @@ from si_thermal.si import touchstone
 from si_thermal.si.dielectric import djordjevic_sarkar
 from si_thermal.si.stripline import Stripline, StriplineGeometry
 
+MEASURED = paths.shared_dir() / "data" / "touchstone"
+
 
 def _write(net, tmp_path, name):
     net.write_touchstone(str(tmp_path / name))
@@ -57,6 +59,29 @@ def test_four_port_pairs(tmp_path):
     assert -20 * np.log10(abs(net.s[-1, 1, 0])) == pytest.approx(6.0, rel=1e-6)
 
 
+@pytest.mark.skipif(not (MEASURED / "example2_THRU.s4p").is_file(), reason="../shared measured data absent")
+def test_wrongly_paired_4port_is_an_input_error_naming_the_right_order():
+    """example2_THRU's thru paths are 1 -> 2 and 3 -> 4; read as 1 -> 3 / 2 -> 4 its Sdd21 is a
+    crosstalk-like 0.07 below 1 GHz (it used to pass silently as a 150+ dB 'channel')."""
+    with pytest.raises(InputError, match='port_order = "1-2/3-4" gives 0.7'):
+        touchstone.read_sdd(MEASURED / "example2_THRU.s4p", "1-3/2-4")
+    with pytest.raises(InputError, match="not a thru block"):
+        touchstone.read_sdd(MEASURED / "example2_FEXT1.s4p", "1-2/3-4")
+
+
+def test_exported_4port_reads_back_with_the_default_order(tmp_path):
+    """channel_network_4port writes thru paths 1 -> 3 and 2 -> 4 (skrf se2gmm(p=2): input pair 1, 2);
+    read back with the default port_order it gives the channel's own Sdd."""
+    from si_thermal.si.channel import channel_network, channel_network_4port
+
+    ch = paths.project_root() / "channels" / "nvl72_spine_26awg.toml"
+    f = np.linspace(1e8, 60e9, 61)
+    out = tmp_path / "ch.s4p"
+    out.write_text(channel_network_4port(ch, f).write_touchstone(return_string=True))
+    back = touchstone.read_sdd(out)
+    assert np.allclose(back.s, channel_network(ch, f).s, atol=1e-6)
+
+
 def test_short_band_warns_with_extrapolation(tmp_path):
     f = np.linspace(1e9, 40e9, 40)
     net = touchstone.read_sdd(_write(_line(f, loss_db=8.0), tmp_path, "short"))
@@ -64,8 +89,6 @@ def test_short_band_warns_with_extrapolation(tmp_path):
         s = touchstone.resample(net, np.array([20e9, 56e9]))
     assert -20 * np.log10(abs(s[1, 1, 0])) == pytest.approx(8.0 * 56 / 40, rel=1e-3)
 
-
-MEASURED = paths.shared_dir() / "data" / "touchstone"
 
 
 @pytest.mark.skipif(not (MEASURED / "pcb_stripline_238mm.s2p").is_file(), reason="../shared measured data absent")
@@ -112,7 +135,7 @@ def test_measured_stripline_loss_per_length_matches_model_shape():
 
 @pytest.mark.skipif(not (MEASURED / "example2_THRU.s4p").is_file(), reason="../shared measured data absent")
 def test_channel_with_measured_4port_block(tmp_path):
-    """A channel holding the measured 4-port backplane thru (0-40 GHz): read with the 1-3/2-4 pairing,
+    """A channel holding the measured 4-port backplane thru (0-40 GHz, thru paths 1 -> 2 and 3 -> 4),
     extrapolated above 40 GHz with a warning, cascaded passively with a twinax segment."""
     from si_thermal.si.channel import channel_network
     from si_thermal.si.metrics import il_db
@@ -128,6 +151,7 @@ variable_segment = "cable"
 name = "thru"
 medium = "touchstone"
 file = "{MEASURED / 'example2_THRU.s4p'}"
+port_order = "1-2/3-4"
 [[segments]]
 name = "cable"
 medium = "twinax"
@@ -140,7 +164,7 @@ length = "0.5 m"
         net = channel_network(p, f)
     assert np.linalg.svd(net.s, compute_uv=False).max() <= 1.0 + 1e-9
     il = il_db(net)
-    thru = touchstone.read_sdd(MEASURED / "example2_THRU.s4p")
+    thru = touchstone.read_sdd(MEASURED / "example2_THRU.s4p", "1-2/3-4")
     i20 = np.argmin(np.abs(f - 20e9))
     j20 = np.argmin(np.abs(thru.f - 20e9))
     assert il[i20] > -20 * np.log10(abs(thru.s[j20, 1, 0]))  # the cable adds loss
