@@ -7,9 +7,10 @@ Two kinds of failure are kept apart, as reliability practice requires (O'Connor 
   hour, quoted as FIT (failures per 1e9 device hours) or as MTBF = 1/lambda. Expected events per month
   for ``N`` racks: ``N * hours_per_month / MTBF`` (Poisson mean).
 - **Wear-out** from a Weibull life (beta > 1), counted month by month: the expected number of racks
-  failing in month k is the renewal density of the fleet, ``m_k = N f_k + sum_{j<k} m_j f_{k-j}``
+  failing in month k is the renewal density of the fleet, ``m_k = N f_k + sum_{j<k} m_j f_{k-1-j}``
   with ``f_k = F(t_{k+1}) - F(t_k)`` (discrete renewal equation, each failed unit replaced by a new
-  one at the end of its month; Cox, *Renewal Theory*, 1962). It is never folded into an MTBF: its rate grows with age.
+  one at the end of its month, so a replacement installed after month j is of age k-1-j months at
+  the start of month k; Cox, *Renewal Theory*, 1962). It is never folded into an MTBF: its rate grows with age.
 
 Availability of a rack with several independent failure modes, each with its own repair time:
 ``A = 1 / (1 + sum_i lambda_i MTTR_i)`` (alternating renewal process, series system; exact for one

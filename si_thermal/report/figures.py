@@ -47,8 +47,9 @@ def il_vs_length(results: dict[str, SystemResult], out_dir: Path) -> Figure | No
     ax.set_ylim(0, top)
     for b, rates in sorted(budgets.items()):
         ax.axhline(b, ls="--", lw=1, color="k")
-        ax.text(ax.get_xlim()[1], b, f"{b:.0f} dB budget ({', '.join(sorted(rates))}) ", va="bottom", ha="right",
-                fontsize=7)
+        # at the short-length end, where every curve lies far below the budgets: no label over data
+        ax.text(0.01, b, f"{b:.0f} dB budget ({', '.join(sorted(rates))})", va="bottom", ha="left", fontsize=7,
+                transform=ax.get_yaxis_transform(), bbox=dict(facecolor="white", edgecolor="none", pad=1.0))
     ax.set_xlabel("variable segment (cable / backplane trace) length (m)")
     ax.set_ylabel("insertion loss at Nyquist (dB)")
     ax.grid(alpha=0.3)
@@ -125,7 +126,8 @@ def tj_vs_power(results: dict[str, SystemResult], out_dir: Path) -> Figure | Non
         fit = np.polyval(np.polyfit(c.power_w, c.tj_max_c, 1), p)
         line, = ax.plot(p, fit, lw=1, label=f"{cool} ({pkg.removesuffix('.toml')}), limit {c.limit_w:.0f} W")
         ax.plot(c.power_w, c.tj_max_c, "o", color=line.get_color())
-        ax.axhline(c.tj_limit_c, color="k", ls="--", lw=1)
+    for lim in sorted({c.tj_limit_c for c in curves.values()}):
+        ax.axhline(lim, color="k", ls="--", lw=1, label=f"Tj limit {lim:.0f} degC")
     by_power: dict[float, list[str]] = {}
     for s in cools:
         by_power.setdefault(s.gpu_power_w, []).append(s.system)
@@ -150,20 +152,27 @@ def temperature_fields(results: dict[str, SystemResult], out_dir: Path) -> Figur
     curves = [c for c in curves if c.field_t_c is not None]
     if not curves:
         return None
-    fig, axes = plt.subplots(1, len(curves), figsize=(3.6 * len(curves), 3.3), squeeze=False)
+    # one colour scale for every panel (so colours compare across them) on its own colorbar axis
+    fig, axes = plt.subplots(1, len(curves) + 1, figsize=(3.6 * len(curves) + 0.6, 3.3), squeeze=False,
+                             gridspec_kw={"width_ratios": [1.0] * len(curves) + [0.05]})
+    cax, axes = axes[0, -1], axes[:, :-1]
     vmin = min(c.field_t_c.min() for c in curves)
     vmax = max(c.field_t_c.max() for c in curves)
+    from matplotlib.ticker import MaxNLocator
+
+    levels = MaxNLocator(20).tick_values(vmin, vmax)
     for ax, c in zip(axes.ravel(), curves):
-        tc = ax.tricontourf(c.field_xy_m[:, 0] * 1e3, c.field_xy_m[:, 1] * 1e3, c.field_t_c, levels=20,
-                            vmin=vmin, vmax=vmax, cmap="inferno")
+        tc = ax.tricontourf(c.field_xy_m[:, 0] * 1e3, c.field_xy_m[:, 1] * 1e3, c.field_t_c, levels=levels,
+                            cmap="inferno")
         ax.set_title(f"{c.cooling}, {c.power_w[-1]:.0f} W", fontsize=8)
         ax.set_xlabel("x (mm)")
         ax.set_ylabel("y (mm)")
         ax.set_aspect("equal")
-        fig.colorbar(tc, ax=ax, label="temperature (degC)", shrink=0.8)
+    fig.colorbar(tc, cax=cax, label="temperature (degC)")
     return Figure(_save(fig, out_dir / "temperature_fields.png"),
                   "Temperature in the plane of the hottest point across the dies (FEM, package file "
-                  f"{curves[0].package}), per cooling technology at the highest solved power.")
+                  f"{curves[0].package}), per cooling technology at the highest solved power, on one colour "
+                  "scale.")
 
 
 def fleet(comparison, out_dir: Path) -> Figure | None:
@@ -182,9 +191,15 @@ def fleet(comparison, out_dir: Path) -> Figure | None:
     for a in (a1, a2):
         a.grid(alpha=0.3)
         a.legend(fontsize=7)
+    wear = {label: float(np.sum(res.wearout_events_by_month)) for res, label in
+            ((comparison.cable_tray, "cable tray"), (comparison.backplane, "backplane"))}
     return Figure(_save(fig, out_dir / "fleet.png"),
                   f"Fleet of {comparison.fleet_racks} racks, cable tray versus orthogonal backplane "
-                  "(si_thermal.reliability.fleet): failure events per month and availability.")
+                  "(si_thermal.reliability.fleet): rack failure events per month (constant-rate random failures "
+                  "plus Weibull wear-out counted month by month with renewal) and availability "
+                  "1/(1 + sum of rate x MTTR over the failure modes of boards/racks/fleet_reliability.toml). "
+                  f"Wear-out adds {wear['cable tray']:.2g} (cable tray) and {wear['backplane']:.2g} (backplane) "
+                  f"events over the {comparison.months} months shown.")
 
 
 def backplane(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
@@ -208,7 +223,20 @@ def backplane(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
     return Figure(_save(fig, out_dir / "backplane.png"),
                   f"Backplane of {rack.rack.name} ({rack.reliability.backplane}) versus the in-rack gradient "
                   "(si_thermal.thermal.backplane: FEM thermoelastic warpage, IPC-TR-579 plated-hole fatigue at the "
-                  "board file's cycling rate); shaded: the article's gradient and lifetime bands.")
+                  "board file's cycling rate); shaded: the article's gradient and lifetime bands."
+                  + _validity_note(results))
+
+
+def _validity_note(results) -> str:
+    """The IPC-TR-579 validity caveat of the backplane whose sweep is drawn, if it is outside the data."""
+    for r in results.values():
+        bp = r.reliability.backplane if isinstance(r.reliability, RackReliabilityResult) else None
+        if bp and r.reliability.backplane_sweep:
+            if bp.get("pth_within_validity", True):
+                return ""
+            return (f" The via aspect ratio ({bp.get('pth_aspect_ratio', float('nan')):.0f}) is far outside "
+                    "IPC-TR-579's data (<= 9): read the lives as an ordering, not as calendar years.")
+    return ""
 
 
 def cost(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:

@@ -217,10 +217,18 @@ def _backplane_claim(results) -> Claim:
     years = sw["years_to_1pct_failure"][in_band]
     lo, hi = float(years.min()), float(years.max())
     verdict = "supported" if lo <= 5 and hi >= 3 else "contradicted"
+    cond = (f"FEM thermoelastic board + IPC-TR-579 PTH fatigue, {rel.backplane.get('cycles_per_day', 1):g} "
+            "thermal cycle(s) per day; life scales inversely with the cycling rate")
+    if not rel.backplane.get("pth_within_validity", True):
+        # IPC-TR-579's round-robin data stop near aspect ratio 9; outside them the life is an ordering of
+        # designs, not a calendar figure, so it can neither confirm nor refute a 3-5 year claim
+        verdict = "depends"
+        cond += (f"; aspect ratio {rel.backplane.get('pth_aspect_ratio', float('nan')):.0f} is far outside "
+                 "IPC-TR-579's data (<= 9), and barrel fatigue is not the inter-layer cracking claimed: "
+                 "depends on coupon (IST / thermal-cycling) data for this stackup")
     return Claim(text, src, f"{lo:.1f}-{hi:.1f} years to 1 % of backplanes failing (plated holes) at 20-30 K; "
                  f"warpage {sw['max_warpage_um'][in_band].min():.0f}-{sw['max_warpage_um'][in_band].max():.0f} um",
-                 f"FEM thermoelastic board + IPC-TR-579 PTH fatigue, {rel.backplane.get('cycles_per_day', 1):g} "
-                 "thermal cycle(s) per day; life scales inversely with the cycling rate", verdict)
+                 cond, verdict)
 
 
 def _fleet_claim(results) -> Claim:

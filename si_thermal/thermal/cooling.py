@@ -226,6 +226,8 @@ def check_boiling(coolant: CoolantProperties, inlet_k: float, power_w: float, fl
                   file=None, field: str = "flow") -> float:
     """Outlet temperature from the energy balance ``P = m_dot c_p (T_out - T_in)``; an
     :class:`InputError` if the coolant would reach its boiling point (1 atm)."""
+    if inlet_k >= coolant.boiling_point_k:  # before the flow check: no flow cures a boiling inlet
+        raise InputError(file, "inlet", f"coolant inlet {inlet_k - 273.15:.0f} degC is above its boiling point")
     rise = power_w / (coolant.density_kg_m3 * flow_m3_s * coolant.specific_heat_j_kgk)
     outlet = inlet_k + rise
     if outlet >= coolant.boiling_point_k:
@@ -233,6 +235,4 @@ def check_boiling(coolant: CoolantProperties, inlet_k: float, power_w: float, fl
                          f"coolant flow too low: {coolant.name} would boil (outlet "
                          f"{outlet - 273.15:.0f} degC >= boiling point {coolant.boiling_point_k - 273.15:.0f} degC "
                          f"at {power_w:.0f} W and {flow_m3_s * 6e4:.3g} L/min)")
-    if inlet_k >= coolant.boiling_point_k:
-        raise InputError(file, "inlet", f"coolant inlet {inlet_k - 273.15:.0f} degC is above its boiling point")
     return outlet

@@ -37,6 +37,15 @@ def test_wearout_first_failures_sum_to_cdf_and_renewal_adds():
     assert first[1] > first[0]  # wear-out grows month by month, unlike the constant rate
 
 
+def test_renewal_of_exponential_life_is_memoryless():
+    """beta = 1 with replacement at the end of each month: every slot fails in a month with the same
+    probability 1 - exp(-T/eta), so the renewal count is exactly constant (an off-by-one in the
+    renewal convolution's age index breaks this)."""
+    life = Weibull(1.0, 8000.0)
+    renew = fleet.wearout_events_by_month(1000, life, 24, renewal=True)
+    assert renew == pytest.approx(np.full(24, 1000 * -np.expm1(-730.0 / 8000.0)), rel=1e-12)
+
+
 def test_weakest_link_and_mil217():
     site = Weibull(4.0, 1e6)
     rack = fleet.weakest_link(site, 10_000)

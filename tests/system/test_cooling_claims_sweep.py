@@ -56,6 +56,29 @@ def test_cost_and_fleet_claims_from_the_models():
     assert table["S0 sections 7 and 10.4"].model_value.startswith("167 kW/EF, 56 kW/EF, 27 kW/EF")
 
 
+def _backplane_claim_for(within_validity: bool, years: float):
+    from types import SimpleNamespace
+
+    from si_thermal.system.reliability import RackReliabilityResult
+
+    sweep = {"gradient_k": np.array([10.0, 25.0, 40.0]), "max_warpage_um": np.array([30.0, 40.0, 50.0]),
+             "years_to_1pct_failure": np.array([10 * years, years, years / 10])}
+    rel = RackReliabilityResult("rubin_ultra_nvl576", 8000.0, 504.0, 0.94, 1000, 91.25, 576, 0.0, "test",
+                                backplane={"cycles_per_day": 1.0, "pth_within_validity": within_validity,
+                                           "pth_aspect_ratio": 39.0 if not within_validity else 5.0},
+                                backplane_sweep=sweep)
+    return claims._backplane_claim({"rubin_ultra_nvl576": SimpleNamespace(reliability=rel)})
+
+
+def test_backplane_claim_is_not_decided_outside_the_pth_models_data():
+    """IPC-TR-579 lives beyond its data (aspect ratio ~39 vs <= 9) order designs but are no calendar
+    figure: the 3-5 year microcrack claim then 'depends' whatever the extrapolated years say."""
+    assert _backplane_claim_for(True, 600.0).verdict == "contradicted"
+    assert _backplane_claim_for(True, 4.0).verdict == "supported"
+    out = _backplane_claim_for(False, 600.0)
+    assert out.verdict == "depends" and "aspect ratio 39" in out.conditions
+
+
 def test_pcb_versus_cable_loss_claim_from_the_channel_models():
     """S0 2.4's "PCB traces compensate for the skin effect" against the media models: the M9/HVLP4
     stripline loses several times more per metre than 26 AWG twinax at 56 GHz (twinax 7-8 dB/m,

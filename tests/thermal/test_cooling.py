@@ -73,6 +73,9 @@ def test_energy_balance_outlet_and_boiling_is_a_clear_error():
     assert out - 308.15 == pytest.approx(1000.0 / (water.density_kg_m3 * 1e-5 * water.specific_heat_j_kgk))
     with pytest.raises(InputError, match="would boil"):
         cool.check_boiling(water, 308.15, 2000.0, 1e-7)
+    # an inlet already at boiling is the inlet's fault, not the flow's: the error names the inlet
+    with pytest.raises(InputError, match="inlet 110 degC is above its boiling point"):
+        cool.check_boiling(water, 383.15, 1000.0, 1e-3)
 
 
 @pytest.mark.parametrize("name,channels,h,base", [
