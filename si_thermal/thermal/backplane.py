@@ -299,8 +299,7 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
     years_1pct = fleet_mod.first_failure_quantile([m.life_h for m in wear], 0.01) / 8760.0
     joint_years = np.inf
     if np.isfinite(joint_n) and cpd > 0:
-        beta = wear[0].life_h.beta if wear else JOINT_WEIBULL_SHAPE
-        joint_years = float(Weibull.from_median(joint_n, beta).quantile(0.01) / cpd / 365.0)
+        joint_years = float(Weibull.from_median(joint_n, JOINT_WEIBULL_SHAPE).quantile(0.01) / cpd / 365.0)
 
     return BackplaneResult(
         stackup=stack.stackup.name, layers=sum(layer.type == "copper" for layer in stack.layers),
