@@ -1,4 +1,4 @@
-"""Quantity strings: conversions by definition (NIST SP 811) and the errors a user meets."""
+"""Quantity strings: conversions by definition (NIST SP 811) and the errors a user meets; atomic writes."""
 
 import math
 
@@ -51,3 +51,22 @@ def test_format_inverts_parse(x, unit):
     si = parse_quantity(f"{x!r} {unit}", "temperature")
     back = parse_quantity(format_quantity(si, "temperature", unit, digits=17), "temperature")
     assert math.isclose(back, si, rel_tol=1e-12, abs_tol=1e-9)
+
+
+def test_atomic_write_leaves_a_normal_file_and_nothing_half_written(tmp_path):
+    import os
+    import stat
+
+    from si_thermal.atomic import atomic_path, write_text
+
+    target = tmp_path / "out.csv"
+    write_text(target, "a,b\n")
+    assert target.read_text() == "a,b\n"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask  # as open() would make it, not 0600
+    with pytest.raises(RuntimeError):
+        with atomic_path(tmp_path / "broken.csv") as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("solver failed half-way")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
