@@ -226,7 +226,7 @@ def _backplane_claim(results) -> Claim:
         cond += (f"; aspect ratio {rel.backplane.get('pth_aspect_ratio', float('nan')):.0f} is far outside "
                  "IPC-TR-579's data (<= 9), and barrel fatigue is not the inter-layer cracking claimed: "
                  "depends on coupon (IST / thermal-cycling) data for this stackup")
-    return Claim(text, src, f"{lo:.3g}-{hi:.3g} years to 1 % of backplanes failing (plated holes) at 20-30 K; "
+    return Claim(text, src, f"{lo:,.0f}-{hi:,.0f} years to 1 % of backplanes failing (plated holes) at 20-30 K; "
                  f"warpage {sw['max_warpage_um'][in_band].min():.0f}-{sw['max_warpage_um'][in_band].max():.0f} um",
                  cond, verdict)
 
