@@ -14,7 +14,8 @@ Checks (each names the file):
   offending frequencies are scaled down to a singular value of 1;
 - band short of the requested maximum frequency: :class:`TouchstoneWarning` naming the
   extrapolation: |S| in dB continued linearly in f from a fit over the top quarter of the measured
-  band, phase continued linearly (constant group delay); below the band the lowest point is held.
+  band, phase continued linearly (constant group delay), and passivity enforced on the extension as
+  on the data; below the band the lowest point is held.
 
 Resampling interpolates magnitude (dB) and unwrapped phase (Touchstone v1/v2 via scikit-rf).
 """
@@ -86,14 +87,22 @@ def read_sdd(path: str | Path, port_order: str = "1-3/2-4", field: str | None = 
     s = sdd.s
     if not np.all(np.isfinite(s)):
         raise InputError(p, field, "Touchstone file holds non-finite S-parameters")
+    s = _passive(s, str(p))
+    return skrf.Network(frequency=sdd.frequency, s=s, z0=Z_DIFF, name=p.stem)
+
+
+def _passive(s: np.ndarray, label: str, what: str = "") -> np.ndarray:
+    """``s`` (N, n, n) with every frequency whose largest singular value exceeds 1 scaled down to 1,
+    with a warning naming ``label`` and how many frequencies were corrected."""
     sv = np.linalg.svd(s, compute_uv=False)[:, 0]
     bad = sv > 1.0 + 1e-6
-    if np.any(bad):
-        warnings.warn(f"{p}: not passive at {bad.sum()} of {len(sv)} frequencies (max singular value "
-                      f"{sv.max():.4f}); scaled to 1 there", TouchstoneWarning, stacklevel=2)
-        s = s.copy()
-        s[bad] /= sv[bad, None, None]
-    return skrf.Network(frequency=sdd.frequency, s=s, z0=Z_DIFF, name=p.stem)
+    if not np.any(bad):
+        return s
+    warnings.warn(f"{label}: {what}not passive at {bad.sum()} of {len(sv)} frequencies (max singular value "
+                  f"{sv.max():.4f}); scaled to 1 there", TouchstoneWarning, stacklevel=3)
+    s = s.copy()
+    s[bad] /= sv[bad, None, None]
+    return s
 
 
 def resample(net: skrf.Network, freq_hz, label: str = "") -> np.ndarray:
@@ -120,4 +129,7 @@ def resample(net: skrf.Network, freq_hz, label: str = "") -> np.ndarray:
                 out_db[above, i, j] = np.minimum(slope * f_new[above] + icpt, 0.0)
                 ph_slope = (phase[-1, i, j] - phase[top, i, j][0]) / (f[-1] - f[top][0])
                 out_ph[above, i, j] = phase[-1, i, j] + ph_slope * (f_new[above] - f[-1])
-    return 10.0 ** (out_db / 20.0) * np.exp(1j * out_ph)
+    out = 10.0 ** (out_db / 20.0) * np.exp(1j * out_ph)
+    if np.any(above):  # each |S_ij| <= 1 does not make the block passive: check the extension too
+        out[above] = _passive(out[above], label or net.name, "extrapolated band ")
+    return out

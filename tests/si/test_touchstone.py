@@ -91,6 +91,21 @@ def test_short_band_warns_with_extrapolation(tmp_path):
 
 
 
+def test_extrapolated_band_is_kept_passive():
+    """|S11| rising and |S21| falling slowly in dB: each stays below 0 dB when continued linearly,
+    but |S11| + |S21| (the largest singular value of a symmetric block with equal phases) passes 1
+    above the data; the extension must be scaled back to a passive block, with a warning."""
+    f = np.linspace(1e9, 40e9, 81)
+    a = 10 ** ((-12.0 + 4.0 * (f / 40e9)) / 20)  # S11 from -11.9 to -8 dB (-4 dB at 80 GHz)
+    b = np.full_like(f, 10 ** (-6.0 / 20))  # S21 at -6 dB
+    s = np.stack([np.stack([a, b], -1), np.stack([b, a], -1)], -2).astype(complex)
+    assert np.linalg.svd(s, compute_uv=False)[:, 0].max() < 1.0
+    net = skrf.Network(frequency=skrf.Frequency.from_f(f, unit="hz"), s=s, z0=100.0, name="toy")
+    with pytest.warns(touchstone.TouchstoneWarning, match="extrapolated band not passive"):
+        out = touchstone.resample(net, np.linspace(1e9, 80e9, 160), label="toy")
+    assert np.linalg.svd(out, compute_uv=False)[:, 0].max() <= 1.0 + 1e-9
+
+
 @pytest.mark.skipif(not (MEASURED / "pcb_stripline_238mm.s2p").is_file(), reason="../shared measured data absent")
 def test_measured_stripline_loss_per_length_matches_model_shape():
     """Subtracting the 119 mm from the 238 mm line removes the coax launches: loss per length.
