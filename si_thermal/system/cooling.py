@@ -3,9 +3,8 @@
 For a GPU package file (``boards/gpu_package_*.toml``) and each cooling technology the package
 offers (cold plate, microchannel lid), :func:`si_thermal.thermal.package.PackageModel` solves the
 steady conjugate problem (FEM in the package, correlations plus energy balance in the coolant) at a
-few powers. The junction temperature is close to linear in power (R_th changes only through
-k_Si(T) and the coolant properties), so the power limit at ``tj_limit`` is interpolated on those
-solves, or taken from :func:`si_thermal.thermal.limit.power_limit` where that solver is present.
+few powers for the Tj-versus-power curve, and :func:`si_thermal.thermal.limit.power_limit` finds
+the power at which Tj reaches ``tj_limit`` by root finding on the same model.
 A rack whose per-GPU power is above the limit of its cooling technology gets a failing verdict;
 above every technology's limit, "exceeds every cooling limit".
 
@@ -23,7 +22,7 @@ import numpy as np
 
 from si_thermal import paths
 from si_thermal.config import RackFile
-from si_thermal.system.stages import StageSkipped, solver
+from si_thermal.system.stages import StageSkipped
 
 POWERS_W = (800.0, 1600.0, 2400.0)
 DEFAULT_PACKAGE = "gpu_package_b200class.toml"
@@ -95,22 +94,17 @@ def _plan_view(sol, pkg, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
 def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWERS_W,
                   tj_limit_c: float | None = None) -> CoolingCurve:
     """Solve ``package`` (file in boards/) with ``cooling`` at ``powers_w`` (sorted)."""
-    found = solver("si_thermal.thermal.package", "PackageModel")
-    if isinstance(found, str):
-        raise ImportError(found)
-    model = found(paths.boards_dir() / package, cooling)
+    from si_thermal.thermal.limit import power_limit
+    from si_thermal.thermal.package import PackageModel
+
+    model = PackageModel(paths.boards_dir() / package, cooling)
     results = [model.solve(p) for p in powers_w]
     tj = np.array([r.tj_max_c for r in results])
     p = np.array(powers_w)
     limit_c = model.pkg.package.tj_limit - 273.15 if tj_limit_c is None else tj_limit_c
     inlet_c = results[0].inlet_c
-    limit = solver("si_thermal.thermal.limit", "power_limit")
-    if isinstance(limit, str):
-        slope, icpt = np.polyfit(p, tj, 1)
-        limit_w, method = float((limit_c - icpt) / slope), f"linear fit of Tj over {len(p)} FEM solves"
-    else:
-        res = limit(paths.boards_dir() / package, cooling, tj_limit_c=limit_c, inlet_c=inlet_c)
-        limit_w, method = float(res.power_limit_w), "si_thermal.thermal.limit.power_limit"
+    res = power_limit(paths.boards_dir() / package, cooling, tj_limit_c=limit_c, inlet_c=inlet_c)
+    limit_w, method = float(res.power_limit_w), "si_thermal.thermal.limit.power_limit"
     xy, t = _plan_view(results[-1].solution, model.pkg)
     return CoolingCurve(package, cooling, p, tj, np.array([r.die_delta_t_k for r in results]),
                         np.array([r.r_th_k_per_w for r in results]), limit_c, inlet_c,

@@ -4,7 +4,7 @@ For every link group of a rack the channel of that group (``channels/*.toml``, i
 set to the routed length from :mod:`si_thermal.system.geometry`) is evaluated by the SI solvers of
 :mod:`si_thermal.si`: insertion loss at the rate's Nyquist frequency against the rate's
 bump-to-bump budget (IEEE 802.3dj / 802.3ck / OIF CEI-224G / PCIe 6.0, see ``channels/serdes.toml``)
-and, where the COM solver is present, Channel Operating Margin (IEEE 802.3 Annex 93A) against its
+and, unless switched off (``with_com``), Channel Operating Margin (IEEE 802.3 Annex 93A) against its
 3 dB threshold. The solvers run on a grid of lengths spanning the group's links (IL is smooth in
 length: a matched line's loss grows linearly, reflections add a small ripple) and every link's
 value is interpolated on that grid; the grid's step is printed with the result.
@@ -24,7 +24,7 @@ import numpy as np
 from si_thermal import paths
 from si_thermal.config import LinkGroup, RackFile
 from si_thermal.system.geometry import LinkLengths, _pairs, allowances, endpoints
-from si_thermal.system.stages import StageSkipped, solver
+from si_thermal.system.stages import StageSkipped
 
 N_GRID = 9  # lengths per channel curve (IL)
 N_COM = 5  # lengths per COM curve (COM costs ~1.5 s per length)
@@ -98,7 +98,8 @@ def channel_curve(channel: str, rate: str, l_max_m: float, with_com: bool = True
                   awg: int | None = None) -> ChannelCurve:
     """Run the SI solvers for ``channel`` (file in channels/) at ``rate`` on lengths 0..l_max_m;
     ``awg`` replaces the gauge of every twinax segment (system sweeps over cable gauge)."""
-    il_at_nyquist, reach_il = _si()
+    from si_thermal.si.reach import il_at_nyquist, reach_il
+
     from si_thermal.si.rates import serdes_rate
 
     path = paths.channels_dir() / channel
@@ -126,13 +127,6 @@ def _with_awg(pair, awg: int | None):
     return ch.model_copy(update={"segments": segs}), path
 
 
-def _si():
-    found = solver("si_thermal.si.reach", "il_at_nyquist", "reach_il")
-    if isinstance(found, str):
-        raise ImportError(found)
-    return found
-
-
 def com_standard(rate: str) -> str | None:
     """The COM parameter set of ``channels/com_params.toml`` for a SerDes rate: the set that names the
     rate, else the set with the rate's symbol rate; None when there is none (e.g. PCIe)."""
@@ -152,18 +146,16 @@ def com_standard(rate: str) -> str | None:
 
 
 def _com_curve(pair, rate: str, lengths: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None, str | None]:
-    found = solver("si_thermal.si.com", "compute_com")
-    if isinstance(found, str):
-        return None, None, found
     std = com_standard(rate)
     if std is None:
         return None, None, f"no COM parameter set for rate {rate} in channels/com_params.toml"
     from si_thermal.si import channel as chan
+    from si_thermal.si.com import compute_com
     from si_thermal.si.rates import serdes_rate
 
     f = np.arange(0.0, 1.1 * serdes_rate(rate).symbol_rate, COM_DF_HZ)
     grid = np.linspace(lengths[0], lengths[-1], N_COM)
-    com = np.array([found(chan.channel_network(pair, f, length_m=float(x)), params=std, rate=rate).com_db
+    com = np.array([compute_com(chan.channel_network(pair, f, length_m=float(x)), params=std, rate=rate).com_db
                     for x in grid])
     return grid, com, None
 
@@ -214,10 +206,6 @@ def group_si(rack: RackFile, link: LinkGroup, lengths: LinkLengths, channel: str
 def system_si(system: str, rack: RackFile, lengths: dict[str, LinkLengths], *, rate: str | None = None,
               with_com: bool = True, awg: int | None = None, primary_only: bool = False) -> SystemSI:
     """Every link group over its channel and its alternate channels."""
-    try:
-        _si()
-    except ImportError as err:
-        return SystemSI(system, (), (StageSkipped("signal integrity", str(err)),))
     groups, skipped = [], []
     for link in rack.links:
         channels = ([link.channel] if link.channel else []) + list(link.alternate_channels)

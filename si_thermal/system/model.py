@@ -63,8 +63,6 @@ class SystemResult:
         for s in (self.cooling, self.reliability, self.cost):
             if isinstance(s, StageSkipped):
                 out.append(s)
-        if isinstance(self.reliability, RackReliabilityResult):
-            out.extend(self.reliability.skipped)
         return out
 
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from si_thermal.config import RackFile, board_path
-from si_thermal.system.stages import StageSkipped, solver
+from si_thermal.system.stages import StageSkipped
 
 HOURS_PER_MONTH = 730.0  # 8760 / 12, as S0 section 10.1's arithmetic
 GRADIENTS_K = (10.0, 20.0, 25.0, 30.0, 40.0)  # in-rack gradients for the backplane sweep (S0: 20-30 K)
@@ -37,7 +37,6 @@ class RackReliabilityResult:
     source: str
     backplane: dict | None = None  # analyze_backplane(...) at gradient_k, as a dict
     backplane_sweep: dict | None = None  # gradient_k -> warpage, PTH life, years to 1 % (arrays)
-    skipped: tuple[StageSkipped, ...] = ()
 
 
 def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mtbf_h: float | None = None,
@@ -47,28 +46,23 @@ def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mt
     rel = rack.reliability
     if rel is None:
         return StageSkipped("reliability", f"{rack.rack.name}: no [reliability] table (no MTBF in the sources)")
-    found = solver("si_thermal.reliability.fleet", "random_events_per_month", "availability")
-    if isinstance(found, str):
-        return StageSkipped("reliability", found)
-    events_fn, availability_fn = found
+    from si_thermal.reliability.fleet import availability as availability_fn
+    from si_thermal.reliability.fleet import random_events_per_month as events_fn
+
     mtbf = rel.mtbf / 3600.0 if mtbf_h is None else mtbf_h
     mttr = rel.mttr / 3600.0 if mttr_h is None else mttr_h
     avail = availability_fn(mtbf, mttr)
     events = events_fn(fleet_racks, mtbf, HOURS_PER_MONTH)
     dies = rack.rack.gpus * rack.rack.dies_per_gpu
     lost = (1.0 - avail) * fleet_racks * dies * HOURS_PER_MONTH
-    backplane, sweep, skipped = None, None, ()
+    backplane, sweep = None, None
     if with_backplane and rel.backplane is not None:
-        analyze = solver("si_thermal.thermal.backplane", "analyze_backplane")
-        if isinstance(analyze, str):
-            skipped = (StageSkipped("backplane thermal cycling", analyze),)
-        else:
-            grads = sorted(set(GRADIENTS_K) | {float(gradient_k)})
-            runs = [_backplane_at(str(board_path(rel.backplane)), g) for g in grads]
-            backplane = runs[grads.index(float(gradient_k))]
-            sweep = {k: np.array([r[k] for r in runs]) for k in SWEEP_KEYS}
+        grads = sorted(set(GRADIENTS_K) | {float(gradient_k)})
+        runs = [_backplane_at(str(board_path(rel.backplane)), g) for g in grads]
+        backplane = runs[grads.index(float(gradient_k))]
+        sweep = {k: np.array([r[k] for r in runs]) for k in SWEEP_KEYS}
     return RackReliabilityResult(system, mtbf, mttr, avail, fleet_racks, events, dies, lost, rel.source,
-                                 backplane, sweep, skipped)
+                                 backplane, sweep)
 
 
 @lru_cache(maxsize=32)
@@ -86,8 +80,7 @@ def _scalars(res) -> dict:
 
 
 def fleet_comparison(fleet_racks: int = 1000):
-    """Cable tray vs backplane fleet (issue 6's :func:`compare_cable_vs_backplane`), or a skip."""
-    compare = solver("si_thermal.reliability.fleet", "compare_cable_vs_backplane")
-    if isinstance(compare, str):
-        return StageSkipped("fleet comparison", compare)
-    return compare(fleet_racks)
+    """Cable tray vs backplane fleet (:func:`si_thermal.reliability.fleet.compare_cable_vs_backplane`)."""
+    from si_thermal.reliability.fleet import compare_cable_vs_backplane
+
+    return compare_cable_vs_backplane(fleet_racks)

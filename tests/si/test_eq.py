@@ -63,7 +63,7 @@ def _kkt(r, h_d, h_b, b_fixed=None):
 
 def test_mmse_solve_matches_the_kkt_solution_with_and_without_dfe_limits():
     rng = np.random.default_rng(1)
-    k, n, nb = 40, 9, 2
+    k, n = 40, 9
     h = rng.normal(size=(k, 30)) * np.exp(-np.arange(30) / 4)
     h[:, 3] += 2.0
     lags = np.arange(n)
