@@ -78,7 +78,6 @@ def _print(r) -> None:
         ("backplane events / month, availability", f"{r.failures_per_month:.3g}, {r.availability:.5f}"),
         ("cable tray events / month, availability",
          f"{r.comparison['cable_tray']['failures_per_month']:.3g}, {r.comparison['cable_tray']['availability']:.5f}"),
-        ("S0 check: 8,000 h MTBF fleet", f"{r.article_events_per_month:.1f} events / month"),
         ("solve", f"{r.dofs_thermal} + {r.dofs_elastic} DOF, {r.solve_time_s:.1f} s on {r.ranks} rank(s)"),
     ]
     for k, v in rows:

@@ -53,6 +53,7 @@ def thermal(
     from rich.progress import Progress
     from rich.table import Table
 
+    from si_thermal import config
     from si_thermal.thermal import limit as lim
     from si_thermal.thermal import plot as plots
     from si_thermal.thermal.package import PackageModel
@@ -93,7 +94,8 @@ def thermal(
             progress.remove_task(task)
     if plot is not None:
         if curves:
-            plots.tj_curves(curves, plot, tj_limit_c=tj_limit_c if tj_limit_c is not None else 105.0,
+            file_limit_c = config.load_package(package).package.tj_limit - 273.15
+            plots.tj_curves(curves, plot, tj_limit_c=tj_limit_c if tj_limit_c is not None else file_limit_c,
                             limits=limits)
         elif single is not None:
             plots.cross_section(single, plot)

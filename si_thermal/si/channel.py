@@ -34,7 +34,7 @@ from si_thermal.si.stripline import Stripline, StriplineGeometry
 from si_thermal.si.tline import abcd_to_s, cascade, identity_abcd, s_to_abcd
 from si_thermal.si.twinax import Twinax, spacing_for_impedance
 
-Z_DIFF = 100.0
+Z_DIFF = touchstone.Z_DIFF  # differential reference impedance, ohm
 Z_COMMON = 25.0
 F_MIN_HZ = 1e3
 

@@ -5,10 +5,10 @@ IL_fit(f) = a0 + a1 sqrt(f) + a2 f + a4 f^2 by least squares over [f_min, f_max]
 92.10.7.1.2 (FOM_ILD = sqrt(mean over f of W(f) ILD(f)^2), W(f) = sinc^2(f/fb) / (1 + (f/ft)^4) /
 (1 + (f/fr)^8)). 802.3 ties ft to the transmitter 20-80 % transition time (ft = 0.2365/T_t; e.g.
 T_t = 9.6 ps at 25.78125 GBd in 92.10.7.1.2 gives ft = 0.95 fb) and fr to the reference receiver
-(fr = 0.75 fb in clause 93A); here both are fractions of fb. Default ft: T_t = 4 ps, the 802.3dj
-transmitter transition time (COM T_r = 0.004 ns, Table 178-15) at 106.25 GBd, ft = 59.1 GHz = 0.557 fb,
-kept as a fraction of fb for other rates (the former default 0.2 fb, 21 GHz at 200G, weighted the ILD
-near Nyquist down 40x); default fr = 0.75 fb - pass the values of a specific clause where needed.
+(fr = 0.75 fb in clause 93A). Default T_t = 4 ps, the 802.3dj transmitter transition time (COM
+T_r = 0.004 ns, Table 178-15): ft = 59.1 GHz, 0.557 fb at 106.25 GBd (a fraction 0.2 fb, 21 GHz at
+200G, would weight the ILD near Nyquist down 40x); default fr = 0.75 fb. Pass the values of a
+specific clause where needed.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import numpy as np
 import skrf
 
 F_MIN_FIT_HZ = 50e6
-FT_RATIO = 0.2365 / (4e-12 * 106.25e9)  # ft / fb: ft = 0.2365 / T_t, T_t = 4 ps at 106.25 GBd (see above)
+T_T_S = 4e-12  # transmitter 20-80 % transition time (802.3dj Table 178-15), s; ft = 0.2365 / T_t
 
 
 def _db(x) -> np.ndarray:
@@ -81,7 +81,7 @@ def ild(net: skrf.Network, f_max_hz: float, f_min_hz: float = F_MIN_FIT_HZ) -> n
     return out
 
 
-def fom_ild(net: skrf.Network, symbol_rate_hz: float, *, ft_ratio: float = FT_RATIO, fr_ratio: float = 0.75,
+def fom_ild(net: skrf.Network, symbol_rate_hz: float, *, t_t_s: float = T_T_S, fr_ratio: float = 0.75,
             f_min_hz: float = F_MIN_FIT_HZ) -> float:
     """FOM_ILD, dB: weighted RMS of the ILD over [f_min, fb] (802.3 93A.4). ``symbol_rate_hz`` = fb."""
     fb = symbol_rate_hz
@@ -89,7 +89,7 @@ def fom_ild(net: skrf.Network, symbol_rate_hz: float, *, ft_ratio: float = FT_RA
     m = (f >= f_min_hz) & (f <= fb)
     dev = ild(net, fb, f_min_hz)[m]
     x = f[m]
-    w = np.sinc(x / fb) ** 2 / (1 + (x / (ft_ratio * fb)) ** 4) / (1 + (x / (fr_ratio * fb)) ** 8)
+    w = np.sinc(x / fb) ** 2 / (1 + (x * t_t_s / 0.2365) ** 4) / (1 + (x / (fr_ratio * fb)) ** 8)
     return float(np.sqrt(np.mean(w * dev**2)))
 
 

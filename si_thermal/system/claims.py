@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from si_thermal.reliability.fleet import HOURS_PER_MONTH
 from si_thermal.system import cost as cost_mod
 from si_thermal.system.cooling import SystemCooling
 from si_thermal.system.model import SystemResult
@@ -236,7 +237,7 @@ def _fleet_claim(results) -> Claim:
     if not isinstance(rel, RackReliabilityResult):
         return Claim(text, src, "-", "reliability stage did not run", "not evaluated")
     return Claim(text, src, f"{rel.events_per_month:.1f} events per month; availability {rel.availability * 100:.1f} %",
-                 f"constant rate, {rel.fleet_racks} racks x 730 h/month / {rel.mtbf_h:.0f} h; MTTR {rel.mttr_h / 168:.0f} weeks",
+                 f"constant rate, {rel.fleet_racks} racks x {HOURS_PER_MONTH:.0f} h/month / {rel.mtbf_h:.0f} h; MTTR {rel.mttr_h / 168:.0f} weeks",
                  "supported" if 80 <= rel.events_per_month <= 100 else "contradicted")
 
 

@@ -17,9 +17,9 @@ from functools import lru_cache
 import numpy as np
 
 from si_thermal.config import RackFile, board_path
+from si_thermal.reliability.fleet import HOURS_PER_MONTH, availability, compare_cable_vs_backplane, random_events_per_month
 from si_thermal.system.stages import StageSkipped
 
-HOURS_PER_MONTH = 730.0  # 8760 / 12, as S0 section 10.1's arithmetic
 GRADIENTS_K = (10.0, 20.0, 25.0, 30.0, 40.0)  # in-rack gradients for the backplane sweep (S0: 20-30 K)
 SWEEP_KEYS = ("gradient_k", "max_warpage_um", "pth_cycles_to_failure", "years_to_1pct_failure")
 
@@ -46,13 +46,10 @@ def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mt
     rel = rack.reliability
     if rel is None:
         return StageSkipped("reliability", f"{rack.rack.name}: no [reliability] table (no MTBF in the sources)")
-    from si_thermal.reliability.fleet import availability as availability_fn
-    from si_thermal.reliability.fleet import random_events_per_month as events_fn
-
     mtbf = rel.mtbf / 3600.0 if mtbf_h is None else mtbf_h
     mttr = rel.mttr / 3600.0 if mttr_h is None else mttr_h
-    avail = availability_fn(mtbf, mttr)
-    events = events_fn(fleet_racks, mtbf, HOURS_PER_MONTH)
+    avail = availability(mtbf, mttr)
+    events = random_events_per_month(fleet_racks, mtbf, HOURS_PER_MONTH)
     dies = rack.rack.gpus * rack.rack.dies_per_gpu
     lost = (1.0 - avail) * fleet_racks * dies * HOURS_PER_MONTH
     backplane, sweep = None, None
@@ -81,6 +78,4 @@ def _scalars(res) -> dict:
 
 def fleet_comparison(fleet_racks: int = 1000):
     """Cable tray vs backplane fleet (:func:`si_thermal.reliability.fleet.compare_cable_vs_backplane`)."""
-    from si_thermal.reliability.fleet import compare_cable_vs_backplane
-
     return compare_cable_vs_backplane(fleet_racks)

@@ -96,7 +96,6 @@ class BackplaneResult:
     mtbf_h: float  # backplane, constant-rate modes
     failures_per_month: float  # backplane, mean over the horizon (random + wear-out)
     availability: float  # backplane rack, mean over the horizon
-    article_events_per_month: float  # S0 sec. 10.1 check: fleet at 8,000 h MTBF
     dofs_thermal: int
     dofs_elastic: int
     solve_time_s: float  # mesh to fleet, wall clock
@@ -317,7 +316,6 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
         joint_tc1_cycles_for_5_years=tc1_5y, fleet_racks=fleet_racks,
         mtbf_h=cmp.backplane.mtbf_random_h, failures_per_month=cmp.backplane.mean_events_per_month,
         availability=cmp.backplane.availability,
-        article_events_per_month=fleet_mod.random_events_per_month(fleet_racks, 8000.0, cmp.cable_tray.hours_per_month),
         dofs_thermal=temp.function_space.dofmap.index_map.size_global, dofs_elastic=esol.num_dofs,
         solve_time_s=comm.allreduce(time.perf_counter() - t0, op=MPI.MAX), thermal_time_s=t_thermal,
         elastic_time_s=t_elastic, ranks=comm.size, comparison=cmp.to_dict(),

@@ -34,7 +34,6 @@ def test_backplane_result_is_consistent(result):
     # copper is held back by the quartz-fabric laminate: it carries the in-plane stress
     assert r.copper_inplane_stress_mpa > 5 * r.dielectric_inplane_stress_mpa
     assert 1 < r.max_warpage_um < 1000
-    assert r.article_events_per_month == pytest.approx(91.25)
     assert 0 < r.joint_tc1_cycles_for_5_years < r.joint_cycles_to_failure
     assert 0.9 < r.availability < 1 and r.mtbf_h > 0
     d = r.to_dict()
