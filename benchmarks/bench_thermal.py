@@ -28,13 +28,13 @@ def one(size_mm: float, cooling: str, fresh_mesh: bool) -> dict:
     """Time one size in this process (MPI.COMM_WORLD); returns a dict on every rank."""
     from mpi4py import MPI
 
-    from si_thermal import config
+    from si_thermal import config, paths
     from si_thermal.thermal import package as pk
     from si_thermal.thermal.geometry import _build_gmsh, mesh_stack, package_geometry
 
     comm = MPI.COMM_WORLD
     geom = package_geometry(config.load_package(PKG), cooling, size_mm * 1e-3)
-    path = config.paths.meshes_dir() / "cache" / f"{geom.key()}.msh"
+    path = paths.meshes_dir() / "cache" / f"{geom.key()}.msh"
     t_gen = float("nan")
     if comm.rank == 0 and (fresh_mesh or not path.is_file()):
         path.unlink(missing_ok=True)

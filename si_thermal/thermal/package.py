@@ -22,7 +22,7 @@ import numpy as np
 from dolfinx import fem
 from mpi4py import MPI
 
-from si_thermal import config
+from si_thermal import config, paths
 from si_thermal.errors import InputError
 from si_thermal.thermal import cooling as cool
 from si_thermal.thermal.coolant import solve_with_coolant
@@ -72,7 +72,7 @@ class PackageResult:
 def _region_conductivity(mat) -> float | tuple[float, float, float]:
     k = mat.thermal_conductivity
     if k is None:
-        raise InputError(config.paths.materials_file(), mat.description, "material has no thermal_conductivity")
+        raise InputError(paths.materials_file(), mat.description, "material has no thermal_conductivity")
     return (k, k, mat.thermal_conductivity_z) if mat.thermal_conductivity_z is not None else k
 
 

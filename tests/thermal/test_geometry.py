@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from mpi4py import MPI
 
-from si_thermal import config
+from si_thermal import config, paths
 from si_thermal.errors import InputError
 from si_thermal.thermal.geometry import (StackGeometry, StackLayer, mesh_stack, package_geometry)
 
-PKG = config.paths.boards_dir() / "gpu_package_b200class.toml"
+PKG = paths.boards_dir() / "gpu_package_b200class.toml"
 
 
 def _stack(thickness=0.5e-3):

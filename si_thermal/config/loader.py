@@ -1,0 +1,232 @@
+"""Loading any input file by its top-level table, cross-file reference checks, summaries."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from si_thermal import paths
+from si_thermal.errors import InputError
+from si_thermal.config._base import Model, board_path, rack_path, read_toml, validate
+from si_thermal.config.materials import load_materials, material
+from si_thermal.config.stackup import StackupFile
+from si_thermal.config.channel import (
+    ChannelFile,
+    StriplineSegment,
+    TouchstoneSegment,
+    TwinaxSegment,
+    ViaSegment,
+    touchstone_path,
+)
+from si_thermal.config.serdes import SerdesFile
+from si_thermal.config.com_params import ComParamsFile
+from si_thermal.config.rack import Rack, RackFile
+from si_thermal.config.fleet import FleetFile
+from si_thermal.config.package import PackageFile
+
+
+def _check_rack(obj: RackFile, path: str | Path) -> None:
+    """Rack cross-checks, each naming its field: sources, slots inside the rack, link references."""
+    unknown = sorted(set(obj.rack.sources) - set(Rack.model_fields))
+    if unknown:
+        raise InputError(path, f"rack.sources.{unknown[0]}", "names no field of [rack]")
+    if obj.rack.companion is not None and not (paths.racks_dir() / obj.rack.companion).is_file():
+        raise InputError(path, "rack.companion", f"unknown system '{obj.rack.companion}' (no such file in boards/racks/)")
+    g = obj.geometry
+    eps = 1e-9
+    for i, t in enumerate(obj.trays):
+        if t.orientation == "horizontal":
+            span, room, across = t.unit_pitch_span(g), g.height, g.width
+        else:
+            span, room, across = t.unit_pitch_span(g), g.width, g.height
+        low, high = span
+        if low < -eps or high > room + eps:
+            raise InputError(path, f"trays[{i}].slots",
+                             f"slots span {low * 1e3:.0f}-{high * 1e3:.0f} mm, outside the rack's "
+                             f"{room * 1e3:.0f} mm {'height' if t.orientation == 'horizontal' else 'width'}")
+        base = 0.0 if t.orientation == "horizontal" else t.origin_z
+        for pos in t.connector_pos:
+            if not -eps <= base + pos <= across + eps:
+                raise InputError(path, f"trays[{i}].connector_pos", f"connector at {pos * 1e3:.0f} mm is outside the rack")
+        if t.connector_y > g.depth + eps:
+            raise InputError(path, f"trays[{i}].connector_y", "connector plane is behind the rack")
+    kinds = {t.kind for t in obj.trays}
+    rates = load_serdes().rates
+    for i, link in enumerate(obj.links):
+        for name in ("from_kind", "to_kind"):
+            if getattr(link, name) not in kinds:
+                raise InputError(path, f"links[{i}].{name}", f"no tray has kind '{getattr(link, name)}'")
+        if link.rate not in rates:
+            raise InputError(path, f"links[{i}].rate", f"unknown SerDes rate '{link.rate}'")
+        for j, ch in enumerate((link.channel, *link.alternate_channels)):
+            if ch is None:
+                continue
+            field = f"links[{i}].channel" if j == 0 else f"links[{i}].alternate_channels[{j - 1}]"
+            if not (paths.channels_dir() / ch).is_file():
+                raise InputError(path, field, f"unknown channel '{ch}' (no such file in channels/)")
+        if link.route == "over_top" and g is None:
+            raise InputError(path, f"links[{i}].route", "needs a [geometry] table")
+    if obj.cooling is not None and obj.cooling.package is not None \
+            and not board_path(obj.cooling.package, path).is_file():
+        raise InputError(path, "cooling.package", f"unknown package file '{obj.cooling.package}'")
+    if obj.reliability is not None and obj.reliability.backplane is not None \
+            and not board_path(obj.reliability.backplane, path).is_file():
+        raise InputError(path, "reliability.backplane", f"unknown stackup file '{obj.reliability.backplane}'")
+
+
+_KINDS: dict[str, type[Model]] = {
+    "stackup": StackupFile,
+    "channel": ChannelFile,
+    "rates": SerdesFile,
+    "rack": RackFile,
+    "package": PackageFile,
+    "fleet": FleetFile,
+    "std": ComParamsFile,
+}
+
+
+def file_kind(data: dict, path: str | Path) -> str:
+    kinds = [k for k in _KINDS if k in data]
+    if Path(path).name == "materials.toml" and not kinds:
+        return "materials"
+    if len(kinds) != 1:
+        raise InputError(
+            path, None,
+            "cannot tell the file kind: expected one top-level table of "
+            + ", ".join(f"[{k}]" for k in _KINDS),
+        )
+    return kinds[0]
+
+
+def load(path: str | Path) -> Any:
+    """Load and validate any input file, choosing the schema by its top-level table."""
+    data = read_toml(path)
+    kind = file_kind(data, path)
+    if kind == "materials":
+        return load_materials(path)
+    obj = validate(_KINDS[kind], data, path)
+    check_references(obj, path)
+    return obj
+
+
+def check_references(obj: Model, path: str | Path) -> None:
+    """Cross-file checks: materials exist and have the right kind, boards and traces exist."""
+    if isinstance(obj, StackupFile):
+        for i, layer in enumerate(obj.layers):
+            kind = ("conductor",) if layer.type == "copper" else ("laminate", "polymer")
+            material(layer.material, kind, path, f"layers[{i}].material")
+            if layer.foil is not None:
+                material(layer.foil, "foil", path, f"layers[{i}].foil")
+        if obj.backplane is not None:
+            for i, st in enumerate(obj.backplane.stiffeners):
+                material(st.material, "metal", path, f"backplane.stiffeners[{i}].material")
+            if obj.backplane.connector is not None:
+                material(obj.backplane.connector.housing_material, "polymer", path,
+                         "backplane.connector.housing_material")
+    elif isinstance(obj, FleetFile):
+        for key, option in obj.options.items():
+            if not rack_path(option.rack, path).is_file():
+                raise InputError(path, f"options.{key}.rack", f"rack file not found: {option.rack}")
+            for i, mode in enumerate(option.modes):
+                if mode.board is not None and not board_path(mode.board, path).is_file():
+                    raise InputError(path, f"options.{key}.modes[{i}].board", f"board file not found: {mode.board}")
+    elif isinstance(obj, ChannelFile):
+        for i, seg in enumerate(obj.segments):
+            if isinstance(seg, TwinaxSegment):
+                material(seg.dielectric, "cable_dielectric", path, f"segments[{i}].dielectric")
+                material(seg.conductor, "conductor", path, f"segments[{i}].conductor")
+            elif isinstance(seg, (StriplineSegment, ViaSegment)):
+                board = load_stackup(board_path(seg.board, path))
+                if isinstance(seg, StriplineSegment) and seg.trace not in {t.name for t in board.traces}:
+                    raise InputError(path, f"segments[{i}].trace",
+                                     f"board '{seg.board}' has no trace '{seg.trace}'")
+            elif isinstance(seg, TouchstoneSegment):
+                if not touchstone_path(seg, path).is_file():
+                    raise InputError(path, f"segments[{i}].file", f"file not found: {seg.file}")
+    elif isinstance(obj, PackageFile):
+        for field in ("substrate", "interposer", "lid"):
+            material(getattr(obj, field).material, None, path, f"{field}.material")
+        if obj.mold is not None:
+            material(obj.mold.material, None, path, "mold.material")
+        for i, die in enumerate(obj.dies):
+            material(die.material, None, path, f"dies[{i}].material")
+        material(obj.tim1.material, None, path, "tim1.material")
+        if obj.tim2 is not None:
+            material(obj.tim2.material, None, path, "tim2.material")
+        if obj.coldplate is not None:
+            material(obj.coldplate.material, None, path, "coldplate.material")
+            material(obj.coldplate.coolant, "coolant", path, "coldplate.coolant")
+        if obj.microchannel is not None:
+            material(obj.microchannel.coolant, "coolant", path, "microchannel.coolant")
+    elif isinstance(obj, RackFile):
+        rate = obj.rack.serdes_rate
+        if rate != "none" and rate not in load_serdes().rates:
+            raise InputError(path, "rack.serdes_rate", f"unknown SerDes rate '{rate}'")
+        _check_rack(obj, path)
+
+
+def _load_kind(path: str | Path, model: type[Model], key: str) -> Any:
+    data = read_toml(path)
+    if key not in data:
+        raise InputError(path, key, f"missing [{key}] table")
+    obj = validate(model, data, path)
+    check_references(obj, path)
+    return obj
+
+
+@lru_cache(maxsize=64)
+def _load_stackup_cached(path: str) -> StackupFile:
+    return _load_kind(path, StackupFile, "stackup")
+
+
+def load_stackup(path: str | Path) -> StackupFile:
+    return _load_stackup_cached(str(path))
+
+
+def load_channel(path: str | Path) -> ChannelFile:
+    return _load_kind(path, ChannelFile, "channel")
+
+
+def load_rack(path: str | Path) -> RackFile:
+    return _load_kind(path, RackFile, "rack")
+
+
+def load_package(path: str | Path) -> PackageFile:
+    return _load_kind(path, PackageFile, "package")
+
+
+def load_serdes(path: str | Path | None = None) -> SerdesFile:
+    return _load_kind(path or paths.channels_dir() / "serdes.toml", SerdesFile, "rates")
+
+
+def summary(obj: Any, path: str | Path) -> str:
+    """One line describing a validated file, for ``si-thermal validate``."""
+    name = Path(path).name
+    if isinstance(obj, dict):
+        return f"{name}: materials library, {len(obj)} materials"
+    if isinstance(obj, StackupFile):
+        n_cu = sum(layer.type == "copper" for layer in obj.layers)
+        total = sum(layer.thickness for layer in obj.layers)
+        return (f"{name}: stackup '{obj.stackup.name}', {n_cu} copper layers, "
+                f"{len(obj.layers)} layers, {total * 1e3:.3f} mm, {len(obj.traces)} traces")
+    if isinstance(obj, ChannelFile):
+        kinds = ", ".join(s.medium for s in obj.segments)
+        return f"{name}: channel '{obj.channel.name}', {len(obj.segments)} segments ({kinds})"
+    if isinstance(obj, SerdesFile):
+        return f"{name}: SerDes rates {', '.join(obj.rates)}"
+    if isinstance(obj, ComParamsFile):
+        return f"{name}: COM parameter sets {', '.join(obj.std)}"
+    if isinstance(obj, RackFile):
+        r = obj.rack
+        return (f"{name}: rack '{r.name}', {r.gpus} GPUs x {r.dies_per_gpu} dies, "
+                f"{r.gpu_power:.0f} W/GPU, {r.rack_power / 1e3:.0f} kW, {r.medium}, {r.serdes_rate}")
+    if isinstance(obj, PackageFile):
+        cooling = [c for c in ("coldplate", "microchannel") if getattr(obj, c) is not None]
+        area = sum(d.size_x * d.size_y for d in obj.dies) * 1e6
+        return (f"{name}: package '{obj.package.name}', {len(obj.dies)} dies, {area:.0f} mm^2 silicon, "
+                f"cooling {', '.join(cooling)}")
+    if isinstance(obj, FleetFile):
+        opts = ", ".join(f"{k} ({len(o.modes)} modes)" for k, o in obj.options.items())
+        return f"{name}: fleet '{obj.fleet.name}', {obj.fleet.racks} racks, {opts}"
+    return f"{name}: ok"

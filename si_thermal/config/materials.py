@@ -1,0 +1,140 @@
+"""The materials library ``boards/materials.toml``: one table per material."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from si_thermal import paths
+from si_thermal.errors import InputError
+from si_thermal.config._base import (
+    CTE,
+    Density,
+    ElectricalConductivity,
+    Frequency,
+    Model,
+    NonNegativeLength,
+    PositiveLength,
+    Pressure,
+    SpecificHeat,
+    Temperature,
+    ThermalConductivity,
+    _quantity_list,
+    read_toml,
+    validate,
+)
+
+
+MaterialKind = Literal[
+    "conductor", "foil", "laminate", "cable_dielectric", "semiconductor", "metal", "tim",
+    "solder", "coolant", "polymer",
+]
+
+
+class CoolantTable(Model):
+    """Temperature-dependent coolant properties, tabulated; interpolated linearly."""
+
+    temperature: Annotated[tuple[float, ...], _quantity_list("temperature")]
+    density: Annotated[tuple[float, ...], _quantity_list("density")]
+    specific_heat: Annotated[tuple[float, ...], _quantity_list("specific_heat")]
+    thermal_conductivity: Annotated[tuple[float, ...], _quantity_list("thermal_conductivity")]
+    dynamic_viscosity: Annotated[tuple[float, ...], _quantity_list("dynamic_viscosity")]
+
+    @model_validator(mode="after")
+    def _same_length(self) -> CoolantTable:
+        n = len(self.temperature)
+        for name in ("density", "specific_heat", "thermal_conductivity", "dynamic_viscosity"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"{name} has {len(getattr(self, name))} values, temperature has {n}")
+        if list(self.temperature) != sorted(self.temperature) or n < 2:
+            raise ValueError("temperature must hold at least two increasing values")
+        return self
+
+
+class Material(Model):
+    """One material of ``boards/materials.toml``. Every property is optional; a model that needs
+    one asks for it with :meth:`require`, which names the material and the missing field."""
+
+    kind: MaterialKind
+    description: str
+    source: str
+    # electrical
+    conductivity: ElectricalConductivity | None = None
+    dk: Annotated[float, Field(ge=1.0)] | None = None
+    df: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    f_ref: Frequency | None = None  # frequency at which dk and df are specified
+    # roughness of a copper foil (kind = "foil"): Huray snowball and Hammerstad/Groisse parameters
+    rz: NonNegativeLength | None = None  # ten-point height, IPC-4562
+    rq: NonNegativeLength | None = None  # RMS roughness (Hammerstad, Groisse)
+    huray_radius: PositiveLength | None = None  # snowball radius a
+    huray_ratio: Annotated[float, Field(ge=0)] | None = None  # N*4*pi*a^2 / A_flat (sum over sizes)
+    # thermal
+    thermal_conductivity: ThermalConductivity | None = None  # isotropic or in-plane
+    thermal_conductivity_z: ThermalConductivity | None = None
+    conductivity_temperature_coefficient: CTE | None = None  # d(ln k)/dT, 1/K, about 20 degC
+    density: Density | None = None
+    specific_heat: SpecificHeat | None = None
+    # mechanical
+    youngs_modulus: Pressure | None = None  # isotropic or in-plane
+    youngs_modulus_z: Pressure | None = None
+    youngs_modulus_above_tg: Pressure | None = None
+    shear_modulus_xz: Pressure | None = None
+    poisson: Annotated[float, Field(ge=0.0, lt=0.5)] | None = None
+    cte_xy: CTE | None = None
+    cte_z: CTE | None = None
+    cte_xy_above_tg: CTE | None = None
+    cte_z_above_tg: CTE | None = None
+    tg: Temperature | None = None
+    yield_strength: Pressure | None = None
+    ultimate_strength: Pressure | None = None
+    elongation: Annotated[float, Field(gt=0, le=1)] | None = None  # ductility at fracture
+    fatigue_ductility_coefficient: Annotated[float, Field(gt=0)] | None = None  # eps_f'
+    fatigue_ductility_exponent: Annotated[float, Field(lt=0)] | None = None  # c
+    # limits
+    melting_point: Temperature | None = None
+    boiling_point: Temperature | None = None  # coolants, at 1 atm
+    max_temperature: Temperature | None = None
+    table: CoolantTable | None = None
+
+    def require(self, name: str, *fields: str) -> tuple[float, ...] | float:
+        """Return the named properties; raise :class:`InputError` naming the first missing one."""
+        missing = [f for f in fields if getattr(self, f) is None]
+        if missing:
+            raise InputError(
+                paths.materials_file(), f"{name}.{missing[0]}",
+                f"material '{name}' has no {missing[0]}, which this model needs",
+            )
+        values = tuple(getattr(self, f) for f in fields)
+        return values[0] if len(values) == 1 else values
+
+
+class MaterialsFile(Model):
+    materials: dict[str, Material]
+
+
+@lru_cache(maxsize=8)
+def _load_materials_cached(path: str) -> dict[str, Material]:
+    data = read_toml(path)
+    return dict(validate(MaterialsFile, {"materials": data}, path).materials)
+
+
+def load_materials(path: str | Path | None = None) -> dict[str, Material]:
+    """The materials library (``boards/materials.toml`` unless ``path`` is given)."""
+    return _load_materials_cached(str(path or paths.materials_file()))
+
+
+def material(name: str, kind: MaterialKind | tuple[MaterialKind, ...] | None = None,
+             file: str | Path | None = None, field: str | None = None) -> Material:
+    """Look a material up; an unknown name or a wrong kind names ``file`` and ``field``."""
+    library = load_materials()
+    if name not in library:
+        raise InputError(file or paths.materials_file(), field,
+                         f"unknown material '{name}' (not in {paths.materials_file().name})")
+    mat = library[name]
+    kinds = (kind,) if isinstance(kind, str) else kind
+    if kinds and mat.kind not in kinds:
+        raise InputError(file, field, f"material '{name}' is a {mat.kind}, expected {' or '.join(kinds)}")
+    return mat

@@ -1,0 +1,158 @@
+"""Printed-circuit-board stackups (``[stackup]``): layers, traces and the backplane load."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from si_thermal.config._base import (
+    Fraction,
+    HeatTransferCoefficient,
+    Length,
+    Model,
+    PositiveLength,
+    Power,
+    Temperature,
+    TemperatureDifference,
+)
+from si_thermal.config.materials import material
+
+
+class Layer(Model):
+    """One layer of a stackup, top to bottom."""
+
+    name: str
+    type: Literal["copper", "dielectric"]
+    material: str
+    thickness: PositiveLength
+    role: Literal["signal", "plane", "mixed"] | None = None  # copper layers
+    coverage: Fraction | None = None  # copper layers: fraction of area that is copper
+    foil: str | None = None  # copper layers: roughness class, a material of kind "foil"
+    construction: Literal["core", "prepreg"] | None = None  # dielectric layers
+
+    @model_validator(mode="after")
+    def _fields_by_type(self) -> Layer:
+        if self.type == "copper":
+            if self.role is None or self.coverage is None:
+                raise ValueError("a copper layer needs 'role' and 'coverage'")
+            if self.construction is not None:
+                raise ValueError("'construction' is for dielectric layers")
+        else:
+            if self.role is not None or self.coverage is not None or self.foil is not None:
+                raise ValueError("'role', 'coverage' and 'foil' are for copper layers")
+        return self
+
+
+class Trace(Model):
+    """A differential stripline routed on one copper layer of the stackup."""
+
+    name: str
+    layer: str
+    width: PositiveLength
+    spacing: PositiveLength
+    etch_factor: Annotated[float, Field(ge=0)] = 0.0  # (w_bottom - w_top) / (2 t); 0 = rectangular
+    source: str | None = None
+
+
+class Stackup(Model):
+    name: str
+    description: str
+    source: str
+    thickness: PositiveLength  # stated finished thickness; layers must add up to it
+    thickness_tolerance: Annotated[float, Field(gt=0, lt=0.5)] = 0.02  # relative
+
+
+class HotSpot(Model):
+    """A connector field that heats one face of a backplane region: a rectangle and its power."""
+
+    name: str
+    x: Length  # centre, from the region's corner
+    y: Length
+    size_x: PositiveLength
+    size_y: PositiveLength
+    power: Power  # heat into the board through the rectangle, W
+    source: str | None = None
+
+
+class Screw(Model):
+    """A screw fixing the board to the rack frame: displacement zero on a disc of the bottom face."""
+
+    x: Length
+    y: Length
+    diameter: PositiveLength
+
+
+class Stiffener(Model):
+    """A stiffener bar bolted along a line of the bottom face: out-of-plane displacement zero there."""
+
+    name: str
+    axis: Literal["x", "y"]  # direction of the bar
+    position: Length  # its y (axis = "x") or x (axis = "y") coordinate
+    width: PositiveLength
+    material: str = "steel_stiffener"
+
+
+class PressFitConnector(Model):
+    """The connector whose joints to the board fatigue in-plane (Engelmaier / Coffin-Manson)."""
+
+    housing_material: str
+    length: PositiveLength  # longest dimension; the distance to the neutral point is half of it
+    joint_height: PositiveLength  # solder standoff or press-fit engagement length
+    source: str | None = None
+
+
+class BackplaneLoad(Model):
+    """The thermal load and the mounting of a backplane region, as stated boundary conditions."""
+
+    description: str
+    source: str
+    region_length: PositiveLength  # x
+    region_width: PositiveLength  # y
+    ambient: Temperature  # idle board temperature: the stress-free reference
+    gradient: TemperatureDifference  # edge-to-edge temperature difference across x under load
+    heat_transfer_coefficient: HeatTransferCoefficient  # both faces, to air at the mean edge temperature
+    via_drill: PositiveLength
+    via_plating: PositiveLength
+    pth_count: Annotated[int, Field(ge=1)]  # plated holes in the board (connector pins and vias)
+    cycles_per_day: Annotated[float, Field(ge=0)] = 1.0  # power cycles idle <-> load
+    hot_spots: list[HotSpot] = []
+    screws: list[Screw] = []
+    stiffeners: list[Stiffener] = []
+    connector: PressFitConnector | None = None
+
+    @model_validator(mode="after")
+    def _inside(self) -> BackplaneLoad:
+        if self.gradient < 0:
+            raise ValueError("gradient must not be negative")
+        for name, items in (("screws", self.screws), ("hot_spots", self.hot_spots)):
+            for i, s in enumerate(items):
+                if not (0 <= s.x <= self.region_length and 0 <= s.y <= self.region_width):
+                    raise ValueError(f"{name}[{i}] lies outside the region")
+        if not self.screws and not self.stiffeners:
+            raise ValueError("give at least one screw or stiffener (the board must be held)")
+        return self
+
+
+class StackupFile(Model):
+    stackup: Stackup
+    layers: list[Layer] = Field(min_length=1)
+    traces: list[Trace] = []
+    backplane: BackplaneLoad | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> StackupFile:
+        names = [layer.name for layer in self.layers]
+        if len(set(names)) != len(names):
+            raise ValueError("layer names must be unique")
+        total = sum(layer.thickness for layer in self.layers)
+        stated = self.stackup.thickness
+        if abs(total - stated) > self.stackup.thickness_tolerance * stated:
+            raise ValueError(
+                f"layers add up to {total * 1e3:.4g} mm but stackup.thickness is "
+                f"{stated * 1e3:.4g} mm (tolerance {self.stackup.thickness_tolerance:.0%})"
+            )
+        for trace in self.traces:
+            if trace.layer not in names:
+                raise ValueError(f"trace '{trace.name}' is on unknown layer '{trace.layer}'")
+        return self
