@@ -99,14 +99,17 @@ class SystemSI:
     system: str
     groups: tuple[GroupSI, ...] = ()
     skipped: tuple[StageSkipped, ...] = field(default=())
+    tornado: tuple = ()  # system.sensitivity.Tornado per primary group (with_sensitivity)
+    projection: tuple = ()  # (group name, system.sensitivity.Projection) at 448G, a what-if
 
 
 @lru_cache(maxsize=64)
 def channel_curve(channel: str, rate: str, l_max_m: float, with_com: bool = True,
-                  awg: int | None = None, longest_m: float | None = None) -> ChannelCurve:
+                  awg: int | None = None, longest_m: float | None = None, beyond: bool = True) -> ChannelCurve:
     """Run the SI solvers for ``channel`` (file in channels/) at ``rate`` on lengths 0..l_max_m (COM
-    solved at 0, at ``longest_m`` (default l_max_m) and at the COM reach); ``awg`` replaces the gauge
-    of every twinax segment (system sweeps over cable gauge)."""
+    solved at 0, at ``longest_m`` (default l_max_m) and at the COM reach; ``beyond=False``: a reach
+    past ``longest_m`` is not searched, it is reported as 'at least longest_m'); ``awg`` replaces the
+    gauge of every twinax segment (system sweeps over cable gauge)."""
     longest_m = l_max_m if longest_m is None else min(float(longest_m), l_max_m)
     from si_thermal.si import channel as chan
     from si_thermal.si.com import COM_THRESHOLD_DB
@@ -129,7 +132,8 @@ def channel_curve(channel: str, rate: str, l_max_m: float, with_com: bool = True
     std = com_standard(rate)
     if std is None:
         return ChannelCurve(**base, com_skipped=f"no COM parameter set for rate {rate} in channels/com_params.toml")
-    return ChannelCurve(**base, **_com_curve(pair, std, rate, longest_m, l_max_m, COM_THRESHOLD_DB))
+    return ChannelCurve(**base, **_com_curve(pair, std, rate, longest_m, l_max_m if beyond else longest_m,
+                                             COM_THRESHOLD_DB))
 
 
 def _with_awg(pair, awg: int | None):
@@ -232,7 +236,7 @@ def group_si(rack: RackFile, link: LinkGroup, lengths: LinkLengths, channel: str
     at the longest link (COM penalties when ``with_com``)."""
     rate = rate or link.rate
     l_max = max(1.0, float(np.ceil(lengths.length_m.max() * 1.25 * 2) / 2))  # 0.5 m steps: shared cache
-    curve = channel_curve(channel, rate, l_max, with_com, awg, round(float(lengths.length_m.max()), 3))
+    curve = channel_curve(channel, rate, l_max, with_com, awg, round(float(lengths.length_m.max()), 3), primary)
     il = np.interp(lengths.length_m, curve.length_m, curve.il_db)
     margin = curve.budget_db - il
     com_margin = None
@@ -268,7 +272,7 @@ def _budget(channel: str, rate: str, length_m: float, with_com: bool, awg: int |
 
 def system_si(system: str, rack: RackFile, lengths: dict[str, LinkLengths], *, rate: str | None = None,
               with_com: bool = True, awg: int | None = None, primary_only: bool = False,
-              with_budget: bool = True) -> SystemSI:
+              with_budget: bool = True, with_sensitivity: bool = False) -> SystemSI:
     """Every link group over its channel and its alternate channels."""
     groups, skipped = [], []
     for link in rack.links:
@@ -281,4 +285,14 @@ def system_si(system: str, rack: RackFile, lengths: dict[str, LinkLengths], *, r
                 continue
             groups.append(group_si(rack, link, lengths[link.name], ch, primary=primary, rate=rate,
                                    with_com=with_com, awg=awg, with_budget=with_budget and primary))
-    return SystemSI(system, tuple(groups), tuple(skipped))
+    torn, proj = [], []
+    if with_sensitivity and with_com:
+        from si_thermal.system.sensitivity import projection, tornado
+
+        prim = [g for g in groups if g.primary and g.curve.com_db is not None]
+        if prim:  # one tornado per system: its primary group with the least COM margin
+            g = min(prim, key=lambda x: float(x.com_margin_db.min()))
+            torn.append(tornado(system, g.group, g.channel, g.rate, round(g.longest_m, 3)))
+        for g in prim:
+            proj.append((g.group, projection(g.channel, round(g.longest_m, 3))))
+    return SystemSI(system, tuple(groups), tuple(skipped), tuple(torn), tuple(proj))

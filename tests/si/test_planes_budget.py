@@ -85,3 +85,25 @@ def test_bump_to_bump_budget_without_a_package_is_rejected(tmp_path):
     rates.write_text(text.replace('package = "802.3dj"\n', "", 1))
     with pytest.raises(InputError, match="package"):
         config.load_serdes(rates)
+
+
+def test_com_reach_root_finder_on_an_analytic_margin():
+    """Regula falsi (Illinois) with the bracket-closing step: a root within xtol, on the safe side,
+    in few solves, for a smooth falling margin; cached solves are reused; no root: the ends."""
+    from si_thermal.si.com_reach import com_reach_m
+
+    calls = []
+
+    def margin(x):
+        calls.append(x)
+        return 3.0 - 2.0 * x - 0.4 * x**2  # root at 1.2047...
+
+    root = (-2.0 + (4.0 + 4 * 0.4 * 3.0) ** 0.5) / 0.8
+    known = {0.0: 3.0, 3.0: margin(3.0)}
+    calls.clear()
+    r = com_reach_m(margin, 0.0, 3.0, known=known, xtol_m=0.02)
+    n_solves = len(calls)
+    assert root - 0.02 <= r <= root and margin(r) >= 0
+    assert n_solves <= 7 and 0.0 not in calls and 3.0 not in calls  # the bracket's solves reused
+    assert com_reach_m(lambda x: -1.0, 0.0, 2.0) == 0.0
+    assert com_reach_m(lambda x: 1.0, 0.0, 2.0, hi_max_m=2.0) == 2.0
