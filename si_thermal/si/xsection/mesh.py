@@ -167,24 +167,26 @@ def _build(gmsh, xs: CrossSection, sizes: MeshSizes) -> None:
                 if np.min(np.hypot(v[:, 0] - x, v[:, 1] - y)) < tol:
                     corners.append(tag)
     field = gmsh.model.mesh.field
-    terms = [f"{sizes.h_far_m:.6e}"]
+    ramps = []  # size h + grading * distance, capped at h_far (a linear Threshold field)
     for items, key, h in ((curves, "CurvesList", sizes.h_edge_m), (walls, "CurvesList", sizes.h_wall_m),
                           (corners, "PointsList", sizes.h_corner_m)):
         if items:
             fd = field.add("Distance")
             field.setNumbers(fd, key, items)
             if key == "CurvesList":
-                field.setNumber(fd, "Sampling", 200)
-            terms.append(f"{h:.6e} + {sizes.grading:.6e} * F{fd}")
-    expr = terms[0]
-    for term in terms[1:]:
-        expr = f"min({expr}, {term})"
-    f_size = field.add("MathEval")
-    field.setString(f_size, "F", expr)
+                field.setNumber(fd, "Sampling", 100)
+            ft = field.add("Threshold")
+            for name, val in (("InField", fd), ("SizeMin", h), ("SizeMax", sizes.h_far_m), ("DistMin", 0.0),
+                              ("DistMax", max(sizes.h_far_m - h, 0.0) / sizes.grading)):
+                field.setNumber(ft, name, val)
+            ramps.append(ft)
+    f_size = field.add("Min")
+    field.setNumbers(f_size, "FieldsList", ramps)
     field.setAsBackgroundMesh(f_size)
     for name in ("Mesh.MeshSizeFromPoints", "Mesh.MeshSizeFromCurvature", "Mesh.MeshSizeExtendFromBoundary"):
         gmsh.option.setNumber(name, 0)
     gmsh.option.setNumber("Mesh.Algorithm", 6)
+    gmsh.option.setNumber("Mesh.LcIntegrationPrecision", 1e-4)
 
 
 def _on_wall(xs: CrossSection, x: float, y: float, tol: float) -> bool:

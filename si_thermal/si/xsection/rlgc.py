@@ -44,6 +44,7 @@ class RLGC:
     c: np.ndarray
     l_ext: np.ndarray  # (N, N)
     c0: np.ndarray  # (N, N) vacuum capacitance
+    conductor_loss: bool = True  # False: a zero-thickness strip, conductors taken as perfect
 
     @property
     def z(self) -> np.ndarray:
@@ -69,11 +70,11 @@ def rlgc(xs: CrossSection, sol: FieldSolution, freq_hz, roughness: dict | None =
     n = len(sol.signals)
     z_int = np.zeros((len(f), n, n), dtype=complex)
     by_name = {c.name: c for c in xs.conductors}
+    lossy = not np.isnan(sol.p_surfaces).any()
     for s, name in enumerate(sol.surfaces):
         p = sol.p_surfaces[s]
-        if np.isnan(p).any():
-            z_int[:] = np.nan
-            continue
+        if not lossy:  # a zero-thickness strip: edge current not square-integrable, no loss model
+            break
         cond = by_name.get(name)
         sigma = cond.sigma if cond is not None else xs.enclosure.sigma
         rs = conductor.surface_resistance(f, sigma)
@@ -81,10 +82,10 @@ def rlgc(xs: CrossSection, sol: FieldSolution, freq_hz, roughness: dict | None =
         trans = transition(cond, f) if cond is not None and cond.role == "signal" else np.ones_like(f, dtype=complex)
         z_int += ((1 + 1j) * rs * k * trans)[:, None, None] * p[None]
     for k_sig, name in enumerate(sol.signals):
-        z_int[:, k_sig, k_sig] += dc_resistance(by_name[name])
+        z_int[:, k_sig, k_sig] += dc_resistance(by_name[name]) if lossy else 0.0
     r = z_int.real
     l_mat = l_ext[None] + z_int.imag / w[:, None, None]
-    return RLGC(f, sol.signals, r, l_mat, g, c, l_ext, sol.c0)
+    return RLGC(f, sol.signals, r, l_mat, g, c, l_ext, sol.c0, lossy)
 
 
 def dc_resistance(cond) -> float:

@@ -24,6 +24,11 @@ def cache_dir() -> Path:
     return paths.meshes_dir() / "cache" / "xsection"
 
 
+def is_cached(xs: CrossSection, level: float = DEFAULT_LEVEL) -> bool:
+    key = xs.key(level)
+    return key in _MEMORY or (cache_dir() / f"{key}.json").is_file()
+
+
 def field_solution(xs: CrossSection, level: float = DEFAULT_LEVEL, *, disk_cache: bool = True) -> FieldSolution:
     """The field solution of ``xs`` at mesh ``level`` (1 = default; 2 = twice as fine), cached."""
     key = xs.key(level)

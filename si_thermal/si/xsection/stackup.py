@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from si_thermal import config
 from si_thermal.errors import InputError
+from si_thermal.si import conductor
 from si_thermal.si.dielectric import from_material
 from si_thermal.si.xsection.geometry import Band, Conductor, CrossSection, PlaneBox, Region, Trapezoid
 
@@ -22,15 +23,25 @@ SIDE_WALL_SPANS = 5.0  # side-wall distance from the pair, in plane separations
 
 
 @dataclass(frozen=True)
-class TraceSection:
-    """A trace's cross-section and the foil (roughness class) of each surface."""
+class Section:
+    """A cross-section, the foil (roughness class) of each surface and the roughness model."""
 
     xs: CrossSection
     foils: dict  # surface name -> foil material name or None
-    f_ref_hz: float
+    roughness_model: str = "huray"
+
+    def roughness(self, freq_hz, model: str | None = None) -> dict:
+        """Surface name -> roughness factor K(f) of its foil (smooth where no foil is named)."""
+        by_name = {c.name: c.sigma for c in self.xs.conductors}
+        out = {}
+        for surface, foil in self.foils.items():
+            sigma = by_name.get(surface, self.xs.enclosure.sigma)
+            out[surface] = conductor.foil_factor(freq_hz, sigma, None if foil is None else config.material(foil, "foil"),
+                                                 model or self.roughness_model)
+        return out
 
 
-def trace_section(board_file, trace_name: str, f_ref_hz: float | None = None) -> TraceSection:
+def trace_section(board_file, trace_name: str, f_ref_hz: float | None = None) -> Section:
     """The cross-section of ``trace_name`` of the stackup ``board_file``."""
     board = config.load_stackup(board_file)
     trace = next((t for t in board.traces if t.name == trace_name), None)
@@ -77,7 +88,7 @@ def trace_section(board_file, trace_name: str, f_ref_hz: float | None = None) ->
                       conductors, (background, *regions), f_ref_hz=f_ref,
                       label=f"{board.stackup.name}: {trace_name}")
     foils = {"p": strip.foil, "n": strip.foil, "plane_top": layers[top].foil, "plane_bottom": layers[bottom].foil}
-    return TraceSection(xs, foils, f_ref)
+    return Section(xs, foils)
 
 
 def _resin(span, j: int) -> str:
