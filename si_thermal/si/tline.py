@@ -29,6 +29,11 @@ ETA0 = MU0 * C0  # ohm (free-space impedance, mu0 c)
 EPS0 = 1.0 / (MU0 * C0**2)
 
 
+class ClosedFormRangeWarning(UserWarning):
+    """A closed-form line model used outside the range its source states (or the field solver
+    :mod:`si_thermal.si.xsection` shows) it holds to about 1 %."""
+
+
 def frequency(freq_hz) -> skrf.Frequency:
     """An ``skrf.Frequency`` from an array in Hz (frequencies must be > 0 and increasing)."""
     f = np.atleast_1d(np.asarray(freq_hz, dtype=float))

@@ -40,3 +40,19 @@ class FieldMedia(RLGCMedia):
     def z_mode(self) -> np.ndarray:
         """Per-line mode impedance (Z_odd, Z_even or Z0), ohm."""
         return self.z0_characteristic / _SCALE[self.mode]
+
+
+def trace_media(board_file, trace: str, freq_hz, roughness_model: str = "huray", mode: str = "odd") -> FieldMedia:
+    """A stackup trace's mode, field-solved, with each surface's foil roughness (``solver = "field"``)."""
+    from si_thermal.si.xsection.stackup import trace_section
+
+    section = trace_section(board_file, trace)
+    return FieldMedia(freq_hz, section.xs, roughness=section.roughness(freq_hz, roughness_model), mode=mode)
+
+
+def twinax_media(freq_hz, d_m: float, s_m: float, shield_m: float, sigma: float, eps, material: str = "dielectric",
+                 mode: str = "odd") -> FieldMedia:
+    """Shielded twinax pair (smooth drawn wire), field-solved."""
+    from si_thermal.si.xsection.cables import twinax
+
+    return FieldMedia(freq_hz, twinax(d_m, s_m, shield_m, sigma, eps, material), mode=mode)
