@@ -29,6 +29,7 @@ import numpy as np
 from si_thermal.si.dielectric import DjordjevicSarkar
 
 FORMAT_VERSION = "xsection-1"
+MIN_FEATURE = 1e-5  # smallest feature (size or gap) that is meshed, relative to the enclosure size
 
 
 class GeometryError(ValueError):
@@ -199,6 +200,16 @@ class CrossSection:
                              None if r.shape is None else asdict(r.shape)] for r in self.regions]}
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=float).encode()).hexdigest()[:20]
 
+    def smallest_feature_m(self) -> float:
+        """Smallest conductor size, gap between conductors, or gap from a conductor to a plane, m."""
+        feats = [v for c in self.conductors for v in c.shape.sizes().values() if v > 0]
+        for i, a in enumerate(self.conductors):
+            feats += [_gap(a.shape, b.shape) for b in self.conductors[i + 1:]]
+            if isinstance(self.enclosure, PlaneBox):
+                _, _, y0, y1 = a.shape.bbox()
+                feats += [y0, self.enclosure.height_m - y1]
+        return min([f for f in feats if f > 0] + [self.scale_m])
+
     def region_index(self, px, py) -> np.ndarray:
         """Index into :attr:`regions` of each point (the last region containing it)."""
         idx = np.zeros(np.shape(px), dtype=np.int32)
@@ -235,6 +246,10 @@ class CrossSection:
                 b = self.conductors[j]
                 if _gap(a.shape, b.shape) <= tol:
                     raise GeometryError(f"conductors[{j}] ({b.name})", f"overlaps or touches conductor '{a.name}'")
+        small = self.smallest_feature_m()
+        if small < MIN_FEATURE * scale:
+            raise GeometryError("geometry", f"cannot be meshed: a feature of {small:.3g} m is below {MIN_FEATURE:g} of "
+                                f"the cross-section's size {scale:.3g} m")
         for i, r in enumerate(self.regions):
             s = r.shape
             if isinstance(s, Band) and not (isinstance(enc, PlaneBox) and s.y1_m > s.y0_m):

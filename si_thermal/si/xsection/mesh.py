@@ -55,18 +55,7 @@ def mesh_sizes(xs: CrossSection, level: float = 1.0) -> MeshSizes:
     """Element sizes from the smallest feature (conductor size, gap between conductors or to a wall);
     ``level`` divides every size (and the grading), so level 2 halves h everywhere."""
     scale = xs.scale_m
-    feats = []
-    for c in xs.conductors:
-        feats += [v for v in c.shape.sizes().values() if v > 0]
-    from si_thermal.si.xsection.geometry import _gap
-
-    for i, a in enumerate(xs.conductors):
-        for b in xs.conductors[i + 1:]:
-            feats.append(_gap(a.shape, b.shape))
-        x0, x1, y0, y1 = a.shape.bbox()
-        if isinstance(xs.enclosure, PlaneBox):
-            feats += [y0, xs.enclosure.height_m - y1]
-    feat = min([f for f in feats if f > 0] + [scale])
+    feat = xs.smallest_feature_m()
     h_edge = min(feat / 3.0, scale / 12.0)
     for c in xs.conductors:
         if isinstance(c.shape, Circle):
