@@ -38,9 +38,10 @@ def xsection(
     check_figure_path(plot)
     from si_thermal.si.xsection.geometry import GeometryError
     from si_thermal.si.xsection.inputs import load_section
+
+    section = load_section(file, trace)  # bad input fails here, before the FEM stack is imported
     from si_thermal.si.xsection.summary import summarize
 
-    section = load_section(file, trace)
     f = np.geomspace(f_min_ghz * 1e9, f_max_ghz * 1e9, points)
     try:
         out = summarize(section, f, LEVELS[mesh])

@@ -164,8 +164,8 @@ def check_references(obj: Model, path: str | Path) -> None:
     elif isinstance(obj, XSectionFile):
         for i, layer in enumerate(obj.layers):
             material(layer.material, ("laminate", "polymer", "cable_dielectric"), path, f"layers[{i}].material")
-        if obj.dielectric is not None:
-            material(obj.dielectric, ("laminate", "polymer", "cable_dielectric"), path, "dielectric")
+        if obj.shield is not None:
+            material(obj.shield.dielectric, ("laminate", "polymer", "cable_dielectric"), path, "shield.dielectric")
         for name, items in (("traces", obj.traces), ("wires", obj.wires)):
             for i, item in enumerate(items):
                 material(item.material, "conductor", path, f"{name}[{i}].material")

@@ -5,7 +5,7 @@ wire. Two enclosures:
 
 - ``[planes]``: ground planes below and above ``[[layers]]`` (dielectric layers, bottom to top);
   ``[[traces]]`` placed by centre ``x`` and bottom-face height ``y`` above the bottom plane.
-- ``[shield]``: a round shield of ``diameter`` filled with ``dielectric``; ``[[wires]]`` placed by
+- ``[shield]``: a round shield of ``diameter`` filled with its ``dielectric``; ``[[wires]]`` placed by
   centre (``x``, ``y``) from the shield's centre, ``role = "ground"`` for a drain wire.
 
 Geometry that cannot be solved (overlap, outside the dielectric, touching a plane) is refused by
@@ -53,6 +53,7 @@ class XTrace(Model):
 
 class XShield(Model):
     diameter: PositiveLength
+    dielectric: str  # fills the shield
     material: str = "copper"
 
 
@@ -71,7 +72,6 @@ class XSectionFile(Model):
     layers: list[XLayer] = []
     traces: list[XTrace] = []
     shield: XShield | None = None
-    dielectric: str | None = None  # fills the shield
     wires: list[XWire] = []
 
     @model_validator(mode="after")
@@ -80,8 +80,8 @@ class XSectionFile(Model):
             raise ValueError("give exactly one of [planes] (with [[layers]] and [[traces]]) or [shield]")
         if self.planes is not None and (not self.layers or not self.traces or self.wires):
             raise ValueError("[planes] needs [[layers]] and [[traces]] (and no [[wires]])")
-        if self.shield is not None and (not self.wires or self.dielectric is None or self.traces or self.layers):
-            raise ValueError("[shield] needs 'dielectric' and [[wires]] (and no [[traces]] or [[layers]])")
+        if self.shield is not None and (not self.wires or self.traces or self.layers):
+            raise ValueError("[shield] needs [[wires]] (and no [[traces]] or [[layers]])")
         names = [t.name for t in self.traces] + [w.name for w in self.wires]
         if len(set(names)) != len(names):
             raise ValueError("trace and wire names must be unique")

@@ -79,7 +79,7 @@ def _from_xsection(f: config.XSectionFile) -> Section:
         enclosure = PlaneBox(y, reach + SIDE_WALL_SPANS * y, config.material(f.planes.material).conductivity)
         regions = [Region(regions[0].material, regions[0].eps, None), *regions]
     else:
-        regions = [Region(f.dielectric, _eps(f.dielectric), None)]
+        regions = [Region(f.shield.dielectric, _eps(f.shield.dielectric), None)]
         conductors = [Conductor(w.name, Circle(w.x, w.y, w.diameter / 2), config.material(w.material).conductivity,
                                 role=w.role) for w in f.wires]
         foils = {}

@@ -40,7 +40,10 @@ def field_figure(section, out: str | Path, level: float = 1.0) -> Path:
     e_mag.interpolate(fem.Expression(ufl.sqrt(ufl.inner(ufl.grad(phi), ufl.grad(phi))),
                                      W.element.interpolation_points))
     triang = mtri.Triangulation(xy[:, 0] * 1e3, xy[:, 1] * 1e3, tri)
-    fig, axes = plt.subplots(2, 1, figsize=(9, 7.5), constrained_layout=True)
+    x0, x1, y0, y1 = _zoom(xs)
+    wide = (x1 - x0) > 2 * (y1 - y0)
+    fig, axes = plt.subplots(2 if wide else 1, 1 if wide else 2, figsize=(9, 7.5) if wide else (11, 4.8),
+                             constrained_layout=True)
     mode = "odd-mode (differential) " if len(phis) == 2 else ""
     cs = axes[0].tricontourf(triang, p1.x.array, levels=21, cmap="RdBu_r")
     fig.colorbar(cs, ax=axes[0], label="potential, V")
@@ -49,7 +52,6 @@ def field_figure(section, out: str | Path, level: float = 1.0) -> Path:
     tp = axes[1].tripcolor(triang, facecolors=np.log10(vals), cmap="magma", shading="flat")
     fig.colorbar(tp, ax=axes[1], label="log10 |E|, V/m per V")
     axes[1].set_title("|E|: on conductor surfaces proportional to current density")
-    x0, x1, y0, y1 = _zoom(xs)
     for ax in axes:
         for c in xs.conductors:
             s = c.shape
