@@ -22,7 +22,7 @@ from scipy.special import ellipk
 from si_thermal import config, paths
 from si_thermal.si.channel import stripline_media
 from si_thermal.si.dielectric import djordjevic_sarkar
-from si_thermal.si.tline import C0, EPS0, ETA0
+from si_thermal.constants import C0, EPS0, ETA0
 from si_thermal.si.xsection import cables, solver
 from si_thermal.si.xsection.geometry import Conductor, CrossSection, PlaneBox, Region, Trapezoid
 from si_thermal.si.xsection.rlgc import modes, rlgc

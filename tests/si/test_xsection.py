@@ -22,7 +22,8 @@ from si_thermal.si import conductor
 from si_thermal.si.channel import stripline_cross_section, stripline_media
 from si_thermal.si.dielectric import djordjevic_sarkar
 from si_thermal.si.stripline import Stripline, StriplineGeometry
-from si_thermal.si.tline import C0, EPS0, ETA0, ClosedFormRangeWarning
+from si_thermal.constants import C0, EPS0, ETA0
+from si_thermal.si.tline import ClosedFormRangeWarning
 from si_thermal.si.twinax import Twinax
 from si_thermal.si.xsection import cables, solver
 from si_thermal.si.xsection.geometry import (

@@ -27,7 +27,7 @@ import dolfinx_solver  # noqa: F401
 import numpy as np
 import scipy.sparse.linalg as spla
 
-from si_thermal.si.tline import EPS0
+from si_thermal.constants import EPS0
 from si_thermal.si.xsection.geometry import CrossSection
 from si_thermal.si.xsection.mesh import XMesh
 

@@ -13,9 +13,6 @@ from si_thermal.si.xsection.geometry import Circle, PlaneBox
 
 
 def field_figure(section, out: str | Path, level: float = 1.0) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import matplotlib.tri as mtri
     import ufl

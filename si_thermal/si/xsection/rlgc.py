@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from si_thermal.si import conductor
-from si_thermal.si.tline import C0, EPS0, MU0
+from si_thermal.constants import C0, EPS0, MU0
 from si_thermal.si.xsection.electrostatics import FieldSolution
 from si_thermal.si.xsection.geometry import Circle, CrossSection
 

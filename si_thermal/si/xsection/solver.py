@@ -2,7 +2,7 @@
 
 The field solution (:class:`~.electrostatics.FieldSolution`) holds only frequency-independent
 matrices, so one solve serves every frequency, roughness model and conductivity. The disk cache is
-``meshes/cache/xsection/<key>.json`` (:meth:`CrossSection.key`: geometry, Dk at f_ref, mesh level).
+``<mesh cache>/xsection/<key>.json`` (``meshes/cache/`` in a checkout, :func:`si_thermal.paths.mesh_cache_dir`) (:meth:`CrossSection.key`: geometry, Dk at f_ref, mesh level).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ _MEMORY: dict[str, FieldSolution] = {}
 
 
 def cache_dir() -> Path:
-    return paths.meshes_dir() / "cache" / "xsection"
+    return paths.mesh_cache_dir() / "xsection"
 
 
 def is_cached(xs: CrossSection, level: float = DEFAULT_LEVEL) -> bool:

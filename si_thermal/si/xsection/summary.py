@@ -8,15 +8,14 @@ A single-signal line (coax) reports its own Z0 and RLGC. Full matrices are in th
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
+
+from si_thermal.constants import NEPER_DB
 
 from si_thermal.si.xsection import solver
 from si_thermal.si.xsection.rlgc import modes, rlgc
 from si_thermal.si.xsection.stackup import Section
 
-NEPER_DB = 20.0 * math.log10(math.e)
 
 
 def _finite(a) -> list:
