@@ -270,3 +270,18 @@ def test_gmsh_failure_becomes_a_geometry_error(monkeypatch):
     monkeypatch.setattr(gmsh.model.mesh, "generate", boom)
     with pytest.raises(GeometryError, match="gmsh cannot mesh the cross-section"):
         mesh.build_mesh(_pair(0.3, 0.02, 0.3, 1.0), 0.5)
+
+
+@pytest.mark.parametrize("w_b, t_b", [(0.5, 0.05), (1.0, 0.1)])
+def test_single_thick_strip_against_wheeler(w_b, t_b):
+    """The thick-strip result the closed forms are already checked against (Wheeler 1978, thick
+    centred stripline, stated accuracy 0.5 %): the field solver holds 1 %."""
+    from tests.si.test_media import _wheeler_thick_stripline_air
+
+    b = 300e-6
+    w, t = w_b * b, t_b * b
+    xs = CrossSection(PlaneBox(b, w + 6 * b), (Conductor("s", Trapezoid(0.0, (b - t) / 2, w, w, t), SIGMA),),
+                      (Region("air", AIR),))
+    sol = solver.field_solution(xs, 0.7, disk_cache=False)
+    z = 1 / (C0 * sol.c0[0, 0])
+    assert z == pytest.approx(_wheeler_thick_stripline_air(w, t, b), rel=1e-2)
