@@ -30,10 +30,10 @@ from functools import lru_cache
 import numpy as np
 
 from si_thermal.config.channel import check_passive
+from si_thermal.constants import NEPER_DB
 from si_thermal.si.dielectric import djordjevic_sarkar
 from si_thermal.si.tline import abcd_to_s, line_abcd, shunt_abcd
 
-NEPER_DB = 20.0 * math.log10(math.e)
 _N_ENV = 600  # frequencies over (0, f_ref] on which the RL envelope is held
 
 

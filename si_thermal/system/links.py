@@ -155,7 +155,7 @@ def com_standard(rate: str) -> str | None:
     from si_thermal.config import ComParamsFile, read_toml, validate
     from si_thermal.si.rates import serdes_rate
 
-    path = paths.channels_dir() / "com_params.toml"
+    path = paths.com_params_file()
     sets = validate(ComParamsFile, read_toml(path), path).std
     for name, body in sets.items():
         if body.rate == rate:
