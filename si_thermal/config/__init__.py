@@ -104,6 +104,8 @@ from si_thermal.config.com_params import (  # noqa: F401
     ComPackage,
     ComStd,
     ComParamsFile,
+    com_set,
+    com_set_names,
 )
 from si_thermal.config.rack import (  # noqa: F401
     Rack,
@@ -211,6 +213,8 @@ __all__ = [
     "touchstone_path",
     "SerdesRate",
     "BACKDRILL_STUB_M",
+    "com_set",
+    "com_set_names",
     "check_passive",
     "SerdesFile",
     "ComPackage",
