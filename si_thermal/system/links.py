@@ -236,7 +236,9 @@ def group_si(rack: RackFile, link: LinkGroup, lengths: LinkLengths, channel: str
     at the longest link (COM penalties when ``with_com``)."""
     rate = rate or link.rate
     l_max = max(1.0, float(np.ceil(lengths.length_m.max() * 1.25 * 2) / 2))  # 0.5 m steps: shared cache
-    curve = channel_curve(channel, rate, l_max, with_com, awg, round(float(lengths.length_m.max()), 3), primary)
+    # the COM reach past the longest link is searched for primary groups and for cables (the reach claims)
+    beyond = primary or link.medium in ("copper_cable", "cross_rack_cable")
+    curve = channel_curve(channel, rate, l_max, with_com, awg, round(float(lengths.length_m.max()), 3), beyond)
     il = np.interp(lengths.length_m, curve.length_m, curve.il_db)
     margin = curve.budget_db - il
     com_margin = None
