@@ -11,7 +11,7 @@ import numpy as np
 from si_thermal.si.com.noise import Equalized, amplitude_at_der, grid_for, noise_pmf
 from si_thermal.si.com.params import ComParams, load_com_params
 from si_thermal.si.com.pulses import Prepared, prepare
-from si_thermal.si.com.search import Choice, _Search, clip_level, search
+from si_thermal.si.com.eq_search import Choice, _Search, clip_level, search
 
 
 @dataclass(frozen=True)
