@@ -13,7 +13,9 @@ set to the routed length from :mod:`si_thermal.system.geometry`) is evaluated by
   COM reach by root-finding on COM itself (:func:`si_thermal.si.com_reach.com_reach_m`, to 0.02 m).
   A link closes by COM when its length is within the COM reach (COM falls with length); per-link COM
   margins interpolate linearly between the solved lengths (0, the reach, the longest link);
-- for primary groups, where the dB go at the longest link (:mod:`si_thermal.si.budget`).
+- for primary groups, where the dB go at the longest link (:mod:`si_thermal.si.budget`: IL rows here;
+  the COM penalty of each class, the tornado and the 448G what-if come from
+  :func:`si_thermal.system.sensitivity.system_sensitivity`, the report's "SI sensitivity" stage).
 
 Per group the result gives the fraction of links that close, the longest feasible link, the worst
 margin, the reaches and the rack scale at which the longest link stops closing.
@@ -99,7 +101,7 @@ class SystemSI:
     system: str
     groups: tuple[GroupSI, ...] = ()
     skipped: tuple[StageSkipped, ...] = field(default=())
-    tornado: tuple = ()  # system.sensitivity.Tornado per primary group (with_sensitivity)
+    tornado: tuple = ()  # system.sensitivity.Tornado of the primary group with the least COM margin
     projection: tuple = ()  # (group name, system.sensitivity.Projection) at 448G, a what-if
 
 
@@ -250,7 +252,8 @@ def group_si(rack: RackFile, link: LinkGroup, lengths: LinkLengths, channel: str
         if bad.any():  # never let a non-finite value pass as a verdict
             raise ValueError(f"non-finite COM margin for {link.name} over {channel}")
     longest = float(lengths.length_m.max())
-    budget = _budget(channel, rate, longest, with_com and curve.com_db is not None, awg) if with_budget else None
+    budget = _budget(channel, rate, longest, False, awg) if with_budget else None  # IL rows; COM penalties:
+    # system.sensitivity (a stage of its own)
     scale = _limit_scale(rack, link, curve.reach_il_m if curve.com_db is None else min(curve.reach_il_m, curve.reach_com_m))
     return GroupSI(
         group=link.name, medium=link.medium, channel=channel, rate=rate, primary=primary, curve=curve,
@@ -287,14 +290,9 @@ def system_si(system: str, rack: RackFile, lengths: dict[str, LinkLengths], *, r
                 continue
             groups.append(group_si(rack, link, lengths[link.name], ch, primary=primary, rate=rate,
                                    with_com=with_com, awg=awg, with_budget=with_budget and primary))
-    torn, proj = [], []
+    out = SystemSI(system, tuple(groups), tuple(skipped))
     if with_sensitivity and with_com:
-        from si_thermal.system.sensitivity import projection, tornado
+        from si_thermal.system.sensitivity import system_sensitivity
 
-        prim = [g for g in groups if g.primary and g.curve.com_db is not None]
-        if prim:  # one tornado per system: its primary group with the least COM margin
-            g = min(prim, key=lambda x: float(x.com_margin_db.min()))
-            torn.append(tornado(system, g.group, g.channel, g.rate, round(g.longest_m, 3)))
-        for g in prim:
-            proj.append((g.group, projection(g.channel, round(g.longest_m, 3))))
-    return SystemSI(system, tuple(groups), tuple(skipped), tuple(torn), tuple(proj))
+        out = system_sensitivity(out)
+    return out

@@ -16,7 +16,7 @@ no 448G standard exists yet) and is labelled as such.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from si_thermal import config, paths
@@ -147,3 +147,26 @@ def projection(channel: str, length_m: float, rate: str = "448g") -> Projection:
     il = max(il_between_planes(pair, rate, r.nyquist_hz, length_m))
     lc = link_com(pair, com_params_for(rate), length_m)
     return Projection(rate, il, r.il_budget, lc.worst_db, lc.com_db)
+
+
+@lru_cache(maxsize=32)
+def _com_budget(channel: str, rate: str, length_m: float):
+    from si_thermal.si import channel as chan
+    from si_thermal.si.budget import channel_budget
+
+    return channel_budget(chan.load(paths.channels_dir() / channel), rate, length_m, with_com=True)
+
+
+def system_sensitivity(si):
+    """A copy of a :class:`si_thermal.system.links.SystemSI` with, for its primary groups with COM: the
+    COM penalty of each segment class at the longest link, one tornado (the group with the least COM
+    margin) and the 448G projection of each group."""
+    prim = [g for g in si.groups if g.primary and g.curve.com_db is not None]
+    if not prim:
+        return si
+    groups = tuple(replace(g, budget=_com_budget(g.channel, g.rate, round(g.longest_m, 3)))
+                   if any(g is p for p in prim) and g.budget is not None else g for g in si.groups)
+    g = min(prim, key=lambda x: float(x.com_margin_db.min()))
+    torn = (tornado(si.system, g.group, g.channel, g.rate, round(g.longest_m, 3)),)
+    proj = tuple((g.group, projection(g.channel, round(g.longest_m, 3))) for g in prim)
+    return replace(si, groups=groups, tornado=torn, projection=proj)
