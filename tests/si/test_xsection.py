@@ -285,3 +285,37 @@ def test_single_thick_strip_against_wheeler(w_b, t_b):
     sol = solver.field_solution(xs, 0.7, disk_cache=False)
     z = 1 / (C0 * sol.c0[0, 0])
     assert z == pytest.approx(_wheeler_thick_stripline_air(w, t, b), rel=1e-2)
+
+
+def test_mtl_network_matches_modal_media_and_shows_mode_conversion():
+    """The 2N-port (Paul's modal MTL solution) of a symmetric pair reproduces the odd-mode 2-port as
+    its mixed-mode Sdd (1e-6), with no mode conversion; narrowing one trace by 17 % converts
+    differential to common mode (Scd21 > 1e-3). A one-conductor line (coax) is its own 2-port."""
+    from si_thermal.si.tline import abcd_to_s
+    from si_thermal.si.xsection.network import line_network
+
+    eps = djordjevic_sarkar(3.3, 0.003, 10e9)
+    f = np.array([1e9, 1e10, 3e10])
+
+    def pair(w2):
+        return CrossSection(PlaneBox(0.3e-3, 3e-3), (
+            Conductor("p", Trapezoid(-0.15e-3, 0.14e-3, 0.12e-3, 0.12e-3, 0.017e-3), SIGMA),
+            Conductor("n", Trapezoid(0.15e-3, 0.14e-3, w2, w2, 0.017e-3), SIGMA)), (Region("lam", eps),))
+
+    xs = pair(0.12e-3)
+    net = line_network(rlgc(xs, solver.field_solution(xs, 0.5, disk_cache=False), f), 0.1)
+    assert net.nports == 4
+    mm = net.copy()
+    mm.se2gmm(p=2)
+    ref = abcd_to_s(FieldMedia(f, xs, level=0.5).abcd(0.1), 100.0)
+    np.testing.assert_allclose(mm.s[:, :2, :2], ref, atol=1e-6)
+    assert np.abs(mm.s[:, 2, 1]).max() < 1e-3
+    skew = pair(0.10e-3)
+    mm2 = line_network(rlgc(skew, solver.field_solution(skew, 0.5, disk_cache=False), f), 0.1)
+    np.testing.assert_allclose(mm2.s, np.swapaxes(mm2.s, 1, 2), atol=1e-12)  # reciprocal
+    mm2.se2gmm(p=2)
+    assert np.abs(mm2.s[:, 2, 1]).min() > 1e-3
+    cx = cables.coax(0.5e-3, 1.7e-3, SIGMA, eps)
+    coax_net = line_network(rlgc(cx, solver.field_solution(cx, 0.5, disk_cache=False), f), 0.5)
+    ref = abcd_to_s(FieldMedia(f, cx, mode="single", level=0.5).abcd(0.5), 50.0)
+    np.testing.assert_allclose(coax_net.s, ref, atol=1e-12)
