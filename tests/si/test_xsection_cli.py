@@ -4,18 +4,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-
-GOOD_TRACE = """
-[[traces]]
-name = "p"
-x = "-6 mil"
-y = "4 mil"
-width = "4.5 mil"
-thickness = "0.6 mil"
-"""
 
 PLANES = """
 [xsection]
