@@ -219,6 +219,7 @@ class HeatProblem:
         self._nl = None
         self._a_form = None
         self.linear_solver = "cg+gamg"
+        self.krylov_iterations = 0  # all Krylov iterations of this problem so far
 
     def reset_matrix(self, keep_preconditioner: bool = False) -> None:
         """Forget the assembled matrix: call after changing a Robin coefficient ``h`` in place.
@@ -357,7 +358,6 @@ class HeatProblem:
             "ksp_atol": 1e-14,
             "ksp_max_it": 2000,
             "ksp_norm_type": "unpreconditioned",  # tolerances on the true residual (W)
-            "pc_gamg_threshold": 0.02,
             "mg_levels_ksp_type": "chebyshev",
             "mg_levels_pc_type": "jacobi",
         }
@@ -422,6 +422,7 @@ class HeatProblem:
         self._ksp.setTolerances(rtol=rtol, atol=atol)
         self._ksp.setInitialGuessNonzero(True)
         self._ksp.solve(b, x)
+        self.krylov_iterations += self._ksp.getIterationNumber()
         if self._ksp.getConvergedReason() <= 0:
             self.linear_solver = "mumps (cg+gamg failed)"
             self._ksp = self._make_ksp({"ksp_type": "preonly", "pc_type": "lu",
