@@ -44,9 +44,18 @@ class CoolantState:
     change_k: float  # last change of the coolant temperatures
 
 
-def _unique_global(comm, values: np.ndarray, decimals: int = 9) -> np.ndarray:
-    local = np.unique(np.round(values, decimals))
-    return np.unique(np.concatenate(comm.allgather(local)))
+def _unique_global(comm, values: np.ndarray, tol: float = 1e-10) -> np.ndarray:
+    """Sorted distinct coordinates over all ranks, values closer than ``tol`` (m) merged (rounding
+    to fixed decimals would split two floats either side of a rounding tie)."""
+    v = np.sort(np.concatenate(comm.allgather(np.unique(values))))
+    if v.size == 0:
+        return v
+    return v[np.concatenate([[True], np.diff(v) > tol])]
+
+
+def _index(grid: np.ndarray, values: np.ndarray, tol: float = 1e-10) -> np.ndarray:
+    """Index of each value's entry in ``grid`` (from :func:`_unique_global`, same ``tol``)."""
+    return np.clip(np.searchsorted(grid, values - tol), 0, grid.size - 1)
 
 
 def _tributary(positions: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -78,14 +87,14 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
     n_owned = V1.dofmap.index_map.size_local
     coords = V1.tabulate_dof_coordinates()
     xs_all = _unique_global(comm, coords[dofs, 0])
-    ix = np.clip(np.searchsorted(xs_all, np.round(coords[:, 0], 9)), 0, xs_all.size - 1)
+    ix = _index(xs_all, coords[:, 0])
     if cross_axis is None:
         ys_all = np.zeros(1)
         iy = np.zeros(coords.shape[0], dtype=np.int64)
         cap = np.array([capacity_rate_w_k])
     else:
         ys_all = _unique_global(comm, coords[dofs, cross_axis])
-        iy = np.clip(np.searchsorted(ys_all, np.round(coords[:, cross_axis], 9)), 0, ys_all.size - 1)
+        iy = _index(ys_all, coords[:, cross_axis])
         width = _tributary(ys_all, rect[2], rect[3])
         cap = capacity_rate_w_k * width / (rect[3] - rect[2])
     owned = dofs[dofs < n_owned]
