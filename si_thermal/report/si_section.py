@@ -33,7 +33,8 @@ def verdict_rows(results: dict[str, SystemResult]) -> list[list[str]]:
                 com_m = math.nan
             else:
                 i = int(abs(c.com_length_m - g.longest_m).argmin())
-                per = ", ".join(f"{v:.2f}" for v in c.com_db_cases[:, i]) if abs(c.com_length_m[i] - g.longest_m) < 2e-3 else ""
+                at_longest = abs(c.com_length_m[i] - g.longest_m) < 2e-3  # solved at mm rounding
+                per = ", ".join(f"{v:.2f}" for v in c.com_db_cases[:, i]) if at_longest else ""
                 com_m = float(g.com_margin_db.min())
                 com = (f"{per} dB at {g.longest_m:.2f} m; " if per else "") + f"margin {com_m:+.2f} dB; COM reach " \
                       + (f">= {c.reach_com_m:.2f} m" if c.com_reach_beyond else f"{c.reach_com_m:.2f} m")
