@@ -81,7 +81,8 @@ def link_com(channel, params: ComParams, length_m: float | None = None, *, cross
             prep = prepare(net, fext, nxt, p)
         r = com_from_prepared(prep, eye=False)
         if not math.isfinite(r.com_db):
-            raise ConvergenceError(f"COM is not finite ({r.com_db}) for {net.name} at {length_m} m, {case_name(params, i)}")
+            raise ConvergenceError(f"COM is not finite ({r.com_db}) for {net.name} at {length_m} m, "
+                                   f"{case_name(params, i)}")
         res.append(r)
     return LinkCom(length_m, tuple(r.com_db for r in res), tuple(case_name(params, i) for i in idx),
                    tuple(a.name for a in aggs), tuple(res))

@@ -191,7 +191,8 @@ def _com_curve(pair, std: str, rate: str, longest_m: float, l_max_m: float, thre
     for x, lc in ends.items():
         solved[x] = list(lc.com_db)
     aggs = ends[0.0].aggressors
-    order = [ends[round(float(longest_m), 6)].worst_case] + [k for k in range(n) if k != ends[round(float(longest_m), 6)].worst_case]
+    binding = ends[round(float(longest_m), 6)].worst_case
+    order = [binding] + [k for k in range(n) if k != binding]
     hi = round(float(longest_m), 6) if longest_m > 0 else l_max_m
     reach, beyond = None, False
     for k in order:
@@ -254,7 +255,8 @@ def group_si(rack: RackFile, link: LinkGroup, lengths: LinkLengths, channel: str
     longest = float(lengths.length_m.max())
     budget = _budget(channel, rate, longest, False, awg) if with_budget else None  # IL rows; COM penalties:
     # system.sensitivity (a stage of its own)
-    scale = _limit_scale(rack, link, curve.reach_il_m if curve.com_db is None else min(curve.reach_il_m, curve.reach_com_m))
+    reach = curve.reach_il_m if curve.com_db is None else min(curve.reach_il_m, curve.reach_com_m)
+    scale = _limit_scale(rack, link, reach)
     return GroupSI(
         group=link.name, medium=link.medium, channel=channel, rate=rate, primary=primary, curve=curve,
         length_m=lengths.length_m, il_margin_db=margin, com_margin_db=com_margin,
