@@ -88,30 +88,27 @@ def line_abcd(gamma, zc, length_m: float) -> np.ndarray:
     return out
 
 
-def shunt_abcd(y) -> np.ndarray:
-    """ABCD of a shunt admittance ``y`` (array over frequency)."""
-    y = np.asarray(y, dtype=complex)
-    out = np.zeros(y.shape + (2, 2), dtype=complex)
-    out[:, 0, 0] = 1.0
-    out[:, 1, 1] = 1.0
-    out[:, 1, 0] = y
-    return out
-
-
 def identity_abcd(n: int) -> np.ndarray:
     out = np.zeros((n, 2, 2), dtype=complex)
     out[:, 0, 0] = out[:, 1, 1] = 1.0
     return out
 
 
-def series_abcd(z) -> np.ndarray:
-    """ABCD of a series impedance ``z`` (array over frequency)."""
-    z = np.asarray(z, dtype=complex)
-    out = np.zeros(z.shape + (2, 2), dtype=complex)
-    out[:, 0, 0] = 1.0
-    out[:, 1, 1] = 1.0
-    out[:, 0, 1] = z
+def _lumped(x, row: int, col: int) -> np.ndarray:
+    x = np.asarray(x, dtype=complex)
+    out = identity_abcd(x.shape[0])
+    out[:, row, col] = x
     return out
+
+
+def shunt_abcd(y) -> np.ndarray:
+    """ABCD of a shunt admittance ``y`` (array over frequency): [[1, 0], [y, 1]]."""
+    return _lumped(y, 1, 0)
+
+
+def series_abcd(z) -> np.ndarray:
+    """ABCD of a series impedance ``z`` (array over frequency): [[1, z], [0, 1]]."""
+    return _lumped(z, 0, 1)
 
 
 def abcd_to_s(abcd: np.ndarray, z0: float) -> np.ndarray:
