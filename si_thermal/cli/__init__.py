@@ -46,7 +46,9 @@ def _register() -> None:
 
     from si_thermal.cli import link
 
-    for module in (basics, channel, backplane, report, thermal, link):
+    from si_thermal.cli import sweep
+
+    for module in (basics, channel, backplane, report, thermal, link, sweep):
         module.register(app)
 
 
