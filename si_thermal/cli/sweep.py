@@ -22,10 +22,13 @@ def progress_bar(total_label: str):
             return Text("-- pts/s" if task.speed is None else f"{task.speed:.3g} pts/s")
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
-                   TextColumn("ETA"), TimeRemainingColumn(), TimeElapsedColumn(), console=Console(stderr=True))
-    task = bar.add_task(total_label, total=None)
+                   TextColumn("ETA"), TimeRemainingColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    task = None
 
-    def update(done: int, total: int) -> None:
+    def update(done: int, total: int) -> None:  # the bar shows from the first call: after validation
+        nonlocal task
+        if task is None:
+            task = bar.add_task(total_label, total=total, completed=done)
         bar.update(task, completed=done, total=total)
 
     return bar, update
@@ -57,6 +60,9 @@ def sweep(
     jobs: int = typer.Option(0, "--jobs", min=0, help="Local worker processes (0: all cores, serial when small)."),
     scheduler: str = typer.Option(None, "--scheduler", help="Run on a Dask distributed cluster: tcp://HOST:PORT."),
     batch_size: int = typer.Option(None, "--batch-size", min=1, help="Points per task (default: about 1 s of work)."),
+    flush_s: float = typer.Option(2.0, "--flush-s", min=0.0, help="Write finished rows at least this often, s."),
+    connect_timeout_s: float = typer.Option(10.0, "--connect-timeout-s", help="How long to wait for the scheduler "
+                                                                              "and its first worker, s."),
 ) -> None:
     """Sweep channel or rack parameters over a design; one row per point, failed points keep their error."""
     from si_thermal import config
@@ -95,9 +101,15 @@ def sweep(
         raise InputError(file, None, f"a sweep takes a channel or a rack file, not a {kind} file")
     spec = Sweep(study, factors, design, samples, seed, rates)
     bar, update = progress_bar(f"sweep {file.name}")
-    with bar:
-        res = run_sweep(spec, out, resume=resume, scheduler=scheduler, jobs=jobs or None, batch_size=batch_size,
-                        command=["si-thermal", *sys.argv[1:]], on_progress=update)
+    try:
+        with bar:
+            res = run_sweep(spec, out, resume=resume, scheduler=scheduler, jobs=jobs or None,
+                            batch_size=batch_size, command=["si-thermal", *sys.argv[1:]], on_progress=update,
+                            connect_timeout_s=connect_timeout_s, flush_s=flush_s)
+    except KeyboardInterrupt:  # after run_sweep stopped the workers and wrote the finished rows
+        typer.echo(f"interrupted: finished rows are in {out}; run the same command with --resume to go on",
+                   err=True)
+        sys.exit(130)
     rate_s = res.ran / res.wall_s if res.wall_s > 0 else float("nan")
     tail = f", {res.resumed} already done" if res.resumed else ""
     tail += f", {res.failed} failed (see the error column)" if res.failed else ""

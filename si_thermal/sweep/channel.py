@@ -67,7 +67,8 @@ def _set(seg, fld: str, value, path: str, name: str):
         from typing import Annotated
 
         try:
-            value = TypeAdapter(Annotated[(info.annotation, *info.metadata)]).validate_python(value)
+            kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+            value = TypeAdapter(kind).validate_python(value)
         except ValidationError as err:
             raise InputError(path, name, f"value {value!r}: {err.errors()[0]['msg']}") from None
     else:

@@ -208,9 +208,9 @@ class DaskEngine:
             fut.release()
 
 
-def open_engine(scheduler: str | None = None, jobs: int | None = None):
+def open_engine(scheduler: str | None = None, jobs: int | None = None, connect_timeout_s: float = CONNECT_TIMEOUT_S):
     """The engine for ``--scheduler`` (a Dask cluster) or ``--jobs`` (local processes; 1: serial)."""
     if scheduler:
-        return DaskEngine(scheduler)
+        return DaskEngine(scheduler, connect_timeout_s)
     jobs = jobs or os.cpu_count() or 1
     return SerialEngine() if jobs <= 1 else ProcessEngine(jobs)

@@ -16,7 +16,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,7 +136,8 @@ def _batches(items: list, size: int) -> list[list]:
 
 def run_sweep(sweep: Sweep, out: Path, *, resume: bool = False, scheduler: str | None = None,
               jobs: int | None = None, batch_size: int | None = None, command: list[str] | None = None,
-              on_progress: Callable[[int, int], None] | None = None, flush_s: float = 2.0) -> Summary:
+              on_progress: Callable[[int, int], None] | None = None, flush_s: float = 2.0,
+              connect_timeout_s: float = 10.0) -> Summary:
     """Run ``sweep`` into ``out`` (.parquet or .csv). ``jobs``: local processes (None: all cores, serial
     when the sweep is small; 1: serial); ``scheduler``: a Dask scheduler address instead.
     ``on_progress(done, total)`` after each batch."""
@@ -154,8 +155,6 @@ def run_sweep(sweep: Sweep, out: Path, *, resume: bool = False, scheduler: str |
     resumed = len(points) - len(todo)
     total = len(points)
     counter = {"done": resumed, "failed": 0, "failed_keys": []}
-    if on_progress:
-        on_progress(resumed, total)
 
     def take(results) -> None:
         rows = []
@@ -170,21 +169,25 @@ def run_sweep(sweep: Sweep, out: Path, *, resume: bool = False, scheduler: str |
         if on_progress:
             on_progress(counter["done"], total)
 
-    auto_local = scheduler is None and jobs is None
-    pre, dt = [], None
-    if todo and (batch_size is None or auto_local):
-        # time one point here: it sizes the batches and, by default, says whether worker processes pay
-        t1 = time.perf_counter()
-        pre = run_batch(sweep.study, [(todo[0][1], todo[0][2])])
-        dt = max(time.perf_counter() - t1, 1e-4)
-        todo = todo[1:]
-    if auto_local:
-        jobs = 1 if dt is None or dt * len(todo) < SERIAL_BELOW_S else (os.cpu_count() or 1)
-    engine = open_engine(scheduler, jobs)
-    size = batch_size or 1
-    with _sigterm_as_interrupt(), engine:  # the engine connects first: a bad scheduler changes nothing
+    with _sigterm_as_interrupt(), ExitStack() as stack:
+        pre, dt = [], None
+        if scheduler is not None:  # connect first: an unreachable scheduler changes nothing on disk
+            engine = stack.enter_context(open_engine(scheduler, None, connect_timeout_s))
+        if todo and batch_size is None:
+            # time one point here: it sizes the batches and, by default, says whether worker processes pay
+            t1 = time.perf_counter()
+            pre = run_batch(sweep.study, [(todo[0][1], todo[0][2])])
+            dt = max(time.perf_counter() - t1, 1e-4)
+            todo = todo[1:]
+        if scheduler is None:
+            if jobs is None:
+                jobs = 1 if dt is None or dt * len(todo) < SERIAL_BELOW_S else (os.cpu_count() or 1)
+            engine = stack.enter_context(open_engine(None, jobs))
+        size = batch_size or 1
         name = engine.name
         sink.start()
+        if on_progress:
+            on_progress(resumed, total)
         try:
             if pre:
                 take(pre)

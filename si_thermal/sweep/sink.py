@@ -57,7 +57,8 @@ def read_results(path: str | Path) -> tuple[list[dict], dict]:
     else:
         meta = json.loads(_meta_path(path).read_text()) if _meta_path(path).exists() else {}
         types = dict(meta.get("columns", []))
-        rows = [_from_csv(r, types) for r in csv.DictReader(path.open(newline=""))]
+        with path.open(newline="") as fh:
+            rows = [_from_csv(r, types) for r in csv.DictReader(fh)]
     return sorted(rows, key=lambda r: r["point"]), meta
 
 
@@ -230,7 +231,8 @@ class CsvSink(_Sink):
         self.flush()
         self._fh.close()
         types = dict(self.columns)
-        rows = {r["point_key"]: r for r in (_from_csv(r, types) for r in csv.DictReader(self.out.open(newline="")))}
+        with self.out.open(newline="") as fh:
+            rows = {r["point_key"]: r for r in (_from_csv(r, types) for r in csv.DictReader(fh))}
         buf = io.StringIO()
         w = csv.writer(buf)
         w.writerow(self.names)
