@@ -1,7 +1,6 @@
 """``si-thermal sweep`` as a user runs it: a crash then --resume, Ctrl-C with worker processes, bad input."""
 
 import math
-import os
 import signal
 import subprocess
 import sys
