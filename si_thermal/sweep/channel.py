@@ -141,24 +141,6 @@ class ChannelStudy:
     def columns(self) -> list[tuple[str, str]]:
         return [c for m in METRICS if m in self.metrics for c in COLUMNS[m]]
 
-    def inputs(self) -> list[str]:
-        """Files whose content decides the results (hashed into the provenance)."""
-        from si_thermal import paths
-
-        ch = _load(self.path)
-        files = [self.path]
-        for s in ch.segments:
-            if getattr(s, "board", None):
-                files.append(str(paths.boards_dir() / s.board))
-            if s.medium == "touchstone":
-                files.append(str(config.touchstone_path(s, self.path)))
-        files.append(str(paths.channels_dir() / "serdes.toml"))
-        if "com" in self.metrics or "com_reach" in self.metrics:
-            from si_thermal.si import com
-
-            files.append(str(com.com_params_file()))
-        return files
-
     def options(self) -> dict:
         return {"metrics": list(self.metrics), "std": self.std, "extrapolation": self.extrapolation,
                 "search": self.search, "com_threshold_db": self.com_threshold_db}

@@ -71,14 +71,6 @@ class RackStudy:
             cols += list(COOLING_COLUMNS)
         return cols + [("notes", "str")]
 
-    def inputs(self) -> list[str]:
-        from si_thermal import paths
-
-        rack = _load(self.path)
-        files = [self.path, str(paths.channels_dir() / "serdes.toml")]
-        files += [str(paths.channels_dir() / link.channel) for link in rack.links if link.channel]
-        return files
-
     def options(self) -> dict:
         return {"metrics": list(self.metrics)}
 

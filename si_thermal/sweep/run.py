@@ -12,8 +12,8 @@ import hashlib
 import json
 import math
 import os
+import shlex
 import signal
-import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
@@ -77,26 +77,17 @@ class Summary:
     failed_keys: list[str] = field(default_factory=list)
 
 
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def provenance(sweep: Sweep, columns, command: list[str] | None) -> dict:
-    from si_thermal import __version__
+    """:func:`si_thermal.provenance.collect` (version, command, SHA-256 of the input file and every
+    file it names, transitively, and the packaged tables) plus the sweep's specification, its
+    fingerprint (hash of the specification and the input hashes) and the column types."""
+    from si_thermal import provenance as prov
 
-    inputs = {}
-    for p in dict.fromkeys(str(Path(p).resolve()) for p in sweep.study.inputs()):
-        if os.path.isfile(p):
-            name = Path(p).name if Path(p).name not in inputs else p
-            inputs[name] = _sha256(p)
+    p = prov.collect([sweep.study.path], command=None if command is None else shlex.join(command)).to_dict()
     spec = sweep.spec()
-    fp = hashlib.sha256(json.dumps({"spec": spec, "inputs": inputs}, sort_keys=True).encode()).hexdigest()
-    return {"version": __version__, "command": list(command if command is not None else sys.argv),
-            "inputs": inputs, "sweep": spec, "fingerprint": fp, "columns": columns}
+    fp = hashlib.sha256(json.dumps({"spec": spec, "inputs": sorted(p["inputs_sha256"].values())},
+                                   sort_keys=True).encode())
+    return {**p, "sweep": spec, "fingerprint": fp.hexdigest(), "columns": columns}
 
 
 def _columns(sweep: Sweep, points: list[dict]) -> list[tuple[str, str]]:

@@ -6,9 +6,10 @@ a crash leaves only complete parts); closing the sink (end of the sweep, or an i
 previous ``OUT.parquet`` (on resume) and the parts into a new ``OUT.parquet``, sorted by point, and
 removes the parts. A sweep killed before that leaves the parts, which ``--resume`` reads.
 CSV (``OUT.csv``): rows appended and flushed as they come (a cut-off last line is dropped on resume),
-rewritten sorted at the end; the provenance goes to ``OUT.csv.meta.json`` beside it.
+rewritten sorted at the end.
 
-Provenance (Parquet schema metadata key ``si_thermal``, or the CSV's JSON): version, command line,
+Provenance (:mod:`si_thermal.provenance`: Parquet schema metadata key ``si_thermal.provenance``; CSV
+``# `` comment lines before the header, the last one ``# sweep: {json}``): version, command line,
 SHA-256 of every input file, the sweep's specification and its fingerprint (hash of the
 specification and the input hashes). ``--resume`` refuses a file whose fingerprint differs.
 """
@@ -26,8 +27,10 @@ from pathlib import Path
 
 from si_thermal.atomic import write_text
 from si_thermal.errors import InputError
+from si_thermal.provenance import PROVENANCE_KEY, Provenance
 
-META_KEY = b"si_thermal"
+META_KEY = PROVENANCE_KEY.encode()
+CSV_META = "sweep: "
 FORMATS = (".parquet", ".csv")
 
 
@@ -41,8 +44,22 @@ def _parts_dir(out: Path) -> Path:
     return out.with_name(out.name + ".parts")
 
 
-def _meta_path(out: Path) -> Path:
-    return out.with_name(out.name + ".meta.json")
+def _csv_comments(meta: dict) -> str:
+    """``# `` lines: :meth:`Provenance.lines`, then ``sweep: {json}`` with everything (read back)."""
+    p = Provenance(meta["version"], meta["command"], meta["created_utc"], meta["inputs_sha256"])
+    return "".join(f"# {line}\n" for line in p.lines()) + f"# {CSV_META}{json.dumps(meta)}\n"
+
+
+def _split_csv(text: str) -> tuple[dict, str]:
+    """(metadata, the CSV without its comment lines)."""
+    meta, body = {}, []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("#"):
+            if line[1:].strip().startswith(CSV_META):
+                meta = json.loads(line[1:].strip()[len(CSV_META):])
+        else:
+            body.append(line)
+    return meta, "".join(body)
 
 
 def read_results(path: str | Path) -> tuple[list[dict], dict]:
@@ -55,10 +72,9 @@ def read_results(path: str | Path) -> tuple[list[dict], dict]:
         meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))
         rows = table.to_pylist()
     else:
-        meta = json.loads(_meta_path(path).read_text()) if _meta_path(path).exists() else {}
+        meta, body = _split_csv(path.read_text())
         types = dict(meta.get("columns", []))
-        with path.open(newline="") as fh:
-            rows = [_from_csv(r, types) for r in csv.DictReader(fh)]
+        rows = [_from_csv(r, types) for r in csv.DictReader(io.StringIO(body))]
     return sorted(rows, key=lambda r: r["point"]), meta
 
 
@@ -95,10 +111,11 @@ class _Sink:
         if meta.get("fingerprint") != self.meta["fingerprint"]:
             old, new = meta.get("sweep", {}), self.meta["sweep"]
             diff = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-            if meta.get("inputs") != self.meta["inputs"]:
-                changed = sorted(k for k in set(meta.get("inputs", {})) | set(self.meta["inputs"])
-                                 if meta.get("inputs", {}).get(k) != self.meta["inputs"].get(k))
-                diff.append("input files " + ", ".join(Path(c).name for c in changed))
+            old_in, new_in = meta.get("inputs_sha256", {}), self.meta["inputs_sha256"]
+            changed = sorted({Path(k).name for k, h in old_in.items() if h not in new_in.values()}
+                             | {Path(k).name for k, h in new_in.items() if h not in old_in.values()})
+            if changed:
+                diff.append("input files " + ", ".join(changed))
             raise InputError(where, "--resume", f"written by a different sweep ({', '.join(diff) or 'fingerprint'} "
                                                 f"differ); resume only the same sweep")
 
@@ -189,14 +206,13 @@ class ParquetSink(_Sink):
 
 class CsvSink(_Sink):
     def open(self) -> set[str]:
-        meta_path = _meta_path(self.out)
         if not self.resume or not self.out.exists():
             return self.done
-        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-        self._check(meta, self.out)
         text = self.out.read_text()
+        meta, body = _split_csv(text)
+        self._check(meta, self.out)
         self._keep = text if text.endswith("\n") else text[: text.rfind("\n") + 1]  # cut-off last line
-        reader = csv.DictReader(io.StringIO(self._keep))
+        reader = csv.DictReader(io.StringIO(_split_csv(self._keep)[1]))
         if reader.fieldnames and list(reader.fieldnames) != self.names:
             raise InputError(self.out, "--resume", "its columns differ from this sweep's")
         self.done.update(r["point_key"] for r in reader)
@@ -204,11 +220,10 @@ class CsvSink(_Sink):
         return self.done
 
     def start(self) -> None:
-        write_text(_meta_path(self.out), json.dumps(self.meta, indent=1))
         if self.resume and self.out.exists():
-            write_text(self.out, self._keep or self._header())
+            write_text(self.out, self._keep)
         else:
-            write_text(self.out, self._header())
+            write_text(self.out, _csv_comments(self.meta) + self._header())
         self._fh = self.out.open("a", newline="")
 
     def _header(self) -> str:
@@ -231,9 +246,10 @@ class CsvSink(_Sink):
         self.flush()
         self._fh.close()
         types = dict(self.columns)
-        with self.out.open(newline="") as fh:
-            rows = {r["point_key"]: r for r in (_from_csv(r, types) for r in csv.DictReader(fh))}
+        _, body = _split_csv(self.out.read_text())
+        rows = {r["point_key"]: r for r in (_from_csv(r, types) for r in csv.DictReader(io.StringIO(body)))}
         buf = io.StringIO()
+        buf.write(_csv_comments(self.meta))
         w = csv.writer(buf)
         w.writerow(self.names)
         for r in sorted(rows.values(), key=lambda r: r["point"]):

@@ -1,11 +1,11 @@
 """The channel / sweep / reach commands, including bad input (exit 2, one line)."""
 
-import csv
 import json
 
 import pytest
 
 from si_thermal import paths
+from si_thermal.sweep import read_results
 
 from tests.conftest import run_cli
 
@@ -27,9 +27,10 @@ def test_cli_sweep_csv(tmp_path):
     r = run_cli("sweep", SPINE, "--param", "length_m=0.5:1.5:0.5", "--rate", "200g,224g", "--out", str(out),
                 "--jobs", "1")
     assert r.returncode == 0, r.stderr
-    rows = list(csv.DictReader(out.open()))
+    rows, meta = read_results(out)
     assert len(rows) == 6 and all(row["error"] == "" for row in rows)
-    assert float(rows[0]["il_db_at_nyquist"]) < float(rows[-1]["il_db_at_nyquist"])  # 0.5 m vs 1.5 m
+    assert rows[0]["il_db_at_nyquist"] < rows[-1]["il_db_at_nyquist"]  # 0.5 m vs 1.5 m
+    assert out.read_text().startswith("# si_thermal ") and meta["sweep"]["rates"] == ["200g", "224g"]
 
 
 def test_cli_reach_json():

@@ -77,9 +77,12 @@ def test_provenance_and_a_failed_point_recorded(tmp_path):
     assert rows[1]["il_db_at_nyquist"] is None  # a failed point has no numbers, not NaN posing as a result
     from si_thermal import __version__
 
-    assert meta["version"] == __version__ and meta["command"] == ["si-thermal", "sweep", "x"]
+    assert meta["version"] == __version__ and meta["command"] == "si-thermal sweep x"
     with open(SPINE, "rb") as fh:
-        assert meta["inputs"]["nvl72_spine_26awg.toml"] == hashlib.sha256(fh.read()).hexdigest()
+        digest = hashlib.sha256(fh.read()).hexdigest()
+    inputs = meta["inputs_sha256"]
+    assert [h for k, h in inputs.items() if k.endswith("nvl72_spine_26awg.toml")] == [digest]
+    assert any(k.endswith("serdes.toml") for k in inputs) and any(k.endswith(".toml") and "boards" in k for k in inputs)
     assert meta["sweep"]["factors"][0]["name"] == "cable.awg" and len(meta["fingerprint"]) == 64
 
 
