@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -10,8 +11,10 @@ import typer
 from si_thermal.errors import InputError
 
 
+@contextmanager
 def progress_bar(total_label: str):
-    """A rich progress bar on stderr with rate (points/s) and ETA; returns (context, callback)."""
+    """A rich progress bar on stderr with rate (points/s) and ETA, shown from the first update (after
+    validation: bad input prints its one line only); yields the update callback."""
     from rich.console import Console
     from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
                                TimeElapsedColumn, TimeRemainingColumn)
@@ -21,17 +24,24 @@ def progress_bar(total_label: str):
         def render(self, task):
             return Text("-- pts/s" if task.speed is None else f"{task.speed:.3g} pts/s")
 
+    console = Console(stderr=True)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Rate(),
-                   TextColumn("ETA"), TimeRemainingColumn(), TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+                   TextColumn("ETA"), TimeRemainingColumn(), TimeElapsedColumn(), console=console, transient=True,
+                   disable=not console.is_terminal)
     task = None
 
-    def update(done: int, total: int) -> None:  # the bar shows from the first call: after validation
+    def update(done: int, total: int) -> None:
         nonlocal task
         if task is None:
+            bar.start()
             task = bar.add_task(total_label, total=total, completed=done)
         bar.update(task, completed=done, total=total)
 
-    return bar, update
+    try:
+        yield update
+    finally:
+        if task is not None:
+            bar.stop()
 
 
 def _list(text: str | None) -> tuple[str, ...]:
@@ -100,9 +110,8 @@ def sweep(
     else:
         raise InputError(file, None, f"a sweep takes a channel or a rack file, not a {kind} file")
     spec = Sweep(study, factors, design, samples, seed, rates)
-    bar, update = progress_bar(f"sweep {file.name}")
     try:
-        with bar:
+        with progress_bar(f"sweep {file.name}") as update:
             res = run_sweep(spec, out, resume=resume, scheduler=scheduler, jobs=jobs or None,
                             batch_size=batch_size, command=["si-thermal", *sys.argv[1:]], on_progress=update,
                             connect_timeout_s=connect_timeout_s, flush_s=flush_s)
@@ -111,6 +120,9 @@ def sweep(
                    err=True)
         sys.exit(130)
     rate_s = res.ran / res.wall_s if res.wall_s > 0 else float("nan")
+    if res.ran == 0:
+        typer.echo(f"{res.points} points -> {out}: all {res.resumed} already done, nothing to run")
+        return
     tail = f", {res.resumed} already done" if res.resumed else ""
     tail += f", {res.failed} failed (see the error column)" if res.failed else ""
     typer.echo(f"{res.points} points -> {out} ({res.rows} rows; ran {res.ran} on {res.engine}, batches of "
