@@ -68,7 +68,9 @@ def _register() -> None:
 
     from si_thermal.cli import sweep
 
-    for module in (basics, channel, backplane, report, thermal, link, sweep):
+    from si_thermal.cli import xsection
+
+    for module in (basics, channel, backplane, report, thermal, link, xsection, sweep):
         module.register(app)
 
 
