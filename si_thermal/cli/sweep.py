@@ -65,6 +65,8 @@ def sweep(
     extrapolation: str = typer.Option("fit", "--extrapolation", help="COM band extension: fit or com."),
     search: str = typer.Option("fast", "--search", help="COM equalizer search: fast or full."),
     com_threshold_db: float = typer.Option(3.0, "--com-threshold-db", help="COM pass threshold, dB."),
+    fext: list[Path] = typer.Option([], "--fext", help="FEXT aggressor Touchstone file for COM (repeatable)."),
+    next_: list[Path] = typer.Option([], "--next", help="NEXT aggressor Touchstone file for COM (repeatable)."),
     out: Path = typer.Option(..., "--out", help="results.parquet (streamed, with provenance) or results.csv."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted sweep: skip points in --out."),
     jobs: int = typer.Option(0, "--jobs", min=0, help="Local worker processes (0: all cores, serial when small)."),
@@ -96,6 +98,8 @@ def sweep(
         for k in rates:
             serdes_rate(k)
     if kind == "rack":
+        if fext or next_:
+            raise InputError(None, "--fext", "aggressor files are for channel sweeps")
         config.load_rack(file)
         m = _list(metrics) or ("si",)
         if any(f.name == "gpu_power_w" for f in factors) and "cooling" not in m:
@@ -106,7 +110,8 @@ def sweep(
         if not rates and not any(f.name == "rate" for f in factors):
             rates = ("200g", "224g")
         study = ChannelStudy(str(file), _list(metrics) or ("il",), std=std, extrapolation=extrapolation,
-                             search=search, com_threshold_db=com_threshold_db)
+                             search=search, com_threshold_db=com_threshold_db,
+                             fext=tuple(str(f) for f in fext), next=tuple(str(f) for f in next_))
     else:
         raise InputError(file, None, f"a sweep takes a channel or a rack file, not a {kind} file")
     spec = Sweep(study, factors, design, samples, seed, rates)

@@ -8,7 +8,7 @@ channels/serdes.toml) or ``SEGMENT.FIELD``: a numeric field in SI units (``cable
 Metrics (``metrics``): ``il`` (IL and RL at Nyquist, FOM_ILD, IL budget margin), ``com`` (COM,
 Annex 93A / 178A through :func:`si_thermal.si.com.compute_com`, the entry point ``si-thermal link``
 uses, with its ``std`` / ``extrapolation`` / ``search`` options), ``il_reach`` and ``com_reach``
-(longest variable-segment length meeting the IL budget / COM >= threshold).
+(longest variable-segment length meeting the IL budget / COM >= threshold; COM reach without aggressors).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import math
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -109,8 +110,13 @@ class ChannelStudy:
     extrapolation: str = "fit"
     search: str = "fast"
     com_threshold_db: float = 3.0
+    fext: tuple[str, ...] = ()  # FEXT aggressor Touchstone files (fixed over the sweep), as ``link --fext``
+    next: tuple[str, ...] = ()  # NEXT aggressor Touchstone files, as ``link --next``
 
     kind = "channel"
+
+    def input_paths(self) -> list[str]:
+        return [self.path, *self.fext, *self.next]
 
     def check(self, names: list[str]) -> None:
         """InputError for a parameter no point could use, or a metric that does not exist (before any work)."""
@@ -137,13 +143,20 @@ class ChannelStudy:
                 raise InputError(None, "--extrapolation", "use fit or com")
             if self.search not in ("fast", "full"):
                 raise InputError(None, "--search", "use fast or full")
+        for flag, files in (("--fext", self.fext), ("--next", self.next)):
+            for f in files:
+                if not Path(f).is_file():
+                    raise InputError(f, flag, "file not found")
+        if (self.fext or self.next) and "com" not in self.metrics:
+            raise InputError(None, "--fext", "aggressors enter COM only: add com to --metrics")
 
     def columns(self) -> list[tuple[str, str]]:
         return [c for m in METRICS if m in self.metrics for c in COLUMNS[m]]
 
     def options(self) -> dict:
         return {"metrics": list(self.metrics), "std": self.std, "extrapolation": self.extrapolation,
-                "search": self.search, "com_threshold_db": self.com_threshold_db}
+                "search": self.search, "com_threshold_db": self.com_threshold_db,
+                "fext": [Path(f).name for f in self.fext], "next": [Path(f).name for f in self.next]}
 
     def evaluate(self, params: dict) -> dict:
         """Metric columns of one point (a failed point raises; the engine records its error)."""
@@ -176,8 +189,8 @@ class ChannelStudy:
             net = channel_network(pair, np.arange(0.0, 1.5 * fb + COM_DF_HZ, COM_DF_HZ), length_m=length)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                res = com.compute_com(net, (), (), p, extrapolation=self.extrapolation, search_mode=self.search,
-                                      eye=False)
+                res = com.compute_com(net, self.fext, self.next, p, extrapolation=self.extrapolation,
+                                      search_mode=self.search, eye=False)
             row.update(com_std=std, com_db=res.com_db, com_margin_db=res.com_db - self.com_threshold_db,
                        com_fom_db=res.fom_db)
         if "il_reach" in self.metrics:

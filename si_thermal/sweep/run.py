@@ -83,7 +83,8 @@ def provenance(sweep: Sweep, columns, command: list[str] | None) -> dict:
     fingerprint (hash of the specification and the input hashes) and the column types."""
     from si_thermal import provenance as prov
 
-    p = prov.collect([sweep.study.path], command=None if command is None else shlex.join(command)).to_dict()
+    files = sweep.study.input_paths() if hasattr(sweep.study, "input_paths") else [sweep.study.path]
+    p = prov.collect(files, command=None if command is None else shlex.join(command)).to_dict()
     spec = sweep.spec()
     fp = hashlib.sha256(json.dumps({"spec": spec, "inputs": sorted(p["inputs_sha256"].values())},
                                    sort_keys=True).encode())

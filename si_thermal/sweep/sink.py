@@ -120,8 +120,15 @@ class _Sink:
                                                 f"differ); resume only the same sweep")
 
     def row(self, point: int, key: str, params: dict, result: dict) -> dict:
+        """One row in column order, each value of its column's type (None where a failed point has none)."""
         r = {"point": point, "point_key": key, **params, **result}
-        return {n: r.get(n) for n in self.names}
+        out = {}
+        for n, t in self.columns:
+            v = r.get(n)
+            if v is not None:
+                v = str(v) if t == "str" else float(v) if t == "float" else int(v)
+            out[n] = v
+        return out
 
     def add(self, rows: list[dict]) -> None:
         self.buffer.extend(rows)
