@@ -83,15 +83,19 @@ def engines(sweep: Sweep, tmp: Path, label: str, client) -> None:
               f"CPU {c:7.1f} s{eff}")
 
 
-def overhead(tmp: Path, address: str, n: int = 400) -> None:
-    sweep = Sweep(EmptyStudy(), (parse_factor(f"i=0:{n - 1}:1"),))
+def overhead(tmp: Path, address: str, sizes: tuple[int, int] = (100, 500)) -> None:
+    """Per-task overhead as the marginal cost of an empty one-point task: (T(n2) - T(n1)) / (n2 - n1),
+    so the engine's start (spawning, connecting) drops out; the start is printed apart."""
     for name, kw in (("serial", {"jobs": 1}), ("2 local processes", {"jobs": 2}),
                      ("Dask, 2 workers", {"scheduler": address})):
-        t = time.perf_counter()
-        run_sweep(sweep, tmp / f"empty-{name[:6]}.parquet", batch_size=1, **kw)
-        dt = time.perf_counter() - t
-        print(f"  per-task overhead, {name:18s}: {dt / n * 1e3:6.2f} ms/task ({n} empty one-point tasks, "
-              f"{dt:.1f} s with the engine's start)")
+        times = []
+        for n in sizes:
+            sweep = Sweep(EmptyStudy(), (parse_factor(f"i=0:{n - 1}:1"),))
+            t = time.perf_counter()
+            run_sweep(sweep, tmp / f"empty-{n}.parquet", batch_size=1, **kw)
+            times.append(time.perf_counter() - t)
+        per = (times[1] - times[0]) / (sizes[1] - sizes[0])
+        print(f"  per-task overhead, {name:18s}: {per * 1e3:6.2f} ms/task; start and finish {times[0] - sizes[0] * per:5.2f} s")
 
 
 def main() -> None:

@@ -26,7 +26,9 @@ CONNECT_TIMEOUT_S = 10.0
 
 def run_batch(study, batch: Batch) -> list[tuple[str, dict]]:
     """(key, row) per point: the study's columns and ``error`` ("" or one line); a failing point is
-    recorded, not raised (a solver failing at one point must not stop the others)."""
+    recorded, not raised (a solver failing at one point must not stop the others). Warnings of single
+    points (band extension, closed-form range) are not kept: Python's warning state is shared by a
+    process's threads, so they could not be told apart; ``si-thermal channel`` / ``link`` show them."""
     import warnings
 
     out = []
