@@ -166,11 +166,13 @@ def run_sweep(sweep: Sweep, out: Path, *, resume: bool = False, scheduler: str |
         if scheduler is not None:  # connect first: an unreachable scheduler changes nothing on disk
             engine = stack.enter_context(open_engine(scheduler, None, connect_timeout_s))
         if todo and batch_size is None:
-            # time one point here: it sizes the batches and, by default, says whether worker processes pay
-            t1 = time.perf_counter()
-            pre = run_batch(sweep.study, [(todo[0][1], todo[0][2])])
-            dt = max(time.perf_counter() - t1, 1e-4)
-            todo = todo[1:]
+            # time a point here (a second one: the first pays for imports and caches); it sizes the
+            # batches and, by default, says whether worker processes pay for their start
+            for _ in range(min(2, len(todo))):
+                t1 = time.perf_counter()
+                pre += run_batch(sweep.study, [(todo[0][1], todo[0][2])])
+                dt = max(time.perf_counter() - t1, 1e-4)
+                todo = todo[1:]
         if scheduler is None:
             if jobs is None:
                 jobs = 1 if dt is None or dt * len(todo) < SERIAL_BELOW_S else (os.cpu_count() or 1)
