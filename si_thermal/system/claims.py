@@ -213,7 +213,7 @@ def _backplane_claim(results) -> Claim:
         return Claim(text, src, "-", "backplane stage did not run", "not evaluated")
     sw = rel.backplane_sweep
     in_band = (sw["gradient_k"] >= 20) & (sw["gradient_k"] <= 30)
-    years = sw["years_to_1pct_failure"][in_band]
+    years = sw.get("pth_years_to_1pct_failure", sw["years_to_1pct_failure"])[in_band]  # the plated-hole mode
     lo, hi = float(years.min()), float(years.max())
     verdict = "supported" if lo <= 5 and hi >= 3 else "contradicted"
     cond = (f"FEM thermoelastic board + IPC-TR-579 PTH fatigue, {rel.backplane.get('cycles_per_day', 1):g} "

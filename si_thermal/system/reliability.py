@@ -5,7 +5,7 @@ constant failure rate, expected events per month = ``N x hours_per_month / MTBF`
 availability ``A = MTBF / (MTBF + MTTR)`` (alternating renewal process; O'Connor & Kleyner,
 *Practical Reliability Engineering*, 2012, ch. 2 and 6). Inputs: the rack file's ``[reliability]``
 table (S0 section 10.1: 8,000 h MTBF; section 2.4: 2-4 week factory return), overridable. Where the
-rack names a backplane stackup, :func:`si_thermal.thermal.backplane.analyze_backplane` (issue 6)
+rack names a backplane stackup, :func:`si_thermal.system.backplane.analyze_backplane` (issue 6)
 adds the thermal-cycling life of its plated holes under the in-rack gradient.
 """
 
@@ -17,11 +17,13 @@ from functools import lru_cache
 import numpy as np
 
 from si_thermal.config import RackFile, board_path
-from si_thermal.reliability.fleet import HOURS_PER_MONTH, availability, compare_cable_vs_backplane, random_events_per_month
+from si_thermal.reliability.fleet import HOURS_PER_MONTH, availability, random_events_per_month
+from si_thermal.system.fleet import compare_cable_vs_backplane
 from si_thermal.system.stages import StageSkipped
 
 GRADIENTS_K = (10.0, 20.0, 25.0, 30.0, 40.0)  # in-rack gradients for the backplane sweep (S0: 20-30 K)
-SWEEP_KEYS = ("gradient_k", "max_warpage_um", "pth_cycles_to_failure", "years_to_1pct_failure")
+SWEEP_KEYS = ("gradient_k", "max_warpage_um", "pth_cycles_to_failure", "years_to_1pct_failure",
+              "pth_years_to_1pct_failure")
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mt
 @lru_cache(maxsize=32)
 def _backplane_at(stackup: str, gradient_k: float) -> dict:
     """analyze_backplane at one gradient, cached within a run (the report and sweeps reuse it)."""
-    from si_thermal.thermal.backplane import analyze_backplane
+    from si_thermal.system.backplane import analyze_backplane
 
     return _scalars(analyze_backplane(stackup, gradient_k=gradient_k))
 
