@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from dataclasses import fields as dc_fields
 from pathlib import Path
 
@@ -139,18 +140,43 @@ def steady_cycles(via_swing_k: float, joint_swing_k: float, t_idle_k: float, cyc
     return SiteHistory(one(via_swing_k), one(joint_swing_k), 86400.0, {})
 
 
-def profile_cycles(model, profile: config.Profile, *, horizon_s: float | None = None) -> SiteHistory:
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime
+
+
+@lru_cache(maxsize=16)
+def _steady_cached(path: str, gradient_k, mesh: str, solver: str, _mtime: float):
+    """The steady full-load response, once per file (and its modification time) and load case."""
+    from si_thermal.thermal.backplane import solve_backplane
+
+    return solve_backplane(config.load_stackup(path), gradient_k=gradient_k, mesh=mesh, solver=solver, source=path)
+
+
+@lru_cache(maxsize=16)
+def _step_responses_cached(path: str, x_m: float, y_m: float, gradient_k: float, mesh: str, dt_s: float,
+                           _mtime: float):
+    """Step responses of the region's transient model at the via column, once per load case."""
+    import time
+
+    from si_thermal.thermal.backplane import transient_model
+
+    t0 = time.perf_counter()
+    model = transient_model(config.load_stackup(path), x_m=x_m, y_m=y_m, gradient_k=gradient_k, mesh=mesh)
+    sr = model.step_responses(dt_s)
+    return sr, time.perf_counter() - t0
+
+
+def profile_cycles(step, profile: config.Profile, *, horizon_s: float | None = None) -> SiteHistory:
     """Site histories of a workload profile by step responses + Duhamel, rainflow of the settled
-    period. ``model``: :func:`si_thermal.thermal.backplane.transient_model`. ``horizon_s``: history
-    length (default: enough whole periods for the start-up to die out, plus one)."""
+    period. ``step``: (:class:`si_thermal.thermal.transient.StepResponses` of the backplane's
+    transient model at the profile's resolution, seconds it took). ``horizon_s``: history length
+    (default: enough whole periods for the start-up to die out, plus one)."""
     import time
 
     from si_thermal.thermal.transient import duhamel
 
     dt = profile.resolution
-    t0 = time.perf_counter()
-    sr = model.step_responses(dt)
-    t_step = time.perf_counter() - t0
+    sr, t_step = step
     t0 = time.perf_counter()
     kern = sr.kernel(dt)
     n_col = len(sr.probes)
@@ -236,7 +262,7 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
     file) gives the inputs' distributions for the life bands; ``samples`` overrides its count.
     """
     from si_thermal.mechanics import laminate as lam
-    from si_thermal.thermal.backplane import _check, solve_backplane, transient_model
+    from si_thermal.thermal.backplane import _check, solve_backplane
 
     path = Path(stackup_path)
     stack = config.load_stackup(path)
@@ -260,8 +286,11 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
     lam.layer_properties(stack)  # a missing mechanical property fails here, before any FEM
     inputs = load_fleet(fleet_file)
 
-    fm = solve_backplane(stack, gradient_k=gradient_k, comm=comm, mesh=mesh, solver=solver,
-                         keep_fields=keep_fields, source=path)
+    if comm is None and not keep_fields:  # the report and sweeps ask for the same load case again
+        fm = _steady_cached(str(path.resolve()), gradient_k, mesh, solver, _mtime(path))
+    else:
+        fm = solve_backplane(stack, gradient_k=gradient_k, comm=comm, mesh=mesh, solver=solver,
+                             keep_fields=keep_fields, source=path)
     eff, dt_via, dt_joint, h = fm.effective, fm.via_delta_t_k, fm.joint_delta_t_k, fm.effective.thickness_m
     t_idle = fm.t_idle_k
 
@@ -299,8 +328,9 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
 
     # duty: the profile through the transient model, or idle-to-load cycles
     if prof is not None:
-        model = transient_model(stack, x_m=fm.via_x_m, y_m=fm.via_y_m, gradient_k=fm.gradient_k, mesh=mesh)
-        hist = profile_cycles(model, prof)
+        sr = _step_responses_cached(str(path.resolve()), fm.via_x_m, fm.via_y_m, fm.gradient_k, mesh,
+                                    prof.resolution, _mtime(path))
+        hist = profile_cycles(sr, prof)
         cycles_a_day = hist.info["via_cycles_per_day"]
     else:
         hist = steady_cycles(dt_via, dt_joint, t_idle, cpd)

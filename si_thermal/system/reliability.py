@@ -39,6 +39,7 @@ class RackReliabilityResult:
     source: str
     backplane: dict | None = None  # analyze_backplane(...) at gradient_k, as a dict
     backplane_sweep: dict | None = None  # gradient_k -> warpage, PTH life, years to 1 % (arrays)
+    backplane_life_bands: dict | None = None  # duty -> mechanism -> P10/P50/P90 years to 1 % failing
 
 
 def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mtbf_h: float | None = None,
@@ -60,8 +61,11 @@ def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mt
         runs = [_backplane_at(str(board_path(rel.backplane)), g) for g in grads]
         backplane = runs[grads.index(float(gradient_k))]
         sweep = {k: np.array([r[k] for r in runs]) for k in SWEEP_KEYS}
+        bands = backplane_life_bands(str(board_path(rel.backplane)))
+    else:
+        bands = None
     return RackReliabilityResult(system, mtbf, mttr, avail, fleet_racks, events, dies, lost, rel.source,
-                                 backplane, sweep)
+                                 backplane, sweep, bands)
 
 
 @lru_cache(maxsize=32)
@@ -70,6 +74,27 @@ def _backplane_at(stackup: str, gradient_k: float) -> dict:
     from si_thermal.system.backplane import analyze_backplane
 
     return _scalars(analyze_backplane(stackup, gradient_k=gradient_k))
+
+
+DUTIES = {"idle-to-load, once a day": None, "training rack": "training_rack.toml",
+          "inference rack": "inference_rack.toml"}  # boards/profiles/
+
+
+@lru_cache(maxsize=8)
+def backplane_life_bands(stackup: str, uncertainty: str | None = None) -> dict:
+    """P10/P50/P90 years to 1 % of backplanes failing, per mechanism, for each duty of ``DUTIES``
+    (the shipped workload profiles), with the inputs of ``boards/reliability_uncertainty.toml``."""
+    from si_thermal import paths
+    from si_thermal.system.backplane import analyze_backplane
+
+    unc = uncertainty or str(paths.boards_dir() / "reliability_uncertainty.toml")
+    out = {}
+    for duty, prof in DUTIES.items():
+        r = analyze_backplane(stackup, uncertainty=unc,
+                              profile=str(paths.boards_dir() / "profiles" / prof) if prof else None)
+        out[duty] = {"bands": r.life_bands, "cycles_per_day": r.cycles_per_day,
+                     "pth_within_validity": r.pth_within_validity, "pth_aspect_ratio": r.pth_aspect_ratio}
+    return out
 
 
 def _scalars(res) -> dict:

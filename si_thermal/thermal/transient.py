@@ -113,8 +113,7 @@ def duhamel(kernel: np.ndarray, inputs: np.ndarray) -> np.ndarray:
     out = np.zeros((kernel.shape[0], n))
     for row, members in groups:
         k = kernel[:, members, :].sum(axis=1)
-        for p in range(kernel.shape[0]):
-            out[p] += oaconvolve(row, k[p])[:n]
+        out += oaconvolve(row[None, :], k, axes=-1)[:, :n]
     return out
 
 
@@ -212,9 +211,9 @@ class TransientModel:
 
     # -- linear algebra ---------------------------------------------------------------------------
     def _factor(self, dt: float):
-        from scipy.sparse.linalg import splu
-
         if dt not in self._lu:
+            from scipy.sparse.linalg import splu
+
             a = (self.M / dt + self.K).tocsr()
             self._lu[dt] = splu(a[self.F][:, self.F].tocsc(), permc_spec="COLAMD")
             self.factorizations += 1
@@ -280,13 +279,21 @@ class TransientModel:
         ``(n_probes, N)`` for inputs ``(n_loads, N)`` held over each step (zero before the first)."""
         self._blocks()
         inputs = np.atleast_2d(np.asarray(inputs, dtype=float))
-        n = self.K.shape[0]
-        th, g_old = np.zeros(n), np.zeros(n)
+        F, D = self.F, self.D
+        # per-load parts of the right-hand side, so a step is one sparse product and one solve:
+        # rhs = M_FF th/dt + E (p_old - p_new) + C p_new
+        E = np.column_stack([self._MFD @ self.g[j, D] / dt_s for j in range(len(self.loads))])
+        C = np.column_stack([self.f[j, F] - self._KFD @ self.g[j, D] for j in range(len(self.loads))])
+        m_dt = (self._MFF / dt_s).tocsr()
+        lu = self._factor(dt_s)
+        PF, PD = self.P[:, F], self.P[:, D]
+        gD = self.g[:, D]
+        th = np.zeros(F.size)
+        p_old = np.zeros(inputs.shape[0])
         out = np.zeros((len(self.probe_names), inputs.shape[1]))
         for m in range(inputs.shape[1]):
             p = inputs[:, m]
-            g_new, f_new = p @ self.g, p @ self.f
-            th = self._advance(th, dt_s, g_old, g_new, f_new)
-            g_old = g_new
-            out[:, m] = self.P @ th
+            th = lu.solve(m_dt @ th + E @ (p_old - p) + C @ p)
+            out[:, m] = PF @ th + PD @ (p @ gD)
+            p_old = p
         return out
