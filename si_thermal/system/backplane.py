@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from si_thermal import config
+from si_thermal.constants import HOURS_PER_YEAR, ZERO_CELSIUS_K
 from si_thermal.errors import InputError
 from si_thermal.reliability import acceleration, solder
 from si_thermal.reliability import fleet as fleet_mod
@@ -314,7 +315,7 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
         joint_site = JointSite(bp.connector.length / 2, bp.connector.joint_height,
                                fm.connector_stretch / dt_joint - a_housing, solder.joint_elastic_range(jm, lib[jm]))
         joint_n = solder.engelmaier_cycles(joint_site.dnp_m, joint_site.joint_height_m, joint_site.delta_cte_per_k,
-                                           dt_joint, t_idle - 273.15 + dt_joint / 2, float(np.clip(cpd, 1, 1000)))
+                                           dt_joint, t_idle - ZERO_CELSIUS_K + dt_joint / 2, float(np.clip(cpd, 1, 1000)))
         joint_sac = solder.sac_joint_cycles(joint_site.dnp_m, joint_site.joint_height_m, joint_site.delta_cte_per_k,
                                             dt_joint, elastic_range=joint_site.elastic_shear_range)
 
@@ -351,10 +352,10 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
     cmp = fleet_mod.compare_cable_vs_backplane(inputs, fleet_racks, months=months, cycles_per_day=1.0,
                                                pth_median_cycles=pth_days, joint_median_cycles=joint_days)
     wear = [m for m in cmp.backplane.modes if m.life_h is not None]
-    years_1pct = fleet_mod.first_failure_quantile([m.life_h for m in wear], FAILED_FRACTION) / 8760.0
+    years_1pct = fleet_mod.first_failure_quantile([m.life_h for m in wear], FAILED_FRACTION) / HOURS_PER_YEAR
     pth_spec = _fleet_mode(inputs, "wearout_pth")
     pth_life = [m.life_h for m in wear if pth_spec is not None and m.name == pth_spec.name]
-    pth_years_1pct = fleet_mod.first_failure_quantile(pth_life, FAILED_FRACTION) / 8760.0
+    pth_years_1pct = fleet_mod.first_failure_quantile(pth_life, FAILED_FRACTION) / HOURS_PER_YEAR
     joint_years = np.inf
     if np.isfinite(joint_days):
         joint_years = float(Weibull.from_median(joint_days, defaults["joint_weibull_shape"]).quantile(FAILED_FRACTION)
