@@ -21,7 +21,7 @@ Duhamel's theorem (Carslaw & Jaeger sec. 1.14) in discrete form is the convoluti
 
     theta[n] = sum_{m<n} (G[n-m] - G[n-m-1]) p[m]
 
-evaluated with overlap-add FFTs (``scipy.signal.oaconvolve``); the response kernel stops where the
+evaluated with overlap-add real FFTs (:func:`_overlap_add`); the response kernel stops where the
 step response has settled and its last entry carries the rest of the way to the steady state, so a
 history's steady level is exact. :func:`TransientModel.simulate` time-steps the same problem
 directly with a uniform step: the check of the superposition (tests and ``benchmarks/``).
@@ -91,29 +91,58 @@ class StepResponses:
         return h
 
 
+def _overlap_add(x: np.ndarray, k: np.ndarray, chunk_blocks: int = 256) -> np.ndarray:
+    """Linear convolution ``(x * k_p)[:len(x)]`` for each row ``k_p`` of ``k``: overlap-add with real
+    FFTs (scipy.fft) over blocks of ``L = nfft - K + 1`` samples, a chunk of blocks at a time (bounded
+    memory); the tail of each block (``K - 1 <= L``) adds onto the next one's start."""
+    import scipy.fft as sf
+
+    n, kl = x.size, k.shape[-1]
+    nfft = max(4096, 1 << int(np.ceil(np.log2(8 * kl))))
+    L = nfft - kl + 1
+    H = sf.rfft(k, n=nfft, axis=-1)
+    out = np.empty((k.shape[0], n))
+    carry = np.zeros((k.shape[0], kl - 1))
+    step = chunk_blocks * L
+    for s0 in range(0, n, step):
+        seg = x[s0 : s0 + step]
+        nb = -(-seg.size // L)
+        xp = np.zeros(nb * L)
+        xp[: seg.size] = seg
+        X = sf.rfft(xp.reshape(nb, L), n=nfft, axis=-1)
+        for p in range(k.shape[0]):
+            y = sf.irfft(X * H[p], n=nfft, axis=-1)
+            blk = y[:, :L].copy()
+            blk[1:, : kl - 1] += y[:-1, L : L + kl - 1]
+            blk[0, : kl - 1] += carry[p]
+            carry[p] = y[-1, L : L + kl - 1]
+            out[p, s0 : s0 + seg.size] = blk.reshape(-1)[: seg.size]
+    return out
+
+
 def duhamel(kernel: np.ndarray, inputs: np.ndarray) -> np.ndarray:
     """Rise history ``theta[p, n]`` for n = 1..N (the state after each step) from kernels
-    ``(P, J, K)`` and inputs ``(J, N)`` held over each step; loads with identical inputs are summed
-    before the FFT convolution (one convolution per probe and distinct input)."""
-    from scipy.signal import oaconvolve
-
+    ``(P, J, K)`` and inputs ``(J, N)`` held over each step; one input row ``(1, N)`` drives every
+    load. Loads with identical inputs are summed before the FFT convolution (one convolution per
+    probe and distinct input)."""
     kernel = np.asarray(kernel, dtype=float)
     inputs = np.atleast_2d(np.asarray(inputs, dtype=float))
+    if inputs.shape[0] == 1 and kernel.shape[1] != 1:
+        return _overlap_add(inputs[0], kernel.sum(axis=1))
     if kernel.shape[1] != inputs.shape[0]:
         raise ValueError(f"{kernel.shape[1]} loads in the kernel, {inputs.shape[0]} input histories")
     n = inputs.shape[1]
     groups: list[tuple[np.ndarray, list[int]]] = []
     for j in range(inputs.shape[0]):
         for row, members in groups:
-            if row is inputs[j] or np.array_equal(row, inputs[j]):
+            if np.array_equal(row, inputs[j]):
                 members.append(j)
                 break
         else:
             groups.append((inputs[j], [j]))
     out = np.zeros((kernel.shape[0], n))
     for row, members in groups:
-        k = kernel[:, members, :].sum(axis=1)
-        out += oaconvolve(row[None, :], k, axes=-1)[:, :n]
+        out += _overlap_add(row, kernel[:, members, :].sum(axis=1))
     return out
 
 

@@ -76,3 +76,13 @@ def test_duhamel_equals_time_stepping(slab):
     # the same step responses but truncated early must fail this check (the test can fail)
     bad = duhamel(sr.kernel(dt)[..., :20], inputs)
     assert np.abs(bad - direct).max() > 0.05 * scale
+
+
+def test_overlap_add_equals_direct_convolution():
+    from si_thermal.thermal.transient import _overlap_add
+
+    rng = np.random.default_rng(2)
+    x, k = rng.normal(size=200_003), rng.normal(size=(2, 777))
+    got = _overlap_add(x, k, chunk_blocks=3)  # several chunks: the carried tails matter
+    for p in range(2):
+        assert np.abs(got[p] - np.convolve(x, k[p])[: x.size]).max() < 1e-9
