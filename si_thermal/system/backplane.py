@@ -193,6 +193,9 @@ def profile_cycles(step, profile: config.Profile, *, horizon_s: float | None = N
     info = {"name": profile.name, "period_h": profile.period / 3600, "resolution_s": dt,
             "via_cycles_per_day": via.total * 86400 / profile.period,
             "joint_cycles_per_day": joint.total * 86400 / profile.period,
+            # counts without the round-off reversals of a computed history: ranges of 0.01 K and more
+            "via_cycles_per_day_over_0.01k": float(via.count[via.range >= 0.01].sum()) * 86400 / profile.period,
+            "joint_cycles_per_day_over_0.01k": float(joint.count[joint.range >= 0.01].sum()) * 86400 / profile.period,
             "via_swing_max_k": float(last[0].max() - last[0].min()),
             "joint_swing_max_k": float(last[1].max() - last[1].min()),
             "step_response_solves": sr.solves, "step_response_s": t_step, "superposition_s": t_conv,
