@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from si_thermal import paths
+from si_thermal import config, paths
 from si_thermal.config import RackFile
 from si_thermal.system.stages import StageSkipped
 
@@ -98,7 +98,8 @@ def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWE
     from si_thermal.thermal.limit import power_limit
     from si_thermal.thermal.package import PackageModel
 
-    model = PackageModel(paths.boards_dir() / package, cooling)
+    pkg_path = paths.boards_dir() / package
+    model = PackageModel(config.load_package(pkg_path), cooling, source=pkg_path)
     results = [model.solve(p) for p in powers_w]
     tj = np.array([r.tj_max_c for r in results])
     p = np.array(powers_w)

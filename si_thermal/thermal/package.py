@@ -93,10 +93,15 @@ def _mesh(geom, comm) -> TaggedMesh:
 class PackageModel:
     """A package meshed and set up once for one cooling technology; :meth:`solve` per power."""
 
-    def __init__(self, package_path: str | Path, cooling: str, *, comm: MPI.Comm | None = None,
-                 mesh_size: float = DEFAULT_MESH_SIZE_M, degree: int = 1):
-        self.path = Path(package_path)
-        self.pkg = config.load_package(self.path)
+    def __init__(self, package_path: str | Path | config.PackageFile, cooling: str, *, comm: MPI.Comm | None = None,
+                 mesh_size: float = DEFAULT_MESH_SIZE_M, degree: int = 1, source: str | Path | None = None):
+        # a validated package (the system layer reads the file; ``source`` names it in messages) or,
+        # for scripts, a path read here
+        if isinstance(package_path, config.PackageFile):
+            self.pkg, self.path = package_path, Path(source) if source is not None else None
+        else:
+            self.path = Path(package_path)
+            self.pkg = config.load_package(self.path)
         if cooling not in COOLINGS:
             raise InputError(None, "--cooling", f"unknown cooling '{cooling}'; use coldplate or microchannel")
         spec = getattr(self.pkg, cooling)
