@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import warnings
 from pathlib import Path
 
@@ -48,6 +49,11 @@ def _rates(spec: str) -> list[str]:
     for k in keys:
         serdes_rate(k)
     return keys
+
+
+def _finite(x: float) -> float | None:
+    """JSON value of a float: None for nan/inf (a row without that number)."""
+    return x if math.isfinite(x) else None
 
 
 def channel(
@@ -98,7 +104,7 @@ def channel(
                      chan.channel_network((ch, path), np.linspace(0.0, r.symbol_rate, 1001), length_m=length_m),
                      r.symbol_rate),
                  "budget_db": r.il_budget, "margin_db": r.il_budget - max(il_cases), "reach_m": None,
-                 "segments": [{k: _num(v) if isinstance(v, float) else v for k, v in row.__dict__.items()}
+                 "segments": [{k: _finite(v) if isinstance(v, float) else v for k, v in row.__dict__.items()}
                               for row in bud.rows]}
         if com:
             entry["com_db"] = bud.com_db
