@@ -177,11 +177,23 @@ def load_com_params(std: str, *, rate: str | None = None, path: str | Path | Non
 # ------------------------------------------------------------------------------------------------
 
 
-def _as_network(x, role: str):
+#: Frequency step (Hz) of the network built from a channels/*.toml file for COM (0 to 1.5 fb).
+TOML_DF_HZ = 25e6
+
+
+def _as_network(x, role: str, fb_hz: float | None = None, length_m: float | None = None):
     import skrf as rf
 
     if isinstance(x, rf.Network):
         return x, x.name or role
+    from si_thermal.config import ChannelFile
+
+    if isinstance(x, (ChannelFile, tuple)) or Path(x).suffix.lower() == ".toml":  # a channel, as the CLI takes
+        from si_thermal.si.channel import channel_network, load
+
+        ch, path = load(x)
+        net = channel_network((ch, path), np.arange(0.0, 1.5 * fb_hz + TOML_DF_HZ, TOML_DF_HZ), length_m=length_m)
+        return net, path.stem
     p = Path(x)
     if not p.exists():
         raise InputError(p, None, "file not found")
@@ -214,12 +226,14 @@ class Prepared:
 
 
 def prepare(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, extrapolation: str = "fit",
-            n_ui: int | None = None) -> Prepared:  # noqa: A002 - "next" as the annex names it
-    """Load, convert and check the channels; build the basis pulses and noise of :class:`Prepared`."""
+            n_ui: int | None = None, length_m: float | None = None) -> Prepared:  # noqa: A002 - "next" as the annex names it
+    """Load, convert and check the channels; build the basis pulses and noise of :class:`Prepared`.
+    A ``channels/*.toml`` thru (path or ``ChannelFile``) is built from 0 to 1.5 fb at
+    :data:`TOML_DF_HZ`, its variable segment at ``length_m`` when given."""
     p = load_com_params(params) if isinstance(params, str) else params
     notes: list[str] = []
     fb = p.symbol_rate_hz
-    net, name = _as_network(thru, "thru")
+    net, name = _as_network(thru, "thru", fb, length_m)
     sdd_t, order, n1 = pl.to_sdd(net, name, role="thru")
     notes += n1
     chans = [(name, "thru", sdd_t)]
@@ -833,17 +847,18 @@ def _grid_for(eq: Equalized, a_s: float, fine: bool = True) -> tuple[float, int]
 
 def compute_com(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *,  # noqa: A002
                 rate: str | None = None, extrapolation: str = "fit", search_mode: str = "fast",
-                n_ui: int | None = None, eye: bool = True) -> ComResult:
+                n_ui: int | None = None, eye: bool = True, length_m: float | None = None) -> ComResult:
     """COM of a thru channel with FEXT and NEXT aggressors (Annex 93A / 178A).
 
-    ``thru``/``fext``/``next``: skrf Networks or Touchstone paths; 4-port single-ended (port order
+    ``thru``/``fext``/``next``: skrf Networks or Touchstone paths (``thru`` also a ``channels/*.toml``
+    file or ``ChannelFile``, as the CLI takes, with ``length_m`` for its variable segment); 4-port single-ended (port order
     detected from the thru's data, see :func:`si_thermal.si.pulse.to_sdd`) or 2-port Sdd.
     ``params``: a :class:`ComParams` or the name of a set in ``channels/com_params.toml``;
     ``rate`` moves a named set to a ``channels/serdes.toml`` rate. Returns a frozen :class:`ComResult`.
     """
     if isinstance(params, str):
         params = load_com_params(params, rate=rate)
-    prep = prepare(thru, fext, next, params, extrapolation=extrapolation, n_ui=n_ui)
+    prep = prepare(thru, fext, next, params, extrapolation=extrapolation, n_ui=n_ui, length_m=length_m)
     return com_from_prepared(prep, search_mode=search_mode, eye=eye)
 
 
