@@ -3,6 +3,7 @@ one-line validation errors shared by every input-file kind."""
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +12,22 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from si_thermal import paths
 from si_thermal.errors import InputError
-from si_thermal.units import UnitError, parse_quantity
+from si_thermal.units import UnitError, parse_quantity, units_of
+
+
+@dataclasses.dataclass(frozen=True)
+class _QuantityValidator(BeforeValidator):
+    """A BeforeValidator whose JSON Schema is the input's: a quantity string with its unit."""
+
+    dimension: str = ""
+    many: bool = False
+
+    def __get_pydantic_json_schema__(self, core_schema, handler) -> dict:
+        units = units_of(self.dimension)
+        one = {"type": "string", "pattern": r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*\S+\s*$",
+               "description": f"{self.dimension.replace('_', ' ')}: a number and a unit ({', '.join(units)})",
+               "examples": [f"1 {units[0]}"]}
+        return {"type": "array", "items": one} if self.many else one
 
 
 def _quantity(dimension: str):
@@ -21,7 +37,7 @@ def _quantity(dimension: str):
         except UnitError as err:
             raise ValueError(str(err)) from None
 
-    return BeforeValidator(parse)
+    return _QuantityValidator(parse, dimension=dimension)
 
 
 def _quantity_list(dimension: str):
@@ -33,7 +49,7 @@ def _quantity_list(dimension: str):
         except UnitError as err:
             raise ValueError(str(err)) from None
 
-    return BeforeValidator(parse)
+    return _QuantityValidator(parse, dimension=dimension, many=True)
 
 
 # Quantity types: floats in SI after validation. Positive* are > 0.
