@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from si_thermal.config.com_params import ComParamsFile
 from si_thermal.config.rack import Rack, RackFile
 from si_thermal.config.fleet import FleetFile
 from si_thermal.config.package import PackageFile
+from si_thermal.caches import cached
 
 
 def _check_rack(obj: RackFile, path: str | Path) -> None:
@@ -175,7 +175,7 @@ def _load_kind(path: str | Path, model: type[Model], key: str) -> Any:
     return obj
 
 
-@lru_cache(maxsize=64)
+@cached(64)
 def _load_stackup_cached(path: str) -> StackupFile:
     return _load_kind(path, StackupFile, "stackup")
 

@@ -20,7 +20,6 @@ Conventions
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +32,8 @@ from si_thermal.si.dielectric import DjordjevicSarkar, from_material
 from si_thermal.si.stripline import Stripline, StriplineGeometry
 from si_thermal.si.tline import abcd_to_s, cascade, identity_abcd, s_to_abcd
 from si_thermal.si.twinax import Twinax, spacing_for_impedance
+from si_thermal import paths
+from si_thermal.caches import cached
 
 Z_DIFF = touchstone.Z_DIFF  # differential reference impedance, ohm
 Z_COMMON = 25.0
@@ -77,12 +78,12 @@ def variable_length(ch: config.ChannelFile) -> float | None:
 # ----------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda name: [paths.materials_file()])
 def _dielectric(name: str) -> DjordjevicSarkar:
     return from_material(config.material(name))
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda board_file, trace_name: [board_file, paths.materials_file()])
 def stripline_cross_section(board_file: str, trace_name: str):
     """(geometry, sigma, laminate name(s), strip foil, plane foils) of a board's trace."""
     board = config.load_stackup(board_file)
@@ -156,7 +157,7 @@ def twinax_at(seg: config.TwinaxSegment, f: np.ndarray) -> Twinax:
     return Twinax(f, d, s, shield, sigma, _dielectric(seg.dielectric))
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda board_file: [board_file, paths.materials_file()])
 def _board_laminate(board_file: str) -> tuple[tuple[str, float], ...]:
     """(material, total thickness) of the board's dielectrics, one entry per material."""
     totals: dict[str, float] = {}

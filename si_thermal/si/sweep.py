@@ -18,13 +18,13 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from multiprocessing import get_context
 
 import numpy as np
 
 from si_thermal import config
 from si_thermal.errors import InputError, SiThermalError
+from si_thermal.caches import cached
 
 RESULT_KEYS = ("rate", "nyquist_hz", "il_db_at_nyquist", "rl_db_at_nyquist", "fom_ild_db", "budget_db", "margin_db",
                "error")
@@ -71,7 +71,7 @@ def grid(channel_path: str, params: Sequence[tuple[str, Sequence[float]]], rates
     return [Point(str(channel_path), tuple(zip(names, combo)), tuple(rates), i) for i, combo in enumerate(combos)]
 
 
-@lru_cache(maxsize=8)
+@cached(8)
 def _channel(path: str) -> config.ChannelFile:
     return config.load_channel(path)
 

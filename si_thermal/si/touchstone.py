@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 import skrf
 
+from si_thermal import caches
 from si_thermal.errors import InputError
 
 Z_DIFF = 100.0
@@ -44,6 +45,9 @@ def _read(path: str, mtime: float) -> skrf.Network:
         return skrf.Network(path)
     except Exception as err:  # skrf raises many types on malformed files
         raise InputError(path, None, f"cannot read Touchstone file: {type(err).__name__}: {err}") from None
+
+
+caches.register(_read.cache_clear)
 
 
 def _sdd_of_4port(net: skrf.Network, port_order: str) -> skrf.Network:

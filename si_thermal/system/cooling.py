@@ -16,13 +16,13 @@ cutting the die temperature spread from 10-15 degC to under 5 degC).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from si_thermal import paths
 from si_thermal.config import RackFile
 from si_thermal.system.stages import StageSkipped
+from si_thermal.caches import cached
 
 POWERS_W = (800.0, 1600.0, 2400.0)
 DEFAULT_PACKAGE = "gpu_package_b200class.toml"
@@ -90,7 +90,7 @@ def _plan_view(sol, pkg, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
     return pts[ok, :2], vals
 
 
-@lru_cache(maxsize=16)
+@cached(16, files=lambda package, *a, **k: [paths.boards_dir() / package], follow=True)
 def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWERS_W,
                   tj_limit_c: float | None = None) -> CoolingCurve:
     """Solve ``package`` (file in boards/) with ``cooling`` at ``powers_w`` (sorted)."""

@@ -17,7 +17,6 @@ which the longest link stops closing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -25,6 +24,7 @@ from si_thermal import paths
 from si_thermal.config import LinkGroup, RackFile
 from si_thermal.system.geometry import LinkLengths, _pairs, allowances, endpoints
 from si_thermal.system.stages import StageSkipped
+from si_thermal.caches import cached
 
 N_GRID = 9  # lengths per channel curve (IL)
 N_COM = 5  # lengths per COM curve (COM costs ~1.5 s per length)
@@ -93,7 +93,7 @@ class SystemSI:
     skipped: tuple[StageSkipped, ...] = field(default=())
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda channel, *a, **k: [paths.channels_dir() / channel], follow=True)
 def channel_curve(channel: str, rate: str, l_max_m: float, with_com: bool = True,
                   awg: int | None = None) -> ChannelCurve:
     """Run the SI solvers for ``channel`` (file in channels/) at ``rate`` on lengths 0..l_max_m;
