@@ -35,7 +35,7 @@ SERIAL_BELOW_S = 4.0  # automatic mode: run serially when the estimated work is 
 def parse_param(spec: str) -> tuple[str, tuple[float, ...]]:
     """``NAME=START:STOP:STEP`` or ``NAME=V1,V2`` -> (name, values)."""
     if "=" not in spec:
-        raise InputError(None, "--param", f"expected NAME=START:STOP:STEP or NAME=V1,V2, got {spec!r}")
+        raise InputError(None, "param", f"expected NAME=START:STOP:STEP or NAME=V1,V2, got {spec!r}")
     name, rhs = (p.strip() for p in spec.split("=", 1))
     try:
         if ":" in rhs:
@@ -47,10 +47,10 @@ def parse_param(spec: str) -> tuple[str, tuple[float, ...]]:
         else:
             values = tuple(float(x) for x in rhs.split(","))
     except ValueError:
-        raise InputError(None, "--param", f"cannot read the values of {spec!r}: use START:STOP:STEP with "
+        raise InputError(None, "param", f"cannot read the values of {spec!r}: use START:STOP:STEP with "
                                           "STEP > 0 and STOP >= START, or V1,V2,...") from None
     if not values or not all(math.isfinite(v) for v in values):
-        raise InputError(None, "--param", f"no finite values in {spec!r}")
+        raise InputError(None, "param", f"no finite values in {spec!r}")
     return name, values
 
 

@@ -35,7 +35,7 @@ def evaluate_rack_point(rack_path: str, params: dict) -> dict:
     verdict. Returns a flat dict (the parameters first)."""
     unknown = set(params) - set(PARAMS)
     if unknown:
-        raise InputError(None, "--param", f"unknown rack parameter(s) {', '.join(sorted(unknown))}; "
+        raise InputError(None, "params", f"unknown rack parameter(s) {', '.join(sorted(unknown))}; "
                          f"use: {', '.join(PARAMS)}")
     rack = config.load_rack(rack_path)
     if rack.geometry is None:
@@ -87,7 +87,7 @@ def evaluate_or_record(rack_path: str, params: dict) -> dict:
     try:
         row = evaluate_rack_point(rack_path, params)
     except InputError as err:
-        if err.field == "--param":
+        if err.field == "params":
             raise
         row = {**params, "error": str(err)}
     except Exception as err:  # a solver failing at one point must not stop the others

@@ -171,12 +171,13 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
     bp = stack.backplane
     gradient = bp.gradient if gradient_k is None else float(gradient_k)
     cpd = bp.cycles_per_day if cycles_per_day is None else float(cycles_per_day)
-    _check("--gradient-k", gradient, path if gradient_k is None else None)
-    _check("--cycles-per-day", cpd, path if cycles_per_day is None else None)
+    _check("backplane.gradient" if gradient_k is None else "gradient_k", gradient, path if gradient_k is None else None)
+    _check("backplane.cycles_per_day" if cycles_per_day is None else "cycles_per_day", cpd,
+           path if cycles_per_day is None else None)
     if fleet_racks < 1:
-        raise InputError(None, "--fleet-racks", f"must be at least 1, got {fleet_racks}")
+        raise InputError(None, "fleet_racks", f"must be at least 1, got {fleet_racks}")
     if mesh not in MESHES:
-        raise InputError(None, "--mesh", f"unknown mesh '{mesh}'; use one of {', '.join(MESHES)}")
+        raise InputError(None, "mesh", f"unknown mesh '{mesh}'; use one of {', '.join(MESHES)}")
     layers = lam.layer_properties(stack)  # a missing mechanical property fails here, before any FEM
 
     import dolfinx_solver  # noqa: F401
