@@ -84,6 +84,11 @@ def units_of(dimension: str) -> tuple[str, ...]:
     return tuple(_UNITS[dimension])
 
 
+def si_unit(dimension: str) -> str:
+    """The SI unit spelling of ``dimension`` (its unit with factor 1 and no offset)."""
+    return next(u for u, (factor, offset) in _UNITS[dimension].items() if factor == 1.0 and offset == 0.0)
+
+
 def parse_quantity(value: object, dimension: str) -> float:
     """Return ``value`` (a quantity string such as ``"4.5 mil"``) in SI units of ``dimension``.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -32,6 +31,10 @@ def backplane(
     _nonnegative("--cycles-per-day", cycles_per_day)
     if fleet_racks < 1:
         raise InputError(None, "--fleet-racks", f"must be at least 1, got {fleet_racks}")
+    from si_thermal.cli.output import check_writable, echo_json, stamp_xdmf
+
+    check_writable(plot, "--plot")
+    check_writable(xdmf, "--xdmf", folder=True)
     from mpi4py import MPI
 
     from si_thermal.thermal.backplane import analyze_backplane
@@ -40,14 +43,19 @@ def backplane(
                             mesh=mesh, fleet_file=fleet_file, keep_fields=bool(xdmf or plot))
     if xdmf is not None:
         hsol, esol = res.fields
-        hsol.write_xdmf(Path(xdmf) / "backplane_temperature.xdmf")
-        esol.write_xdmf(Path(xdmf) / "backplane_displacement.xdmf")
+        from si_thermal.reliability.fleet import default_fleet_file
+
+        inputs = [stackup, fleet_file or default_fleet_file()]
+        stamp_xdmf(hsol.write_xdmf(Path(xdmf) / "backplane_temperature.xdmf"), inputs)
+        stamp_xdmf(esol.write_xdmf(Path(xdmf) / "backplane_displacement.xdmf"), inputs)
     if plot is not None:
         _plot(res, plot)
     if MPI.COMM_WORLD.rank != 0:
         return
     if as_json:
-        typer.echo(json.dumps(res.to_dict(), indent=2))
+        from si_thermal.reliability.fleet import default_fleet_file
+
+        echo_json(res.to_dict(), [stackup, fleet_file or default_fleet_file()])
         return
     _print(res)
 

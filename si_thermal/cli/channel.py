@@ -5,17 +5,13 @@ Heavy imports (scikit-rf, scipy) stay inside the commands so ``si-thermal --help
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import json
-import math
 import warnings
 from pathlib import Path
 
 import typer
 
-from si_thermal.atomic import write_text
+from si_thermal.cli.output import check_writable, echo_json, write_rows
 from si_thermal.errors import InputError
 
 
@@ -54,8 +50,17 @@ def _rates(spec: str) -> list[str]:
     return keys
 
 
-def _num(x: float) -> float | None:
-    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
+def _column(ch, name: str) -> str:
+    """A sweep parameter's column name with its SI unit: ``cable.length (m)``; names that carry
+    their unit already (``length_m``) and dimensionless fields stay as they are."""
+    from si_thermal.config.schema import field_unit
+
+    if "." not in name:
+        return name
+    seg_name, fld = name.split(".", 1)
+    seg = next((s for s in ch.segments if s.name == seg_name), None)
+    unit = field_unit(type(seg), fld) if seg is not None else None
+    return f"{name} ({unit})" if unit else name
 
 
 def channel(
@@ -79,6 +84,8 @@ def channel(
 
     keys = _rates(rate)
     check_figure_path(plot)
+    check_writable(plot, "--plot")
+    check_writable(touchstone, "--touchstone")
     ch, path = chan.load(file)
     f = np.linspace(0.0, f_max_ghz * 1e9, points)
     net = chan.channel_network((ch, path), f, length_m=length_m)
@@ -108,7 +115,10 @@ def channel(
             net_out = chan.channel_network_4port((ch, path), f[1:], length_m=length_m)
         else:
             net_out = net
-        chan.write_touchstone(net_out, touchstone)
+        from si_thermal import provenance
+
+        chan.write_touchstone(net_out, touchstone,
+                              comments=provenance.touchstone_comments(provenance.collect([file])))
         out["touchstone"] = str(touchstone)
     if plot is not None:
         from si_thermal.si.plots import il_figure
@@ -116,7 +126,7 @@ def channel(
         il_figure([(ch, path), *compare], keys, plot, f_max_hz=f[-1])
         out["plot"] = str(plot)
     if as_json:
-        typer.echo(json.dumps(out, indent=2))
+        echo_json(out, [file, *compare])
         return
     from rich.console import Console
     from rich.table import Table
@@ -156,6 +166,7 @@ def sweep(
 
     if out.suffix.lower() not in (".csv", ".json"):
         raise InputError(out, None, "--out must end in .csv or .json")
+    check_writable(out, "--out")
     if config.file_kind(config.read_toml(file), file) == "rack":
         from si_thermal.cli.report import rack_sweep
 
@@ -170,14 +181,9 @@ def sweep(
         task = bar.add_task(f"sweep {len(points)} points", total=len(points))
         rows = sw.run(points, jobs or None, progress=lambda n: bar.advance(task, n))
     names = [n for n, _ in params]
-    if out.suffix.lower() == ".json":
-        write_text(out, json.dumps([{k: _num(v) for k, v in r.items()} for r in rows], indent=1))
-    else:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["point", *names, *sw.RESULT_KEYS])
-        writer.writeheader()
-        writer.writerows(rows)
-        write_text(out, buf.getvalue())
+    cols = {n: _column(ch, n) for n in names}  # SEGMENT.FIELD gets its SI unit: "cable.length (m)"
+    rows = [{cols.get(k, k): v for k, v in r.items()} for r in rows]
+    write_rows(out, rows, ["point", *cols.values(), *sw.RESULT_KEYS], [file])
     failed = len({r["point"] for r in rows if r["error"]})
     typer.echo(f"{len(points)} points x {len(keys)} rates -> {out}" + (f" ({failed} points failed)" if failed else ""))
 
@@ -209,7 +215,7 @@ def reach(
             res = r.as_dict() if hasattr(r, "as_dict") else dict(vars(r))
         results.append(res)
     if as_json:
-        typer.echo(json.dumps(results[0] if len(results) == 1 else results, indent=2, default=str))
+        echo_json(results[0] if len(results) == 1 else results, [file])
         return
     for res in results:
         tail = f", IL at Nyquist {res['il_db_at_nyquist']:.2f} dB at {res['length_m']:g} m" \

@@ -5,7 +5,6 @@ IEEE 802.3 Annex 93A / P802.3dj Annex 178A, see :mod:`si_thermal.si.com`.
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 
@@ -32,7 +31,10 @@ def link(
     from si_thermal.cli.channel import check_figure_path
     from si_thermal.si import com, eye
 
+    from si_thermal.cli.output import check_writable, echo_json
+
     check_figure_path(plot)
+    check_writable(plot, "--plot")
     if not file.exists():
         raise InputError(file, None, "file not found")
     params = com.load_com_params(std, rate=rate)
@@ -57,7 +59,7 @@ def link(
     if plot is not None:
         eye.plot_eye(eye.statistical_eye(res.equalized), plot, title=f"{res.std} {file.name}")
     if as_json:
-        typer.echo(json.dumps(res.to_dict(), indent=2))
+        echo_json(res.to_dict(), [file, *fext, *next_])
         return
     taps = ", ".join(f"c({k}) {v:+.3f}" for k, v in res.tx_ffe.items())
     typer.echo(f"{file.name}: {res.std} at {res.symbol_rate_hz / 1e9:g} GBd, {len(fext)} FEXT + {len(next_)} NEXT")

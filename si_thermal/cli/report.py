@@ -20,8 +20,10 @@ def report(
 
     from si_thermal.report.build import build_report
 
+    from si_thermal.cli.output import check_writable
     from si_thermal.system.model import resolve
 
+    check_writable(output, "--output")
     resolve(systems or None)  # an unknown system fails here, before any progress output
     console = Console(stderr=True)
     t0 = time.perf_counter()
@@ -62,16 +64,12 @@ def _values(text: str) -> tuple:
 def rack_sweep(rack: Path, param: list[str], rates: list[str] | None, out: Path, jobs: int) -> None:
     """The rack branch of ``si-thermal sweep``: margins per point of a grid of rack parameters
     (rate, awg, gpu_power_w, height_scale, width_scale, rack_height_m, service_loop_m, breakout_m, com)."""
-    import csv
-    import io
-    import json
-
     from rich.console import Console
     from rich.progress import Progress
     from rich.table import Table
 
     from si_thermal import config
-    from si_thermal.atomic import write_text
+    from si_thermal.cli.output import write_rows
     from si_thermal.errors import InputError
     from si_thermal.system.sweep import rack_grid, run_rack_sweep
 
@@ -95,14 +93,7 @@ def rack_sweep(rack: Path, param: list[str], rates: list[str] | None, out: Path,
     for r in rows:
         table.add_row(*[f"{r[k]:.4g}" if isinstance(r.get(k), float) else str(r.get(k, "")) for k in keys])
     Console(width=220).print(table)
-    if out.suffix.lower() == ".json":
-        write_text(out, json.dumps(rows, indent=1))
-    else:
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=keys)
-        w.writeheader()
-        w.writerows(rows)
-        write_text(out, buf.getvalue())
+    write_rows(out, rows, keys, [rack])
     failed = sum(1 for r in rows if r.get("error"))
     typer.echo(f"{len(points)} points -> {out}" + (f" ({failed} points failed)" if failed else ""))
 

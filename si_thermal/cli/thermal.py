@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -47,6 +46,10 @@ def thermal(
     if mesh_size_mm <= 0:
         raise InputError(None, "--mesh-size-mm", "must be positive")
     powers = parse_powers(power_w) if power_w is not None else None
+    from si_thermal.cli.output import check_writable, echo_json, stamp_xdmf
+
+    check_writable(plot, "--plot")
+    check_writable(xdmf, "--xdmf", folder=True)
 
     from mpi4py import MPI
     from rich.console import Console
@@ -89,7 +92,8 @@ def thermal(
                     entry.update({k: v for k, v in lr.at_limit.to_dict().items() if k not in entry})
             if xdmf is not None:
                 for r in results:
-                    r.solution.write_xdmf(xdmf / f"{Path(package).stem}_{c}_{r.power_w:.0f}W.xdmf")
+                    stamp_xdmf(r.solution.write_xdmf(xdmf / f"{Path(package).stem}_{c}_{r.power_w:.0f}W.xdmf"),
+                               [package])
             out[c] = entry
             progress.remove_task(task)
     if plot is not None:
@@ -105,7 +109,7 @@ def thermal(
         return
     payload = out[cooling[0]] if len(cooling) == 1 else out
     if as_json:
-        typer.echo(json.dumps(payload, indent=2, default=float))
+        echo_json(payload, [package])
         return
     table = Table(title=f"{Path(package).name}")
     cols = ("cooling", "power W", "Tj max degC", "die dT K", "Rth K/W", "coolant rise K", "dp kPa", "pump W")

@@ -40,3 +40,16 @@ def json_schema(kind: str) -> dict:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"si_thermal {kind} file",
             "description": f"{files}. TOML files; every dimensional value is a quantity string with its unit.",
             **{k: v for k, v in schema.items() if k not in ("title", "description")}}
+
+
+def field_unit(model, field: str) -> str | None:
+    """The SI unit of a quantity field of a schema model (``"m"`` for a length); None when the
+    field is not a quantity."""
+    from si_thermal.config._base import _QuantityValidator
+    from si_thermal.units import si_unit
+
+    info = getattr(model, "model_fields", {}).get(field)
+    if info is None:
+        return None
+    dim = next((m.dimension for m in info.metadata if isinstance(m, _QuantityValidator)), None)
+    return si_unit(dim) if dim else None

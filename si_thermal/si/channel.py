@@ -263,13 +263,14 @@ def segment_loss_db_per_m(channel, freq_hz) -> dict[str, np.ndarray]:
     return out
 
 
-def write_touchstone(net: skrf.Network, out: str | Path) -> Path:
-    """Write ``net`` atomically to ``out`` (.s2p or .s4p, matching the port count)."""
+def write_touchstone(net: skrf.Network, out: str | Path, comments: str = "") -> Path:
+    """Write ``net`` atomically to ``out`` (.s2p or .s4p, matching the port count); ``comments``
+    (``!`` lines, e.g. :func:`si_thermal.provenance.touchstone_comments`) go first."""
     from si_thermal.atomic import write_text
 
     out = Path(out)
     want = f".s{net.nports}p"
     if out.suffix.lower() != want:
         raise InputError(out, None, f"a {net.nports}-port network needs a {want} file name")
-    write_text(out, net.write_touchstone(return_string=True, skrf_comment=False))
+    write_text(out, comments + net.write_touchstone(return_string=True, skrf_comment=False))
     return out

@@ -1,11 +1,10 @@
 """Sweep evaluation and the channel / sweep / reach commands, including bad input (exit 2, one line)."""
 
-import csv
 import json
 
 import pytest
 
-from si_thermal import paths
+from si_thermal import paths, provenance
 from si_thermal.errors import InputError
 from si_thermal.si import sweep as sw
 
@@ -54,8 +53,11 @@ def test_cli_sweep_csv(tmp_path):
     r = run_cli("sweep", SPINE, "--param", "length_m=0.5:1.5:0.5", "--rate", "200g,224g", "--out", str(out),
                 "--jobs", "1")
     assert r.returncode == 0, r.stderr
-    rows = list(csv.DictReader(out.open()))
+    rows = provenance.read_csv_rows(out)
     assert len(rows) == 6 and all(row["error"] == "" for row in rows)
+    head = provenance.read_csv_provenance(out)  # version, command, SHA-256 of each input
+    assert head[0].startswith("si_thermal ") and head[1].startswith("command: si-thermal sweep")
+    assert any("nvl72_spine_26awg.toml sha256=" in line for line in head)
 
 
 def test_cli_reach_json():

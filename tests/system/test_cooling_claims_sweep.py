@@ -119,5 +119,5 @@ def test_cli_sweep_accepts_a_rack_file(cli, tmp_path):
     out = tmp_path / "rack.csv"
     res = cli("sweep", rack, "--param", "awg=26,30", "--rate", "200g,224g", "--out", str(out))
     assert res.returncode == 0, res.stderr
-    lines = out.read_text().strip().splitlines()
+    lines = [ln for ln in out.read_text().strip().splitlines() if not ln.startswith("#")]
     assert len(lines) == 5 and "awg" in lines[0] and "rate" in lines[0]
