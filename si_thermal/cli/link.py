@@ -37,18 +37,13 @@ def link(
     check_writable(plot, "--plot")
     if not file.exists():
         raise InputError(file, None, "file not found")
+    from si_thermal.cli.progress import bar
+
     params = com.load_com_params(std, rate=rate)
-    thru = file
-    if file.suffix.lower() == ".toml":
-        import numpy as np
-
-        from si_thermal.si.channel import channel_network
-
-        fb = params.symbol_rate_hz
-        thru = channel_network(file, np.arange(0.0, 1.5 * fb + 25e6, 25e6), length_m=length_m)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = com.compute_com(thru, fext, next_, params, extrapolation=extrapolation, search_mode=search)
+    with warnings.catch_warnings(record=True) as caught, bar(f"COM, {search} equalizer search") as update:
+        warnings.simplefilter("always")  # a channels/*.toml thru is built by compute_com, as in Python
+        res = com.compute_com(file, fext, next_, params, extrapolation=extrapolation, search_mode=search,
+                              length_m=length_m, progress=update)
     short_band = any("extrapolated" in str(w.message) for w in caught)
     for w in caught:
         if not any(str(w.message) in n for n in res.notes):

@@ -40,6 +40,7 @@ Quantisation noise enters the final distribution as Gaussian (pychopmarg convolv
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -559,7 +560,8 @@ def _score(srch: _Search, ic: np.ndarray, tx: np.ndarray, offsets: tuple[int, ..
     return out
 
 
-def search(srch: _Search, mode: str = "fast", keep: int = 8) -> Choice:
+def search(srch: _Search, mode: str = "fast", keep: int = 8,
+           progress: Callable[[int, int], None] | None = None) -> Choice:
     """Choose CTLE, Tx FFE and sampling time by the largest FOM (93A.1.6 / 178A.1.6).
 
     ``mode="full"``: every CTLE x Tx FFE candidate with the full sampling-time search.
@@ -568,6 +570,7 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8) -> Choice:
     grid neighbours (one step in gDC, gDC2 and each tap) of the ``keep`` best, repeated around the best
     until the best stop changing; (C) the full sampling-time search on the best 16 of (B). The FOM surface
     is smooth on these grids; tests and the benchmark compare the result with ``mode="full"``.
+    ``progress(done, total)`` is called after each CTLE setting of the full search.
     """
     n_ctle, n_tx = len(srch.settings), len(srch.coeffs)
     if mode == "full":
@@ -577,6 +580,8 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8) -> Choice:
             j = int(np.argmax(f))
             if f[j] > best.fom_db:
                 best = Choice(ic, j, int(ts[j]), float(f[j]))
+            if progress is not None:
+                progress(ic + 1, n_ctle)
         return best
     if mode != "fast":
         raise InputError(None, "search", f"unknown search mode {mode!r}: use 'fast' or 'full'")
@@ -847,7 +852,8 @@ def _grid_for(eq: Equalized, a_s: float, fine: bool = True) -> tuple[float, int]
 
 def compute_com(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *,  # noqa: A002
                 rate: str | None = None, extrapolation: str = "fit", search_mode: str = "fast",
-                n_ui: int | None = None, eye: bool = True, length_m: float | None = None) -> ComResult:
+                n_ui: int | None = None, eye: bool = True, length_m: float | None = None,
+                progress: Callable[[int, int], None] | None = None) -> ComResult:
     """COM of a thru channel with FEXT and NEXT aggressors (Annex 93A / 178A).
 
     ``thru``/``fext``/``next``: skrf Networks or Touchstone paths (``thru`` also a ``channels/*.toml``
@@ -859,15 +865,16 @@ def compute_com(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, 
     if isinstance(params, str):
         params = load_com_params(params, rate=rate)
     prep = prepare(thru, fext, next, params, extrapolation=extrapolation, n_ui=n_ui, length_m=length_m)
-    return com_from_prepared(prep, search_mode=search_mode, eye=eye)
+    return com_from_prepared(prep, search_mode=search_mode, eye=eye, progress=progress)
 
 
-def com_from_prepared(prep: Prepared, *, search_mode: str = "fast", eye: bool = True) -> ComResult:
+def com_from_prepared(prep: Prepared, *, search_mode: str = "fast", eye: bool = True,
+                      progress: Callable[[int, int], None] | None = None) -> ComResult:
     """COM from :func:`prepare`'s output (lets reach searches and tests reuse the channel set)."""
     from si_thermal.si import eye as eye_mod
 
     srch = _Search(prep)
-    ch = search(srch, search_mode)
+    ch = search(srch, search_mode, progress=progress)
     p = prep.params
     eq, c, w, var = equalize(srch, ch)
     a_s = p.rlm * eq.victim[eq.ts] / (p.levels - 1)                                      # 93A-25 A_s
