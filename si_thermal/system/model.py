@@ -7,6 +7,8 @@ a ``[rack]`` table, named by file stem (``gb200_nvl72``).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,8 +79,32 @@ def cost_stage(rack: config.RackFile) -> cost_mod.CostResult | StageSkipped:
     return cost_mod.rack_cost(rack)
 
 
-def evaluate_system(key: str, path: Path, *, with_com: bool = True, with_cooling: bool = True) -> SystemResult:
+#: The stages of :func:`evaluate_system`, in order.
+STAGES = ("geometry", "signal integrity", "cooling", "reliability", "cost")
+
+
+def evaluate_system(key: str, path: Path | None = None, *, with_com: bool = True, with_cooling: bool = True,
+                    on_stage: Callable[[str, float], None] | None = None) -> SystemResult:
+    """One rack system through every stage (:data:`STAGES`). ``path`` defaults to the system's rack
+    file (``key`` names it, see :func:`systems`); ``on_stage(stage, seconds)`` is called as each ends."""
+    path = Path(path) if path is not None else resolve([key])[key]
+    clock = time.perf_counter()
+
+    def done(stage: str) -> None:
+        nonlocal clock
+        if on_stage is not None:
+            now = time.perf_counter()
+            on_stage(stage, now - clock)
+            clock = now
+
     rack, lengths = geometry_stage(key, path)
+    done("geometry")
     si = system_si(key, rack, lengths, with_com=with_com)
+    done("signal integrity")
     cool = system_cooling(key, rack) if with_cooling else StageSkipped("cooling", "not requested")
-    return SystemResult(key, Path(path), rack, lengths, si, cool, rack_reliability(key, rack), cost_stage(rack))
+    done("cooling")
+    rel = rack_reliability(key, rack)
+    done("reliability")
+    cost = cost_stage(rack)
+    done("cost")
+    return SystemResult(key, path, rack, lengths, si, cool, rel, cost)
