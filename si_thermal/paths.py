@@ -17,8 +17,18 @@ from pathlib import Path
 
 
 def project_root() -> Path:
+    """``SI_THERMAL_ROOT``; else the checkout the package sits in; else, for an installed package,
+    the working directory when it holds ``channels/`` and ``boards/``; else the package's parent."""
     env = os.environ.get("SI_THERMAL_ROOT")
-    return Path(env) if env else Path(__file__).resolve().parent.parent
+    if env:
+        return Path(env)
+    beside = Path(__file__).resolve().parent.parent
+    if (beside / "channels").is_dir() or (beside / "boards").is_dir():
+        return beside
+    cwd = Path.cwd()
+    if (cwd / "channels").is_dir() and (cwd / "boards").is_dir():
+        return cwd
+    return beside
 
 
 def boards_dir() -> Path:

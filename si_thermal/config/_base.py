@@ -193,17 +193,27 @@ def validate(model: type[Model], data: dict, path: str | Path) -> Any:
         raise InputError(path, _field_path(err["loc"]) or None, _message(err)) from None
 
 
+def _named_file(name: str, relative_to: str | Path | None, folder: tuple[str, ...], root_dir: Path) -> Path:
+    """A file named inside another file: absolute; beside that file; in ``folder`` (e.g.
+    ``boards``) of a folder above it (so ``channels/x.toml`` finds ``boards/y.toml`` wherever the
+    project sits); relative to the working directory; in the project root's folder."""
+    p = Path(name)
+    if p.is_absolute():
+        return p
+    candidates = []
+    if relative_to is not None:
+        here = Path(relative_to).resolve().parent
+        candidates.append(here / p)
+        candidates += [up.joinpath(*folder, p) for up in [here, *here.parents][:4]]
+    candidates += [p, root_dir / p]
+    return next((c for c in candidates if c.is_file()), root_dir / p)
+
+
 def board_path(name: str, relative_to: str | Path | None = None) -> Path:
-    """Resolve a board file named in another file: as given, beside it, or in ``boards/``."""
-    for candidate in (Path(name), Path(relative_to or ".").parent / name, paths.boards_dir() / name):
-        if candidate.is_file():
-            return candidate
-    return paths.boards_dir() / name
+    """Resolve a board file named in another file: beside it, in a ``boards/`` above it, or in ``boards/``."""
+    return _named_file(name, relative_to, ("boards",), paths.boards_dir())
 
 
 def rack_path(name: str, relative_to: str | Path | None = None) -> Path:
-    """Resolve a rack file named in another file: as given, beside it, or in ``boards/racks/``."""
-    for candidate in (Path(name), Path(relative_to or ".").parent / name, paths.racks_dir() / name):
-        if candidate.is_file():
-            return candidate
-    return paths.racks_dir() / name
+    """Resolve a rack file named in another file: beside it, in a ``boards/racks/`` above it, or in ``boards/racks/``."""
+    return _named_file(name, relative_to, ("boards", "racks"), paths.racks_dir())
