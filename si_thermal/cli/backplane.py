@@ -39,8 +39,12 @@ def backplane(
 
     from si_thermal.thermal.backplane import analyze_backplane
 
-    res = analyze_backplane(stackup, gradient_k=gradient_k, cycles_per_day=cycles_per_day, fleet_racks=fleet_racks,
-                            mesh=mesh, fleet_file=fleet_file, keep_fields=bool(xdmf or plot))
+    from si_thermal.cli.progress import bar
+
+    with bar(f"backplane: thermal + elastic FEM ({mesh} mesh), fatigue, fleet"):
+        res = analyze_backplane(stackup, gradient_k=gradient_k, cycles_per_day=cycles_per_day,
+                                fleet_racks=fleet_racks, mesh=mesh, fleet_file=fleet_file,
+                                keep_fields=bool(xdmf or plot))
     if xdmf is not None:
         hsol, esol = res.fields
         from si_thermal.reliability.fleet import default_fleet_file

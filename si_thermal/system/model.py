@@ -7,6 +7,7 @@ a ``[rack]`` table, named by file stem (``gb200_nvl72``).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from si_thermal.system.geometry import LinkLengths, all_link_lengths
 from si_thermal.system.links import SystemSI, system_si
 from si_thermal.system.reliability import RackReliabilityResult, rack_reliability
 from si_thermal.system.stages import StageSkipped
+
+_log = logging.getLogger(__name__)
 
 
 def systems() -> dict[str, Path]:
@@ -92,10 +95,11 @@ def evaluate_system(key: str, path: Path | None = None, *, with_com: bool = True
 
     def done(stage: str) -> None:
         nonlocal clock
+        now = time.perf_counter()
+        _log.info("%s: %s stage done in %.1f s", key, stage, now - clock)
         if on_stage is not None:
-            now = time.perf_counter()
             on_stage(stage, now - clock)
-            clock = now
+        clock = now
 
     rack, lengths = geometry_stage(key, path)
     done("geometry")
