@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from si_thermal.errors import InputError
+from si_thermal.constants import ZERO_CELSIUS_K
 
 
 def _nonnegative(name: str, value: float | None) -> None:
@@ -114,7 +115,7 @@ def _plot(r, out: Path) -> None:
         return
     fig, ax = plt.subplots(2, 2, figsize=(11, 8))
     top = np.isclose(xt[:, 2], xt[:, 2].max())
-    c = ax[0, 0].tricontourf(xt[top, 0] * 1e3, xt[top, 1] * 1e3, tt[top] - 273.15, 20, cmap="inferno")
+    c = ax[0, 0].tricontourf(xt[top, 0] * 1e3, xt[top, 1] * 1e3, tt[top] - ZERO_CELSIUS_K, 20, cmap="inferno")
     fig.colorbar(c, ax=ax[0, 0], label="degC")
     ax[0, 0].set_title("top-face temperature")
     topu = np.isclose(xu[:, 2], xu[:, 2].max())

@@ -49,7 +49,7 @@ def _kinds(incomplete: str = "") -> list[str]:
 
 
 def schema(kind: str = typer.Argument(..., help="Input-file kind: channel, stackup, package, rack, fleet, "
-                                                  "serdes, com_params or materials.",
+                                                  "serdes, com_params, materials or xsection.",
                                       autocompletion=_kinds)) -> None:
     """Print the JSON Schema of an input-file kind."""
     import json

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from si_thermal.errors import InputError
+from si_thermal.constants import ZERO_CELSIUS_K
 
 
 def parse_powers(text: str) -> list[float]:
@@ -98,7 +99,7 @@ def thermal(
             progress.remove_task(task)
     if plot is not None:
         if curves:
-            file_limit_c = config.load_package(package).package.tj_limit - 273.15
+            file_limit_c = config.load_package(package).package.tj_limit - ZERO_CELSIUS_K
             plots.tj_curves(curves, plot, tj_limit_c=tj_limit_c if tj_limit_c is not None else file_limit_c,
                             limits=limits)
         elif single is not None:

@@ -6,7 +6,6 @@ by geometry hash in ``meshes/cache/xsection/``. Heavy imports stay inside the co
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -36,6 +35,9 @@ def xsection(
     if not (0 < f_min_ghz < f_max_ghz and np.isfinite(f_max_ghz)):
         raise InputError(None, "--f-min-ghz", "need 0 < --f-min-ghz < --f-max-ghz")
     check_figure_path(plot)
+    from si_thermal.cli.output import check_writable, echo_json
+
+    check_writable(plot, "--plot")
     from si_thermal.si.xsection.geometry import GeometryError
     from si_thermal.si.xsection.inputs import load_section
 
@@ -54,7 +56,7 @@ def xsection(
         raise InputError(file, err.field, str(err)) from None
     out["file"] = str(file)
     if as_json:
-        typer.echo(json.dumps(out, indent=1))
+        echo_json(out, [file])
         return
     _print_table(out)
 

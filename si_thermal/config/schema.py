@@ -13,6 +13,7 @@ from si_thermal.config.package import PackageFile
 from si_thermal.config.rack import RackFile
 from si_thermal.config.serdes import SerdesFile
 from si_thermal.config.stackup import StackupFile
+from si_thermal.config.xsection import XSectionFile
 from si_thermal.errors import InputError
 
 #: kind -> (schema model, the files of that kind in the project)
@@ -25,6 +26,7 @@ KINDS = {
     "serdes": (SerdesFile, "channels/serdes.toml with [rates]"),
     "com_params": (ComParamsFile, "channels/com_params.toml with [std]"),
     "materials": (MaterialsFile, "boards/materials.toml, one table per material"),
+    "xsection": (XSectionFile, "a line cross-section with [xsection] (2-D field solver)"),
 }
 
 

@@ -40,7 +40,7 @@ import numpy as np
 
 from si_thermal.reliability.weibull import Weibull
 
-from si_thermal.constants import HOURS_PER_MONTH  # noqa: F401  (re-exported)
+from si_thermal.constants import HOURS_PER_MONTH, ZERO_CELSIUS_K  # noqa: F401  (HOURS_PER_MONTH re-exported)
 MIL217_LAMBDA_B = 0.000017  # failures per 1e6 h, MIL-HDBK-217F N2 sec. 16.1
 MIL217_PLANES_FITTED = 18
 
@@ -350,4 +350,4 @@ def _closed_form_joint_cycles(board_path: Path, delta_t_k: float | None, cycles_
     a_housing = config.load_materials()[name].require(name, "cte_xy")
     eff = effective_properties(board)
     return engelmaier_cycles(bp.connector.length / 2, bp.connector.joint_height, eff.cte_x_per_k - a_housing, dt,
-                             bp.ambient - 273.15 + dt / 2, float(np.clip(cycles_per_day, 1, 1000)))
+                             bp.ambient - ZERO_CELSIUS_K + dt / 2, float(np.clip(cycles_per_day, 1, 1000)))

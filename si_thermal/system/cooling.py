@@ -23,6 +23,7 @@ from si_thermal import paths
 from si_thermal.config import RackFile
 from si_thermal.system.stages import StageSkipped
 from si_thermal.caches import cached
+from si_thermal.constants import ZERO_CELSIUS_K
 
 POWERS_W = (800.0, 1600.0, 2400.0)
 DEFAULT_PACKAGE = "gpu_package_b200class.toml"
@@ -86,7 +87,7 @@ def _plan_view(sol, pkg, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
     hit = geometry.compute_colliding_cells(mesh, cand, pts)
     cells = np.array([hit.links(i)[0] if len(hit.links(i)) else -1 for i in range(len(pts))])
     ok = cells >= 0
-    vals = T.eval(pts[ok], cells[ok]).ravel() - 273.15
+    vals = T.eval(pts[ok], cells[ok]).ravel() - ZERO_CELSIUS_K
     return pts[ok, :2], vals
 
 
@@ -101,7 +102,7 @@ def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWE
     results = [model.solve(p) for p in powers_w]
     tj = np.array([r.tj_max_c for r in results])
     p = np.array(powers_w)
-    limit_c = model.pkg.package.tj_limit - 273.15 if tj_limit_c is None else tj_limit_c
+    limit_c = model.pkg.package.tj_limit - ZERO_CELSIUS_K if tj_limit_c is None else tj_limit_c
     inlet_c = results[0].inlet_c
     res = power_limit(paths.boards_dir() / package, cooling, tj_limit_c=limit_c, inlet_c=inlet_c)
     limit_w, method = float(res.power_limit_w), "si_thermal.thermal.limit.power_limit"

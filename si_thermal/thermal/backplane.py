@@ -46,7 +46,7 @@ from si_thermal import config
 from si_thermal.errors import InputError
 from si_thermal.reliability import fleet as fleet_mod
 from si_thermal.reliability import pth as pth_mod
-from si_thermal.constants import HOURS_PER_YEAR
+from si_thermal.constants import HOURS_PER_YEAR, ZERO_CELSIUS_K
 from si_thermal.reliability import acceleration, solder
 from si_thermal.reliability.weibull import Weibull
 from si_thermal.thermal import laminate as lam
@@ -282,7 +282,7 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
         stretch = max((u_ends[1, 0] - u_ends[0, 0]) / (ends[1, 0] - ends[0, 0]),
                       (u_ends[3, 1] - u_ends[2, 1]) / (ends[3, 1] - ends[2, 1]))
         joint_n = solder.engelmaier_cycles(half, bp.connector.joint_height, stretch / dt_joint - a_housing,
-                                           dt_joint, t_idle - 273.15 + dt_joint / 2, float(np.clip(cpd, 1, 1000)))
+                                           dt_joint, t_idle - ZERO_CELSIUS_K + dt_joint / 2, float(np.clip(cpd, 1, 1000)))
 
     # test-to-field: IPC-9701 TC1 (0 to 100 degC, 10-min dwells: 36 cycles a day) cycles that consume
     # as much joint life as five field years (Norris-Landzberg, SAC constants)
@@ -306,7 +306,7 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
         stackup=stack.stackup.name, layers=sum(layer.type == "copper" for layer in stack.layers),
         thickness_mm=h * 1e3, cte_xy_ppm_per_k=eff.cte_x_per_k * 1e6, cte_z_ppm_per_k=eff.cte_z_per_k * 1e6,
         e_xy_gpa=eff.e_x_pa / 1e9, e_z_gpa=eff.e_z_pa / 1e9, gradient_k=gradient,
-        t_max_c=t_max - 273.15, delta_t_hot_k=dt_hot, above_tg=bool(above),
+        t_max_c=t_max - ZERO_CELSIUS_K, delta_t_hot_k=dt_hot, above_tg=bool(above),
         max_warpage_um=esol.warpage_m() * 1e6, max_displacement_um=esol.max_displacement_m() * 1e6,
         inplane_stress_mpa=inplane_board / 1e6, copper_inplane_stress_mpa=cu_max / 1e6,
         dielectric_inplane_stress_mpa=d_max / 1e6, via_delta_t_k=dt_via,
