@@ -6,6 +6,7 @@ stale result. :func:`clear` empties every such cache (and, with ``disk=True``, t
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -13,16 +14,29 @@ from pathlib import Path
 _REGISTRY: list[Callable[[], None]] = []
 
 
+_REAL: dict[tuple[str, str], str] = {}
+
+
+def _realpath(f: str | Path) -> str:
+    """``os.path.realpath``, remembered per (path, working directory): cheap on hot paths."""
+    s = os.fspath(f)
+    key = (s, "" if os.path.isabs(s) else os.getcwd())
+    real = _REAL.get(key)
+    if real is None:
+        real = _REAL[key] = os.path.realpath(s)
+    return real
+
+
 def file_state(files: Iterable[str | Path]) -> tuple[tuple[str, int, int], ...]:
     """``(resolved path, mtime_ns, size)`` of each file (``-1`` for one that does not exist)."""
     out = []
     for f in files:
-        p = Path(f).resolve()
+        p = _realpath(f)
         try:
-            st = p.stat()
-            out.append((str(p), st.st_mtime_ns, st.st_size))
+            st = os.stat(p)
+            out.append((p, st.st_mtime_ns, st.st_size))
         except OSError:
-            out.append((str(p), -1, -1))
+            out.append((p, -1, -1))
     return tuple(out)
 
 
@@ -68,6 +82,7 @@ def clear(*, disk: bool = False) -> None:
 
     for c in _REGISTRY:
         c()
+    _REAL.clear()
     provenance._HASHES.clear()
     if disk:
         shutil.rmtree(paths.mesh_cache_dir(), ignore_errors=True)

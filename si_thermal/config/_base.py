@@ -4,6 +4,7 @@ one-line validation errors shared by every input-file kind."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any
@@ -202,7 +203,7 @@ def _named_file(name: str, relative_to: str | Path | None, folder: tuple[str, ..
         return p
     candidates = []
     if relative_to is not None:
-        here = Path(relative_to).resolve().parent
+        here = Path(os.path.abspath(relative_to)).parent
         candidates.append(here / p)
         candidates += [up.joinpath(*folder, p) for up in [here, *here.parents][:4]]
     candidates += [p, root_dir / p]
