@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from si_thermal.cli.output import check_writable, echo_json, write_rows
+from si_thermal.constants import INCH_M
 from si_thermal.errors import InputError
 
 
@@ -106,7 +107,7 @@ def channel(
             entry["reach_m"] = reach_il((ch, path), key).reach_m
         per_m = chan.segment_loss_db_per_m((ch, path), [r.nyquist_hz])
         entry["loss_db_per_m"] = {name: float(v[0]) for name, v in per_m.items()}
-        entry["loss_db_per_in"] = {name: float(v[0]) * 0.0254 for name, v in per_m.items()}
+        entry["loss_db_per_in"] = {name: float(v[0]) * INCH_M for name, v in per_m.items()}
         out["rates"][key] = entry
     first = out["rates"][keys[0]]
     out["il_db_at_nyquist"], out["reach_m"] = first["il_db_at_nyquist"], first["reach_m"]
