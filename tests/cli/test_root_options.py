@@ -66,3 +66,19 @@ def test_schema_of_each_kind_and_unknown_kind(cli):
     assert out.returncode == 0 and "rack" in json.loads(out.stdout)["properties"]
     out = cli("schema", "nope")
     assert out.returncode == 2 and "channel, stackup" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_shell_completion_of_commands_and_schema_kinds():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    script = Path(sys.executable).parent / "si-thermal"
+    if not script.exists():
+        pytest.skip("the si-thermal console script is not installed beside this interpreter")
+    env = {**os.environ, "_SI_THERMAL_COMPLETE": "complete_bash", "COMP_WORDS": "si-thermal schema c", "COMP_CWORD": "2"}
+    out = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["channel", "com_params"]
