@@ -41,6 +41,7 @@ __all__, __getattr__, __dir__ = exports(__name__, {
     "si_thermal.system.model": ["evaluate_system", "systems"],
     "si_thermal.report.build": ["build_report"],
     "si_thermal.caches": ["clear_caches"],
-}, modules=["config", "si", "thermal", "reliability", "system", "report", "provenance", "constants",
+    "si_thermal.sweep": ["run_sweep", "read_results"],
+}, modules=["config", "si", "thermal", "reliability", "system", "report", "sweep", "provenance", "constants",
             "units", "paths", "caches", "errors"])
 __all__ = ["__version__", *__all__]

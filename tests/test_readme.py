@@ -23,7 +23,7 @@ def _blocks(lang: str) -> list[str]:
 def _cli_lines() -> list[list[str]]:
     lines = []
     for block in _blocks("sh"):
-        for line in block.splitlines():
+        for line in block.replace("\\\n", " ").splitlines():  # join continued lines
             if line.split(" ", 1)[0].endswith("si-thermal"):
                 lines.append(shlex.split(line, comments=True)[1:])
     return lines

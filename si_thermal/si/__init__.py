@@ -8,7 +8,7 @@ Modules, one concept each:
 - :mod:`.coax`, :mod:`.twinax`, :mod:`.stripline`  the media (skrf ``Media`` subclasses)
 - :mod:`.via`, :mod:`.connector`, :mod:`.touchstone`  discontinuities and measured blocks
 - :mod:`.channel`    ``channels/*.toml`` -> one differential skrf Network
-- :mod:`.metrics`, :mod:`.rates`, :mod:`.reach`, :mod:`.sweep`, :mod:`.plots`
+- :mod:`.metrics`, :mod:`.rates`, :mod:`.reach`, :mod:`.plots` (sweeps: :mod:`si_thermal.sweep`)
 - link modules (pulse response, equalization, COM, eye, COM reach): :mod:`.pulse`, :mod:`.equalizer`,
   :mod:`.com`, :mod:`.eye`, :mod:`.com_reach`
 """
@@ -25,4 +25,4 @@ __all__, __getattr__, __dir__ = exports(__name__, {
     ".eye": ["statistical_eye", "plot_eye", "EyeResult"],
     ".touchstone": ["read_sdd"],
 }, modules=["conductor", "dielectric", "tline", "coax", "twinax", "stripline", "via", "connector", "touchstone",
-            "channel", "metrics", "rates", "reach", "sweep", "plots", "pulse", "equalizer", "com", "eye", "com_reach"])
+            "channel", "metrics", "rates", "reach", "plots", "pulse", "equalizer", "com", "eye", "com_reach"])
