@@ -83,6 +83,9 @@ def sweep(
 
     if out.suffix.lower() not in FORMATS:
         raise InputError(out, "--out", f"results file must end in {' or '.join(FORMATS)}")
+    from si_thermal.cli.output import check_writable
+
+    check_writable(out, "--out")
     if scheduler is not None and jobs:
         raise InputError(None, "--jobs", "--jobs is for local processes; the cluster decides with --scheduler")
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
