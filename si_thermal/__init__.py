@@ -36,7 +36,7 @@ __all__, __getattr__, __dir__ = exports(__name__, {
     "si_thermal.si.com_reach": ["reach_com"],
     "si_thermal.thermal.package": ["solve_package", "PackageModel"],
     "si_thermal.thermal.limit": ["power_limit"],
-    "si_thermal.thermal.backplane": ["analyze_backplane"],
+    "si_thermal.system.backplane": ["analyze_backplane"],
     "si_thermal.thermal.probe": ["values_at", "temperature_c_at"],
     "si_thermal.system.model": ["evaluate_system", "systems"],
     "si_thermal.report.build": ["build_report"],

@@ -5,4 +5,5 @@ from si_thermal._lazy import exports  # noqa: E402
 __all__, __getattr__, __dir__ = exports(__name__, {
     ".model": ["evaluate_system", "systems", "resolve", "SystemResult"],
     ".stages": ["StageSkipped"],
-}, modules=["geometry", "links", "cooling", "reliability", "cost", "claims", "model", "stages"])
+    ".backplane": ["analyze_backplane", "BackplaneResult"],
+}, modules=["geometry", "links", "cooling", "reliability", "cost", "claims", "model", "stages", "backplane"])

@@ -12,6 +12,7 @@ adds the thermal-cycling life of its plated holes under the in-rack gradient.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
