@@ -38,14 +38,18 @@ def thermal(
     limit: bool = typer.Option(False, "--limit", help="Find the largest power keeping Tj below its limit."),
     inlet_c: float | None = typer.Option(None, "--inlet-c", help="Coolant inlet (degC); default: the file's."),
     tj_limit_c: float | None = typer.Option(None, "--tj-limit-c", help="Junction limit (degC); default: the file's."),
-    mesh_size_mm: float = typer.Option(2.5, "--mesh-size-mm", help="In-plane element size (mm)."),
+    mesh_size_mm: float | None = typer.Option(
+        None, "--mesh-size-mm", help="In-plane element size (mm); default: the cheapest mesh meeting --tj-tol-k."),
+    tj_tol_k: float = typer.Option(0.2, "--tj-tol-k", help="Discretization error allowed on Tj (K) when choosing the mesh."),
 ) -> None:
     """Solve the package (dolfinx FEM + channel correlations + coolant energy balance)."""
     for c in cooling:
         if c not in ("coldplate", "microchannel"):
             raise InputError(None, "--cooling", f"unknown cooling '{c}'; use coldplate or microchannel")
-    if mesh_size_mm <= 0:
+    if mesh_size_mm is not None and not mesh_size_mm > 0:
         raise InputError(None, "--mesh-size-mm", "must be positive")
+    if not (tj_tol_k > 0 and tj_tol_k < float("inf")):
+        raise InputError(None, "--tj-tol-k", f"must be a positive number of kelvin, got {tj_tol_k}")
     powers = parse_powers(power_w) if power_w is not None else None
 
     from mpi4py import MPI
@@ -65,7 +69,8 @@ def thermal(
     with Progress(console=console, transient=True, disable=as_json or not root) as progress:
         for c in cooling:
             task = progress.add_task(f"{c}", total=None)
-            model = PackageModel(package, c, mesh_size=mesh_size_mm * 1e-3)
+            model = PackageModel(package, c, mesh_size=None if mesh_size_mm is None else mesh_size_mm * 1e-3,
+                                 tj_tol_k=tj_tol_k)
             if powers is None and not limit:
                 powers_c = [model.pkg.package.power]
             else:
@@ -108,15 +113,20 @@ def thermal(
         typer.echo(json.dumps(payload, indent=2, default=float))
         return
     table = Table(title=f"{Path(package).name}")
-    cols = ("cooling", "power W", "Tj max degC", "die dT K", "Rth K/W", "coolant rise K", "dp kPa", "pump W")
+    cols = ("cooling", "power W", "Tj max degC", "Tj err K", "die dT K", "Rth K/W", "coolant rise K", "dp kPa",
+            "pump W")
     for col in cols:
         table.add_column(col, justify="right")
     for c, entry in out.items():
         for p in entry.get("points", [entry] if "tj_max_c" in entry and "power_w" in entry else []):
-            table.add_row(c, f"{p['power_w']:.0f}", f"{p['tj_max_c']:.1f}", f"{p['die_delta_t_k']:.1f}",
+            table.add_row(c, f"{p['power_w']:.0f}", f"{p['tj_max_c']:.1f}", f"{p['tj_error_k']:.2f}",
+                          f"{p['die_delta_t_k']:.1f} +- {p['die_delta_t_error_k']:.1f}",
                           f"{p['r_th_k_per_w']:.4f}", f"{p['coolant_rise_k']:.1f}",
                           f"{p['pressure_drop_pa'] / 1e3:.1f}", f"{p['pumping_power_w']:.2f}")
     Console(width=120).print(table)
+    for c, entry in out.items():
+        note = entry.get("mesh_note") or next((p["mesh_note"] for p in entry.get("points", [])), "")
+        typer.echo(f"{c}: mesh {note}")
     for c, w in limits.items():
         e = out[c]
         typer.echo(f"{c}: power limit {w:.0f} W ({e['heat_flux_limit_w_per_mm2']:.2f} W/mm^2 over the dies) "

@@ -122,7 +122,8 @@ def tj_vs_power(results: dict[str, SystemResult], out_dir: Path) -> Figure | Non
         p = np.linspace(c.power_w[0], max(c.power_w[-1], c.limit_w) * 1.02, 50)
         fit = np.polyval(np.polyfit(c.power_w, c.tj_max_c, 1), p)
         line, = ax.plot(p, fit, lw=1, label=f"{cool} ({pkg.removesuffix('.toml')}), limit {c.limit_w:.0f} W")
-        ax.plot(c.power_w, c.tj_max_c, "o", color=line.get_color())
+        err = c.tj_error_k if c.tj_error_k is not None else None
+        ax.errorbar(c.power_w, c.tj_max_c, yerr=err, fmt="o", ms=4, capsize=2, color=line.get_color())
     for lim in sorted({c.tj_limit_c for c in curves.values()}):
         ax.axhline(lim, color="k", ls="--", lw=1, label=f"Tj limit {lim:.0f} degC")
     by_power: dict[float, list[str]] = {}
@@ -136,9 +137,12 @@ def tj_vs_power(results: dict[str, SystemResult], out_dir: Path) -> Figure | Non
     ax.set_ylabel("maximum junction temperature (degC)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
+    errors = "; ".join(f"{cool}: Tj error within +-{np.nanmax(c.tj_error_k):.2f} K, mesh {c.mesh_note}"
+                       for (_, cool), c in curves.items() if c.tj_error_k is not None)
     return Figure(_save(fig, out_dir / "tj_vs_power.png"),
                   "Maximum junction temperature versus package power per cooling technology (points: FEM solves of "
-                  "si_thermal.thermal.package; line: linear fit), Tj limit dashed; dotted: each system's per-GPU power.")
+                  "si_thermal.thermal.package with their discretization-error bars; line: linear fit), Tj limit "
+                  f"dashed; dotted: each system's per-GPU power. {errors}.")
 
 
 def temperature_fields(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:

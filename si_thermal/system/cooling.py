@@ -46,6 +46,8 @@ class CoolingCurve:
     n_dofs: int
     field_xy_m: np.ndarray | None = field(default=None, repr=False)  # (n, 2) plan-view points
     field_t_c: np.ndarray | None = field(default=None, repr=False)  # temperature there, at power_w[-1]
+    tj_error_k: np.ndarray | None = None  # discretization-error estimate of each tj_max_c (K)
+    mesh_note: str = ""  # mesh size, DOFs and how the error was estimated
 
     def tj_at(self, power_w: float) -> float:
         return float(np.interp(power_w, self.power_w, self.tj_max_c, left=np.nan, right=np.nan)) \
@@ -109,7 +111,8 @@ def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWE
     limit_w, method = float(res.power_limit_w), "si_thermal.thermal.limit.power_limit"
     return CoolingCurve(package, cooling, p, tj, np.array([r.die_delta_t_k for r in results]),
                         np.array([r.r_th_k_per_w for r in results]), limit_c, inlet_c,
-                        model.die_area_m2 * 1e6, limit_w, method, results[0].n_dofs, xy, t)
+                        model.die_area_m2 * 1e6, limit_w, method, results[0].n_dofs, xy, t,
+                        np.array([r.tj_error_k for r in results]), results[0].mesh_note)
 
 
 def technologies(package: str) -> tuple[str, ...]:

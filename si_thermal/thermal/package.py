@@ -26,11 +26,13 @@ from si_thermal import config, paths
 from si_thermal.errors import InputError
 from si_thermal.thermal import cooling as cool
 from si_thermal.thermal.coolant import solve_with_coolant
-from si_thermal.thermal.geometry import COOLANT, TaggedMesh, mesh_stack, package_geometry
+from si_thermal.thermal import convergence as conv
+from si_thermal.thermal.convergence import DEFAULT_TJ_TOL_K, MeshEstimate
+from si_thermal.thermal.geometry import COOLANT, TaggedMesh, grid_nodes, mesh_stack, package_geometry
 from si_thermal.thermal.heat import HeatProblem, HeatSolution, Region, Robin
 
 COOLINGS = ("coldplate", "microchannel")
-DEFAULT_MESH_SIZE_M = 2.5e-3  # coarse: ~20 k DOFs, a few seconds per solve
+DEFAULT_MESH_SIZE_M = None  # None: the mesh is chosen for a Tj tolerance (:mod:`.convergence`)
 from si_thermal.constants import ZERO_CELSIUS_K as T0
 
 
@@ -63,6 +65,11 @@ class PackageResult:
     coolant_iterations: int
     linear_solver: str
     solution: HeatSolution | None = field(default=None, repr=False, compare=False)
+    # discretization error (:mod:`.convergence`): estimated |Tj - Tj(exact)| and the same for the
+    # die spread, K (nan when the model was built without an estimate)
+    tj_error_k: float = float("nan")
+    die_delta_t_error_k: float = float("nan")
+    mesh_note: str = ""
 
     def to_dict(self) -> dict:
         """The scalar results (JSON-serializable), without the temperature field."""
@@ -90,7 +97,17 @@ class PackageModel:
     """A package meshed and set up once for one cooling technology; :meth:`solve` per power."""
 
     def __init__(self, package_path: str | Path, cooling: str, *, comm: MPI.Comm | None = None,
-                 mesh_size: float = DEFAULT_MESH_SIZE_M, degree: int = 1):
+                 mesh_size: float | None = None, degree: int = 1, tj_tol_k: float = DEFAULT_TJ_TOL_K,
+                 estimate_error: bool = True, max_dofs: int | None = None):
+        """``mesh_size`` (m): in-plane element size; None picks the cheapest mesh of the sequence of
+        :mod:`.convergence` whose estimated Tj error meets ``tj_tol_k`` (K) at the file's power.
+        Either way the model carries the estimate (``self.estimate``) unless ``estimate_error`` is
+        False (benchmarks); ``max_dofs`` bounds the search (default: half the available memory)."""
+        self.estimate: MeshEstimate | None = None
+        if mesh_size is None:
+            chosen = _choose_mesh(package_path, cooling, comm, degree, tj_tol_k, max_dofs)
+            self.__dict__.update(chosen.__dict__)  # the chosen mesh's model, solved and estimated
+            return
         self.path = Path(package_path)
         self.pkg = config.load_package(self.path)
         if cooling not in COOLINGS:
@@ -134,6 +151,8 @@ class PackageModel:
                                    degree=degree, source_file=self.path)
         self._cells = {tag: self.tm.cell_tags.find(tag) for tag in self._unit_q}
         self._previous: tuple | None = None  # (power W, inlet K, T, T_coolant) of the last solve
+        if estimate_error:
+            self.estimate = _estimate(self, degree)
 
     def _material_of(self, region: str) -> str:
         pkg = self.pkg
@@ -217,11 +236,62 @@ class PackageModel:
             h_footprint_mean_w_per_m2k=mean_h, heat_to_coolant_w=heat,
             energy_balance_error=(heat - power_w) / power_w, die_max_c=maxes, n_dofs=self.n_dofs,
             mesh_size_m=self.geometry.mesh_size_m, newton_iterations=sol.iterations,
-            coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol)
+            coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol,
+            **self._error_fields(tj + T0 - inlet_k))
+
+    def _error_fields(self, rise_k: float) -> dict:
+        e = self.estimate
+        if e is None:
+            return {"mesh_note": f"{self.geometry.mesh_size_m * 1e3:.3g} mm, no error estimate"}
+        what = f"chosen for {e.tolerance_k:g} K on Tj" if e.tolerance_k is not None else "size given"
+        return {"tj_error_k": e.tj_error_at(rise_k), "die_delta_t_error_k": e.spread_error_at(rise_k),
+                "mesh_note": f"{e.mesh_size_m * 1e3:.3g} mm ({self.n_dofs} DOFs, {what}); error: {e.method}"}
+
+
+def _calibrate(model: PackageModel) -> tuple[float, float, float]:
+    """(Tj degC, die spread K, Tj - T_in K) of ``model`` at the file's power."""
+    r = model.solve(float(model.pkg.package.power))
+    return r.tj_max_c, r.die_delta_t_k, r.tj_max_c - r.inlet_c
+
+
+def _estimate(model: PackageModel, degree: int) -> MeshEstimate:
+    """Error estimate of an explicitly sized model from the two coarser meshes of its sequence."""
+    sizes = conv.sequence(model.geometry.mesh_size_m)
+    models = [PackageModel(model.path, model.cooling, comm=model.comm, mesh_size=h, degree=degree,
+                           estimate_error=False) for h in sizes[:-1]] + [model]
+    runs = [_calibrate(m) for m in models]
+    dofs = [m.n_dofs for m in models]
+    return MeshEstimate(sizes[-1], conv.error([r[0] for r in runs]), conv.error([r[1] for r in runs]), None,
+                        float(model.pkg.package.power), runs[-1][2], tuple(sizes), tuple(r[0] for r in runs),
+                        tuple(dofs))
+
+
+def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs) -> PackageModel:
+    """The coarsest model of the sequence whose Tj error estimate meets ``tol_k``."""
+    if not (tol_k > 0 and np.isfinite(tol_k)):
+        raise InputError(None, "--tj-tol-k", f"the Tj tolerance must be a positive number of kelvin, got {tol_k}")
+    comm = comm or MPI.COMM_WORLD
+    limit = max_dofs if max_dofs is not None else conv.max_dofs_default()
+    sizes, tjs, spreads, dofs = conv.sequence(), [], [], []
+    pkg = config.load_package(Path(path))
+    for h in sizes:
+        if grid_nodes(package_geometry(pkg, cooling, h)) > limit:
+            break
+        model = PackageModel(path, cooling, comm=comm, mesh_size=h, degree=degree, estimate_error=False)
+        tj, spread, rise = _calibrate(model)
+        tjs.append(tj)
+        spreads.append(spread)
+        dofs.append(model.n_dofs)
+        if conv.error(tjs) <= tol_k:
+            model.estimate = MeshEstimate(h, conv.error(tjs), conv.error(spreads), tol_k,
+                                          float(pkg.package.power), rise, tuple(sizes[:len(tjs)]),
+                                          tuple(tjs), tuple(dofs))
+            return model
+    raise conv.unreachable(tol_k, sizes, tjs, dofs, limit)
 
 
 def solve_package(package_path: str | Path, cooling: str, power_w: float, *, inlet_c: float | None = None,
-                  comm: MPI.Comm | None = None, mesh_size: float = DEFAULT_MESH_SIZE_M) -> PackageResult:
+                  comm: MPI.Comm | None = None, mesh_size: float | None = None) -> PackageResult:
     """Solve the package of ``package_path`` under ``cooling`` ("coldplate" | "microchannel") at
     ``power_w``; returns Tj max, die spread, R_th (junction to coolant inlet), coolant rise, pressure
     drop and pumping power (see :class:`PackageResult`)."""
