@@ -125,8 +125,10 @@ def thermal(
                           f"{p['pressure_drop_pa'] / 1e3:.1f}", f"{p['pumping_power_w']:.2f}")
     Console(width=120).print(table)
     for c, entry in out.items():
-        note = entry.get("mesh_note") or next((p["mesh_note"] for p in entry.get("points", [])), "")
-        typer.echo(f"{c}: mesh {note}")
+        first = entry if "mesh_note" in entry else (entry.get("points") or [{}])[0]
+        typer.echo(f"{c}: mesh {first.get('mesh_note', '')}")
+        typer.echo(f"{c}: {first.get('channels', 0)} channels; h: {first.get('h_basis', '')}; "
+                   f"friction: {first.get('friction_basis', '')}; channel ceiling: {first.get('ceiling', '')}")
     for c, w in limits.items():
         e = out[c]
         typer.echo(f"{c}: power limit {w:.0f} W ({e['heat_flux_limit_w_per_mm2']:.2f} W/mm^2 over the dies) "

@@ -147,20 +147,25 @@ def check_references(obj: Model, path: str | Path) -> None:
                 if not touchstone_path(seg, path).is_file():
                     raise InputError(path, f"segments[{i}].file", f"file not found: {seg.file}")
     elif isinstance(obj, PackageFile):
+        local = obj.materials  # the file's own materials come first
         for field in ("substrate", "interposer", "lid"):
-            material(getattr(obj, field).material, None, path, f"{field}.material")
+            material(getattr(obj, field).material, None, path, f"{field}.material", local=local)
         if obj.mold is not None:
-            material(obj.mold.material, None, path, "mold.material")
+            material(obj.mold.material, None, path, "mold.material", local=local)
         for i, die in enumerate(obj.dies):
-            material(die.material, None, path, f"dies[{i}].material")
-        material(obj.tim1.material, None, path, "tim1.material")
+            material(die.material, None, path, f"dies[{i}].material", local=local)
+        material(obj.tim1.material, None, path, "tim1.material", local=local)
         if obj.tim2 is not None:
-            material(obj.tim2.material, None, path, "tim2.material")
+            material(obj.tim2.material, None, path, "tim2.material", local=local)
         if obj.coldplate is not None:
-            material(obj.coldplate.material, None, path, "coldplate.material")
-            material(obj.coldplate.coolant, "coolant", path, "coldplate.coolant")
+            material(obj.coldplate.material, None, path, "coldplate.material", local=local)
+            material(obj.coldplate.coolant, "coolant", path, "coldplate.coolant", local=local)
         if obj.microchannel is not None:
-            material(obj.microchannel.coolant, "coolant", path, "microchannel.coolant")
+            material(obj.microchannel.coolant, "coolant", path, "microchannel.coolant", local=local)
+        for name in ("coldplate", "microchannel"):
+            spec = getattr(obj, name)
+            if spec is not None and spec.cover_material is not None:
+                material(spec.cover_material, None, path, f"{name}.cover_material", local=local)
     elif isinstance(obj, XSectionFile):
         for i, layer in enumerate(obj.layers):
             material(layer.material, ("laminate", "polymer", "cable_dielectric"), path, f"layers[{i}].material")

@@ -67,6 +67,10 @@ class PackageResult:
     solution: HeatSolution | None = field(default=None, repr=False, compare=False)
     # discretization error (:mod:`.convergence`): estimated |Tj - Tj(exact)| and the same for the
     # die spread, K (nan when the model was built without an estimate)
+    h_basis: str = ""  # where the channel heat-transfer coefficient comes from
+    friction_basis: str = ""
+    ceiling: str = ""  # how the channel ceiling is modelled
+    channels: int = 0
     tj_error_k: float = float("nan")
     die_delta_t_error_k: float = float("nan")
     mesh_note: str = ""
@@ -139,7 +143,7 @@ class PackageModel:
                 self._junction[d.name].append(hot_tag)
         for name, tag in self.tm.regions.items():
             mat_name = self._material_of(name)
-            mat = config.material(mat_name, None, self.path, name)
+            mat = config.material(mat_name, None, self.path, name, local=self.pkg.materials)
             beta = mat.conductivity_temperature_coefficient or 0.0
             regions.append(Region(tag, _region_conductivity(mat), dk_dt_per_k=beta, t_ref_k=293.15,
                                   source_w_per_m3=self._unit_q.get(tag, 0.0), name=name))
@@ -172,12 +176,30 @@ class PackageModel:
         raise InputError(self.path, region, "region has no material")
 
     def _channels(self) -> cool.ChannelArray:
-        s = self.spec
+        s, local = self.spec, self.pkg.materials
+        wall_material = s.material if self.cooling == "coldplate" else self.pkg.lid.material
+        field = "coldplate.material" if self.cooling == "coldplate" else "lid.material"
+        k = config.material(wall_material, None, self.path, field, local=local).thermal_conductivity
+        k_cover = None
+        if s.cover_thickness is not None:
+            name = s.cover_material or wall_material
+            k_cover = config.material(name, None, self.path, f"{self.cooling}.cover_material",
+                                      local=local).thermal_conductivity
         if self.cooling == "coldplate":
-            k = config.material(s.material, None, self.path, "coldplate.material").thermal_conductivity
-            return cool.ChannelArray(s.channel_width, s.fin_height, s.fin_thickness, s.size_x, s.size_y, k)
-        k = config.material(self.pkg.lid.material, None, self.path, "lid.material").thermal_conductivity
-        return cool.ChannelArray(s.channel_width, s.channel_depth, s.wall_thickness, s.size_x, s.size_y, k)
+            return cool.ChannelArray(s.channel_width, s.fin_height, s.fin_thickness, s.size_x, s.size_y, k,
+                                     s.cover_thickness, k_cover)
+        return cool.ChannelArray(s.channel_width, s.channel_depth, s.wall_thickness, s.size_x, s.size_y, k,
+                                 s.cover_thickness, k_cover)
+
+    def _flow(self, props: cool.CoolantProperties) -> cool.ChannelFlow:
+        s = self.spec
+        stated = None
+        if s.heat_transfer_coefficient is not None:
+            stated = ((0.0,), (s.heat_transfer_coefficient,))
+        elif s.heat_transfer_table is not None:
+            stated = (s.heat_transfer_table.x, s.heat_transfer_table.h)
+        return cool.channel_flow(self.channels, props, s.flow, h_stated=stated, friction_factor=s.friction_factor,
+                                 source=f"stated in {self.path.name if self.path else 'the package'} [{self.cooling}]")
 
     @property
     def n_dofs(self) -> int:
@@ -190,11 +212,11 @@ class PackageModel:
             raise InputError(None, "power", f"GPU power must be positive, got {power_w:g} W")
         spec = self.spec
         inlet_k = spec.inlet if inlet_c is None else inlet_c + T0
-        props_in = cool.coolant_properties(spec.coolant, inlet_k)
+        props_in = cool.coolant_properties(spec.coolant, inlet_k, self.pkg.materials)
         cool.check_boiling(props_in, inlet_k, power_w, spec.flow, self.path, f"{self.cooling}.flow")
         rise = power_w / (props_in.density_kg_m3 * spec.flow * props_in.specific_heat_j_kgk)
-        props = cool.coolant_properties(spec.coolant, inlet_k + rise / 2)
-        flow = cool.channel_flow(self.channels, props, spec.flow)
+        props = cool.coolant_properties(spec.coolant, inlet_k + rise / 2, self.pkg.materials)
+        flow = self._flow(props)
         x0 = self.geometry.cooled[0]
         self.h.interpolate(lambda x: flow.h_footprint(np.maximum(x[0] - x0, 0.0)))
         self.h.x.scatter_forward()
@@ -237,6 +259,8 @@ class PackageModel:
             energy_balance_error=(heat - power_w) / power_w, die_max_c=maxes, n_dofs=self.n_dofs,
             mesh_size_m=self.geometry.mesh_size_m, newton_iterations=sol.iterations,
             coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol,
+            h_basis=flow.h_basis, friction_basis=flow.friction_basis, ceiling=self.channels.ceiling,
+            channels=self.channels.count,
             **self._error_fields(tj + T0 - inlet_k))
 
     def _error_fields(self, rise_k: float) -> dict:
