@@ -10,6 +10,10 @@ other surfaces are adiabatic, so all the power reaches the coolant (checked: ``e
 Silicon conductivity falls with temperature (``conductivity_temperature_coefficient`` of the
 material, Glassbrenner & Slack 1964), so the solve is nonlinear (Newton, :mod:`.heat`); coolant
 properties are taken at the mean bulk temperature ``T_in + P / (2 m_dot c_p)``.
+
+Every result carries the discretization error of its Tj and die spread (:mod:`.convergence`);
+the default mesh is the cheapest meeting a Tj tolerance. Out of scope: two heated dies sharing one
+coolant cavity (stacked dies with inter-tier cooling) — a package has one channel field, on its lid.
 """
 
 from __future__ import annotations
