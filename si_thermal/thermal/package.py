@@ -69,12 +69,16 @@ class PackageResult:
     coolant_iterations: int
     linear_solver: str
     solution: HeatSolution | None = field(default=None, repr=False, compare=False)
-    # discretization error (:mod:`.convergence`): estimated |Tj - Tj(exact)| and the same for the
-    # die spread, K (nan when the model was built without an estimate)
+    # within-die spread both ways (issue 13): the worst die's max - volume mean of its active layer,
+    # and per die {"max_minus_min_k", "max_minus_mean_k", "mean_c"}
+    die_max_minus_mean_k: float = float("nan")
+    die_spread_k: dict = field(default_factory=dict)
     h_basis: str = ""  # where the channel heat-transfer coefficient comes from
     friction_basis: str = ""
     ceiling: str = ""  # how the channel ceiling is modelled
     channels: int = 0
+    # discretization error (:mod:`.convergence`): estimated |Tj - Tj(exact)| and the same for the
+    # die spread, K (nan when the model was built without an estimate)
     tj_error_k: float = float("nan")
     die_delta_t_error_k: float = float("nan")
     mesh_note: str = ""
@@ -104,20 +108,25 @@ def _mesh(geom, comm) -> TaggedMesh:
 class PackageModel:
     """A package meshed and set up once for one cooling technology; :meth:`solve` per power."""
 
-    def __init__(self, package_path: str | Path, cooling: str, *, comm: MPI.Comm | None = None,
-                 mesh_size: float | None = None, degree: int = 1, tj_tol_k: float = DEFAULT_TJ_TOL_K,
-                 estimate_error: bool = True, max_dofs: int | None = None):
+    def __init__(self, package_path: str | Path | config.PackageFile, cooling: str, *, comm: MPI.Comm | None = None,
+                 mesh_size: float | None = None, degree: int = 1, source: str | Path | None = None,
+                 tj_tol_k: float = DEFAULT_TJ_TOL_K, estimate_error: bool = True, max_dofs: int | None = None):
         """``mesh_size`` (m): in-plane element size; None picks the cheapest mesh of the sequence of
         :mod:`.convergence` whose estimated Tj error meets ``tj_tol_k`` (K) at the file's power.
         Either way the model carries the estimate (``self.estimate``) unless ``estimate_error`` is
         False (benchmarks); ``max_dofs`` bounds the search (default: half the available memory)."""
         self.estimate: MeshEstimate | None = None
         if mesh_size is None:
-            chosen = _choose_mesh(package_path, cooling, comm, degree, tj_tol_k, max_dofs)
+            chosen = _choose_mesh(package_path, cooling, comm, degree, tj_tol_k, max_dofs, source)
             self.__dict__.update(chosen.__dict__)  # the chosen mesh's model, solved and estimated
             return
-        self.path = Path(package_path)
-        self.pkg = config.load_package(self.path)
+        # a validated package (the system layer reads the file; ``source`` names it in messages) or,
+        # for scripts, a path read here
+        if isinstance(package_path, config.PackageFile):
+            self.pkg, self.path = package_path, Path(source) if source is not None else None
+        else:
+            self.path = Path(package_path)
+            self.pkg = config.load_package(self.path)
         if cooling not in COOLINGS:
             raise InputError(None, "--cooling", f"unknown cooling '{cooling}'; use coldplate or microchannel")
         spec = getattr(self.pkg, cooling)
@@ -249,6 +258,7 @@ class PackageModel:
         # active layer, the worst die; the dies differ further by the coolant's rise between them
         spread = max(max(sol.max_k(t) for t in tags) - min(sol.min_k(t) for t in tags)
                      for tags in self._junction.values())
+        per_die = _die_spreads(sol, self._junction)
         heat = sol.heat_out_w(self.tm.boundaries[COOLANT])
         mean_h = float(np.mean(flow.h_footprint(np.linspace(0, self.channels.length_m, 200))))
         return PackageResult(
@@ -265,6 +275,7 @@ class PackageModel:
             coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol,
             h_basis=flow.h_basis, friction_basis=flow.friction_basis, ceiling=self.channels.ceiling,
             channels=self.channels.count,
+            die_max_minus_mean_k=max(d["max_minus_mean_k"] for d in per_die.values()), die_spread_k=per_die,
             **self._error_fields(tj + T0 - inlet_k))
 
     def _error_fields(self, rise_k: float) -> dict:
@@ -285,8 +296,8 @@ def _calibrate(model: PackageModel) -> tuple[float, float, float]:
 def _estimate(model: PackageModel, degree: int) -> MeshEstimate:
     """Error estimate of an explicitly sized model from the two coarser meshes of its sequence."""
     sizes = conv.sequence(model.geometry.mesh_size_m)
-    models = [PackageModel(model.path, model.cooling, comm=model.comm, mesh_size=h, degree=degree,
-                           estimate_error=False) for h in sizes[:-1]] + [model]
+    models = [PackageModel(model.pkg, model.cooling, comm=model.comm, mesh_size=h, degree=degree,
+                           source=model.path, estimate_error=False) for h in sizes[:-1]] + [model]
     runs = [_calibrate(m) for m in models]
     dofs = [m.n_dofs for m in models]
     return MeshEstimate(sizes[-1], conv.error([r[0] for r in runs]), conv.error([r[1] for r in runs]), None,
@@ -294,18 +305,19 @@ def _estimate(model: PackageModel, degree: int) -> MeshEstimate:
                         tuple(dofs))
 
 
-def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs) -> PackageModel:
+def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs, source=None) -> PackageModel:
     """The coarsest model of the sequence whose Tj error estimate meets ``tol_k``."""
     if not (tol_k > 0 and np.isfinite(tol_k)):
         raise InputError(None, "--tj-tol-k", f"the Tj tolerance must be a positive number of kelvin, got {tol_k}")
     comm = comm or MPI.COMM_WORLD
     limit = max_dofs if max_dofs is not None else conv.max_dofs_default()
     sizes, tjs, spreads, dofs = conv.sequence(), [], [], []
-    pkg = config.load_package(Path(path))
+    pkg = path if isinstance(path, config.PackageFile) else config.load_package(Path(path))
     for h in sizes:
         if grid_nodes(package_geometry(pkg, cooling, h)) > limit:
             break
-        model = PackageModel(path, cooling, comm=comm, mesh_size=h, degree=degree, estimate_error=False)
+        model = PackageModel(pkg, cooling, comm=comm, mesh_size=h, degree=degree, estimate_error=False,
+                             source=source if isinstance(path, config.PackageFile) else path)
         tj, spread, rise = _calibrate(model)
         tjs.append(tj)
         spreads.append(spread)
@@ -316,6 +328,19 @@ def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs) -> PackageModel:
                                           tuple(tjs), tuple(dofs))
             return model
     raise conv.unreachable(tol_k, sizes, tjs, dofs, limit)
+
+
+def _die_spreads(sol: HeatSolution, junction: dict[str, list[int]]) -> dict:
+    """Per die: max - min and max - mean (volume mean over the active layer and its hot spots), K."""
+    p = sol._problem
+    out = {}
+    for name, tags in junction.items():
+        vols = [sol.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(p.mesh, 1.0) * p.dx(t))), op=MPI.SUM)
+                for t in tags]
+        mean = sum(sol.mean_k(t) * v for t, v in zip(tags, vols)) / sum(vols)
+        tmax, tmin = max(sol.max_k(t) for t in tags), min(sol.min_k(t) for t in tags)
+        out[name] = {"max_minus_min_k": tmax - tmin, "max_minus_mean_k": tmax - mean, "mean_c": mean - T0}
+    return out
 
 
 def solve_package(package_path: str | Path, cooling: str, power_w: float, *, inlet_c: float | None = None,
