@@ -168,7 +168,7 @@ class DaskEngine:
                                                   f"(waited {self.timeout:g} s)") from None
         workers = self.client.scheduler_info().get("workers", {})
         self.slots = max(1, sum(w.get("nthreads", 1) for w in workers.values()))
-        self.name = f"Dask scheduler {self.address} ({len(workers)} workers, {self.slots} threads)"
+        self.name = f"Dask scheduler {self.address} ({len(workers)} worker(s), {self.slots} thread(s))"
         return self
 
     def __exit__(self, *exc) -> None:
