@@ -93,6 +93,8 @@ from si_thermal.config.channel import (  # noqa: F401
     Channel,
     ChannelFile,
     touchstone_path,
+    BACKDRILL_STUB_M,
+    check_passive,
 )
 from si_thermal.config.serdes import (  # noqa: F401
     SerdesRate,
@@ -102,6 +104,8 @@ from si_thermal.config.com_params import (  # noqa: F401
     ComPackage,
     ComStd,
     ComParamsFile,
+    com_set,
+    com_set_names,
 )
 from si_thermal.config.rack import (  # noqa: F401
     Rack,
@@ -208,6 +212,10 @@ __all__ = [
     "ChannelFile",
     "touchstone_path",
     "SerdesRate",
+    "BACKDRILL_STUB_M",
+    "com_set",
+    "com_set_names",
+    "check_passive",
     "SerdesFile",
     "ComPackage",
     "ComStd",

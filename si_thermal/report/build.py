@@ -13,10 +13,11 @@ from si_thermal.system import model
 from si_thermal.system.claims import claims_table
 from si_thermal.system.cooling import system_cooling
 from si_thermal.system.links import system_si
+from si_thermal.system.sensitivity import system_sensitivity
 from si_thermal.system.reliability import fleet_comparison, rack_reliability
 from si_thermal.system.stages import StageSkipped
 
-STAGES = ("geometry", "signal integrity", "cooling", "reliability", "cost", "claims", "figures", "pdf")
+STAGES = ("geometry", "signal integrity", "SI sensitivity", "cooling", "reliability", "cost", "claims", "figures", "pdf")
 
 
 def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = True,
@@ -24,7 +25,7 @@ def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = Tru
     """Evaluate ``names`` (all systems when empty), write the report to ``out``; return (path, timings)."""
     chosen = model.resolve(names)
     timings = {s: 0.0 for s in STAGES}
-    total = len(chosen) * 5 + 3
+    total = len(chosen) * 6 + 3
     done = 0
 
     def tick(stage: str, t0: float):
@@ -42,6 +43,9 @@ def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = Tru
         t = time.perf_counter()
         si = system_si(key, rack, lengths)
         tick("signal integrity", t)
+        t = time.perf_counter()
+        si = system_sensitivity(si)
+        tick("SI sensitivity", t)
         t = time.perf_counter()
         cool = system_cooling(key, rack) if with_cooling else StageSkipped("cooling", "not requested (--no-cooling)")
         tick("cooling", t)

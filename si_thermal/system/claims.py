@@ -63,11 +63,12 @@ def _reach_claim(results) -> Claim:
     c200, c224 = v["200g"].reach_com_m, v["224g"].reach_com_m
     il_ok = 1.0 <= r224 <= 2.0 and 2.0 <= r200 <= 3.0
     value = (f"{ch}: IL reach {r200:.2f} m at 200G, {r224:.2f} m at 224G ({(1 - r224 / r200) * 100:.0f} % shorter)")
-    cond = (f"IL at Nyquist <= {v['224g'].budget_db:.0f} dB bump-to-bump, host traces and connectors of the channel "
-            "file included; reach = length of the variable cable segment")
+    cond = (f"IL at Nyquist <= {v['224g'].budget_db:.0f} dB bump-to-bump (both device packages counted), host "
+            "traces and connectors of the channel file included; reach = length of the variable cable segment")
     if np.isfinite(c200) and np.isfinite(c224):
-        value += f"; COM >= 3 dB reach {c200:.2f} m at 200G, {c224:.2f} m at 224G"
-        cond += "; COM reach interpolated between 5 COM solves"
+        ge = lambda c: ">= " if getattr(c, "com_reach_beyond", False) else ""  # noqa: E731
+        value += (f"; COM >= 3 dB reach {ge(v['200g'])}{c200:.2f} m at 200G, {ge(v['224g'])}{c224:.2f} m at 224G")
+        cond += "; COM reach by root-finding on COM (worst package case, connector crosstalk)"
         com_ok = 1.0 <= c224 <= 2.0 and 2.0 <= c200 <= 3.0
         verdict = "supported" if il_ok and com_ok else ("depends" if il_ok or com_ok else "contradicted")
         if verdict == "depends":
