@@ -54,22 +54,47 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning project errors into one line + status."""
-    try:
-        app(standalone_mode=False)
-    except SiThermalError as err:
-        typer.echo(f"error: {err}", err=True)
-        sys.exit(err.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # usage errors: click's, or typer._click's (typer >= 0.2x vendors click)
-        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
-            exc.show()
+    """Console-script entry point: run the app, turning project errors into one line + status.
+
+    Ctrl-C (SIGINT) and SIGTERM raise :class:`~si_thermal.signals.Interrupted` in the main thread, so
+    ``finally`` blocks run (temporary files removed, workers stopped) and nothing partial is left
+    under a final name; the process then exits 130 or 143 with one line.
+    """
+    from si_thermal import signals
+
+    with signals.interrupts_as_exceptions():
+        try:
+            app(standalone_mode=False)
+        except SiThermalError as err:
+            typer.echo(f"error: {err}", err=True)
+            sys.exit(err.exit_code)
+        except typer.Exit as exc:
             sys.exit(exc.exit_code)
-        raise
+        except KeyboardInterrupt as exc:
+            _interrupted(exc)
+        except BaseException as exc:  # noqa: BLE001 - sorted below, everything else re-raised
+            cause = signals.interrupt_of(exc)
+            if cause is not None:  # click turns KeyboardInterrupt into Abort
+                _interrupted(cause)
+            if type(exc).__name__ == "Abort":
+                typer.echo("aborted", err=True)
+                sys.exit(1)
+            # usage errors: click's, or typer._click's (typer >= 0.2x vendors click)
+            if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
+                exc.show()
+                sys.exit(exc.exit_code)
+            if isinstance(exc, OSError) and exc.filename is not None:
+                typer.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
+                sys.exit(2)
+            if isinstance(exc, MemoryError):
+                typer.echo("error: out of memory (reduce the points, grid or workers)", err=True)
+                sys.exit(1)
+            raise
+
+
+def _interrupted(exc: BaseException) -> None:
+    from si_thermal import signals
+
+    signum = signals.signal_number(exc)
+    typer.echo(f"error: {signals.describe(signum)}; stopped, no partial output left", err=True)
+    sys.exit(128 + signum)

@@ -54,6 +54,20 @@ def _rates(spec: str) -> list[str]:
     return keys
 
 
+def check_grid(names: list[str], sizes: list[int], n_rates: int, cap: int) -> None:
+    """InputError, before any work, for a --param given twice (the later one would silently win) or a
+    grid of more than ``cap`` points."""
+    seen = set()
+    for name in names:
+        if name in seen:
+            raise InputError(None, "--param", f"'{name}' is given twice; give one --param per name "
+                                              "with all its values (V1,V2,... or START:STOP:STEP)")
+        seen.add(name)
+    total = math.prod(sizes) * max(n_rates, 1)
+    if total > cap:
+        raise InputError(None, "--param", f"the grid has {total:,} points (rates included); at most {cap:,}")
+
+
 def _num(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
@@ -164,6 +178,7 @@ def sweep(
     keys = _rates(rate or "200g,224g")
     ch = config.load_channel(file)  # validate once, up front
     params = [sw.parse_param(p) for p in param]
+    check_grid([n for n, _ in params], [len(v) for _, v in params], len(keys), sw.MAX_POINTS)
     sw.check_names(ch, [n for n, _ in params], str(file))
     points = sw.grid(str(file), params, keys)
     with Progress(transient=True) as bar:

@@ -65,6 +65,7 @@ def rack_sweep(rack: Path, param: list[str], rates: list[str] | None, out: Path,
     import csv
     import io
     import json
+    import math
 
     from rich.console import Console
     from rich.progress import Progress
@@ -84,6 +85,19 @@ def rack_sweep(rack: Path, param: list[str], rates: list[str] | None, out: Path,
         pairs.append((name.strip(), _values(vals)))
     if rates:
         pairs.append(("rate", tuple(rates)))
+    from si_thermal.cli.channel import check_grid
+    from si_thermal.si.sweep import MAX_POINTS
+
+    check_grid([n for n, _ in pairs], [len(v) for _, v in pairs], 1, MAX_POINTS)
+    for name, vals in pairs:
+        for v in vals:
+            why = None
+            if name == "awg":
+                why = config.check_si(config.TwinaxSegment, "awg", v)
+            elif isinstance(v, float) and not math.isfinite(v):
+                why = f"value {v} is not a finite number"
+            if why is not None:
+                raise InputError(None, "--param", f"{name}: {why}")
     points = rack_grid(pairs) if pairs else [{}]
     with Progress(transient=True) as bar:
         task = bar.add_task(f"rack sweep, {len(points)} points", total=len(points))

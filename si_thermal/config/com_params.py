@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from si_thermal.config._base import (
     Frequency,
     Impedance,
-    Loss,
+    PositiveLoss,
     Model,
     NonNegativeLength,
     SymbolRate,
@@ -21,16 +21,25 @@ from si_thermal.config._base import (
 class ComPackage(Model):
     """Device package of a COM set (IEEE 802.3 93A.1.2 / P802.3dj 178A.1.4)."""
 
-    c_d: list[Annotated[float, _quantity("capacitance"), Field(ge=0)]]
+    c_d: list[Annotated[float, _quantity("capacitance"), Field(ge=0)]] = Field(min_length=1)
     l_s: list[Annotated[float, _quantity("inductance"), Field(ge=0)]] = []
     c_b: Annotated[float, _quantity("capacitance"), Field(ge=0)] = 0.0
     c_p: Annotated[float, _quantity("capacitance"), Field(ge=0)] = 0.0
-    z_c: list[Impedance]
-    z_p: list[NonNegativeLength]
+    z_c: list[Impedance] = Field(min_length=1)
+    z_p: list[Annotated[float, _quantity("length", 0.0, 0.2, why="a package line is 0 to 200 mm")]] = \
+        Field(min_length=1)
     gamma0_per_mm: float = Field(ge=0)
     a1_sqrt_ns_per_mm: float = Field(ge=0)
     a2_ns_per_mm: float = Field(ge=0)
     tau_ns_per_mm: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _sections(self) -> ComPackage:
+        if len(self.z_c) != len(self.z_p):  # zip() would drop the unpaired sections silently
+            raise ValueError(f"z_c has {len(self.z_c)} values and z_p {len(self.z_p)}: one impedance per line section")
+        if len(self.l_s) > len(self.c_d):
+            raise ValueError(f"l_s has {len(self.l_s)} values, more than the {len(self.c_d)} of c_d (die ladder)")
+        return self
 
 
 class ComStd(Model):
@@ -53,7 +62,7 @@ class ComStd(Model):
     rd: Impedance | None = None
     a_dd_ui: Annotated[float, Field(ge=0, lt=0.5)] | None = None
     sigma_rj_ui: Annotated[float, Field(ge=0, lt=0.5)] | None = None
-    snr_tx: Loss | None = None
+    snr_tx: PositiveLoss | None = None
     eta0_v2_per_ghz: Annotated[float, Field(ge=0)] | None = None
     n_qb: Annotated[int, Field(ge=0, le=16)] | None = None
     p_qc: Annotated[float, Field(gt=0, lt=0.1)] | None = None

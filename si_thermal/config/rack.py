@@ -20,6 +20,9 @@ from si_thermal.config._base import (
 )
 
 
+MIN_AVAILABILITY = 0.01  # below 1 % uptime a rack is not run; cost per token would grow without bound
+
+
 class Rack(Model):
     name: str
     description: str
@@ -138,7 +141,7 @@ class RackCost(Model):
     operations_cost_per_year: MoneyPerYear = 0.0
     throughput: TokenRate  # actual, per rack
     throughput_theoretical: TokenRate | None = None
-    availability: Annotated[float, Field(gt=0, le=1)] = 1.0
+    availability: Annotated[float, Field(ge=MIN_AVAILABILITY, le=1)] = 1.0  # in (0, 1]; floor: see MIN_AVAILABILITY
 
     @model_validator(mode="after")
     def _depreciation(self) -> RackCost:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from si_thermal.config._base import BitRate, Loss, Model, SymbolRate
+from si_thermal.config._base import BitRate, Model, PositiveLoss, SymbolRate
 
 
 class SerdesRate(Model):
@@ -15,7 +15,7 @@ class SerdesRate(Model):
     symbol_rate: SymbolRate
     modulation: Literal["NRZ", "PAM4"]
     bit_rate: BitRate
-    il_budget: Loss  # bump-to-bump at Nyquist, dB (positive number)
+    il_budget: PositiveLoss  # bump-to-bump at Nyquist, dB (> 0)
 
     @property
     def nyquist_hz(self) -> float:

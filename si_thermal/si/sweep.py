@@ -29,6 +29,7 @@ from si_thermal.errors import InputError, SiThermalError
 RESULT_KEYS = ("rate", "nyquist_hz", "il_db_at_nyquist", "rl_db_at_nyquist", "fom_ild_db", "budget_db", "margin_db",
                "error")
 FOM_POINTS = 1001  # frequency points from 0 to the highest symbol rate (FOM_ILD integrates to fb)
+MAX_POINTS = 100_000  # values per parameter and points per sweep (each point is a channel evaluation)
 SERIAL_BELOW_S = 4.0  # automatic mode: run serially when the estimated work is below this
 
 
@@ -42,7 +43,11 @@ def parse_param(spec: str) -> tuple[str, tuple[float, ...]]:
             start, stop, step = (float(x) for x in rhs.split(":"))
             if not step > 0 or stop < start:
                 raise ValueError
-            n = int(math.floor((stop - start) / step + 1e-9)) + 1
+            n = math.floor((stop - start) / step + 1e-9) + 1  # float: inf/nan fall to the checks below
+            if not n <= MAX_POINTS:
+                raise InputError(None, "--param", f"{spec!r} gives {n:.3g} values; at most {MAX_POINTS:,} "
+                                                  "per parameter (use a larger STEP)")
+            n = int(n)
             values = tuple(float(start + i * step) for i in range(n))
         else:
             values = tuple(float(x) for x in rhs.split(","))
@@ -85,10 +90,10 @@ def apply_overrides(ch: config.ChannelFile, overrides, path: str) -> tuple[confi
             length = value
             continue
         i, fld = _field(segs, name, path)
-        current = getattr(segs[i], fld)
-        value = int(round(value)) if isinstance(current, int) else value
-        # the schema's range limits (AWG 20-36, lengths >= 0) still apply
+        # the schema's checks (AWG an integer in 20-36, lengths >= 0 and below the cap) still apply
         _check_range(type(segs[i]), fld, value, path, name)
+        if isinstance(getattr(segs[i], fld), int):
+            value = int(value)
         segs[i] = segs[i].model_copy(update={fld: value})
     return ch.model_copy(update={"segments": segs}), length
 
@@ -118,13 +123,10 @@ def check_names(ch: config.ChannelFile, names: Sequence[str], path: str) -> None
 
 
 def _check_range(model, fld: str, value: float, path: str, name: str) -> None:
-    """Apply the schema's numeric bounds (gt/ge/le/lt) of ``fld`` to ``value``."""
-    for meta in model.model_fields[fld].metadata:
-        for attr, ok in (("gt", lambda b: value > b), ("ge", lambda b: value >= b),
-                         ("lt", lambda b: value < b), ("le", lambda b: value <= b)):
-            bound = getattr(meta, attr, None)
-            if bound is not None and not ok(bound):
-                raise InputError(path, name, f"value {value:g} out of range ({attr} {bound})")
+    """Hold ``value`` (SI) to the schema's checks of ``fld``: finite, physical range, integer fields."""
+    why = config.check_si(model, fld, value)
+    if why is not None:
+        raise InputError(path, name, why)
 
 
 def evaluate_point(point: Point) -> list[dict]:
