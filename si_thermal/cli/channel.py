@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import json
 import math
 import warnings
 from pathlib import Path
@@ -17,6 +16,8 @@ import typer
 
 from si_thermal.atomic import write_text
 from si_thermal.errors import InputError
+from si_thermal.cli.output import dumps, require_finite
+from si_thermal.files import check_output_path
 
 
 def _one_line_warnings(fn):
@@ -68,6 +69,39 @@ def check_grid(names: list[str], sizes: list[int], n_rates: int, cap: int) -> No
         raise InputError(None, "--param", f"the grid has {total:,} points (rates included); at most {cap:,}")
 
 
+def check_length(length_m: float | None, option: str = "--length-m") -> None:
+    """InputError for a --length-m outside a channel segment's range (finite, 0-100 m)."""
+    from si_thermal import config
+
+    why = None if length_m is None else config.check_si(config.StriplineSegment, "length", length_m)
+    if why is not None:
+        raise InputError(None, option, why)
+
+
+def check_jobs(jobs: int) -> None:
+    """InputError for more worker processes than :func:`max_jobs` allows."""
+    if jobs > max_jobs():
+        raise InputError(None, "--jobs", f"{jobs} workers; at most {max_jobs()} (4 per core) on this machine")
+
+
+def max_jobs() -> int:
+    import os
+
+    return 4 * (os.cpu_count() or 1)
+
+
+def mark_non_finite(rows: list[dict]) -> None:
+    """A sweep row whose metrics are not all finite becomes a failed row (its error names the metric),
+    never a row of NaN that reads as a result."""
+    from si_thermal.cli.output import non_finite
+
+    for r in rows:
+        if not r.get("error"):
+            where = non_finite({k: v for k, v in r.items() if k != "error"})
+            if where is not None:
+                r["error"] = f"{where} is not finite (NaN or infinity): no result at this point"
+
+
 def _num(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
@@ -93,6 +127,9 @@ def channel(
 
     keys = _rates(rate)
     check_figure_path(plot)
+    check_length(length_m)
+    check_output_path(touchstone, "--touchstone")
+    check_output_path(plot, "--plot")
     ch, path = chan.load(file)
     f = np.linspace(0.0, f_max_ghz * 1e9, points)
     net = chan.channel_network((ch, path), f, length_m=length_m)
@@ -117,6 +154,7 @@ def channel(
         out["rates"][key] = entry
     first = out["rates"][keys[0]]
     out["il_db_at_nyquist"], out["reach_m"] = first["il_db_at_nyquist"], first["reach_m"]
+    require_finite(out, file)  # before anything is written: a NaN is never a verdict
     if touchstone is not None:
         if touchstone.suffix.lower() == ".s4p":
             net_out = chan.channel_network_4port((ch, path), f[1:], length_m=length_m)
@@ -130,7 +168,7 @@ def channel(
         il_figure([(ch, path), *compare], keys, plot, f_max_hz=f[-1])
         out["plot"] = str(plot)
     if as_json:
-        typer.echo(json.dumps(out, indent=2))
+        typer.echo(dumps(out, file, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -170,6 +208,8 @@ def sweep(
 
     if out.suffix.lower() not in (".csv", ".json"):
         raise InputError(out, None, "--out must end in .csv or .json")
+    check_output_path(out, "--out")
+    check_jobs(jobs)
     if config.file_kind(config.read_toml(file), file) == "rack":
         from si_thermal.cli.report import rack_sweep
 
@@ -184,9 +224,10 @@ def sweep(
     with Progress(transient=True) as bar:
         task = bar.add_task(f"sweep {len(points)} points", total=len(points))
         rows = sw.run(points, jobs or None, progress=lambda n: bar.advance(task, n))
+    mark_non_finite(rows)
     names = [n for n, _ in params]
     if out.suffix.lower() == ".json":
-        write_text(out, json.dumps([{k: _num(v) for k, v in r.items()} for r in rows], indent=1))
+        write_text(out, dumps([{k: _num(v) for k, v in r.items()} for r in rows], file, indent=1))
     else:
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=["point", *names, *sw.RESULT_KEYS])
@@ -208,6 +249,12 @@ def reach(
     keys = _rates(rate)
     if criterion not in ("il", "com"):
         raise InputError(None, "--criterion", f"unknown criterion {criterion!r}; use il or com")
+    if budget_db is not None:
+        from si_thermal import config
+
+        why = config.check_si(config.SerdesRate, "il_budget", budget_db)
+        if why is not None:
+            raise InputError(None, "--budget-db", why)
     results = []
     for key in keys:
         if criterion == "il":
@@ -223,8 +270,9 @@ def reach(
             r = reach_com(file, key, threshold_db=3.0)
             res = r.as_dict() if hasattr(r, "as_dict") else dict(vars(r))
         results.append(res)
+    require_finite(results, file, "reach result")
     if as_json:
-        typer.echo(json.dumps(results[0] if len(results) == 1 else results, indent=2, default=str))
+        typer.echo(dumps(results[0] if len(results) == 1 else results, file, indent=2, default=str))
         return
     for res in results:
         tail = f", IL at Nyquist {res['il_db_at_nyquist']:.2f} dB at {res['length_m']:g} m" \

@@ -20,8 +20,10 @@ def report(
 
     from si_thermal.report.build import build_report
 
+    from si_thermal.files import check_output_path
     from si_thermal.system.model import resolve
 
+    check_output_path(output, "--output")  # before minutes of work, not after
     resolve(systems or None)  # an unknown system fails here, before any progress output
     console = Console(stderr=True)
     t0 = time.perf_counter()
@@ -64,7 +66,6 @@ def rack_sweep(rack: Path, param: list[str], rates: list[str] | None, out: Path,
     (rate, awg, gpu_power_w, height_scale, width_scale, rack_height_m, service_loop_m, breakout_m, com)."""
     import csv
     import io
-    import json
     import math
 
     from rich.console import Console
@@ -102,6 +103,10 @@ def rack_sweep(rack: Path, param: list[str], rates: list[str] | None, out: Path,
     with Progress(transient=True) as bar:
         task = bar.add_task(f"rack sweep, {len(points)} points", total=len(points))
         rows = run_rack_sweep(str(rack), points, jobs, progress=lambda n: bar.advance(task, n))
+    from si_thermal.cli.channel import _num, mark_non_finite
+    from si_thermal.cli.output import dumps
+
+    mark_non_finite(rows)
     keys = list(dict.fromkeys(k for r in rows for k in r))
     table = Table(title=f"{rack.name}: margins per point")
     for k in keys:
@@ -110,7 +115,8 @@ def rack_sweep(rack: Path, param: list[str], rates: list[str] | None, out: Path,
         table.add_row(*[f"{r[k]:.4g}" if isinstance(r.get(k), float) else str(r.get(k, "")) for k in keys])
     Console(width=220).print(table)
     if out.suffix.lower() == ".json":
-        write_text(out, json.dumps(rows, indent=1))
+        write_text(out, dumps([{k: _num(v) if isinstance(v, float) else v for k, v in r.items()} for r in rows],
+                              rack, indent=1))
     else:
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=keys)

@@ -23,6 +23,12 @@ Every loader raises :class:`si_thermal.errors.InputError` naming the file and th
 from __future__ import annotations
 
 from si_thermal.config._base import (  # noqa: F401
+    SANITY,
+    Range,
+    QuantityValidator,
+    check_si,
+    PositiveLoss,
+    PositiveTime,
     _quantity,
     _quantity_list,
     Length,
@@ -147,6 +153,11 @@ from si_thermal.config.loader import (  # noqa: F401
 )
 
 __all__ = [
+    "SANITY",
+    "Range",
+    "check_si",
+    "PositiveLoss",
+    "PositiveTime",
     "Length",
     "PositiveLength",
     "NonNegativeLength",

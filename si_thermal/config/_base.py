@@ -95,7 +95,7 @@ def _checked(value: Any, dimension: str, rng: Range | None) -> float:
         si = parse_quantity(value, dimension)
     except UnitError as err:
         raise ValueError(str(err)) from None
-    for r in (SANITY[dimension], rng):
+    for r in (rng, SANITY[dimension]):
         why = r.violation(si, dimension) if r is not None else None
         if why is not None:
             raise ValueError(why)
@@ -122,7 +122,7 @@ def check_si(model: type[BaseModel], field: str, value: float) -> str | None:
             return f"value {value:g} is not an integer"
     for meta in info.metadata:
         if isinstance(meta, QuantityValidator):
-            for r in (SANITY[meta.dimension], meta.range):
+            for r in (meta.range, SANITY[meta.dimension]):
                 why = r.violation(value, meta.dimension) if r is not None else None
                 if why is not None:
                     return why

@@ -11,7 +11,6 @@ from si_thermal.config._base import (
     Impedance,
     PositiveLoss,
     Model,
-    NonNegativeLength,
     SymbolRate,
     Time,
     _quantity,

@@ -102,6 +102,11 @@ class PressFitConnector(Model):
     source: str | None = None
 
 
+MAX_GRADIENT_K = 150.0  # edge-to-edge; from a 20 degC idle board it reaches 170 degC, above the Tg of
+# FR-4-class laminates (130-180 degC, IPC-4101): the linear-elastic board model does not hold beyond
+MAX_BOARD_C = 300.0  # hottest board edge (ambient + gradient): FR-4-class decomposition Td >= 300 degC
+
+
 class BackplaneLoad(Model):
     """The thermal load and the mounting of a backplane region, as stated boundary conditions."""
 
@@ -123,8 +128,12 @@ class BackplaneLoad(Model):
 
     @model_validator(mode="after")
     def _inside(self) -> BackplaneLoad:
-        if self.gradient < 0:
-            raise ValueError("gradient must not be negative")
+        if not 0 <= self.gradient <= MAX_GRADIENT_K:
+            raise ValueError(f"gradient {self.gradient:g} K is outside [0, {MAX_GRADIENT_K:g}] K (above it the "
+                             "board passes its laminate Tg, outside the linear-elastic model)")
+        if self.ambient + self.gradient > MAX_BOARD_C + 273.15:
+            raise ValueError(f"ambient + gradient = {self.ambient + self.gradient - 273.15:.4g} degC is above "
+                             f"{MAX_BOARD_C:g} degC (laminate decomposition)")
         for name, items in (("screws", self.screws), ("hot_spots", self.hot_spots)):
             for i, s in enumerate(items):
                 if not (0 <= s.x <= self.region_length and 0 <= s.y <= self.region_width):

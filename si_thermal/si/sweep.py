@@ -87,6 +87,7 @@ def apply_overrides(ch: config.ChannelFile, overrides, path: str) -> tuple[confi
     segs = list(ch.segments)
     for name, value in overrides:
         if name == "length_m":
+            _check_range(config.TwinaxSegment, "length", value, path, name)  # the segment length range
             length = value
             continue
         i, fld = _field(segs, name, path)
