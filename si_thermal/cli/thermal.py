@@ -75,6 +75,15 @@ def thermal(
     check_output_path(plot, "--plot")
     check_output_path(xdmf, "--xdmf", folder=True)
     powers = parse_powers(power_w) if power_w is not None else None
+    if inlet_c is not None:
+        from si_thermal import config
+
+        pkg = config.load_package(package)
+        for c in cooling:
+            spec = getattr(pkg, c)
+            why = config.inlet_problem(spec.coolant, inlet_c + 273.15) if spec is not None else None
+            if why is not None:
+                raise InputError(None, "--inlet-c", why)
 
     from mpi4py import MPI
     from rich.console import Console

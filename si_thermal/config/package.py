@@ -36,7 +36,7 @@ class Slab(Model):
     thickness: PositiveLength
 
 
-class Hotspot(Model):
+class DieHotSpot(Model):
     """A hot spot of a die's power map: ``power_fraction`` of the die's power in a rectangle
     centred at (center_x, center_y) relative to the die centre."""
 
@@ -60,7 +60,7 @@ class PackageDie(Model):
     thickness: PositiveLength
     active_thickness: PositiveLength = 50e-6
     power_fraction: Fraction
-    hotspots: list[Hotspot] = []
+    hotspots: list[DieHotSpot] = []
 
     @model_validator(mode="after")
     def _hotspots_inside(self) -> PackageDie:
@@ -123,6 +123,22 @@ class MicrochannelLid(Model):
     flow: VolumeFlow
     inlet: Temperature = 308.15
     source: str | None = None
+
+
+TABLE_SLACK_K = 20.0  # coolant properties are held below their table; further than this below it is a guess
+
+
+def inlet_problem(coolant: str, inlet_k: float) -> str | None:
+    """Why ``inlet_k`` cannot be the inlet of ``coolant`` (a liquid: not below its melting point or
+    more than :data:`TABLE_SLACK_K` below its property table, not at or above its boiling point)."""
+    mat = material(coolant, "coolant")
+    low = mat.melting_point if mat.melting_point is not None else \
+        (mat.table.temperature[0] - TABLE_SLACK_K if mat.table is not None else 0.0)
+    high = mat.boiling_point
+    if inlet_k < low or (high is not None and inlet_k >= high):
+        top = f"{high - 273.15:.4g} degC (boiling)" if high is not None else "inf"
+        return f"{inlet_k - 273.15:.4g} degC is outside [{low - 273.15:.4g} degC, {top}) for {coolant} (a liquid loop)"
+    return None
 
 
 class PackageFile(Model):

@@ -63,7 +63,7 @@ class Stackup(Model):
     thickness_tolerance: Annotated[float, Field(gt=0, lt=0.5)] = 0.02  # relative
 
 
-class HotSpot(Model):
+class BoardHotSpot(Model):
     """A connector field that heats one face of a backplane region: a rectangle and its power."""
 
     name: str
@@ -121,7 +121,7 @@ class BackplaneLoad(Model):
     via_plating: PositiveLength
     pth_count: Annotated[int, Field(ge=1)]  # plated holes in the board (connector pins and vias)
     cycles_per_day: Annotated[float, Field(ge=0)] = 1.0  # power cycles idle <-> load
-    hot_spots: list[HotSpot] = []
+    hot_spots: list[BoardHotSpot] = []
     screws: list[Screw] = []
     stiffeners: list[Stiffener] = []
     connector: PressFitConnector | None = None
