@@ -41,13 +41,14 @@ def interrupt_of(exc: BaseException) -> KeyboardInterrupt | None:
 
 
 @contextlib.contextmanager
-def interrupts_as_exceptions() -> Iterator[None]:
+def interrupts_as_exceptions() -> Iterator[list[int]]:
     """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` in the main thread; a second
-    signal while the first unwinds ends the process at once with 128 + signum."""
+    signal while the first unwinds ends the process at once with 128 + signum. Yields the list of
+    signals received (so a caller whose framework swallowed the exception still knows)."""
+    hits: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield hits
         return
-    hits = []
     owner = os.getpid()
 
     def handler(signum, _frame):
@@ -64,7 +65,7 @@ def interrupts_as_exceptions() -> Iterator[None]:
 
     old = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield hits
     finally:
         for s, h in old.items():
             signal.signal(s, h)

@@ -62,9 +62,9 @@ def main() -> None:
     """
     from si_thermal import signals
 
-    with signals.interrupts_as_exceptions():
+    with signals.interrupts_as_exceptions() as received:
         try:
-            app(standalone_mode=False)
+            status = app(standalone_mode=False)
         except SiThermalError as err:
             typer.echo(f"error: {err}", err=True)
             sys.exit(err.exit_code)
@@ -80,8 +80,10 @@ def main() -> None:
                 typer.echo("aborted", err=True)
                 sys.exit(1)
             # usage errors: click's, or typer._click's (typer >= 0.2x vendors click)
-            if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
-                exc.show()
+            if callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int):
+                ctx = getattr(exc, "ctx", None)
+                hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+                typer.echo(f"error: {exc.format_message()}{hint}".replace("\n", " "), err=True)
                 sys.exit(exc.exit_code)
             if isinstance(exc, OSError) and exc.filename is not None:
                 typer.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
@@ -90,6 +92,14 @@ def main() -> None:
                 typer.echo("error: out of memory (reduce the points, grid or workers)", err=True)
                 sys.exit(1)
             raise
+        # typer turns KeyboardInterrupt into Exit(130) and, outside standalone mode, *returns* the
+        # exit status (this used to end as a silent exit 0 after Ctrl-C)
+        if received:
+            _interrupted(signals.Interrupted(received[0]))
+        if status == 130:
+            _interrupted(KeyboardInterrupt())
+        if isinstance(status, int) and not isinstance(status, bool) and status:
+            sys.exit(status)
 
 
 def _interrupted(exc: BaseException) -> None:

@@ -87,6 +87,11 @@ def check_network(net: skrf.Network, label: str | Path, field: str | None = None
     non-negative frequencies, a band that fits the option line's unit, passive (repaired with a
     warning up to :data:`MAX_GAIN`). Returns a network with the passivity repair applied."""
     f, s = np.asarray(net.frequency.f, float), net.s
+    if getattr(net, "noisy", False):  # Touchstone v1: a frequency that decreases starts the noise block
+        raise InputError(label, field, f"frequencies must increase strictly: they decrease after point {len(f)} "
+                                       "(a v1 file's noise-parameter block starts there; none is expected)")
+    if net.nports not in (2, 4):
+        raise InputError(label, field, f"Touchstone file has {net.nports} ports; expected 2 (Sdd) or 4 (single-ended)")
     if len(f) < MIN_POINTS:
         raise InputError(label, field, f"{len(f)} frequency points; at least {MIN_POINTS} are needed to describe "
                                        "a channel")
@@ -99,6 +104,9 @@ def check_network(net: skrf.Network, label: str | Path, field: str | None = None
         i = int(np.argmax(steps <= 0))
         raise InputError(label, field, f"frequencies must increase strictly: point {i + 2} ({f[i + 1]:g} Hz) "
                                        f"follows {f[i]:g} Hz")
+    z0 = np.asarray(net.z0)
+    if not (np.all(np.isfinite(z0)) and np.all(np.real(z0) > 0)):
+        raise InputError(label, field, "reference impedance must be finite and positive (option line 'R')")
     if not np.all(np.isfinite(s)):
         i = int(np.argmax(~np.all(np.isfinite(s.reshape(len(f), -1)), axis=1)))
         raise InputError(label, field, f"non-finite S-parameters (NaN or inf) at {f[i]:g} Hz")
