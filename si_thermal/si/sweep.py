@@ -43,11 +43,11 @@ def parse_param(spec: str) -> tuple[str, tuple[float, ...]]:
             start, stop, step = (float(x) for x in rhs.split(":"))
             if not step > 0 or stop < start:
                 raise ValueError
-            n = math.floor((stop - start) / step + 1e-9) + 1  # float: inf/nan fall to the checks below
-            if not n <= MAX_POINTS:
-                raise InputError(None, "--param", f"{spec!r} gives {n:.3g} values; at most {MAX_POINTS:,} "
+            count = (stop - start) / step  # a float: overflow (inf) and NaN fail the check below
+            if not count < MAX_POINTS:
+                raise InputError(None, "--param", f"{spec!r} gives {count + 1:.3g} values; at most {MAX_POINTS:,} "
                                                   "per parameter (use a larger STEP)")
-            n = int(n)
+            n = int(math.floor(count + 1e-9)) + 1
             values = tuple(float(start + i * step) for i in range(n))
         else:
             values = tuple(float(x) for x in rhs.split(","))
