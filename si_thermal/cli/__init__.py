@@ -18,7 +18,7 @@ from pathlib import Path
 import typer
 
 from si_thermal import __version__, log
-from si_thermal.errors import SiThermalError
+from si_thermal.errors import SiThermalError, one_line
 
 app = typer.Typer(
     name="si-thermal",
@@ -88,7 +88,7 @@ def main() -> None:
         try:
             status = app(standalone_mode=False)
         except SiThermalError as err:
-            typer.echo(f"error: {err}", err=True)
+            typer.echo(f"error: {one_line(str(err))}", err=True)
             sys.exit(err.exit_code)
         except typer.Exit as exc:
             sys.exit(exc.exit_code)
@@ -105,10 +105,10 @@ def main() -> None:
             if callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int):
                 ctx = getattr(exc, "ctx", None)
                 hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
-                typer.echo(f"error: {exc.format_message()}{hint}".replace("\n", " "), err=True)
+                typer.echo(one_line(f"error: {exc.format_message()}{hint}".replace("\n", " ")), err=True)
                 sys.exit(exc.exit_code)
             if isinstance(exc, OSError) and exc.filename is not None:
-                typer.echo(f"error: {exc.filename}: {exc.strerror or exc}", err=True)
+                typer.echo(one_line(f"error: {exc.filename}: {exc.strerror or exc}"), err=True)
                 sys.exit(2)
             if isinstance(exc, MemoryError):
                 typer.echo("error: out of memory (reduce the points, grid or workers)", err=True)

@@ -67,7 +67,7 @@ class Material(Model):
     source: str
     # electrical
     conductivity: ElectricalConductivity | None = None
-    dk: Annotated[float, Field(ge=1.0)] | None = None
+    dk: Annotated[float, Field(ge=1.0, le=100.0)] | None = None
     df: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None  # laminates, cable dielectrics: < MAX_DF
     high_loss: bool = False  # declares a lossy dielectric (absorber): lifts the MAX_DF limit to 1
     f_ref: Frequency | None = None  # frequency at which dk and df are specified
@@ -75,7 +75,7 @@ class Material(Model):
     rz: NonNegativeLength | None = None  # ten-point height, IPC-4562
     rq: NonNegativeLength | None = None  # RMS roughness (Hammerstad, Groisse)
     huray_radius: PositiveLength | None = None  # snowball radius a
-    huray_ratio: Annotated[float, Field(ge=0)] | None = None  # N*4*pi*a^2 / A_flat (sum over sizes)
+    huray_ratio: Annotated[float, Field(ge=0, le=100)] | None = None  # N*4*pi*a^2 / A_flat (sum over sizes)
     # thermal
     thermal_conductivity: ThermalConductivity | None = None  # isotropic or in-plane
     thermal_conductivity_z: ThermalConductivity | None = None
@@ -96,7 +96,7 @@ class Material(Model):
     yield_strength: Pressure | None = None
     ultimate_strength: Pressure | None = None
     elongation: Annotated[float, Field(gt=0, le=1)] | None = None  # ductility at fracture
-    fatigue_ductility_coefficient: Annotated[float, Field(gt=0)] | None = None  # eps_f'
+    fatigue_ductility_coefficient: Annotated[float, Field(gt=0, le=10)] | None = None  # eps_f'
     fatigue_ductility_exponent: Annotated[float, Field(lt=0)] | None = None  # c
     # limits
     melting_point: Temperature | None = None

@@ -51,7 +51,7 @@ class Trace(Model):
     layer: str
     width: PositiveLength
     spacing: PositiveLength
-    etch_factor: Annotated[float, Field(ge=0)] = 0.0  # (w_bottom - w_top) / (2 t); 0 = rectangular
+    etch_factor: Annotated[float, Field(ge=0, le=10)] = 0.0  # (w_bottom - w_top) / (2 t); 0 = rectangular
     source: str | None = None
 
 
@@ -119,8 +119,8 @@ class BackplaneLoad(Model):
     heat_transfer_coefficient: HeatTransferCoefficient  # both faces, to air at the mean edge temperature
     via_drill: PositiveLength
     via_plating: PositiveLength
-    pth_count: Annotated[int, Field(ge=1)]  # plated holes in the board (connector pins and vias)
-    cycles_per_day: Annotated[float, Field(ge=0)] = 1.0  # power cycles idle <-> load
+    pth_count: Annotated[int, Field(ge=1, le=10**8)]  # plated holes in the board (connector pins and vias)
+    cycles_per_day: Annotated[float, Field(ge=0, le=1440)] = 1.0  # power cycles idle <-> load
     hot_spots: list[BoardHotSpot] = []
     screws: list[Screw] = []
     stiffeners: list[Stiffener] = []

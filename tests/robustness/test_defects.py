@@ -441,3 +441,9 @@ def test_signal_during_a_sweep(tmp_path, sig, status):
     lines = [line for line in err.strip().splitlines() if line.strip()]
     assert len(lines) == 1 and ("interrupted" in lines[0] or "terminated" in lines[0]), err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_control_characters_in_a_quoted_value_keep_the_error_on_one_line(cli, tmp_path):
+    """Found by the fuzz suite: a field value with a carriage return split the error line."""
+    bad = mutated(tmp_path, SPINE, 'variable_segment = "cable"', 'variable_segment = "\\r\\n"')
+    one_line_error(cli("validate", bad), str(bad), "variable_segment", "\\r\\n")
