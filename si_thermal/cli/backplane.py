@@ -38,8 +38,8 @@ def backplane(
         raise InputError(None, "--cycles-per-day", f"{cycles_per_day:g} is outside [0, 1440] (one per minute)")
     check_output_path(plot, "--plot")
     check_output_path(xdmf, "--xdmf", folder=True)
-    if fleet_racks < 1:
-        raise InputError(None, "--fleet-racks", f"must be at least 1, got {fleet_racks}")
+    if not 1 <= fleet_racks <= 10**7:
+        raise InputError(None, "--fleet-racks", f"must be in [1, 10,000,000], got {fleet_racks}")
     from mpi4py import MPI
 
     from si_thermal.thermal.backplane import analyze_backplane
