@@ -35,6 +35,16 @@ def _check_name(path: str | Path, field: str | None) -> None:
         raise InputError(text[:60] + "...", field, f"a file name component is longer than {NAME_MAX} bytes")
 
 
+def _check_stat(st: os.stat_result, path: str | Path, field: str | None, max_bytes: int) -> None:
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError(path, field, "is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(path, field, "not a regular file (a device, FIFO or socket cannot be an input)")
+    if st.st_size > max_bytes:
+        raise InputError(path, field, f"file of {st.st_size / 2**20:.0f} MiB is larger than the "
+                                      f"{max_bytes / 2**20:.0f} MiB input limit")
+
+
 def read_input_bytes(path: str | Path, field: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
     """The bytes of a regular input file of at most ``max_bytes``; anything else is an InputError."""
     _check_name(path, field)
@@ -43,14 +53,7 @@ def read_input_bytes(path: str | Path, field: str | None = None, max_bytes: int 
     except OSError as err:
         raise _os_error(path, field, err) from None
     try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise InputError(path, field, "is a folder, not a file")
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(path, field, "not a regular file (a device, FIFO or socket cannot be an input)")
-        if st.st_size > max_bytes:
-            raise InputError(path, field, f"file of {st.st_size / 2**20:.0f} MiB is larger than the "
-                                          f"{max_bytes / 2**20:.0f} MiB input limit")
+        _check_stat(os.fstat(fd), path, field, max_bytes)
         chunks, total = [], 0
         while chunk := os.read(fd, 1 << 20):
             total += len(chunk)
@@ -82,13 +85,7 @@ def check_input_file(path: str | Path, field: str | None = None, max_bytes: int 
         st = os.stat(path)
     except OSError as err:
         raise _os_error(path, field, err) from None
-    if stat.S_ISDIR(st.st_mode):
-        raise InputError(path, field, "is a folder, not a file")
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError(path, field, "not a regular file (a device, FIFO or socket cannot be an input)")
-    if st.st_size > max_bytes:
-        raise InputError(path, field, f"file of {st.st_size / 2**20:.0f} MiB is larger than the "
-                                      f"{max_bytes / 2**20:.0f} MiB input limit")
+    _check_stat(st, path, field, max_bytes)
     if not os.access(path, os.R_OK):
         raise InputError(path, field, "permission denied")
     return Path(path)

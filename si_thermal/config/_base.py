@@ -45,7 +45,7 @@ class Range:
             return None
         got = format_quantity(value, dimension, self.unit, 6)
         if self.high is None:
-            word = "greater than" if self.low_open else "at least"
+            word = "greater than" if self.low_open else "greater than or equal to"
             return f"must be {word} {format_quantity(self.low, dimension, self.unit, 6)}" \
                    f"{f' ({self.why})' if self.why else ''}, got {got}"
         return f"{got} is outside {self.text(dimension)}"

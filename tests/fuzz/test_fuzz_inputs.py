@@ -141,7 +141,7 @@ def mutated_toml(draw, files=TOML_FILES):
     return src, dump_toml(doc)
 
 
-@settings(settings.get_profile("fuzz-ci"), max_examples=n_examples(60))
+@settings(settings.get_profile("fuzz-ci"), max_examples=n_examples(40))
 @given(case=mutated_toml())
 def test_validate_survives_mutated_inputs(tmp_path_factory, case):
     src, text = case
@@ -151,7 +151,7 @@ def test_validate_survives_mutated_inputs(tmp_path_factory, case):
     assert_clean(code, err)
 
 
-@settings(settings.get_profile("fuzz-ci"), max_examples=n_examples(20))
+@settings(settings.get_profile("fuzz-ci"), max_examples=n_examples(12))
 @given(case=mutated_toml(CHANNELS))
 def test_a_mutated_channel_that_validates_runs_to_a_finite_result(tmp_path_factory, case):
     src, text = case
