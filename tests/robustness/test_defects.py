@@ -430,6 +430,22 @@ def test_interrupted_atomic_write_leaves_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def _wait_for_handlers(pid: int, timeout_s: float = 120.0) -> None:
+    """Until the process catches SIGINT and SIGTERM (its entry point has installed the handlers)."""
+    status = Path(f"/proc/{pid}/status")
+    if not status.exists():
+        time.sleep(8.0)
+        return
+    want = (1 << (signal.SIGINT - 1)) | (1 << (signal.SIGTERM - 1))
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < timeout_s:
+        caught = next((int(line.split()[1], 16) for line in status.read_text().splitlines()
+                       if line.startswith("SigCgt:")), 0)
+        if caught & want == want:
+            return
+        time.sleep(0.1)
+
+
 @pytest.mark.parametrize(("sig", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_signal_during_a_sweep(tmp_path, sig, status):
     """Ctrl-C during ``sweep`` exited 0 silently; SIGTERM left temp files. Now: 130/143, one line, no
@@ -438,7 +454,8 @@ def test_signal_during_a_sweep(tmp_path, sig, status):
     proc = subprocess.Popen([*CLI, "sweep", str(SPINE), "--param", "length_m=0.1:5:0.00005", "--rate", "200g",
                              "--out", str(out), "--jobs", "1"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
-    time.sleep(5.0)  # imports and the first points (98,000 points take minutes)
+    _wait_for_handlers(proc.pid)  # imports take seconds on a loaded machine
+    time.sleep(1.5)  # into the sweep (98,000 points take minutes)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == status, err
