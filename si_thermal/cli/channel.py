@@ -1,22 +1,18 @@
-"""``si-thermal channel``, ``si-thermal sweep`` and ``si-thermal reach``: channel physics commands.
+"""``si-thermal channel`` and ``si-thermal reach``: channel physics commands (``sweep``: cli/sweep.py).
 
 Heavy imports (scikit-rf, scipy) stay inside the commands so ``si-thermal --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import math
 import warnings
 from pathlib import Path
 
 import typer
 
-from si_thermal.atomic import write_text
-from si_thermal.errors import InputError
 from si_thermal.cli.output import dumps, require_finite
+from si_thermal.errors import InputError
 from si_thermal.files import check_output_path
 
 
@@ -55,20 +51,6 @@ def _rates(spec: str) -> list[str]:
     return keys
 
 
-def check_grid(names: list[str], sizes: list[int], n_rates: int, cap: int) -> None:
-    """InputError, before any work, for a --param given twice (the later one would silently win) or a
-    grid of more than ``cap`` points."""
-    seen = set()
-    for name in names:
-        if name in seen:
-            raise InputError(None, "--param", f"'{name}' is given twice; give one --param per name "
-                                              "with all its values (V1,V2,... or START:STOP:STEP)")
-        seen.add(name)
-    total = math.prod(sizes) * max(n_rates, 1)
-    if total > cap:
-        raise InputError(None, "--param", f"the grid has {total:,} points (rates included); at most {cap:,}")
-
-
 def check_length(length_m: float | None, option: str = "--length-m") -> None:
     """InputError for a --length-m outside a channel segment's range (finite, 0-100 m)."""
     from si_thermal import config
@@ -76,34 +58,6 @@ def check_length(length_m: float | None, option: str = "--length-m") -> None:
     why = None if length_m is None else config.check_si(config.StriplineSegment, "length", length_m)
     if why is not None:
         raise InputError(None, option, why)
-
-
-def check_jobs(jobs: int) -> None:
-    """InputError for more worker processes than :func:`max_jobs` allows."""
-    if jobs > max_jobs():
-        raise InputError(None, "--jobs", f"{jobs} workers; at most {max_jobs()} (4 per core) on this machine")
-
-
-def max_jobs() -> int:
-    import os
-
-    return 4 * (os.cpu_count() or 1)
-
-
-def mark_non_finite(rows: list[dict]) -> None:
-    """A sweep row whose metrics are not all finite becomes a failed row (its error names the metric),
-    never a row of NaN that reads as a result."""
-    from si_thermal.cli.output import non_finite
-
-    for r in rows:
-        if not r.get("error"):
-            where = non_finite({k: v for k, v in r.items() if k != "error"})
-            if where is not None:
-                r["error"] = f"{where} is not finite (NaN or infinity): no result at this point"
-
-
-def _num(x: float) -> float | None:
-    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
 
 def channel(
@@ -189,55 +143,6 @@ def channel(
         typer.echo(f"{key} loss per length at Nyquist: {media}")
 
 
-def sweep(
-    file: Path = typer.Argument(..., help="Channel TOML file, or a rack file (boards/racks/*.toml)."),
-    param: list[str] = typer.Option([], "--param", help="NAME=START:STOP:STEP or NAME=V1,V2 (SI units). Channel: "
-                                                        "NAME = length_m or SEGMENT.FIELD. Rack: rate, awg, gpu_power_w, "
-                                                        "height_scale, width_scale, rack_height_m, service_loop_m, "
-                                                        "breakout_m, com. Repeatable."),
-    rate: str = typer.Option(None, "--rate", help="SerDes rate key(s), comma-separated (channel default "
-                                                  "200g,224g; rack default: the rack's own rates)."),
-    out: Path = typer.Option(..., "--out", help="results.csv or results.json (written atomically)."),
-    jobs: int = typer.Option(0, "--jobs", min=0, help="Worker processes (0 = all cores)."),
-) -> None:
-    """Sweep channel or rack parameters; one row per point (and rate), failed points keep their error."""
-    from rich.progress import Progress
-
-    from si_thermal import config
-    from si_thermal.si import sweep as sw
-
-    if out.suffix.lower() not in (".csv", ".json"):
-        raise InputError(out, None, "--out must end in .csv or .json")
-    check_output_path(out, "--out")
-    check_jobs(jobs)
-    if config.file_kind(config.read_toml(file), file) == "rack":
-        from si_thermal.cli.report import rack_sweep
-
-        rack_sweep(file, param, _rates(rate) if rate else None, out, jobs or 1)
-        return
-    keys = _rates(rate or "200g,224g")
-    ch = config.load_channel(file)  # validate once, up front
-    params = [sw.parse_param(p) for p in param]
-    check_grid([n for n, _ in params], [len(v) for _, v in params], len(keys), sw.MAX_POINTS)
-    sw.check_names(ch, [n for n, _ in params], str(file))
-    points = sw.grid(str(file), params, keys)
-    with Progress(transient=True) as bar:
-        task = bar.add_task(f"sweep {len(points)} points", total=len(points))
-        rows = sw.run(points, jobs or None, progress=lambda n: bar.advance(task, n))
-    mark_non_finite(rows)
-    names = [n for n, _ in params]
-    if out.suffix.lower() == ".json":
-        write_text(out, dumps([{k: _num(v) for k, v in r.items()} for r in rows], file, indent=1))
-    else:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["point", *names, *sw.RESULT_KEYS])
-        writer.writeheader()
-        writer.writerows(rows)
-        write_text(out, buf.getvalue())
-    failed = len({r["point"] for r in rows if r["error"]})
-    typer.echo(f"{len(points)} points x {len(keys)} rates -> {out}" + (f" ({failed} points failed)" if failed else ""))
-
-
 def reach(
     file: Path = typer.Argument(..., help="Channel TOML file with a variable_segment."),
     rate: str = typer.Option("200g", "--rate", help="SerDes rate key(s), comma-separated."),
@@ -281,5 +186,5 @@ def reach(
 
 
 def register(app: typer.Typer) -> None:
-    for command in (channel, sweep, reach):
+    for command in (channel, reach):
         app.command(name=command.__name__)(_one_line_warnings(command))

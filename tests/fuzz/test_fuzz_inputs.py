@@ -249,14 +249,16 @@ def test_quantity_parser_gives_a_finite_float_or_a_unit_error(text, dimension):
 @given(spec=st.builds(lambda a, b, c, sep: f"length_m={a}{sep}{b}{sep}{c}", NUMBERS, NUMBERS, NUMBERS,
                       st.sampled_from([":", ","])) | st.text(max_size=30))
 def test_param_values_are_finite_and_bounded_or_refused(spec):
-    from si_thermal.si import sweep as sw
+    from si_thermal.sweep.params import MAX_POINTS, parse_factor
 
     try:
-        name, values = sw.parse_param(spec)
+        factor = parse_factor(spec)
     except InputError as err:
         assert "\n" not in str(err)
         return
-    assert 1 <= len(values) <= sw.MAX_POINTS and all(math.isfinite(v) for v in values)
+    values = factor.levels or factor.span
+    assert 1 <= len(values) <= MAX_POINTS
+    assert all(math.isfinite(v) for v in values if isinstance(v, float))
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
