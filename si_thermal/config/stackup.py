@@ -100,6 +100,7 @@ class PressFitConnector(Model):
     length: PositiveLength  # longest dimension; the distance to the neutral point is half of it
     joint_height: PositiveLength  # solder standoff or press-fit engagement length
     source: str | None = None
+    joint_material: str = "sac305"  # the solder of the joints (its yield sets the elastic range)
 
 
 MAX_GRADIENT_K = 150.0  # edge-to-edge; from a 20 degC idle board it reaches 170 degC, above the Tg of
