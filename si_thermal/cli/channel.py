@@ -6,13 +6,14 @@ Heavy imports (scikit-rf, scipy) stay inside the commands so ``si-thermal --help
 from __future__ import annotations
 
 import functools
-import json
 import warnings
 from pathlib import Path
 
 import typer
 
+from si_thermal.cli.output import dumps, require_finite
 from si_thermal.errors import InputError
+from si_thermal.files import check_output_path
 
 
 def _one_line_warnings(fn):
@@ -50,6 +51,15 @@ def _rates(spec: str) -> list[str]:
     return keys
 
 
+def check_length(length_m: float | None, option: str = "--length-m") -> None:
+    """InputError for a --length-m outside a channel segment's range (finite, 0-100 m)."""
+    from si_thermal import config
+
+    why = None if length_m is None else config.check_si(config.StriplineSegment, "length", length_m)
+    if why is not None:
+        raise InputError(None, option, why)
+
+
 def channel(
     file: Path = typer.Argument(..., help="Channel TOML file (channels/*.toml)."),
     rate: str = typer.Option("200g,224g", "--rate", help="SerDes rate key(s), comma-separated: 200g, 224g."),
@@ -76,6 +86,9 @@ def channel(
 
     keys = _rates(rate)
     check_figure_path(plot)
+    check_length(length_m)
+    check_output_path(touchstone, "--touchstone")
+    check_output_path(plot, "--plot")
     ch, path = chan.load(file)
     f = np.linspace(0.0, f_max_ghz * 1e9, points)
     net = chan.channel_network((ch, path), f, length_m=length_m)
@@ -112,6 +125,7 @@ def channel(
         out["rates"][key] = entry
     first = out["rates"][keys[0]]
     out["il_db_at_nyquist"], out["reach_m"] = first["il_db_at_nyquist"], first["reach_m"]
+    require_finite(out, file)  # before anything is written: a NaN is never a verdict
     if touchstone is not None:
         if touchstone.suffix.lower() == ".s4p":
             net_out = chan.channel_network_4port((ch, path), f[1:], length_m=length_m)
@@ -125,7 +139,7 @@ def channel(
         il_figure([(ch, path), *compare], keys, plot, f_max_hz=f[-1])
         out["plot"] = str(plot)
     if as_json:
-        typer.echo(json.dumps(out, indent=2))
+        typer.echo(dumps(out, file, indent=2))
         return
     from rich.console import Console
     from rich.table import Table
@@ -173,6 +187,12 @@ def reach(
     keys = _rates(rate)
     if criterion not in ("il", "com"):
         raise InputError(None, "--criterion", f"unknown criterion {criterion!r}; use il or com")
+    if budget_db is not None:
+        from si_thermal import config
+
+        why = config.check_si(config.SerdesRate, "il_budget", budget_db)
+        if why is not None:
+            raise InputError(None, "--budget-db", why)
     results = []
     for key in keys:
         if criterion == "il":
@@ -188,8 +208,9 @@ def reach(
             r = reach_com(file, key)  # COM >= si.com.COM_THRESHOLD_DB
             res = r.as_dict() if hasattr(r, "as_dict") else dict(vars(r))
         results.append(res)
+    require_finite(results, file, "reach result")
     if as_json:
-        typer.echo(json.dumps(results[0] if len(results) == 1 else results, indent=2, default=str))
+        typer.echo(dumps(results[0] if len(results) == 1 else results, file, indent=2, default=str))
         return
     for res in results:
         tail = f", IL at Nyquist {res['il_db_at_nyquist']:.2f} dB at {res['length_m']:g} m" \

@@ -23,6 +23,9 @@ def report(
                                                             "(workers must share the output folder)."),
 ) -> None:
     """Evaluate the rack systems (geometry, SI, cooling, reliability, cost, claims) and write the PDF."""
+    from si_thermal.files import check_output_path
+
+    check_output_path(out_dir if each else output, "--out-dir" if each else "--output", folder=each)  # before work
     if each or compare:
         _batch(systems, output, out_dir, each=each, compare=compare, cooling=cooling, jobs=jobs,
                scheduler=scheduler)

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
-import json
+import math
 from pathlib import Path
 
 import typer
 
 from si_thermal.errors import InputError
+from si_thermal.files import check_output_path
+
+MAX_POWERS = 200  # powers of one --power-w range
+
+
+def check_celsius(value: float | None, option: str) -> None:
+    """InputError for a temperature option (degC) that is not finite or not a physical temperature
+    (the schema's Temperature range: above absolute zero, below its cap)."""
+    if value is None:
+        return
+    from si_thermal import config
+
+    why = config.check_si(config.ColdPlate, "inlet", value + 273.15) if math.isfinite(value) else \
+        f"{value} is not a finite temperature"
+    if why is not None:
+        raise InputError(None, option, why)
 
 
 def parse_powers(text: str) -> list[float]:
@@ -19,12 +35,20 @@ def parse_powers(text: str) -> list[float]:
     if len(parts) == 1:
         powers = parts
     elif len(parts) == 3 and parts[2] > 0 and parts[1] >= parts[0]:
-        n = int(round((parts[1] - parts[0]) / parts[2])) + 1
+        n = round((parts[1] - parts[0]) / parts[2]) + 1 if math.isfinite((parts[1] - parts[0]) / parts[2]) else 0
+        if not 1 <= n <= MAX_POWERS:
+            raise InputError(None, "--power-w", f"'{text}' gives {n} powers; 1 to {MAX_POWERS} (each is a FEM solve)")
         powers = [parts[0] + i * parts[2] for i in range(n) if parts[0] + i * parts[2] <= parts[1] + 1e-9]
     else:
         raise InputError(None, "--power-w", f"expected W or START:STOP:STEP with STEP > 0, got '{text}'")
-    if any(p <= 0 for p in powers):
-        raise InputError(None, "--power-w", "powers must be positive")
+    if not all(math.isfinite(p) and p > 0 for p in powers):
+        raise InputError(None, "--power-w", "powers must be finite and positive")
+    from si_thermal import config
+
+    for p in powers:
+        why = config.check_si(config.PackageInfo, "power", p)
+        if why is not None:
+            raise InputError(None, "--power-w", why)
     return powers
 
 
@@ -46,11 +70,24 @@ def thermal(
     for c in cooling:
         if c not in ("coldplate", "microchannel"):
             raise InputError(None, "--cooling", f"unknown cooling '{c}'; use coldplate or microchannel")
-    if mesh_size_mm is not None and not mesh_size_mm > 0:
-        raise InputError(None, "--mesh-size-mm", "must be positive")
-    if not (tj_tol_k > 0 and tj_tol_k < float("inf")):
+    if mesh_size_mm is not None and not (math.isfinite(mesh_size_mm) and 0.05 <= mesh_size_mm <= 50):
+        raise InputError(None, "--mesh-size-mm", f"must be in [0.05, 50] mm, got {mesh_size_mm:g}")
+    if not (math.isfinite(tj_tol_k) and tj_tol_k > 0):
         raise InputError(None, "--tj-tol-k", f"must be a positive number of kelvin, got {tj_tol_k}")
+    check_celsius(inlet_c, "--inlet-c")
+    check_celsius(tj_limit_c, "--tj-limit-c")
+    check_output_path(plot, "--plot")
+    check_output_path(xdmf, "--xdmf", folder=True)
     powers = parse_powers(power_w) if power_w is not None else None
+    if inlet_c is not None:
+        from si_thermal import config
+
+        pkg = config.load_package(package)
+        for c in cooling:
+            spec = getattr(pkg, c)
+            why = config.inlet_problem(spec.coolant, inlet_c + 273.15, pkg.materials) if spec is not None else None
+            if why is not None:
+                raise InputError(None, "--inlet-c", why)
 
     from mpi4py import MPI
     from rich.console import Console
@@ -97,6 +134,9 @@ def thermal(
                     r.solution.write_xdmf(xdmf / f"{Path(package).stem}_{c}_{r.power_w:.0f}W.xdmf")
             out[c] = entry
             progress.remove_task(task)
+    from si_thermal.cli.output import require_finite
+
+    require_finite(out, package)  # a NaN temperature is never a verdict
     if plot is not None:
         if curves:
             file_limit_c = config.load_package(package).package.tj_limit - 273.15
@@ -110,7 +150,9 @@ def thermal(
         return
     payload = out[cooling[0]] if len(cooling) == 1 else out
     if as_json:
-        typer.echo(json.dumps(payload, indent=2, default=float))
+        from si_thermal.cli.output import dumps
+
+        typer.echo(dumps(payload, package, indent=2, default=float))
         return
     table = Table(title=f"{Path(package).name}")
     cols = ("cooling", "power W", "Tj max degC", "Tj err K", "die dT K", "Rth K/W", "coolant rise K", "dp kPa",

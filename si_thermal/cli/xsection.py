@@ -6,7 +6,6 @@ by geometry hash in ``meshes/cache/xsection/``. Heavy imports stay inside the co
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -39,6 +38,11 @@ def xsection(
     if not (0 < f_min_ghz < f_max_ghz and np.isfinite(f_max_ghz)):
         raise InputError(None, "--f-min-ghz", "need 0 < --f-min-ghz < --f-max-ghz")
     check_figure_path(plot)
+    from si_thermal.cli.output import dumps, require_finite
+    from si_thermal.files import check_output_path
+
+    check_output_path(plot, "--plot")
+    check_output_path(touchstone, "--touchstone")
     if (touchstone is None) != (length_m is None):
         raise InputError(None, "--touchstone", "--touchstone and --length-m go together")
     if length_m is not None and not (np.isfinite(length_m) and length_m > 0):
@@ -55,7 +59,7 @@ def xsection(
 
     f = np.geomspace(f_min_ghz * 1e9, f_max_ghz * 1e9, points)
     try:
-        out = summarize(section, f, LEVELS[mesh])
+        out = require_finite(summarize(section, f, LEVELS[mesh]), file)  # no NaN passes as a line
         if plot is not None:
             from si_thermal.si.xsection.plot import field_figure
 
@@ -75,7 +79,7 @@ def xsection(
         raise InputError(file, err.field, str(err)) from None
     out["file"] = str(file)
     if as_json:
-        typer.echo(json.dumps(out, indent=1))
+        typer.echo(dumps(out, file, indent=1))
         return
     _print_table(out)
 

@@ -23,10 +23,19 @@ from si_thermal.config.serdes import SerdesFile
 from si_thermal.config.com_params import ComParamsFile
 from si_thermal.config.rack import Rack, RackFile
 from si_thermal.config.fleet import FleetFile
-from si_thermal.config.package import PackageFile
+from si_thermal.config.package import PackageFile, inlet_problem
 from si_thermal.config.profile import ProfileFile
 from si_thermal.config.uncertainty import UncertaintyFile
 from si_thermal.config.xsection import XSectionFile
+
+
+def _referenced(loader, ref: Path, path: str | Path, field: str) -> None:
+    """Load a file that ``path`` names in ``field`` with all its checks, so a file that validates runs;
+    its error keeps its own file and field, prefixed by where it was named."""
+    try:
+        loader(ref)
+    except InputError as err:
+        raise InputError(path, field, f"names a file that does not validate: {err.line()}") from None
 
 
 def _check_rack(obj: RackFile, path: str | Path) -> None:
@@ -36,6 +45,9 @@ def _check_rack(obj: RackFile, path: str | Path) -> None:
         raise InputError(path, f"rack.sources.{unknown[0]}", "names no field of [rack]")
     if obj.rack.companion is not None and not (paths.racks_dir() / obj.rack.companion).is_file():
         raise InputError(path, "rack.companion", f"unknown system '{obj.rack.companion}' (no such file in boards/racks/)")
+    if obj.rack.companion is not None and Path(path).name != obj.rack.companion:
+        _referenced(lambda p: validate(RackFile, read_toml(p), p), paths.racks_dir() / obj.rack.companion,
+                    path, "rack.companion")
     g = obj.geometry
     eps = 1e-9
     for i, t in enumerate(obj.trays):
@@ -68,14 +80,17 @@ def _check_rack(obj: RackFile, path: str | Path) -> None:
             field = f"links[{i}].channel" if j == 0 else f"links[{i}].alternate_channels[{j - 1}]"
             if not (paths.channels_dir() / ch).is_file():
                 raise InputError(path, field, f"unknown channel '{ch}' (no such file in channels/)")
+            _referenced(load_channel, paths.channels_dir() / ch, path, field)
         if link.route == "over_top" and g is None:
             raise InputError(path, f"links[{i}].route", "needs a [geometry] table")
-    if obj.cooling is not None and obj.cooling.package is not None \
-            and not board_path(obj.cooling.package, path).is_file():
-        raise InputError(path, "cooling.package", f"unknown package file '{obj.cooling.package}'")
-    if obj.reliability is not None and obj.reliability.backplane is not None \
-            and not board_path(obj.reliability.backplane, path).is_file():
-        raise InputError(path, "reliability.backplane", f"unknown stackup file '{obj.reliability.backplane}'")
+    if obj.cooling is not None and obj.cooling.package is not None:
+        if not board_path(obj.cooling.package, path).is_file():
+            raise InputError(path, "cooling.package", f"unknown package file '{obj.cooling.package}'")
+        _referenced(load_package, board_path(obj.cooling.package, path), path, "cooling.package")
+    if obj.reliability is not None and obj.reliability.backplane is not None:
+        if not board_path(obj.reliability.backplane, path).is_file():
+            raise InputError(path, "reliability.backplane", f"unknown stackup file '{obj.reliability.backplane}'")
+        _referenced(load_stackup, board_path(obj.reliability.backplane, path), path, "reliability.backplane")
 
 
 _KINDS: dict[str, type[Model]] = {
@@ -136,9 +151,12 @@ def check_references(obj: Model, path: str | Path) -> None:
         for key, option in obj.options.items():
             if not rack_path(option.rack, path).is_file():
                 raise InputError(path, f"options.{key}.rack", f"rack file not found: {option.rack}")
+            _referenced(load_rack, rack_path(option.rack, path), path, f"options.{key}.rack")
             for i, mode in enumerate(option.modes):
                 if mode.board is not None and not board_path(mode.board, path).is_file():
                     raise InputError(path, f"options.{key}.modes[{i}].board", f"board file not found: {mode.board}")
+                if mode.board is not None:
+                    _referenced(load_stackup, board_path(mode.board, path), path, f"options.{key}.modes[{i}].board")
     elif isinstance(obj, ChannelFile):
         for i, seg in enumerate(obj.segments):
             if isinstance(seg, TwinaxSegment):
@@ -165,13 +183,15 @@ def check_references(obj: Model, path: str | Path) -> None:
             material(obj.tim2.material, None, path, "tim2.material", local=local)
         if obj.coldplate is not None:
             material(obj.coldplate.material, None, path, "coldplate.material", local=local)
-            material(obj.coldplate.coolant, "coolant", path, "coldplate.coolant", local=local)
-        if obj.microchannel is not None:
-            material(obj.microchannel.coolant, "coolant", path, "microchannel.coolant", local=local)
         for name in ("coldplate", "microchannel"):
-            spec = getattr(obj, name)
-            if spec is not None and spec.cover_material is not None:
-                material(spec.cover_material, None, path, f"{name}.cover_material", local=local)
+            c = getattr(obj, name)
+            if c is not None:
+                material(c.coolant, "coolant", path, f"{name}.coolant", local=local)
+                if c.cover_material is not None:
+                    material(c.cover_material, None, path, f"{name}.cover_material", local=local)
+                why = inlet_problem(c.coolant, c.inlet, local)
+                if why is not None:
+                    raise InputError(path, f"{name}.inlet", why)
     elif isinstance(obj, XSectionFile):
         for i, layer in enumerate(obj.layers):
             material(layer.material, ("laminate", "polymer", "cable_dielectric"), path, f"layers[{i}].material")

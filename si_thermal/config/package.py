@@ -43,7 +43,7 @@ class Slab(Model):
     thickness: PositiveLength
 
 
-class Hotspot(Model):
+class DieHotSpot(Model):
     """A hot spot of a die's power map: ``power_fraction`` of the die's power in a rectangle
     centred at (center_x, center_y) relative to the die centre."""
 
@@ -67,7 +67,7 @@ class PackageDie(Model):
     thickness: PositiveLength
     active_thickness: PositiveLength = 50e-6
     power_fraction: Fraction
-    hotspots: list[Hotspot] = []
+    hotspots: list[DieHotSpot] = []
 
     @model_validator(mode="after")
     def _hotspots_inside(self) -> PackageDie:
@@ -185,6 +185,22 @@ class MicrochannelLid(_Channels):
     def _channels(self) -> MicrochannelLid:
         self._check_channels("microchannel", self.channel_width, self.wall_thickness)
         return self
+
+
+TABLE_SLACK_K = 20.0  # coolant properties are held below their table; further than this below it is a guess
+
+
+def inlet_problem(coolant: str, inlet_k: float, local: dict | None = None) -> str | None:
+    """Why ``inlet_k`` cannot be the inlet of ``coolant`` (a liquid: not below its melting point or
+    more than :data:`TABLE_SLACK_K` below its property table, not at or above its boiling point)."""
+    mat = material(coolant, "coolant", local=local)
+    low = mat.melting_point if mat.melting_point is not None else \
+        (mat.table.temperature[0] - TABLE_SLACK_K if mat.table is not None else 0.0)
+    high = mat.boiling_point
+    if inlet_k < low or (high is not None and inlet_k >= high):
+        top = f"{high - 273.15:.4g} degC (boiling)" if high is not None else "inf"
+        return f"{inlet_k - 273.15:.4g} degC is outside [{low - 273.15:.4g} degC, {top}) for {coolant} (a liquid loop)"
+    return None
 
 
 class PackageFile(Model):

@@ -20,27 +20,30 @@ from si_thermal.config._base import (
 )
 
 
+MIN_AVAILABILITY = 0.01  # below 1 % uptime a rack is not run; cost per token would grow without bound
+
+
 class Rack(Model):
     name: str
     description: str
     source: str
-    gpus: Annotated[int, Field(ge=0)]
-    dies_per_gpu: Annotated[int, Field(ge=1)]
+    gpus: Annotated[int, Field(ge=0, le=10**6)]
+    dies_per_gpu: Annotated[int, Field(ge=1, le=64)]
     gpu_power: Power
     rack_power: Power
     serdes_rate: str  # key of channels/serdes.toml [rates], or "none"
     medium: Literal["copper_cable", "pcb_midplane", "orthogonal_backplane", "cross_rack_cable", "optical"]
     # system-level additions (issue 7): counts, generation, topology, compute, provenance
-    racks: Annotated[int, Field(ge=1)] = 1  # racks that form the system (2 for dual-rack systems)
+    racks: Annotated[int, Field(ge=1, le=1000)] = 1  # racks that form the system (2 for dual-rack systems)
     companion: str | None = None  # rack file (boards/racks/) of the other rack of a dual-rack system
-    nvlink_generation: Annotated[int, Field(ge=1)] | None = None  # None: no NVLink
-    links_per_gpu: Annotated[int, Field(ge=0)] = 0  # scale-up links per GPU package
-    switch_chips: Annotated[int, Field(ge=0)] = 0
+    nvlink_generation: Annotated[int, Field(ge=1, le=100)] | None = None  # None: no NVLink
+    links_per_gpu: Annotated[int, Field(ge=0, le=10**4)] = 0  # scale-up links per GPU package
+    switch_chips: Annotated[int, Field(ge=0, le=10**5)] = 0
     topology: str = ""
-    fp4_pflops: Annotated[float, Field(ge=0)] | None = None  # dense FP4 of the rack, PFLOPS
+    fp4_pflops: Annotated[float, Field(ge=0, le=1e9)] | None = None  # dense FP4 of the rack, PFLOPS
     die_area: Area | None = None  # silicon area of one GPU die (heat-flux claims)
     aux_name: str | None = None  # a second accelerator kind without scale-up links (Rubin CPX)
-    aux_accelerators: Annotated[int, Field(ge=0)] = 0
+    aux_accelerators: Annotated[int, Field(ge=0, le=10**6)] = 0
     aux_power: Power | None = None
     sources: dict[str, str] = {}  # field name -> source of that number
 
@@ -73,16 +76,16 @@ class Tray(Model):
     pitch; connectors at ``connector_pos`` in z above ``origin_z``."""
 
     kind: Literal["compute", "switch", "lpu", "cpx", "power", "other"]
-    slots: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
-    endpoints: Annotated[int, Field(ge=0)] = 0  # scale-up endpoints per tray (GPUs, switch chips, LPUs)
+    slots: list[Annotated[int, Field(ge=1, le=1000)]] = Field(min_length=1)
+    endpoints: Annotated[int, Field(ge=0, le=10**4)] = 0  # scale-up endpoints per tray (GPUs, switch chips, LPUs)
     connector_pos: list[Length] = []  # one per endpoint
     connector_y: NonNegativeLength = 0.0  # depth of the connector plane
     orientation: Literal["horizontal", "vertical"] = "horizontal"
-    height_units: Annotated[int, Field(ge=1)] = 1
+    height_units: Annotated[int, Field(ge=1, le=100)] = 1
     pitch: PositiveLength | None = None  # vertical blades: slot pitch
     origin: NonNegativeLength = 0.0  # horizontal: z of slot 1's bottom; vertical: x of slot 1's left
     origin_z: NonNegativeLength = 0.0  # vertical blades: z of the blade bottom
-    rack: Annotated[int, Field(ge=0)] = 0
+    rack: Annotated[int, Field(ge=0, le=1000)] = 0
     group: str = ""  # link scope: trays with the same group are "same_group"
     source: str = ""
 
@@ -115,7 +118,7 @@ class LinkGroup(Model):
     channel: str | None = None  # file in channels/: its variable segment takes the routed length
     alternate_channels: list[str] = []  # same path, other cable gauges or materials
     rate: str  # key of channels/serdes.toml [rates]
-    lanes: Annotated[int, Field(ge=1)] = 1  # lanes per link and direction
+    lanes: Annotated[int, Field(ge=1, le=64)] = 1  # lanes per link and direction
     route: Literal["direct", "over_top"] = "direct"
     service_loop: NonNegativeLength | None = None  # overrides [geometry] for this group (PCB: 0)
     breakout: NonNegativeLength | None = None
@@ -138,7 +141,7 @@ class RackCost(Model):
     operations_cost_per_year: MoneyPerYear = 0.0
     throughput: TokenRate  # actual, per rack
     throughput_theoretical: TokenRate | None = None
-    availability: Annotated[float, Field(gt=0, le=1)] = 1.0
+    availability: Annotated[float, Field(ge=MIN_AVAILABILITY, le=1)] = 1.0  # in (0, 1]; floor: see MIN_AVAILABILITY
 
     @model_validator(mode="after")
     def _depreciation(self) -> RackCost:

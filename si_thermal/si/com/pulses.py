@@ -19,15 +19,14 @@ from si_thermal.si.equalizer import ctle_basis
 def _as_network(x, role: str):
     import skrf as rf
 
-    if isinstance(x, rf.Network):
-        return x, x.name or role
+    from si_thermal.si import touchstone
+
+    if isinstance(x, rf.Network):  # the same checks as a file (finite, frequencies, passivity)
+        return touchstone.check_network(x, x.name or role), x.name or role
     p = Path(x)
     if not p.exists():
         raise InputError(p, None, "file not found")
-    try:
-        return rf.Network(str(p)), p.stem
-    except Exception as err:  # skrf raises many kinds on a bad Touchstone file
-        raise InputError(p, None, f"cannot read as Touchstone: {err}") from None
+    return touchstone.read_network(p), p.stem  # strict: no pickle, finite, passive (si.touchstone)
 
 
 @dataclass(frozen=True)
