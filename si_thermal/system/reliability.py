@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from si_thermal.config import RackFile, board_path
-from si_thermal.reliability.fleet import HOURS_PER_MONTH, availability, compare_cable_vs_backplane, random_events_per_month
+from si_thermal.reliability.fleet import HOURS_PER_MONTH, availability, random_events_per_month
 from si_thermal.system.stages import StageSkipped
 
 GRADIENTS_K = (10.0, 20.0, 25.0, 30.0, 40.0)  # in-rack gradients for the backplane sweep (S0: 20-30 K)
@@ -35,6 +35,8 @@ class RackReliabilityResult:
     dies_per_rack: int
     die_hours_lost_per_month: float
     source: str
+    availability_range: tuple[float, float] | None = None  # worst (low MTBF, long MTTR), best
+    events_range: tuple[float, float] | None = None  # events per month at the high and low MTBF
     backplane: dict | None = None  # analyze_backplane(...) at gradient_k, as a dict
     backplane_sweep: dict | None = None  # gradient_k -> warpage, PTH life, years to 1 % (arrays)
 
@@ -58,8 +60,15 @@ def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mt
         runs = [_backplane_at(str(board_path(rel.backplane)), g) for g in grads]
         backplane = runs[grads.index(float(gradient_k))]
         sweep = {k: np.array([r[k] for r in runs]) for k in SWEEP_KEYS}
+    a_rng = e_rng = None
+    if len(rel.mtbf_range) == 2 or len(rel.mttr_range) == 2:
+        mtbfs = [x / 3600.0 for x in rel.mtbf_range] if len(rel.mtbf_range) == 2 else [mtbf, mtbf]
+        mttrs = [x / 3600.0 for x in rel.mttr_range] if len(rel.mttr_range) == 2 else [mttr, mttr]
+        a_rng = (availability(min(mtbfs), max(mttrs)), availability(max(mtbfs), min(mttrs)))
+        e_rng = (random_events_per_month(fleet_racks, max(mtbfs), HOURS_PER_MONTH),
+                 random_events_per_month(fleet_racks, min(mtbfs), HOURS_PER_MONTH))
     return RackReliabilityResult(system, mtbf, mttr, avail, fleet_racks, events, dies, lost, rel.source,
-                                 backplane, sweep)
+                                 a_rng, e_rng, backplane, sweep)
 
 
 @lru_cache(maxsize=32)
@@ -76,6 +85,7 @@ def _scalars(res) -> dict:
             if isinstance(getattr(res, k), (int, float, str, bool))}
 
 
-def fleet_comparison(fleet_racks: int = 1000):
-    """Cable tray vs backplane fleet (:func:`si_thermal.reliability.fleet.compare_cable_vs_backplane`)."""
-    return compare_cable_vs_backplane(fleet_racks)
+def system_availability(rel: RackReliabilityResult | StageSkipped) -> float | None:
+    """The one availability of a system (issue 11): MTBF / (MTBF + MTTR) of its reliability stage,
+    None where no source gives an MTBF. Cost, tables and figures all take it from here."""
+    return rel.availability if isinstance(rel, RackReliabilityResult) else None
