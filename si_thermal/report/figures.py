@@ -253,7 +253,7 @@ def link_margins(results: dict[str, SystemResult], out_dir: Path) -> Figure | No
         return None
     cols = 3
     rows = int(np.ceil(len(items) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(7.4, 1.75 * rows + 0.3), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(7.6, 1.95 * rows + 0.3), squeeze=False)
     for ax, (r, g) in zip(axes.ravel(), items):
         m = link_margin_db(g)
         fin = m[np.isfinite(m)]
@@ -265,8 +265,7 @@ def link_margins(results: dict[str, SystemResult], out_dir: Path) -> Figure | No
         ax.hist(fin[bad], bins=bins, color="tab:red", alpha=0.85)
         ax.axvline(0.0, color="k", lw=0.8)
         crit = "IL, COM" if g.com_margin_db is not None else "IL only"
-        title = f"{r.rack.rack.name}: {g.group} @ {g.rate}"
-        ax.set_title(title if len(title) < 52 else title[:50] + "...", fontsize=6.2)
+        ax.set_title(f"{r.rack.rack.name}\n{g.group} @ {g.rate}", fontsize=5.8)
         ax.text(0.98, 0.95, f"{g.closing_fraction * 100:.0f} % of {m.size} close\n({crit})", transform=ax.transAxes,
                 ha="right", va="top", fontsize=5.8, color="tab:red" if bad.any() else "tab:green")
         ax.set_xlabel("link margin (dB)", fontsize=6)

@@ -35,6 +35,7 @@ CAPTION = ParagraphStyle("caption", parent=BODY, fontSize=8, leading=10, textCol
 VERDICT_COLOURS = {"supported": "#d8f0d8", "contradicted": "#f5d0d0", "depends": "#fff1c2", "not evaluated": "#e6e6e6",
                    "consistent": "#d8f0d8", "inconsistent": "#f5d0d0"}
 WORKS_COLOURS = {"yes": "#d8f0d8", "no (model)": "#f5d0d0", "not judged": "#e6e6e6"}
+TITLE = ParagraphStyle("title", parent=_SS["Title"], fontSize=15, leading=18, spaceAfter=2)
 FLAG = ParagraphStyle("flag", parent=BODY, textColor=colors.HexColor("#9b1c1c"), leftIndent=8, bulletIndent=0)
 PACKAGES = ("numpy", "scipy", "scikit-rf", "matplotlib", "reportlab", "pydantic", "gmsh", "fenics-dolfinx",
             "dolfinx-solver-real", "si_thermal")
@@ -48,8 +49,15 @@ MODEL_LIMITS = (
     "Link lengths come from the rack geometry (Manhattan routes plus service loops and breakouts); host-trace "
     "lengths, connector IL/RL and via stubs in channels/*.toml are engineering estimates with their sources.",
     "Package FEM: uniform power over each die, fin model for the cold plate and the microchannel lid "
-    "(validated against a resolved channel cell), coolant warming along the flow; the Blackwell-class package "
-    "stands in for Rubin packages, whose dimensions are not public.",
+    "(validated against a resolved channel cell), coolant warming along the flow; the Blackwell-class two-die "
+    "package stands in for R200 (no drawing is public); Rubin Ultra (four dies, '2+2') and Rubin CPX (one die, "
+    "FC-BGA) have their own package files with estimated dimensions.",
+    "Rack power sums add count x power per component; only the accelerator powers and the rack totals are "
+    "quoted, every other component power is marked [Estimated] in the rack file and the share it carries is "
+    "printed with the sum.",
+    "The fleet figure of earlier versions is dropped: with IPC-TR-579 outside its data the backplane wear-out "
+    "never starts within five years, so it showed two flat lines; the fleet numbers (events per month with the "
+    "MTBF range, availability with its range) are in the system tables.",
     "Plated-hole fatigue uses IPC-TR-579 (ANSI/VITA 51.1 App. F) far outside its data (aspect ratio about 39 "
     "against at most 9); treat its lives as an ordering of designs, not as calendar predictions.",
 )
@@ -235,21 +243,26 @@ def _figure(f, n: _Numbers):
 def first_page(results: dict[str, SystemResult], claims: list[Claim], n: _Numbers) -> list:
     """Red flags, then per system: does it work, what limits it, by how much, what would change it."""
     verdicts = [system_verdict(r) for r in results.values()]
-    story = [Paragraph("Rack interconnect, cooling, reliability and cost: engineering report", _SS["Title"]),
+    story = [Paragraph("Rack interconnect, cooling, reliability and cost: engineering report", TITLE),
              Paragraph(f"si_thermal, generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}, {len(results)} systems "
                        "of S0 (supernode evolution, May 2026) and S1 (Rubin CPX, Sep 2025).", BODY),
              Paragraph("Red flags", _SS["Heading2"])]
     flags = [f for v in verdicts for f in v.flags]
     bad = [c for c in claims if c.verdict in ("inconsistent", "contradicted")]
-    if bad:
-        flags.append(f"{sum(c.verdict == 'inconsistent' for c in bad)} source figures disagree with the sources' own "
-                     f"numbers and {sum(c.verdict == 'contradicted' for c in bad)} claims are contradicted (Table 2): "
-                     + "; ".join(c.claim.split(':')[0][:60] for c in bad[:6]) + ("; ..." if len(bad) > 6 else ""))
+    inc = [c for c in bad if c.verdict == "inconsistent"]
+    con = [c for c in bad if c.verdict == "contradicted"]
+    if con:
+        flags.append(f"{len(con)} claims contradicted by the models (Table 2): " + "; ".join(_short(c.claim) for c in con))
+    if inc:
+        flags.append(f"{len(inc)} source figures disagree with the sources' own numbers (Table 2): "
+                     + "; ".join(_short(c.claim) for c in inc))
     story += [Paragraph(_esc(f), FLAG, bulletText="\u25b2") for f in flags] or [_p("none", BODY)]
     story += [Paragraph("Does each system work, what limits it, by how much", _SS["Heading2"])]
     rows = [["system", "works?", "limited by", "margin", "what would change the answer", "availability", "$/M tok"]]
     shade = {}
-    for i, (v, r) in enumerate(zip(verdicts, results.values()), start=1):
+    order = {"no (model)": 0, "yes": 1, "not judged": 2}
+    pairs = sorted(zip(verdicts, results.values()), key=lambda vr: order.get(vr[0].works, 3))
+    for i, (v, r) in enumerate(pairs, start=1):
         cost = f"{r.cost.usd_per_million_tokens:.2f}" if not isinstance(r.cost, StageSkipped) else "-"
         rows.append([v.name, v.works, v.limit, v.margin, v.change, v.availability, cost])
         shade[(i, 1)] = WORKS_COLOURS.get(v.works, "#ffffff")
@@ -258,7 +271,7 @@ def first_page(results: dict[str, SystemResult], claims: list[Claim], n: _Number
                               "'limited by' = the element with the least margin (link margin = min(IL, COM) margin of the "
                               "worst link). Availability = MTBF/(MTBF+MTTR) of the sources, computed once (range over the "
                               "sources' MTBF/MTTR ranges); the cost column uses it. '-': not given in the sources."),
-              _table(rows, [30 * mm, 14 * mm, 40 * mm, 28 * mm, 34 * mm, 20 * mm, 14 * mm], shade=shade)]
+              _table(rows, [28 * mm, 13 * mm, 38 * mm, 27 * mm, 44 * mm, 18 * mm, 12 * mm], shade=shade)]
     kinds = {}
     for c in claims:
         kinds.setdefault(c.kind, {}).setdefault(c.verdict, 0)
@@ -266,6 +279,12 @@ def first_page(results: dict[str, SystemResult], claims: list[Claim], n: _Number
     story += [Spacer(1, 2 * mm), _p("Claims (Table 2): " + "; ".join(
         f"{k} {sum(v.values())} (" + ", ".join(f"{m} {x}" for m, x in v.items()) + ")" for k, v in kinds.items()), BODY)]
     return story
+
+
+def _short(text: str, n: int = 48) -> str:
+    """A claim's text cut at a word boundary near ``n`` characters."""
+    text = text.split(":")[0] if len(text.split(":")[0]) > 12 else text
+    return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + "..."
 
 
 def _esc(text: str) -> str:
@@ -281,7 +300,7 @@ def write_report(out: Path, results: dict[str, SystemResult], claims: list[Claim
     margin_figs = [f for f in figures if f.path.name == "link_margins.png"]
     for f in margin_figs:
         story.append(_figure(f, n))
-    story += [Paragraph("Claims of the two articles against the models", _SS["Heading2"]),
+    story += [PageBreak(), Paragraph("Claims of the two articles against the models", _SS["Heading2"]),
               Paragraph("Kind: <b>physics</b> = the solvers computed the evidence; <b>arithmetic</b> = the source's own "
                         "arithmetic redone on the source's own inputs (a 'supported' confirms the sum, not the physics); "
                         "<b>consistency</b> = the sources' numbers checked against each other. S0: 'supernode evolution "
@@ -341,8 +360,8 @@ def write_report(out: Path, results: dict[str, SystemResult], claims: list[Claim
                 rows.append([f"power: {comp.name}", f"{comp.count} x {comp.power:,.0f} W = {comp.count * comp.power / 1e3:,.1f} kW"
                              + (f" ({comp.per_tray} per tray)" if comp.per_tray else ""), comp.source])
             rows.append(["power: conversion efficiency", f"{pw.conversion_efficiency * 100:.0f} %", pw.source])
-        for mm in r.rack.mismatches:
-            rows.append([f"S0/S1 mismatch: {mm.field}", f"S0: {mm.s0} | S1: {mm.s1}", f"used: {mm.used}"])
+        for mis in r.rack.mismatches:
+            rows.append([f"S0/S1 mismatch: {mis.field}", f"S0: {mis.s0} | S1: {mis.s1}", f"used: {mis.used}"])
         story += [Paragraph(f"{k.name} ({r.path.name})", _SS["Heading3"]),
                   n.table_caption(f"Inputs of {r.path.name}, in engineering units with their unit ('-': the sources give none)."), _table(rows, [32 * mm, 70 * mm, 78 * mm])]
     story.append(Paragraph("Appendix B: reproducibility", _SS["Heading1"]))

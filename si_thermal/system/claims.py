@@ -26,7 +26,7 @@ from si_thermal.reliability.fleet import HOURS_PER_MONTH
 from si_thermal.system import cost as cost_mod
 from si_thermal.system.cooling import SystemCooling
 from si_thermal.system.model import SystemResult
-from si_thermal.system.sensitivity import host_trace_sensitivity
+from si_thermal.system.host_sensitivity import host_trace_sensitivity
 from si_thermal.system.reliability import RackReliabilityResult
 from si_thermal.system.stages import StageSkipped
 

@@ -59,7 +59,7 @@ def s0_checks() -> list[Claim]:
     bw, rb = 120.0 / 0.72, 200.0 / 2.4  # kW per dense EF (Blackwell 720 PF is dense, Rubin dense 2.4 EF)
     out.append(_check(
         "Power per EFLOPS improves 6x from Blackwell (167 kW/EF) to Rubin Ultra (27 kW/EF); Rubin 56 kW/EF",
-        "S0 sections 7 and 10.4", 56.0, rb,
+        "S0 sections 1, 7 and 10.4", 56.0, rb,
         f"on one (dense) basis Rubin is {rb:.0f} kW/EF, not 56 (Blackwell {bw:.0f}); S0 divides by a dense 720 PF "
         "for Blackwell and a sparse 3.6 EF for Rubin", "dense FP4: GB200 720 PF (S0), R200 33.3 PF x 72 (S1); "
         "Rubin Ultra's 15 EF has no stated basis"))

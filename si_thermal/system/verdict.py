@@ -42,6 +42,20 @@ class SystemVerdict:
     flags: tuple[str, ...] = ()
 
 
+def _link_change(g, limit: str) -> str:
+    """What would move a link group's verdict, with the reach that the numbers give."""
+    c = g.curve
+    if "(COM" in limit:
+        reach = getattr(c, "reach_com_m", float("nan"))
+        head = f"COM reach {reach:.2f} m vs longest {g.longest_m:.2f} m" if np.isfinite(reach) else "COM"
+        return head + "; receiver (178A floating FFE, MLSD), connector RL, package case, crosstalk"
+    head = f"IL reach {c.reach_il_m:.2f} m vs longest {g.longest_m:.2f} m"
+    tail = "; shorter path, lower-loss laminate/cable, host traces"
+    if g.com_margin_db is None:
+        tail += f"; no COM set for {g.rate} (IL only)"
+    return head + tail
+
+
 def _fmt_group(g) -> str:
     return f"{g.group} @ {g.rate}"
 
@@ -56,7 +70,7 @@ def system_verdict(r) -> SystemVerdict:
             flags.append(f"{k.name}: {_fmt_group(g)} has a non-finite margin (solver failure): no verdict")
             continue
         crit = "COM" if g.com_margin_db is not None and np.min(g.com_margin_db) < np.min(g.il_margin_db) else "IL"
-        limits.append((float(m.min()), "dB", f"link group {_fmt_group(g)} ({crit}, longest {g.longest_m:.2f} m)", g))
+        limits.append((float(m.min()), "dB", f"{_fmt_group(g)} ({crit}, longest {g.longest_m:.2f} m)", g))
         if g.closing_fraction < 1.0:
             flags.append(f"{k.name}: links that do not close - {_fmt_group(g)}: {g.closing_fraction * 100:.0f} % of "
                          f"{g.length_m.size} close, worst margin {m.min():+.1f} dB ({crit})")
@@ -83,7 +97,7 @@ def system_verdict(r) -> SystemVerdict:
     p = r.power
     if isinstance(p, PowerBudget) and p.quoted and p.headroom_w < 0.05 * p.rack_power_w:
         flags.append(f"{k.name}: components draw {p.input_w / 1e3:.0f} kW of the quoted {p.rack_power_w / 1e3:.0f} kW "
-                     f"(headroom {p.headroom_w / 1e3:.1f} kW)")
+                     f"(headroom {p.headroom_w / 1e3:.1f} kW; {p.share_estimated * 100:.0f} % of the sum on estimated powers)")
     if not limits and cool_margin is None:
         return SystemVerdict(r.key, k.name, "not judged", "no link group or package evaluated", "-", "-", av, tuple(flags))
     works = "yes"
@@ -92,9 +106,7 @@ def system_verdict(r) -> SystemVerdict:
     if limits:
         worst = min(limits, key=lambda x: x[0])
         limit, margin = worst[2], f"{worst[0]:+.1f} dB"
-        change = ", ".join(LINK_LEVERS[:2]) if worst[3].com_margin_db is None else ", ".join(LINK_LEVERS)
-        if worst[3].com_margin_db is None and worst[3].curve.com_skipped:
-            change += "; no COM set for this rate (IL only)"
+        change = _link_change(worst[3], worst[2])
     else:
         limit, margin, change = "", "", ""
     if isinstance(c, SystemCooling):

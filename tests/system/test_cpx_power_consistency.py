@@ -156,7 +156,7 @@ def test_verdict_flags_links_that_do_not_close():
 
     g = SimpleNamespace(group="g", rate="224g", primary=True, il_margin_db=np.array([2.0, -1.0]),
                         com_margin_db=np.array([1.0, 0.5]), closing_fraction=0.5, length_m=np.array([1.0, 2.0]),
-                        longest_m=2.0, curve=SimpleNamespace(com_skipped=None))
+                        longest_m=2.0, curve=SimpleNamespace(com_skipped=None, reach_il_m=1.5, reach_com_m=1.2))
     r = SimpleNamespace(key="k", rack=SimpleNamespace(rack=SimpleNamespace(name="Sys", aux_name=None)),
                         si=SimpleNamespace(groups=[g]), cooling=StageSkipped("cooling", "x"), aux_cooling=None,
                         reliability=StageSkipped("reliability", "x"), power=None)
