@@ -81,7 +81,8 @@ def com_vs_length(results: dict[str, SystemResult], out_dir: Path) -> Figure | N
 
 
 def length_histograms(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
-    items = [(r, name, L) for r in results.values() for name, L in r.lengths.items()]
+    in_tray = {(r.key, link.name) for r in results.values() for link in r.rack.links if link.in_tray_lengths}
+    items = [(r, name, L) for r in results.values() for name, L in r.lengths.items() if (r.key, name) not in in_tray]
     if not items:
         return None
     n = len(items)
@@ -108,7 +109,8 @@ def length_histograms(results: dict[str, SystemResult], out_dir: Path) -> Figure
         ax.axis("off")
     return Figure(_save(fig, out_dir / "length_histograms.png"),
                   "Routed length of every scale-up link (Manhattan route plus service loop and breakouts) per "
-                  "system and link group; dashed: the IL reach of the group's primary channel at its rate.")
+                  "system and link group; dashed: the IL reach of the group's primary channel at its rate. In-tray "
+                  "groups (PCIe Gen6, NIC to OSFP) have listed lengths, given in the appendix, and are not drawn.")
 
 
 def _cooling(results):

@@ -333,7 +333,7 @@ def write_report(out: Path, results: dict[str, SystemResult], claims: list[Claim
         k = r.rack.rack
         rows = [["field", "value", "source"]]
         for name, val in k.model_dump().items():
-            if name in ("sources", "description", "name"):
+            if name in ("sources", "description", "name") or (name.startswith("aux_") and not k.aux_accelerators):
                 continue
             rows.append([name, _value(val, name), k.sources.get(name, "" if name == "source" else "as 'source' above")])
         if r.rack.geometry is not None:

@@ -179,3 +179,14 @@ def test_appendix_prints_engineering_units():
 
 def test_claim_kinds_are_known():
     assert Claim("c", "s", "v", "x", "supported").kind == "physics"
+
+
+def test_every_flops_figure_states_its_basis():
+    """Issue 11: FLOPS in the rack files say dense or sparse (or that the source does not say)."""
+    for key, path in model.systems().items():
+        k = config.load_rack(path).rack
+        if k.fp4_pflops is not None:
+            src = k.sources.get("fp4_pflops", "")
+            assert "dense" in src or "not stated" in src, key
+        if k.fp4_pflops_sparse is not None:
+            assert "sparse" in k.sources.get("fp4_pflops_sparse", "") or "2:1" in k.sources.get("fp4_pflops_sparse", ""), key
