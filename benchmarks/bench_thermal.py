@@ -34,7 +34,7 @@ def one(size_mm: float, cooling: str, fresh_mesh: bool) -> dict:
 
     comm = MPI.COMM_WORLD
     geom = package_geometry(config.load_package(PKG), cooling, size_mm * 1e-3)
-    path = paths.meshes_dir() / "cache" / f"{geom.key()}.msh"
+    path = paths.mesh_cache_dir() / f"{geom.key()}.msh"
     t_gen = float("nan")
     if comm.rank == 0 and (fresh_mesh or not path.is_file()):
         path.unlink(missing_ok=True)

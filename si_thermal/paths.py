@@ -1,12 +1,18 @@
-"""Where the project's data folders are: ``channels/``, ``boards/``, ``meshes/``, ``reports/``.
+"""Where the data are: the project's folders (``channels/``, ``boards/``, ``meshes/``, ``reports/``),
+the tables every model reads (rates, COM sets, materials), and the mesh cache.
 
-The package is installed editable from the repository, so the data folders sit beside it.
-``SI_THERMAL_ROOT`` overrides the root (for tests and for installations elsewhere).
+In a checkout the data folders sit beside the package; ``SI_THERMAL_ROOT`` overrides that root
+(tests, other installations). The three tables (``serdes.toml``, ``com_params.toml``,
+``materials.toml``) also ship inside the wheel (``si_thermal/data/``), so an installed package works
+from any directory: the root's copy is used when present, the packaged one otherwise. Meshes are
+cached under the root's ``meshes/cache`` in a checkout, else the user cache folder
+(``SI_THERMAL_CACHE`` or ``$XDG_CACHE_HOME/si_thermal``).
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 
@@ -31,8 +37,39 @@ def meshes_dir() -> Path:
     return project_root() / "meshes"
 
 
+def packaged_file(name: str) -> Path:
+    """A data file shipped inside the package (``si_thermal/data/NAME``)."""
+    return Path(str(resources.files("si_thermal") / "data" / name))
+
+
+def _root_or_packaged(path: Path) -> Path:
+    return path if path.is_file() else packaged_file(path.name)
+
+
 def materials_file() -> Path:
-    return boards_dir() / "materials.toml"
+    """The materials library: ``boards/materials.toml`` of the root, else the packaged copy."""
+    return _root_or_packaged(boards_dir() / "materials.toml")
+
+
+def serdes_file() -> Path:
+    """The SerDes rate table: ``channels/serdes.toml`` of the root, else the packaged copy."""
+    return _root_or_packaged(channels_dir() / "serdes.toml")
+
+
+def com_params_file() -> Path:
+    """The COM parameter sets: ``channels/com_params.toml`` of the root, else the packaged copy."""
+    return _root_or_packaged(channels_dir() / "com_params.toml")
+
+
+def mesh_cache_dir() -> Path:
+    """Folder of cached gmsh meshes (created on first use by the mesher)."""
+    env = os.environ.get("SI_THERMAL_CACHE")
+    if env:
+        return Path(env) / "meshes"
+    if os.environ.get("SI_THERMAL_ROOT") or meshes_dir().is_dir():
+        return meshes_dir() / "cache"
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "si_thermal" / "meshes"
 
 
 def shared_dir() -> Path:

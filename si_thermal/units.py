@@ -16,8 +16,7 @@ from __future__ import annotations
 import math
 import re
 
-INCH_M = 0.0254
-MIL_M = 25.4e-6
+from si_thermal.constants import INCH_M, MIL_M, SECONDS_PER_YEAR, ZERO_CELSIUS_K
 
 # dimension -> {unit spelling: (factor, offset)}; SI value = factor * number + offset
 _UNITS: dict[str, dict[str, tuple[float, float]]] = {
@@ -34,9 +33,9 @@ _UNITS: dict[str, dict[str, tuple[float, float]]] = {
     "time": {
         "s": (1.0, 0.0), "ms": (1e-3, 0.0), "us": (1e-6, 0.0), "ns": (1e-9, 0.0),
         "ps": (1e-12, 0.0), "fs": (1e-15, 0.0), "min": (60.0, 0.0), "h": (3600.0, 0.0),
-        "day": (86400.0, 0.0), "week": (604800.0, 0.0), "yr": (8760 * 3600.0, 0.0),
+        "day": (86400.0, 0.0), "week": (604800.0, 0.0), "yr": (SECONDS_PER_YEAR, 0.0),
     },
-    "temperature": {"K": (1.0, 0.0), "degC": (1.0, 273.15), "°C": (1.0, 273.15)},
+    "temperature": {"K": (1.0, 0.0), "degC": (1.0, ZERO_CELSIUS_K), "°C": (1.0, ZERO_CELSIUS_K)},
     "temperature_difference": {"K": (1.0, 0.0), "degC": (1.0, 0.0), "°C": (1.0, 0.0)},
     "power": {"W": (1.0, 0.0), "mW": (1e-3, 0.0), "kW": (1e3, 0.0), "MW": (1e6, 0.0)},
     "heat_flux": {"W/m^2": (1.0, 0.0), "W/cm^2": (1e4, 0.0), "W/mm^2": (1e6, 0.0)},

@@ -3,15 +3,21 @@
 Each command group lives in its own module of this package and registers itself on :data:`app`.
 Bad input raises :class:`si_thermal.errors.SiThermalError`; :func:`main` prints its one line to
 stderr and exits with its status (2 for bad input), never with a traceback.
+
+Root options (before the command): ``--verbose/-v`` (repeat for DEBUG), ``--quiet/-q``,
+``--log-file PATH``, ``--version``; ``--install-completion``/``--show-completion`` for the shell.
+Plotting picks the non-interactive Agg backend here, in the CLI only (a library import never
+changes a notebook's backend).
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import typer
 
-from si_thermal import __version__
+from si_thermal import __version__, log
 from si_thermal.errors import SiThermalError
 
 app = typer.Typer(
@@ -19,7 +25,8 @@ app = typer.Typer(
     help="Signal integrity, thermal FEM and reliability of AI rack interconnects (NVL72 to NVL576).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode=None,  # help text is plain: "[backplane]" is an extra, not Rich markup
 )
 
 
@@ -33,8 +40,21 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, show_default=False,
+                                help="More log output on stderr: -v INFO, -vv DEBUG."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors on stderr; no progress bars."),
+    log_file: Path | None = typer.Option(None, "--log-file", help="Also write every log record (DEBUG) to this file."),
 ) -> None:
     """si_thermal command line."""
+    log.setup(verbose=verbose, quiet=quiet, log_file=log_file)
+    _use_agg()
+
+
+def _use_agg() -> None:
+    """The CLI writes image files and never opens a window: matplotlib's Agg backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
 
 
 def _register() -> None:

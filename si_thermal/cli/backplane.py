@@ -86,9 +86,6 @@ def _print(r) -> None:
 
 
 def _plot(r, out: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
 

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from si_thermal import config
+from si_thermal.constants import ZERO_CELSIUS_K
 
 
 def validate(files: list[Path] = typer.Argument(..., help="Channel, board, rack or materials TOML files.")) -> None:
@@ -36,7 +37,7 @@ def materials() -> None:
         if mat.cte_z is not None:
             props.append(f"CTE xy/z {mat.cte_xy * 1e6:g}/{mat.cte_z * 1e6:g} ppm/K")
         if mat.table is not None:
-            props.append(f"table {mat.table.temperature[0] - 273.15:g}-{mat.table.temperature[-1] - 273.15:g} degC")
+            props.append(f"table {mat.table.temperature[0] - ZERO_CELSIUS_K:g}-{mat.table.temperature[-1] - ZERO_CELSIUS_K:g} degC")
         table.add_row(name, mat.kind, "; ".join(props), mat.source)
     Console(width=200).print(table)
 

@@ -209,7 +209,7 @@ def load_package(path: str | Path) -> PackageFile:
 
 
 def load_serdes(path: str | Path | None = None) -> SerdesFile:
-    return _load_kind(path or paths.channels_dir() / "serdes.toml", SerdesFile, "rates")
+    return _load_kind(path or paths.serdes_file(), SerdesFile, "rates")
 
 
 def summary(obj: Any, path: str | Path) -> str:

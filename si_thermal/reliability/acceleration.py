@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-BOLTZMANN_EV_PER_K = 8.617333262e-5  # CODATA 2018
+from si_thermal.constants import BOLTZMANN_EV_PER_K
 
 
 @dataclass(frozen=True)

@@ -200,7 +200,7 @@ def sha256(path: Path) -> str:
 
 
 def input_files(results: dict[str, SystemResult]) -> list[Path]:
-    files = {paths.materials_file(), paths.channels_dir() / "serdes.toml", paths.channels_dir() / "com_params.toml"}
+    files = {paths.materials_file(), paths.serdes_file(), paths.com_params_file()}
     for r in results.values():
         files.add(r.path)
         for link in r.rack.links:

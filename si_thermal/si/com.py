@@ -103,7 +103,7 @@ class ComParams:
 
 
 def com_params_file() -> Path:
-    return paths.channels_dir() / "com_params.toml"
+    return paths.com_params_file()
 
 
 def standards(path: str | Path | None = None) -> list[str]:
@@ -137,7 +137,7 @@ def load_com_params(std: str, *, rate: str | None = None, path: str | Path | Non
     if rate is not None:
         rates = config.load_serdes().rates
         if rate not in rates:
-            raise InputError(paths.channels_dir() / "serdes.toml", "rates",
+            raise InputError(paths.serdes_file(), "rates",
                              f"unknown rate {rate!r}; known: {', '.join(rates)}")
         merged["symbol_rate"] = rates[rate].symbol_rate
     missing = [k for k in ("symbol_rate", "levels", "samples_per_ui", "der0", "t_r", "rlm", "a_v", "a_fe",

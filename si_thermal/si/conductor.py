@@ -35,7 +35,7 @@ from typing import Literal
 import numpy as np
 from scipy import special
 
-MU0 = 4e-7 * math.pi  # H/m (pre-2019 exact value; differs from CODATA 2018 by < 1e-9)
+from si_thermal.constants import MU0  # noqa: F401  (re-exported: tline, coax import it from here)
 
 RoughnessModel = Literal["huray", "hammerstad", "groisse", "none"]
 

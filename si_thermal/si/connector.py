@@ -23,7 +23,7 @@ import numpy as np
 from si_thermal.si.dielectric import djordjevic_sarkar
 from si_thermal.si.tline import line_abcd
 
-NEPER_DB = 20.0 * math.log10(math.e)
+from si_thermal.constants import NEPER_DB
 
 
 def connector_abcd(freq_hz, *, il_db: float, rl_db: float, f_ref_hz: float, delay_s: float,

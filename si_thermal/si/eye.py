@@ -92,9 +92,6 @@ def _width(x: np.ndarray, eh: np.ndarray, i0: int) -> float:
 
 def plot_eye(ey: EyeResult, path: str | Path, title: str = "") -> None:
     """Statistical eye density with the inner-eye openings at DER_0, and the bathtub; PNG, atomic."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from si_thermal.atomic import atomic_path

@@ -20,9 +20,6 @@ def il_figure(channels: list, rates: list[str], out: str | Path, *, f_max_hz: fl
               n_freq: int = 601, max_length_m: float | None = None) -> Path:
     """Two panels: IL(f) of each channel at its stated length, with Nyquist markers and the budget;
     IL at each rate's Nyquist vs the variable length, with the budget line and the IL reach."""
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, (ax_f, ax_l) = plt.subplots(1, 2, figsize=(12, 4.8), constrained_layout=True)

@@ -15,6 +15,6 @@ def serdes_rate(key: str) -> config.SerdesRate:
     """One rate by key ('200g', '224g'); an unknown key is an :class:`InputError` listing the keys."""
     rates = serdes_rates()
     if key not in rates:
-        raise InputError(paths.channels_dir() / "serdes.toml", "rates",
+        raise InputError(paths.serdes_file(), "rates",
                          f"unknown SerDes rate {key!r}; use one of: {', '.join(rates)}")
     return rates[key]

@@ -22,11 +22,7 @@ import numpy as np
 import skrf
 from skrf.media import Media
 
-from si_thermal.si.conductor import MU0
-
-C0 = 299_792_458.0  # m/s
-ETA0 = MU0 * C0  # ohm (free-space impedance, mu0 c)
-EPS0 = 1.0 / (MU0 * C0**2)
+from si_thermal.constants import C0, EPS0, ETA0, MU0  # noqa: F401  (re-exported for the media)
 
 
 def frequency(freq_hz) -> skrf.Frequency:

@@ -18,8 +18,7 @@ from dataclasses import dataclass, replace
 
 from si_thermal.config import RackFile
 
-HOURS_PER_YEAR = 8760.0
-SECONDS_PER_YEAR = 3600.0 * HOURS_PER_YEAR
+from si_thermal.constants import HOURS_PER_YEAR, SECONDS_PER_YEAR
 
 
 @dataclass(frozen=True)

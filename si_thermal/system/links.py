@@ -134,7 +134,7 @@ def com_standard(rate: str) -> str | None:
     from si_thermal.si.rates import serdes_rate
     from si_thermal.units import parse_quantity
 
-    sets = read_toml(paths.channels_dir() / "com_params.toml").get("std", {})
+    sets = read_toml(paths.com_params_file()).get("std", {})
     for name, body in sets.items():
         if body.get("rate") == rate:
             return name

@@ -46,6 +46,7 @@ from si_thermal import config
 from si_thermal.errors import InputError
 from si_thermal.reliability import fleet as fleet_mod
 from si_thermal.reliability import pth as pth_mod
+from si_thermal.constants import HOURS_PER_YEAR
 from si_thermal.reliability import acceleration, solder
 from si_thermal.reliability.weibull import Weibull
 from si_thermal.thermal import laminate as lam
@@ -295,7 +296,7 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
                                                cycles_per_day=cpd, pth_median_cycles=pth_fem.cycles_to_failure,
                                                joint_median_cycles=joint_n)
     wear = [m for m in cmp.backplane.modes if m.life_h is not None]
-    years_1pct = fleet_mod.first_failure_quantile([m.life_h for m in wear], 0.01) / 8760.0
+    years_1pct = fleet_mod.first_failure_quantile([m.life_h for m in wear], 0.01) / HOURS_PER_YEAR
     joint_years = np.inf
     if np.isfinite(joint_n) and cpd > 0:
         joint_years = float(Weibull.from_median(joint_n, JOINT_WEIBULL_SHAPE).quantile(0.01) / cpd / 365.0)

@@ -203,7 +203,7 @@ def _read_msh(path: Path, comm: MPI.Comm):
 def mesh_stack(geom: StackGeometry, comm: MPI.Comm | None = None, *, cache: bool = True) -> TaggedMesh:
     """Mesh ``geom`` (or read it from the cache) and distribute it over ``comm``."""
     comm = comm or MPI.COMM_WORLD
-    cache_dir = paths.meshes_dir() / "cache"
+    cache_dir = paths.mesh_cache_dir()
     path = cache_dir / f"{geom.key()}.msh"
     error = None
     if comm.rank == 0 and not (cache and path.is_file()):

@@ -18,7 +18,7 @@ from scipy.optimize import brentq
 from si_thermal.errors import ConvergenceError, InputError
 from si_thermal.thermal.package import DEFAULT_MESH_SIZE_M, PackageModel, PackageResult
 
-T0 = 273.15
+from si_thermal.constants import ZERO_CELSIUS_K as T0
 
 
 @dataclass(frozen=True)

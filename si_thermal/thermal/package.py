@@ -31,7 +31,7 @@ from si_thermal.thermal.heat import HeatProblem, HeatSolution, Region, Robin
 
 COOLINGS = ("coldplate", "microchannel")
 DEFAULT_MESH_SIZE_M = 2.5e-3  # coarse: ~20 k DOFs, a few seconds per solve
-T0 = 273.15
+from si_thermal.constants import ZERO_CELSIUS_K as T0
 
 
 @dataclass(frozen=True)

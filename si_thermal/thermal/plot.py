@@ -6,16 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from mpi4py import MPI  # noqa: E402
 
 from si_thermal.atomic import atomic_path  # noqa: E402
 
-T0 = 273.15
+from si_thermal.constants import ZERO_CELSIUS_K as T0
 
 
 def _gather_nodes(result):
