@@ -4,7 +4,7 @@ VENV    := .venv
 VPY     := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: report test bench clean-venv
+.PHONY: report test bench mutation clean-venv
 
 $(VPY):
 	$(PY) -m venv $(VENV)
@@ -18,10 +18,15 @@ report: $(STAMP)
 	$(VENV)/bin/si-thermal report -o reports/rack_report.pdf
 
 test: $(STAMP)
-	$(VPY) -m pytest -n 2 --dist loadfile -q
+	$(VPY) -m pytest -n 2 --dist loadfile -q --cov=si_thermal --cov-report=term:skip-covered
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(VPY) $$b || exit 1; done
+
+mutation: $(STAMP)
+	$(VPY) -m pip install --quiet 'mutmut>=3.8,<4'
+	SI_THERMAL_ROOT=$(CURDIR) $(VENV)/bin/mutmut run $(MUTANTS)
+	$(VENV)/bin/mutmut results
 
 clean-venv:
 	rm -rf $(VENV)

@@ -66,7 +66,9 @@ def _register() -> None:
 
     from si_thermal.cli import link
 
-    for module in (basics, channel, backplane, report, thermal, link):
+    from si_thermal.cli import xsection
+
+    for module in (basics, channel, backplane, report, thermal, link, xsection):
         module.register(app)
 
 

@@ -16,6 +16,7 @@ File kinds, told apart by their top-level table:
 - ``channels/serdes.toml`` with ``[rates]``: SerDes lane rates and loss budgets (:class:`SerdesFile`).
 - ``boards/racks/*.toml`` with ``[rack]``: a rack system (:class:`RackFile`).
 - ``boards/gpu_package_*.toml`` with ``[package]``: a GPU package stack and its cooling (:class:`PackageFile`).
+- ``boards/xsections/*.toml`` with ``[xsection]``: a line cross-section drawn explicitly (:class:`XSectionFile`).
 
 Every loader raises :class:`si_thermal.errors.InputError` naming the file and the field.
 """
@@ -130,6 +131,7 @@ from si_thermal.config.package import (  # noqa: F401
     MicrochannelLid,
     PackageFile,
 )
+from si_thermal.config.xsection import XSectionFile  # noqa: F401
 from si_thermal.config.loader import (  # noqa: F401
     _check_rack,
     _KINDS,
@@ -143,6 +145,7 @@ from si_thermal.config.loader import (  # noqa: F401
     load_rack,
     load_package,
     load_serdes,
+    load_xsection,
     summary,
 )
 
@@ -240,4 +243,6 @@ __all__ = [
     "load_package",
     "load_serdes",
     "summary",
+    "XSectionFile",
+    "load_xsection",
 ]

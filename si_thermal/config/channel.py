@@ -34,6 +34,7 @@ class TwinaxSegment(_Segment):
     impedance: Impedance = 100.0  # target differential impedance, sets the insulation diameter
     insulation_diameter: PositiveLength | None = None  # per wire = centre spacing; overrides impedance
     shield_diameter: PositiveLength | None = None  # default: twice the insulation diameter
+    solver: Literal["closed_form", "field"] = "closed_form"  # "field": 2-D field solver (si.xsection)
 
 
 class StriplineSegment(_Segment):
@@ -44,6 +45,7 @@ class StriplineSegment(_Segment):
     board: str  # file name in boards/
     trace: str  # name of a [[traces]] entry of that board
     roughness: Literal["huray", "hammerstad", "groisse", "none"] = "huray"  # conductor roughness model
+    solver: Literal["closed_form", "field"] = "closed_form"  # "field": 2-D field solver (si.xsection)
 
 
 class ViaSegment(_Segment):

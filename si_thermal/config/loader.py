@@ -24,6 +24,7 @@ from si_thermal.config.com_params import ComParamsFile
 from si_thermal.config.rack import Rack, RackFile
 from si_thermal.config.fleet import FleetFile
 from si_thermal.config.package import PackageFile
+from si_thermal.config.xsection import XSectionFile
 
 
 def _check_rack(obj: RackFile, path: str | Path) -> None:
@@ -95,6 +96,7 @@ _KINDS: dict[str, type[Model]] = {
     "package": PackageFile,
     "fleet": FleetFile,
     "std": ComParamsFile,
+    "xsection": XSectionFile,
 }
 
 
@@ -171,6 +173,22 @@ def check_references(obj: Model, path: str | Path) -> None:
             material(obj.coldplate.coolant, "coolant", path, "coldplate.coolant")
         if obj.microchannel is not None:
             material(obj.microchannel.coolant, "coolant", path, "microchannel.coolant")
+    elif isinstance(obj, XSectionFile):
+        for i, layer in enumerate(obj.layers):
+            material(layer.material, ("laminate", "polymer", "cable_dielectric"), path, f"layers[{i}].material")
+        if obj.shield is not None:
+            material(obj.shield.dielectric, ("laminate", "polymer", "cable_dielectric"), path, "shield.dielectric")
+        for name, items in (("traces", obj.traces), ("wires", obj.wires)):
+            for i, item in enumerate(items):
+                material(item.material, "conductor", path, f"{name}[{i}].material")
+                if getattr(item, "foil", None) is not None:
+                    material(item.foil, "foil", path, f"{name}[{i}].foil")
+        for name, item in (("planes", obj.planes), ("shield", obj.shield)):
+            if item is not None:
+                material(item.material, "conductor", path, f"{name}.material")
+        for foil in ("foil_bottom", "foil_top"):
+            if obj.planes is not None and getattr(obj.planes, foil) is not None:
+                material(getattr(obj.planes, foil), "foil", path, f"planes.{foil}")
     elif isinstance(obj, RackFile):
         rate = obj.rack.serdes_rate
         if rate != "none" and rate not in load_serdes().rates:
@@ -198,6 +216,10 @@ def load_stackup(path: str | Path) -> StackupFile:
 
 def load_channel(path: str | Path) -> ChannelFile:
     return _load_kind(path, ChannelFile, "channel")
+
+
+def load_xsection(path: str | Path) -> XSectionFile:
+    return _load_kind(path, XSectionFile, "xsection")
 
 
 def load_rack(path: str | Path) -> RackFile:
@@ -241,4 +263,7 @@ def summary(obj: Any, path: str | Path) -> str:
     if isinstance(obj, FleetFile):
         opts = ", ".join(f"{k} ({len(o.modes)} modes)" for k, o in obj.options.items())
         return f"{name}: fleet '{obj.fleet.name}', {obj.fleet.racks} racks, {opts}"
+    if isinstance(obj, XSectionFile):
+        n = len(obj.traces) + len(obj.wires)
+        return f"{name}: cross-section '{obj.xsection.name}', {n} conductors"
     return f"{name}: ok"

@@ -133,6 +133,10 @@ def _foil(name):
 
 def stripline_media(seg: config.StriplineSegment, f: np.ndarray, path: Path, mode: str = "odd") -> Stripline:
     board_file = str(config.board_path(seg.board, path))
+    if seg.solver == "field":
+        from si_thermal.si.xsection.media import trace_media
+
+        return trace_media(board_file, seg.trace, f, seg.roughness, mode)
     geom, sigma, parts, strip_foil, plane_foils = stripline_cross_section(board_file, seg.trace)
     k_strip = conductor.foil_factor(f, sigma, _foil(strip_foil), seg.roughness)
     k_plane = 0.5 * sum(conductor.foil_factor(f, sigma, _foil(p), seg.roughness) for p in plane_foils)
@@ -153,6 +157,10 @@ def twinax_geometry(seg: config.TwinaxSegment) -> tuple[float, float, float]:
 def twinax_at(seg: config.TwinaxSegment, f: np.ndarray) -> Twinax:
     d, s, shield = twinax_geometry(seg)
     sigma = config.material(seg.conductor).conductivity
+    if seg.solver == "field":
+        from si_thermal.si.xsection.media import twinax_media
+
+        return twinax_media(f, d, s, shield, sigma, _dielectric(seg.dielectric), seg.dielectric)
     return Twinax(f, d, s, shield, sigma, _dielectric(seg.dielectric))
 
 

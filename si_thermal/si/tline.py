@@ -25,6 +25,11 @@ from skrf.media import Media
 from si_thermal.constants import C0, EPS0, ETA0, MU0  # noqa: F401  (re-exported for the media)
 
 
+class ClosedFormRangeWarning(UserWarning):
+    """A closed-form line model used outside the range its source states (or the field solver
+    :mod:`si_thermal.si.xsection` shows) it holds to about 1 %."""
+
+
 def frequency(freq_hz) -> skrf.Frequency:
     """An ``skrf.Frequency`` from an array in Hz (frequencies must be > 0 and increasing)."""
     f = np.atleast_1d(np.asarray(freq_hz, dtype=float))

@@ -102,9 +102,10 @@ def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWE
     p = np.array(powers_w)
     limit_c = model.pkg.package.tj_limit - 273.15 if tj_limit_c is None else tj_limit_c
     inlet_c = results[0].inlet_c
-    res = power_limit(paths.boards_dir() / package, cooling, tj_limit_c=limit_c, inlet_c=inlet_c)
-    limit_w, method = float(res.power_limit_w), "si_thermal.thermal.limit.power_limit"
     xy, t = _plan_view(results[-1].solution, model.pkg)
+    # the same model: its mesh, multigrid hierarchy and last solution serve the limit's solves
+    res = power_limit(paths.boards_dir() / package, cooling, tj_limit_c=limit_c, inlet_c=inlet_c, model=model)
+    limit_w, method = float(res.power_limit_w), "si_thermal.thermal.limit.power_limit"
     return CoolingCurve(package, cooling, p, tj, np.array([r.die_delta_t_k for r in results]),
                         np.array([r.r_th_k_per_w for r in results]), limit_c, inlet_c,
                         model.die_area_m2 * 1e6, limit_w, method, results[0].n_dofs, xy, t)

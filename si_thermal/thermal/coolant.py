@@ -12,9 +12,10 @@ exact discrete heat into the coolant). This is the discrete form of ``C_s dT_c/d
 (e.g. Incropera & DeWitt, 6th ed., sec. 8.3, the mean-temperature energy balance), applied per
 strip so channels over a die heat up more than channels at the edge of the field. The wall
 temperature field, the temperature-dependent conductivity (lagged, :meth:`HeatProblem.picard_step`)
-and the coolant profile are solved together by an under-relaxed fixed-point iteration, with the
-matrix and its multigrid preconditioner built once, until both the coolant and the solid
-temperatures change by less than ``tol_k`` per iteration.
+and the coolant profile are solved together by a fixed-point iteration, with the
+matrix and its multigrid preconditioner built once, accelerated by Anderson mixing of the joint
+(solid, coolant) temperatures (:mod:`.anderson`), until both change by less than ``tol_k`` per
+iteration.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dolfinx import fem, la
 from mpi4py import MPI
 
 from si_thermal.errors import ConvergenceError
+from si_thermal.thermal.anderson import Anderson
 from si_thermal.thermal.heat import HeatProblem, HeatSolution
 
 
@@ -42,9 +44,18 @@ class CoolantState:
     change_k: float  # last change of the coolant temperatures
 
 
-def _unique_global(comm, values: np.ndarray, decimals: int = 9) -> np.ndarray:
-    local = np.unique(np.round(values, decimals))
-    return np.unique(np.concatenate(comm.allgather(local)))
+def _unique_global(comm, values: np.ndarray, tol: float = 1e-10) -> np.ndarray:
+    """Sorted distinct coordinates over all ranks, values closer than ``tol`` (m) merged (rounding
+    to fixed decimals would split two floats either side of a rounding tie)."""
+    v = np.sort(np.concatenate(comm.allgather(np.unique(values))))
+    if v.size == 0:
+        return v
+    return v[np.concatenate([[True], np.diff(v) > tol])]
+
+
+def _index(grid: np.ndarray, values: np.ndarray, tol: float = 1e-10) -> np.ndarray:
+    """Index of each value's entry in ``grid`` (from :func:`_unique_global`, same ``tol``)."""
+    return np.clip(np.searchsorted(grid, values - tol), 0, grid.size - 1)
 
 
 def _tributary(positions: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -55,14 +66,18 @@ def _tributary(positions: np.ndarray, lo: float, hi: float) -> np.ndarray:
 
 def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolant: fem.Function,
                        rect: tuple[float, float, float, float], capacity_rate_w_k: float, inlet_k: float,
-                       *, tol_k: float = 1e-5, max_iter: int = 80, relax: float = 1.0,
-                       cross_axis: int | None = 1) -> tuple[HeatSolution, CoolantState]:
+                       *, tol_k: float = 1e-3, max_iter: int = 80, relax: float = 1.0,
+                       cross_axis: int | None = 1, depth: int = 5, forcing: float = 0.1,
+                       warm_start: bool = False) -> tuple[HeatSolution, CoolantState]:
     """Solve conduction with the Robin condition ``h (T - T_c)`` on facet ``tag`` while the coolant
     temperature ``t_coolant`` (a P1 function, updated in place) follows the energy balance.
 
     The flow is along x over ``rect = (x0, x1, y0, y1)``; channels are grouped in strips along
     ``cross_axis`` (1 = y). ``cross_axis=None`` is a 2-D section (x, z) per metre of depth: one
-    strip, ``capacity_rate_w_k`` then in W/K per metre of depth.
+    strip, ``capacity_rate_w_k`` then in W/K per metre of depth. ``depth``: Anderson memory (0:
+    plain fixed point). ``warm_start``: start from the caller's temperature and coolant fields
+    (e.g. the solution at another power, scaled) instead of a first linear solve. ``forcing``:
+    each conduction solve reduces its residual by this factor only (inexact fixed point).
     """
     comm = problem.comm
     V1 = t_coolant.function_space
@@ -72,14 +87,14 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
     n_owned = V1.dofmap.index_map.size_local
     coords = V1.tabulate_dof_coordinates()
     xs_all = _unique_global(comm, coords[dofs, 0])
-    ix = np.clip(np.searchsorted(xs_all, np.round(coords[:, 0], 9)), 0, xs_all.size - 1)
+    ix = _index(xs_all, coords[:, 0])
     if cross_axis is None:
         ys_all = np.zeros(1)
         iy = np.zeros(coords.shape[0], dtype=np.int64)
         cap = np.array([capacity_rate_w_k])
     else:
         ys_all = _unique_global(comm, coords[dofs, cross_axis])
-        iy = np.clip(np.searchsorted(ys_all, np.round(coords[:, cross_axis], 9)), 0, ys_all.size - 1)
+        iy = _index(ys_all, coords[:, cross_axis])
         width = _tributary(ys_all, rect[2], rect[3])
         cap = capacity_rate_w_k * width / (rect[3] - rect[2])
     owned = dofs[dofs < n_owned]
@@ -87,14 +102,25 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
     v = ufl.TestFunction(V1)
     ds = ufl.Measure("ds", domain=mesh, subdomain_data=problem.facet_tags)
     q_form = fem.form(h * (problem.u - t_coolant) * v * ds(tag))
+    n_t = problem.V.dofmap.index_map.size_local * problem.V.dofmap.index_map_bs
+    root = comm.rank == 0
+
+    def set_coolant(nodes: np.ndarray) -> None:
+        t_coolant.x.array[:] = nodes[iy, ix]
 
     change = change_t = np.inf
-    # first guess: the coolant rising linearly along x as if the heat entered uniformly
-    frac = (xs_all - rect[0]) / (rect[1] - rect[0])
-    tc_nodes = inlet_k + np.outer(np.ones(ys_all.size), frac) * problem.power_in_w() / cap.sum()
-    t_coolant.x.array[:] = tc_nodes[iy, ix]
-    problem.linear_solve(ksp_rtol=1e-6)
-    problem.refreeze()  # linearise k(T) about this first field: fast fixed-point from here on
+    if warm_start:  # the caller has set the temperature and the coolant profile
+        local = np.zeros(ys_all.size * xs_all.size)
+        local[flat] = t_coolant.x.array[owned]
+        tc_nodes = comm.allreduce(local, op=MPI.MAX).reshape(ys_all.size, xs_all.size)
+        problem.refreeze()  # k(T) linearised about the caller's field (the matrix is new anyway)
+    else:
+        # first guess: the coolant rising linearly along x as if the heat entered uniformly
+        frac = (xs_all - rect[0]) / (rect[1] - rect[0])
+        tc_nodes = inlet_k + np.outer(np.ones(ys_all.size), frac) * problem.power_in_w() / cap.sum()
+        set_coolant(tc_nodes)
+        problem.u.x.array[:] = inlet_k
+    mixer = Anderson(comm, depth)
     for it in range(1, max_iter + 1):
         q_vec = fem.assemble_vector(q_form)
         q_vec.scatter_reverse(la.InsertMode.add)
@@ -103,16 +129,22 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
         target = inlet_k + (np.cumsum(q, axis=1) - 0.5 * q) / cap[:, None]
         new = tc_nodes + relax * (target - tc_nodes)
         change = float(np.max(np.abs(new - tc_nodes)))
-        tc_nodes = new
-        t_coolant.x.array[:] = tc_nodes[iy, ix]
         if change < tol_k and change_t < tol_k:
+            tc_nodes = new
+            set_coolant(tc_nodes)
             break
-        # one fixed-point step of the conduction problem (k(T) lagged) with the new coolant profile
-        # inexact while far from the fixed point: Krylov tolerance follows the outer change
-        scale = float(np.max(np.abs(tc_nodes)))
-        ksp_rtol = float(np.clip(1e-4 * max(change, change_t if np.isfinite(change_t) else change) / scale,
-                                 1e-10, 1e-5))
-        change_t = problem.picard_step(ksp_rtol=ksp_rtol)
+        x_old = np.concatenate([problem.u.x.array[:n_t], tc_nodes.ravel() if root else []])
+        tc_nodes = new
+        set_coolant(tc_nodes)
+        # one fixed-point step of the conduction problem (k(T) lagged) with the new coolant profile,
+        # inexact while far from the fixed point: the Krylov tolerance follows the outer change
+        change_t = problem.picard_step(ksp_rtol=1e-10, reduction=forcing)
+        x_new = np.concatenate([problem.u.x.array[:n_t], tc_nodes.ravel() if root else []])
+        mixed = mixer.step(x_old, x_new)
+        problem.u.x.array[:n_t] = mixed[:n_t]
+        problem.u.x.scatter_forward()
+        tc_nodes = comm.bcast(mixed[n_t:].reshape(tc_nodes.shape) if root else None, root=0)
+        set_coolant(tc_nodes)
     else:
         raise ConvergenceError(
             f"coolant coupling did not converge in {max_iter} iterations (last change "

@@ -1,14 +1,14 @@
-"""Layered package geometry in gmsh: a stack of layers, each a set of rectangular regions.
+"""Layered package geometry: a stack of layers, each a set of rectangular regions, meshed directly.
 
 A GPU package is a stack of layers (substrate, interposer, die active layer, die bulk, TIM1,
 lid, TIM2, cold-plate base), each holding axis-aligned rectangles (dies, mold, HBM stacks ...).
-All rectangle edges together cut the footprint into a tensor grid of blocks; gmsh builds the grid
-as transfinite, recombined quadrilaterals and extrudes it layer by layer with a fixed number of
-element layers each, so thin layers (50 um TIMs) get whole hexahedra instead of millions of tiny
-tetrahedra. Every region is a named physical volume and every boundary a named physical surface
-("coolant", "board", "adiabatic"); blocks that belong to no region (the cavity under the lid) are
-left out of the mesh. Meshes are cached as ``meshes/cache/<hash>.msh`` (gmsh 4 format, readable by
-meshio) keyed by a SHA-256 of the geometry, and read back with dolfinx.io.gmsh.
+All rectangle edges together cut the footprint into a tensor grid of blocks; each block is cut
+into ``ceil(size / mesh_size)`` equal intervals in x and y and each layer into a fixed number of
+element layers, so thin layers (50 um TIMs) get whole hexahedra instead of millions of tiny
+tetrahedra. The grid is a tensor product, so DOLFINx builds it directly (:func:`mesh_stack`):
+every rank generates its share of cells and nodes, nothing goes through gmsh or a file. Every
+region is a cell tag and every boundary a facet tag ("coolant", "board", "adiabatic"); blocks that
+belong to no region (the cavity under the lid) are left out of the mesh.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -24,8 +23,6 @@ import dolfinx_solver  # noqa: F401
 import numpy as np
 from mpi4py import MPI
 
-from si_thermal import paths
-from si_thermal.atomic import atomic_path
 from si_thermal.errors import InputError
 
 Rect = tuple[float, float, float, float]  # x0, x1, y0, y1 (m)
@@ -87,141 +84,128 @@ def _inside(rect: Rect, x: float, y: float) -> bool:
     return rect[0] <= x <= rect[1] and rect[2] <= y <= rect[3]
 
 
-def _check_quality(gmsh) -> None:
-    """Refuse a mesh with inverted or flat elements (gmsh meshes them without complaint)."""
-    _, tags, _ = gmsh.model.mesh.getElements(3)
-    tags = np.concatenate(tags) if tags else np.array([], dtype=np.int64)
-    if tags.size == 0:
-        raise InputError(None, "geometry", "gmsh cannot mesh the geometry: no volume elements")
-    quality = np.asarray(gmsh.model.mesh.getElementQualities(tags, "minSJ"))
-    bad = int(np.sum(~(quality > 1e-6)))
-    if bad:
-        raise InputError(None, "geometry", f"gmsh cannot make a valid mesh: {bad} flat or inverted "
-                         "elements (a layer of zero thickness?)")
+def _subdivisions(breaks: np.ndarray, h: float) -> np.ndarray:
+    """Grid lines: each interval between consecutive breaks cut into ceil(length / h) equal parts."""
+    pts = [breaks[:1]]
+    for a, b in zip(breaks[:-1], breaks[1:]):
+        n = max(1, math.ceil((b - a) / h - 1e-9))
+        pts.append(np.linspace(a, b, n + 1)[1:])
+    return np.concatenate(pts)
 
 
-def _build_gmsh(geom: StackGeometry, path: Path) -> None:
-    """Build and mesh the stack with gmsh (rank 0) and write it to ``path``."""
-    import gmsh
+@dataclass(frozen=True)
+class _Grid:
+    """The tensor grid of a stack: node lines ``gx, gy, gz`` and, per grid cell, its region tag
+    (0: void) looked up from the block of rectangle breaks and the layer it lies in."""
 
-    gmsh.initialize(interruptible=threading.current_thread() is threading.main_thread())
-    try:
-        gmsh.option.setNumber("General.Terminal", 0)
-        gmsh.model.add("stack")
-        # no duplicate search after every extrusion (quadratic in the number of entities); the
-        # shared lateral faces are merged once, below
-        gmsh.option.setNumber("Geometry.AutoCoherence", 0)
-        geo = gmsh.model.geo
-        rects = [r for layer in geom.layers for _, r in layer.regions] + [geom.cooled]
-        xs = _breaks([v for r in rects for v in r[:2]])
-        ys = _breaks([v for r in rects for v in r[2:]])
-        h = geom.mesh_size_m
-        nx = [max(1, math.ceil((b - a) / h - 1e-9)) for a, b in zip(xs[:-1], xs[1:])]
-        ny = [max(1, math.ceil((b - a) / h - 1e-9)) for a, b in zip(ys[:-1], ys[1:])]
-        pt = [[geo.addPoint(x, y, 0.0) for y in ys] for x in xs]
-        lx = [[geo.addLine(pt[i][j], pt[i + 1][j]) for j in range(len(ys))] for i in range(len(xs) - 1)]
-        ly = [[geo.addLine(pt[i][j], pt[i][j + 1]) for j in range(len(ys) - 1)] for i in range(len(xs))]
-        for i, row in enumerate(lx):
-            for line in row:
-                geo.mesh.setTransfiniteCurve(line, nx[i] + 1)
-        for row in ly:
-            for j, line in enumerate(row):
-                geo.mesh.setTransfiniteCurve(line, ny[j] + 1)
-        cells = [(i, j) for i in range(len(xs) - 1) for j in range(len(ys) - 1)]
-        base = {}
-        for i, j in cells:
-            loop = geo.addCurveLoop([lx[i][j], ly[i + 1][j], -lx[i][j + 1], -ly[i][j]])
-            s = geo.addPlaneSurface([loop])
-            geo.mesh.setTransfiniteSurface(s)
-            geo.mesh.setRecombine(2, s)
-            base[(i, j)] = s
-        centers = {(i, j): (0.5 * (xs[i] + xs[i + 1]), 0.5 * (ys[j] + ys[j + 1])) for i, j in cells}
-        region_vols: dict[str, list[int]] = {name: [] for name in geom.region_names()}
-        top = dict(base)
-        solid_top: dict[tuple[int, int], int] = {}
-        bottom_faces = []
-        for li, layer in enumerate(geom.layers):
-            out = geo.extrude([(2, top[c]) for c in cells], 0, 0, layer.thickness_m,
-                              numElements=[layer.n_elements], recombine=True)
-            vols = [e for e in out if e[0] == 3]
-            tops = [out[k - 1] for k, e in enumerate(out) if e[0] == 3]
-            assert len(vols) == len(cells)
-            solid_top = {}
-            for c, (_, vol), (_, new_top) in zip(cells, vols, tops):
-                region = next((name for name, r in layer.regions if _inside(r, *centers[c])), None)
-                if region is not None:
-                    region_vols[region].append(vol)
-                    solid_top[c] = new_top
-                    if li == 0:
-                        bottom_faces.append(base[c])
-                top[c] = new_top
-        geo.removeAllDuplicates()  # one pass instead of a duplicate search per extrusion
-        geo.synchronize()
-        all_solid = []
-        for tag, (name, vols) in enumerate(region_vols.items(), start=1):
-            if not vols:
-                raise InputError(None, name, "region has no volume in the geometry")
-            gmsh.model.addPhysicalGroup(3, vols, tag, name=name)
-            all_solid += vols
-        coolant = [s for c, s in solid_top.items() if _inside(geom.cooled, *centers[c])]
-        if not coolant:
-            raise InputError(None, "cooled", "the cooled area does not touch the top layer")
-        boundary = {abs(t) for _, t in gmsh.model.getBoundary([(3, v) for v in all_solid],
-                                                              combined=True, oriented=False)}
-        adiabatic = sorted(boundary - set(coolant) - set(bottom_faces))
-        gmsh.model.addPhysicalGroup(2, coolant, 101, name=COOLANT)
-        gmsh.model.addPhysicalGroup(2, bottom_faces, 102, name=BOARD)
-        gmsh.model.addPhysicalGroup(2, adiabatic, 103, name=ADIABATIC)
-        gmsh.model.mesh.generate(3)
-        _check_quality(gmsh)
-        with atomic_path(path) as tmp:
-            gmsh.write(str(tmp))
-    except InputError:
-        raise
-    except Exception as err:  # gmsh raises plain Exceptions
-        raise InputError(None, "geometry", f"gmsh cannot mesh the geometry: {err}") from None
-    finally:
-        gmsh.finalize()
+    gx: np.ndarray
+    gy: np.ndarray
+    gz: np.ndarray
+    block_x: np.ndarray  # rectangle breaks (block edges) in x and y
+    block_y: np.ndarray
+    layer_z: np.ndarray  # layer interfaces, bottom to top
+    block_tag: np.ndarray  # (layer, block_x, block_y) -> region tag, 0 for void
+
+    def tag_at(self, pts: np.ndarray) -> np.ndarray:
+        """Region tag of the blocks containing points ``pts`` (n, 3) (cell midpoints)."""
+        i = np.clip(np.searchsorted(self.block_x, pts[:, 0]) - 1, 0, self.block_x.size - 2)
+        j = np.clip(np.searchsorted(self.block_y, pts[:, 1]) - 1, 0, self.block_y.size - 2)
+        k = np.clip(np.searchsorted(self.layer_z, pts[:, 2]) - 1, 0, self.layer_z.size - 2)
+        return self.block_tag[k, i, j]
 
 
-def _read_msh(path: Path, comm: MPI.Comm):
-    """Read a cached .msh on rank 0 (quietly) and distribute it over ``comm``."""
-    import gmsh
-    from dolfinx.io import gmsh as dgmsh
+def _grid(geom: StackGeometry) -> _Grid:
+    for layer in geom.layers:
+        if not (layer.thickness_m > 0 and math.isfinite(layer.thickness_m)):
+            raise InputError(None, layer.name, f"layer thickness must be positive, got {layer.thickness_m}")
+        if layer.n_elements < 1:
+            raise InputError(None, layer.name, "a layer needs at least one element through its thickness")
+    if not geom.mesh_size_m > 0:
+        raise InputError(None, "mesh_size", f"mesh size must be positive, got {geom.mesh_size_m}")
+    rects = [r for layer in geom.layers for _, r in layer.regions] + [geom.cooled]
+    bx = _breaks([v for r in rects for v in r[:2]])
+    by = _breaks([v for r in rects for v in r[2:]])
+    zs = np.concatenate([[0.0], np.cumsum([layer.thickness_m for layer in geom.layers])])
+    gz = np.concatenate([zs[:1]] + [np.linspace(a, b, layer.n_elements + 1)[1:]
+                                    for a, b, layer in zip(zs[:-1], zs[1:], geom.layers)])
+    names = geom.region_names()
+    tag_of = {name: i + 1 for i, name in enumerate(names)}
+    cx, cy = 0.5 * (bx[1:] + bx[:-1]), 0.5 * (by[1:] + by[:-1])
+    block = np.zeros((len(geom.layers), cx.size, cy.size), dtype=np.int32)
+    for k, layer in enumerate(geom.layers):
+        for i, x in enumerate(cx):
+            for j, y in enumerate(cy):
+                name = next((n for n, r in layer.regions if _inside(r, x, y)), None)
+                block[k, i, j] = tag_of[name] if name is not None else 0
+    present = set(np.unique(block).tolist())
+    for name in names:
+        if tag_of[name] not in present:
+            raise InputError(None, name, "region has no volume in the geometry")
+    h = geom.mesh_size_m
+    return _Grid(_subdivisions(bx, h), _subdivisions(by, h), gz, bx, by, zs, block)
 
-    if comm.rank == 0:
-        gmsh.initialize(interruptible=threading.current_thread() is threading.main_thread())
-        gmsh.option.setNumber("General.Terminal", 0)
-        gmsh.open(str(path))
-    try:
-        return dgmsh.model_to_mesh(gmsh.model if comm.rank == 0 else None, comm, 0, gdim=3)
-    finally:
-        if comm.rank == 0:
-            gmsh.finalize()
+
+def _local_cells(grid: _Grid, comm: MPI.Comm) -> tuple[np.ndarray, np.ndarray]:
+    """This rank's share of the solid hexahedra (global node numbers, DOLFINx vertex order) and of
+    the grid nodes (a contiguous block of the lexicographic numbering ``i + nx (j + ny k)``)."""
+    nx, ny, nz = grid.gx.size, grid.gy.size, grid.gz.size
+    n_cells = (nx - 1) * (ny - 1) * (nz - 1)
+    lo, hi = n_cells * comm.rank // comm.size, n_cells * (comm.rank + 1) // comm.size
+    flat = np.arange(lo, hi, dtype=np.int64)
+    i = flat % (nx - 1)
+    j = (flat // (nx - 1)) % (ny - 1)
+    k = flat // ((nx - 1) * (ny - 1))
+    mid = np.column_stack([0.5 * (grid.gx[i] + grid.gx[i + 1]), 0.5 * (grid.gy[j] + grid.gy[j + 1]),
+                           0.5 * (grid.gz[k] + grid.gz[k + 1])])
+    solid = grid.tag_at(mid) > 0
+    i, j, k = i[solid], j[solid], k[solid]
+    n0 = i + nx * (j + ny * k)
+    sx, sy, sz = 1, nx, nx * ny  # node strides
+    cells = np.column_stack([n0, n0 + sx, n0 + sy, n0 + sx + sy,
+                             n0 + sz, n0 + sx + sz, n0 + sy + sz, n0 + sx + sy + sz])
+    n_nodes = nx * ny * nz
+    a, b = n_nodes * comm.rank // comm.size, n_nodes * (comm.rank + 1) // comm.size
+    node = np.arange(a, b, dtype=np.int64)
+    x = np.column_stack([grid.gx[node % nx], grid.gy[(node // nx) % ny], grid.gz[node // (nx * ny)]])
+    return cells, x
 
 
-def mesh_stack(geom: StackGeometry, comm: MPI.Comm | None = None, *, cache: bool = True) -> TaggedMesh:
-    """Mesh ``geom`` (or read it from the cache) and distribute it over ``comm``."""
+def mesh_stack(geom: StackGeometry, comm: MPI.Comm | None = None) -> TaggedMesh:
+    """Hexahedral mesh of ``geom`` built directly in DOLFINx, tags included, over ``comm``.
+
+    Every rank generates its own share of the tensor grid's solid cells and nodes (no rank holds
+    the whole mesh, no file is written); DOLFINx partitions and distributes them. Cell tags are the
+    region of each cell's block (from its midpoint), facet tags the exterior facets: "board" at
+    z = 0, "coolant" on the top of the stack inside ``cooled``, "adiabatic" elsewhere.
+    """
+    import basix.ufl
+    from dolfinx import mesh as dmesh
+
     comm = comm or MPI.COMM_WORLD
-    cache_dir = paths.mesh_cache_dir()
-    path = cache_dir / f"{geom.key()}.msh"
-    error = None
-    if comm.rank == 0 and not (cache and path.is_file()):
-        try:
-            _build_gmsh(geom, path)
-        except InputError as err:
-            error = (err.file, err.field, err.message)
-    error = comm.bcast(error, root=0)
-    if error is not None:
-        raise InputError(*error)
-    data = _read_msh(path, comm)
-    groups = data.physical_groups
-    regions = {name: int(tag) for name, (dim, tag) in groups.items() if dim == 3}
-    boundaries = {name: int(tag) for name, (dim, tag) in groups.items() if dim == 2}
-    if not cache and comm.rank == 0:
-        path.unlink(missing_ok=True)
-    return TaggedMesh(data.mesh, data.cell_tags, data.facet_tags, regions, boundaries,
-                      path if cache else None)
+    grid = _grid(geom)
+    cells, x = _local_cells(grid, comm)
+    element = basix.ufl.element("Lagrange", "hexahedron", 1, shape=(3,))
+    msh = dmesh.create_mesh(comm, cells, element, x)
+    tdim = msh.topology.dim
+    n_cells = msh.topology.index_map(tdim).size_local + msh.topology.index_map(tdim).num_ghosts
+    all_cells = np.arange(n_cells, dtype=np.int32)
+    cell_values = grid.tag_at(dmesh.compute_midpoints(msh, tdim, all_cells)).astype(np.int32)
+    cell_tags = dmesh.meshtags(msh, tdim, all_cells, cell_values)
+    msh.topology.create_connectivity(tdim - 1, tdim)
+    facets = dmesh.exterior_facet_indices(msh.topology)
+    mid = dmesh.compute_midpoints(msh, tdim - 1, facets)
+    ztol = 1e-9 * max(1.0, float(grid.gz[-1]))
+    c = geom.cooled
+    top = np.abs(mid[:, 2] - grid.gz[-1]) < ztol
+    in_cooled = (mid[:, 0] >= c[0]) & (mid[:, 0] <= c[1]) & (mid[:, 1] >= c[2]) & (mid[:, 1] <= c[3])
+    values = np.full(facets.size, 103, dtype=np.int32)
+    values[np.abs(mid[:, 2] - grid.gz[0]) < ztol] = 102
+    values[top & in_cooled] = 101
+    facet_tags = dmesh.meshtags(msh, tdim - 1, facets, values)
+    if comm.allreduce(int(np.sum(values == 101)), op=MPI.SUM) == 0:
+        raise InputError(None, "cooled", "the cooled area does not touch the top layer")
+    regions = {name: i + 1 for i, name in enumerate(geom.region_names())}
+    return TaggedMesh(msh, cell_tags, facet_tags, regions, {COOLANT: 101, BOARD: 102, ADIABATIC: 103}, None)
 
 
 def _centered(w: float, d: float) -> Rect:

@@ -219,11 +219,14 @@ class HeatProblem:
         self._nl = None
         self._a_form = None
         self.linear_solver = "cg+gamg"
+        self.krylov_iterations = 0  # all Krylov iterations of this problem so far
 
-    def reset_matrix(self) -> None:
-        """Forget the assembled matrix: call after changing a Robin coefficient ``h`` in place."""
+    def reset_matrix(self, keep_preconditioner: bool = False) -> None:
+        """Forget the assembled matrix: call after changing a Robin coefficient ``h`` in place.
+        ``keep_preconditioner``: precondition the re-assembled matrix with the multigrid hierarchy
+        already built (no new set-up; fine while the operator changes moderately)."""
         self._A = None
-        self._keep_pc = False
+        self._keep_pc = keep_preconditioner and self._ksp is not None
 
     # -- input checks --------------------------------------------------------------------------
     def _check_regions(self) -> None:
@@ -354,21 +357,25 @@ class HeatProblem:
             "ksp_rtol": min(1e-10, self.rtol * 1e-2),
             "ksp_atol": 1e-14,
             "ksp_max_it": 2000,
-            "pc_gamg_threshold": 0.02,
+            "ksp_norm_type": "unpreconditioned",  # tolerances on the true residual (W)
             "mg_levels_ksp_type": "chebyshev",
             "mg_levels_pc_type": "jacobi",
         }
         opts.update(self.user_options)
         return opts
 
-    def linear_solve(self, picard: bool = False, ksp_rtol: float | None = None) -> int:
+    def linear_solve(self, picard: bool = False, ksp_rtol: float | None = None,
+                     reduction: float | None = None) -> int:
         """Solve with the operator frozen at k(T_ref) (matrix and preconditioner built once).
 
         ``picard``: the right-hand side carries the conductivity change of the current iterate,
         ``-int beta (u - T_ref) K grad u . grad v``, so repeated calls are a fixed-point
         (defect-correction) iteration for k(T) that needs no re-assembly of the matrix.
         ``ksp_rtol`` overrides the Krylov tolerance (inexact early steps of an outer iteration).
-        Returns the number of Krylov iterations.
+        ``reduction``: stop once the residual has fallen by this factor from its value at the
+        initial guess (the forcing term of an inexact outer iteration; Eisenstat & Walker, SIAM J.
+        Sci. Comput. 17 (1996) 16), or at ``ksp_rtol`` relative to the right-hand side, whichever
+        comes first. Returns the number of Krylov iterations.
         """
         if self._a_form is None:
             self._a_form = fem.form(self.a_lin)
@@ -404,9 +411,18 @@ class HeatProblem:
         b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
         fem_petsc.set_bc(b, self.dirichlet)
         x = self.u.x.petsc_vec
-        self._ksp.setTolerances(rtol=ksp_rtol if ksp_rtol is not None else self._ksp_options(True)["ksp_rtol"])
+        rtol = ksp_rtol if ksp_rtol is not None else self._ksp_options(True)["ksp_rtol"]
+        atol = self._ksp_options(True)["ksp_atol"]
+        if reduction is not None:
+            r = b.duplicate()
+            self._A.mult(x, r)
+            r.aypx(-1.0, b)  # r = b - A x
+            atol = max(atol, reduction * r.norm())
+            r.destroy()
+        self._ksp.setTolerances(rtol=rtol, atol=atol)
         self._ksp.setInitialGuessNonzero(True)
         self._ksp.solve(b, x)
+        self.krylov_iterations += self._ksp.getIterationNumber()
         if self._ksp.getConvergedReason() <= 0:
             self.linear_solver = "mumps (cg+gamg failed)"
             self._ksp = self._make_ksp({"ksp_type": "preonly", "pc_type": "lu",
@@ -430,16 +446,16 @@ class HeatProblem:
         self.kscale.interpolate(expr)
         self.kscale.x.scatter_forward()
         self._A = None
-        self._keep_pc = True
+        self._keep_pc = self._ksp is not None
 
-    def picard_step(self, ksp_rtol: float | None = None) -> float:
+    def picard_step(self, ksp_rtol: float | None = None, reduction: float | None = None) -> float:
         """One fixed-point step (see :meth:`linear_solve`); returns the largest change of T (K).
 
         Converges when ``|beta (T - T_ref)| < 1`` everywhere (contraction factor about that value;
         much smaller after :meth:`refreeze`).
         """
         old = self.u.x.array.copy()
-        self.linear_solve(picard=True, ksp_rtol=ksp_rtol)
+        self.linear_solve(picard=True, ksp_rtol=ksp_rtol, reduction=reduction)
         n = self.V.dofmap.index_map.size_local
         local = float(np.max(np.abs(self.u.x.array[:n] - old[:n]))) if n else 0.0
         return self.comm.allreduce(local, op=MPI.MAX)
@@ -448,7 +464,8 @@ class HeatProblem:
         """The current iterate as a :class:`HeatSolution` (for callers that iterate themselves)."""
         if not np.all(np.isfinite(self.u.x.array)):
             raise ConvergenceError("heat solver: the temperature is not finite (check the inputs)")
-        return HeatSolution(self.u, iterations, True, self.linear_solver, self.cell_tags,
+        # a copy: later solves of this problem (other powers) do not overwrite this result
+        return HeatSolution(self.u.copy(), iterations, True, self.linear_solver, self.cell_tags,
                             self.facet_tags, self)
 
     def _make_ksp(self, options: dict, prefix: str):
@@ -459,6 +476,7 @@ class HeatProblem:
         for key, val in options.items():
             db[prefix + key] = val
         ksp.setFromOptions()
+        ksp.setUp()  # the multigrid levels read their (mg_levels_) options here
         for key in options:
             del db[prefix + key]
         return ksp

@@ -133,6 +133,7 @@ class PackageModel:
                                    [Robin(self.tm.boundaries[COOLANT], self.h, self.tc)],
                                    degree=degree, source_file=self.path)
         self._cells = {tag: self.tm.cell_tags.find(tag) for tag in self._unit_q}
+        self._previous: tuple | None = None  # (power W, inlet K, T, T_coolant) of the last solve
 
     def _material_of(self, region: str) -> str:
         pkg = self.pkg
@@ -178,15 +179,25 @@ class PackageModel:
         x0 = self.geometry.cooled[0]
         self.h.interpolate(lambda x: flow.h_footprint(np.maximum(x[0] - x0, 0.0)))
         self.h.x.scatter_forward()
-        self.tc.x.array[:] = inlet_k
-        self.problem.reset_matrix()
+        prev = self._previous
+        # the operator changes with h (coolant properties) and k(T): one assembly per solve, the
+        # multigrid hierarchy of the first solve kept for all later ones
+        self.problem.reset_matrix(keep_preconditioner=prev is not None)
+        if prev is not None:  # warm start: the last solution, its rise scaled to this power
+            scale = power_w / prev[0]
+            self.problem.u.x.array[:] = inlet_k + (prev[2] - prev[1]) * scale
+            self.tc.x.array[:] = inlet_k + (prev[3] - prev[1]) * scale
+        else:
+            self.tc.x.array[:] = inlet_k
         q = self.problem.q
         q.x.array[:] = 0.0
         for tag, unit in self._unit_q.items():
             q.x.array[self._cells[tag]] = unit * power_w
         q.x.scatter_forward()
         sol, state = solve_with_coolant(self.problem, self.tm.boundaries[COOLANT], self.h, self.tc,
-                                        self.geometry.cooled, flow.capacity_rate_w_k, inlet_k)
+                                        self.geometry.cooled, flow.capacity_rate_w_k, inlet_k,
+                                        warm_start=prev is not None)
+        self._previous = (power_w, inlet_k, self.problem.u.x.array.copy(), self.tc.x.array.copy())
         maxes = {name: max(sol.max_k(t) for t in tags) - T0 for name, tags in self._junction.items()}
         tj = max(maxes.values())
         # within-die spread (the articles' "die temperature gradient"): max - min over one die's
