@@ -68,12 +68,17 @@ def channel(
     compare: list[Path] = typer.Option([], "--compare", help="More channel files to overlay on --plot."),
     points: int = typer.Option(2000, "--points", min=10, help="Frequency points from 0 to --f-max-ghz."),
     f_max_ghz: float = typer.Option(60.0, "--f-max-ghz", min=1.0, help="Top of the frequency grid, GHz."),
+    com: bool = typer.Option(False, "--com", help="Also COM (both package cases, connector crosstalk) and the "
+                                                  "COM penalty of each segment class (slower: ~10 COM solves per rate)."),
 ) -> None:
-    """Evaluate a channel: IL/RL at Nyquist, FOM_ILD, IL budget margin and IL reach per rate."""
+    """Evaluate a channel: IL/RL at Nyquist, FOM_ILD, IL between the budget's reference planes (packages
+    counted for a bump-to-bump budget), margin, IL reach and where the dB go, per rate."""
     import numpy as np
 
     from si_thermal.si import channel as chan
     from si_thermal.si import metrics
+    from si_thermal.si.budget import channel_budget
+    from si_thermal.si.planes import il_between_planes, planes_for
     from si_thermal.si.rates import serdes_rate
     from si_thermal.si.reach import reach_il
 
@@ -89,12 +94,24 @@ def channel(
         if r.nyquist_hz > f[-1]:
             raise InputError(None, "--f-max-ghz", f"{f_max_ghz:g} GHz is below the {key} Nyquist frequency")
         il = metrics.il_at_db(net, r.nyquist_hz)
+        pl = planes_for(key, ch.channel.reference_planes, where=path)
+        il_cases = il_between_planes((ch, path), key, r.nyquist_hz, length_m)
+        bud = channel_budget((ch, path), key, length_m, with_com=com)
         entry = {"nyquist_hz": r.nyquist_hz, "il_db_at_nyquist": il,
+                 "reference_planes": r.reference_planes,
+                 "il_db_between_planes": max(il_cases),
+                 "il_db_package_cases": dict(zip(pl.case_names, il_cases)),
                  "rl_db_at_nyquist": float(np.interp(r.nyquist_hz, f, metrics.rl_db(net))),
                  "fom_ild_db": metrics.fom_ild(
                      chan.channel_network((ch, path), np.linspace(0.0, r.symbol_rate, 1001), length_m=length_m),
                      r.symbol_rate),
-                 "budget_db": r.il_budget, "margin_db": r.il_budget - il, "reach_m": None}
+                 "budget_db": r.il_budget, "margin_db": r.il_budget - max(il_cases), "reach_m": None,
+                 "segments": [{k: _num(v) if isinstance(v, float) else v for k, v in row.__dict__.items()}
+                              for row in bud.rows]}
+        if com:
+            entry["com_db"] = bud.com_db
+            entry["com_penalty_db"] = bud.com_penalty_db
+            entry["aggressors"] = [row.name for row in bud.rows if row.kind == "crosstalk"]
         if ch.channel.variable_segment is not None:
             entry["reach_m"] = reach_il((ch, path), key).reach_m
         per_m = chan.segment_loss_db_per_m((ch, path), [r.nyquist_hz])
@@ -122,14 +139,30 @@ def channel(
     from rich.table import Table
 
     table = Table(title=f"{ch.channel.name} ({file})")
-    for col in ("rate", "Nyquist GHz", "IL dB", "RL dB", "FOM_ILD dB", "budget dB", "margin dB", "IL reach m"):
+    for col in ("rate", "Nyquist GHz", "IL channel dB", "planes", "IL in planes dB (cases)", "RL dB", "FOM_ILD dB",
+                "budget dB", "margin dB", "IL reach m"):
         table.add_column(col, justify="right")
     for key, e in out["rates"].items():
-        table.add_row(key, f"{e['nyquist_hz'] / 1e9:.4g}", f"{e['il_db_at_nyquist']:.2f}",
-                      f"{e['rl_db_at_nyquist']:.1f}", f"{e['fom_ild_db']:.3f}",
+        cases = " / ".join(f"{v:.2f}" for v in e["il_db_package_cases"].values())
+        table.add_row(key, f"{e['nyquist_hz'] / 1e9:.4g}", f"{e['il_db_at_nyquist']:.2f}", e["reference_planes"],
+                      cases, f"{e['rl_db_at_nyquist']:.1f}", f"{e['fom_ild_db']:.3f}",
                       f"{e['budget_db']:g}", f"{e['margin_db']:.2f}",
                       "-" if e["reach_m"] is None else f"{e['reach_m']:.3f}")
-    Console(width=120).print(table)
+    Console(width=160).print(table)
+    for key, e in out["rates"].items():
+        seg = Table(title=f"{key}: where the dB go at Nyquist (worst package case" +
+                    (f"; COM {e['com_db']:.2f} dB" if com else "") + ")")
+        for col in ("element", "class", "IL dB") + (("COM penalty dB (class)",) if com else ()):
+            seg.add_column(col, justify="right")
+        for row in e["segments"]:
+            cells = [row["name"], row["kind"], "-" if row["il_db"] is None else f"{row['il_db']:.2f}"]
+            if com:
+                cells.append("-" if row["com_penalty_db"] is None else f"{row['com_penalty_db']:.2f}")
+            seg.add_row(*cells)
+        seg.add_row("total", "", f"{e['il_db_between_planes']:.2f}", *(("",) if com else ()))
+        Console(width=160).print(seg)
+        if com and not e["aggressors"]:
+            typer.echo(f"{key}: no aggressors: the channel states no connector NEXT/FEXT, COM is thru-only")
     for key, e in out["rates"].items():
         if not e["loss_db_per_m"]:
             continue

@@ -93,6 +93,8 @@ from si_thermal.config.channel import (  # noqa: F401
     Channel,
     ChannelFile,
     touchstone_path,
+    BACKDRILL_STUB_M,
+    check_passive,
 )
 from si_thermal.config.serdes import (  # noqa: F401
     SerdesRate,
@@ -208,6 +210,8 @@ __all__ = [
     "ChannelFile",
     "touchstone_path",
     "SerdesRate",
+    "BACKDRILL_STUB_M",
+    "check_passive",
     "SerdesFile",
     "ComPackage",
     "ComStd",

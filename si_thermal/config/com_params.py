@@ -26,7 +26,8 @@ class ComPackage(Model):
     c_b: Annotated[float, _quantity("capacitance"), Field(ge=0)] = 0.0
     c_p: Annotated[float, _quantity("capacitance"), Field(ge=0)] = 0.0
     z_c: list[Impedance]
-    z_p: list[NonNegativeLength]
+    z_p: list[NonNegativeLength]  # package test case 1 (line section lengths)
+    z_p_test2: list[NonNegativeLength] | None = None  # package test case 2 (same sections); COM is the worst case
     gamma0_per_mm: float = Field(ge=0)
     a1_sqrt_ns_per_mm: float = Field(ge=0)
     a2_ns_per_mm: float = Field(ge=0)

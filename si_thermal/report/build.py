@@ -41,7 +41,7 @@ def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = Tru
         rack, lengths = model.geometry_stage(key, path)
         tick("geometry", t)
         t = time.perf_counter()
-        si = system_si(key, rack, lengths)
+        si = system_si(key, rack, lengths, with_sensitivity=True)
         tick("signal integrity", t)
         t = time.perf_counter()
         cool = system_cooling(key, rack) if with_cooling else StageSkipped("cooling", "not requested (--no-cooling)")

@@ -53,7 +53,8 @@ def il_vs_length(results: dict[str, SystemResult], out_dir: Path) -> Figure | No
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return Figure(_save(fig, out_dir / "il_vs_length.png"),
                   "Insertion loss at the Nyquist frequency versus the length of the channel's variable segment, "
-                  "per channel and SerDes rate (si_thermal.si channel solver), with the rate's bump-to-bump budget "
+                  "between the budget's reference planes (packages included for a bump-to-bump budget, worst package "
+                  "case), per channel and SerDes rate (si_thermal.si channel and planes), with the rate's budget "
                   "(axis clipped at twice the largest budget).")
 
 
@@ -68,13 +69,15 @@ def com_vs_length(results: dict[str, SystemResult], out_dir: Path) -> Figure | N
     fig, ax = plt.subplots(figsize=(8.0, 4.0))
     for (ch, rate), c in sorted(curves.items()):
         ax.plot(c.com_length_m, c.com_db, marker="o", ms=3, label=f"{ch.removesuffix('.toml')} @ {rate}")
-    ax.axhline(3.0, ls="--", color="k", lw=1)
+        ax.axhline(c.com_threshold_db, ls="--", color="k", lw=1)
     ax.set_xlabel("variable segment length (m)")
     ax.set_ylabel("COM (dB)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return Figure(_save(fig, out_dir / "com_vs_length.png"),
-                  "Channel Operating Margin (IEEE 802.3 Annex 93A) versus variable-segment length, with the 3 dB threshold.")
+                  "Channel Operating Margin (IEEE 802.3 Annex 93A/178A; worst of the two package cases, with the "
+                  "connectors' NEXT/FEXT) at the solved lengths (0, the COM reach found by root-finding, the longest "
+                  "link), with the 3 dB threshold.")
 
 
 def length_histograms(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
@@ -108,6 +111,120 @@ def length_histograms(results: dict[str, SystemResult], out_dir: Path) -> Figure
                   "Routed length of every scale-up link (Manhattan route plus service loop and breakouts) per "
                   "system and link group; dashed: the IL reach of the group's primary channel at its rate. In-tray "
                   "groups (PCIe Gen6, NIC to OSFP) have listed lengths, given in the appendix, and are not drawn.")
+
+
+_KIND_COLOURS = {"package": "tab:purple", "host trace": "tab:blue", "via": "tab:olive", "connector": "tab:orange",
+                 "cable": "tab:green", "backplane trace": "tab:brown", "board trace": "tab:cyan",
+                 "measured block": "tab:gray", "mismatch": "lightgray", "crosstalk": "tab:red"}
+
+
+def _primary_budgets(results):
+    return [(r, g) for r in results.values() for g in r.si.groups if g.primary and g.budget is not None]
+
+
+def where_db_go(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
+    """Stacked bars per primary link group: IL at Nyquist per element class (left) and the COM penalty
+    of each class (right), at the group's longest link."""
+    items = _primary_budgets(results)
+    if not items:
+        return None
+    labels = [f"{r.rack.rack.name}\n{g.group} @ {g.rate}" for r, g in items]
+    kinds = [k for k in _KIND_COLOURS if any(x.kind == k for _, g in items for x in g.budget.rows)]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.0, 0.55 * len(items) + 2.0), sharey=True)
+    y = np.arange(len(items))
+    left = np.zeros(len(items))
+    neg = np.zeros(len(items))
+    for k in kinds:
+        v = np.array([sum(x.il_db for x in g.budget.rows if x.kind == k and np.isfinite(x.il_db)) for _, g in items])
+        start = np.where(v >= 0, left, neg + v)
+        ax1.barh(y, np.abs(v), left=start, color=_KIND_COLOURS[k], label=k, height=0.6)
+        left = np.where(v >= 0, left + v, left)
+        neg = np.where(v < 0, neg + v, neg)
+    for i, (_, g) in enumerate(items):
+        ax1.plot([g.budget.budget_db] * 2, [i - 0.4, i + 0.4], color="k", lw=1.5)
+    ax1.set_yticks(y, labels, fontsize=6.5)
+    ax1.invert_yaxis()
+    ax1.set_xlabel("IL at Nyquist between the budget's planes (dB); bar: budget")
+    ax1.legend(fontsize=6, ncol=2, loc="lower right")
+    ax1.grid(axis="x", alpha=0.3)
+    pk = [k for k in kinds if k != "mismatch"]
+    left = np.zeros(len(items))
+    for k in pk:
+        v = np.array([(g.budget.com_penalty_db or {}).get(k, 0.0) for _, g in items])
+        v = np.where(np.isfinite(v), v, 0.0)
+        ax2.barh(y, np.maximum(v, 0.0), left=left, color=_KIND_COLOURS[k], height=0.6)
+        left += np.maximum(v, 0.0)
+    for i, (_, g) in enumerate(items):
+        if np.isfinite(g.budget.com_db):
+            ax2.text(left[i] + 0.1, i, f"COM {g.budget.com_db:.1f} dB", va="center", fontsize=6)
+    ax2.set_xlabel("COM penalty of each class (dB, COM without it - COM)")
+    ax2.grid(axis="x", alpha=0.3)
+    return Figure(_save(fig, out_dir / "where_db_go.png"),
+                  "Where the dB go at the longest link of each primary link group: insertion loss at Nyquist of each "
+                  "element class between the budget's reference planes (packages included for a bump-to-bump budget, "
+                  "worst package case; 'mismatch' is what the cascade loses beyond the sum), and the COM penalty of each "
+                  "class (COM with that class removed minus COM; not additive). si_thermal.si.budget.")
+
+
+def link_margin_histograms(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
+    """Per primary link group: histogram of every link's IL margin and COM margin (dB)."""
+    items = [(r, g) for r in results.values() for g in r.si.groups if g.primary]
+    if not items:
+        return None
+    cols = 2
+    rows = int(np.ceil(len(items) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(7.2, 2.0 * rows + 0.4), squeeze=False)
+    for ax, (r, g) in zip(axes.ravel(), items):
+        ax.hist(g.il_margin_db, bins=30, alpha=0.6, color="tab:blue", label="IL margin")
+        if g.com_margin_db is not None:
+            ax.hist(g.com_margin_db, bins=30, alpha=0.6, color="tab:orange", label="COM margin")
+        ax.axvline(0.0, color="k", lw=1)
+        ax.set_title(f"{r.rack.rack.name}: {g.group} @ {g.rate}", fontsize=7)
+        ax.set_xlabel("margin (dB)", fontsize=7)
+        ax.set_ylabel("links (count)", fontsize=7)
+        ax.tick_params(labelsize=6)
+        ax.legend(fontsize=6)
+    for ax in axes.ravel()[len(items):]:
+        ax.axis("off")
+    return Figure(_save(fig, out_dir / "link_margins.png"),
+                  "Link margins per primary link group: IL margin (budget minus IL between the budget's planes, worst "
+                  "package case) and COM margin (worst package case, with the connectors' crosstalk, minus 3 dB) of every "
+                  "link; COM margins interpolate between the solved lengths (0, the COM reach, the longest link).")
+
+
+def tornado(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
+    """Tornado per system (primary link group): margin of the longest link with one input at a time
+    moved to its low and high value (system.sensitivity)."""
+    items = [(r, t) for r in results.values() for t in r.si.tornado]
+    if not items:
+        return None
+    cols = 2
+    rows = int(np.ceil(len(items) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(8.6, 2.1 * rows + 0.4), squeeze=False)
+    for ax, (r, t) in zip(axes.ravel(), items):
+        bars = sorted(t.bars, key=lambda b: abs(b.high_db - b.low_db))
+        y = np.arange(len(bars))
+        for i, b in enumerate(bars):
+            for v, lab, col in ((b.low_db, b.low_label, "tab:green"), (b.high_db, b.high_label, "tab:red")):
+                ax.barh(i, v - t.base_db, left=t.base_db, color=col, alpha=0.7, height=0.6)
+                ax.text(v, i, f" {lab}", va="center", ha="left" if v >= t.base_db else "right", fontsize=5.5)
+        ax.axvline(t.base_db, color="k", lw=1)
+        ax.axvline(0.0, color="tab:gray", lw=1, ls="--")
+        ax.set_yticks(y, [b.name for b in bars], fontsize=6)
+        ax.set_title(f"{r.rack.rack.name}: {t.group} @ {t.rate}, {t.length_m:.2f} m", fontsize=7)
+        ax.set_xlabel("worst-link margin min(IL, COM) (dB)", fontsize=6.5)
+        ax.tick_params(labelsize=6)
+        lo = min(0.0, *(min(b.low_db, b.high_db) for b in bars)) - 0.5
+        hi = max(0.0, *(max(b.low_db, b.high_db) for b in bars)) + 1.0
+        ax.set_xlim(lo, hi)
+    for ax in axes.ravel()[len(items):]:
+        ax.axis("off")
+    return Figure(_save(fig, out_dir / "tornado.png"),
+                  "Tornado per system: margin of the longest link of the primary link group, min(IL margin, COM "
+                  "margin), with one input at a time at its low or high value (host-trace length x0.5/x1.5, connector "
+                  "IL x0.75/x1.25, connector RL +-3 dB, via stub 0/0.4 mm, package case, IL budget +-2 dB); black: "
+                  "the base margin, dashed: zero. Recomputed by the physics at the binding package case "
+                  "(si_thermal.system.sensitivity).")
 
 
 def _cooling(results):
@@ -243,39 +360,4 @@ def cost(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
                   "cost over the availability range of the sources' MTBF and MTTR ranges.")
 
 
-def link_margins(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
-    """Histogram of the per-link margin of every primary link group (min of IL and COM margin)."""
-    from si_thermal.system.verdict import link_margin_db
-
-    items = [(r, g) for r in results.values() for g in r.si.groups if g.primary]
-    if not items:
-        return None
-    cols = 3
-    rows = int(np.ceil(len(items) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(7.6, 1.95 * rows + 0.3), squeeze=False)
-    for ax, (r, g) in zip(axes.ravel(), items):
-        m = link_margin_db(g)
-        fin = m[np.isfinite(m)]
-        bad = fin < 0
-        lo, hi = min(fin.min(), 0.0), max(fin.max(), 0.0)
-        span = max(hi - lo, 1.0)
-        bins = np.linspace(lo - 0.05 * span, hi + 0.05 * span, 25)
-        ax.hist(fin[~bad], bins=bins, color="tab:green", alpha=0.85)
-        ax.hist(fin[bad], bins=bins, color="tab:red", alpha=0.85)
-        ax.axvline(0.0, color="k", lw=0.8)
-        crit = "IL, COM" if g.com_margin_db is not None else "IL only"
-        ax.set_title(f"{r.rack.rack.name}\n{g.group} @ {g.rate}", fontsize=5.8)
-        ax.text(0.98, 0.95, f"{g.closing_fraction * 100:.0f} % of {m.size} close\n({crit})", transform=ax.transAxes,
-                ha="right", va="top", fontsize=5.8, color="tab:red" if bad.any() else "tab:green")
-        ax.set_xlabel("link margin (dB)", fontsize=6)
-        ax.set_ylabel("links", fontsize=6)
-        ax.tick_params(labelsize=5.5)
-    for ax in axes.ravel()[len(items):]:
-        ax.axis("off")
-    return Figure(_save(fig, out_dir / "link_margins.png"),
-                  "Link margins per system and primary link group: for every link, the smaller of its IL margin (budget "
-                  "minus IL at Nyquist) and, where a COM parameter set exists for the rate, its COM margin (COM minus "
-                  "3 dB). Red: links that do not close. PCIe Gen6 groups are judged on IL only (no COM set).")
-
-
-ALL = (link_margins, il_vs_length, com_vs_length, length_histograms, tj_vs_power, temperature_fields, backplane, cost)
+ALL = (il_vs_length, com_vs_length, length_histograms, where_db_go, link_margin_histograms, tornado, tj_vs_power, temperature_fields, backplane, cost)

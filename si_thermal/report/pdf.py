@@ -168,6 +168,29 @@ def system_rows(r: SystemResult) -> list[list[str]]:
     return rows
 
 
+def _link_verdicts(results: dict[str, SystemResult], n) -> list:
+    """Section 'Link verdicts: where the dB go' (issue 10): rows from si_thermal.report.si_section."""
+    from si_thermal.report import si_section
+
+    rows = si_section.verdict_rows(results)
+    if len(rows) == 1:
+        return []
+    out = [PageBreak(), Paragraph("Link verdicts: where the dB go", _SS["Heading1"])]
+    out += [_p(f"- {t}", BODY) for t in si_section.NOTES]
+    out += [n.table_caption("Primary link groups: verdict, IL and COM (both package cases) at the longest link, "
+                            "crosstalk, and what limits the group."),
+            _table(rows, [30 * mm, 17 * mm, 27 * mm, 30 * mm, 17 * mm, 20 * mm, 41 * mm])]
+    sens = si_section.sensitivity_rows(results)
+    if len(sens) > 1:
+        out += [Spacer(1, 3 * mm), n.table_caption("Sensitivity (tornado) of the longest link's margin, the single input "
+                                                   "change that closes a failing group, and the 448G what-if (a "
+                                                   "projection: 224 GBd PAM4, no standard exists yet)."),
+                _table(sens, [34 * mm, 16 * mm, 48 * mm, 40 * mm, 44 * mm])]
+    out += [Spacer(1, 3 * mm), n.table_caption("Where the dB go at the longest link of each primary link group."),
+            _table(si_section.budget_rows(results), [50 * mm, 45 * mm, 25 * mm, 30 * mm, 32 * mm])]
+    return out
+
+
 # field-name -> (scale from SI, unit) for the appendix (issue 11: engineering units, never raw SI)
 _ENG = {
     "gpu_power": (1.0, "W"), "aux_power": (1.0, "W"), "power": (1.0, "W"), "rack_power": (1e-3, "kW"),
@@ -322,6 +345,7 @@ def write_report(out: Path, results: dict[str, SystemResult], claims: list[Claim
                  Spacer(1, 1.5 * mm), n.table_caption(f"{r.rack.rack.name}: inputs and results."),
                  _table(system_rows(r), [45 * mm, 75 * mm, 60 * mm]), Spacer(1, 3 * mm)]
         story.append(KeepTogether(block))
+    story += _link_verdicts(results, n)
     story.append(PageBreak())
     story.append(Paragraph("Figures", _SS["Heading1"]))
     for f in figures:

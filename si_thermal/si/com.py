@@ -51,6 +51,10 @@ from si_thermal.errors import InputError
 from si_thermal.si import pulse as pl
 from si_thermal.si.equalizer import CtleFamily, TxTap, ctle_basis, ctle_coefficients, mmse_solve, tx_ffe_grid
 
+#: COM pass threshold, dB: the limit of the 802.3ck/802.3dj backplane and cable clauses (163.10, 178.10).
+#: The one place the 3 dB lives; reach, rack verdicts and the CLI read it from here.
+COM_THRESHOLD_DB = 3.0
+
 # ------------------------------------------------------------------------------------------------
 # Parameter sets (channels/com_params.toml)
 # ------------------------------------------------------------------------------------------------
@@ -91,6 +95,11 @@ class ComParams:
     package: pl.Package
     n_qb: int = 0
     p_qc: float = 1e-7
+    package_cases: tuple[pl.Package, ...] = ()  # test cases 1 and 2 (``package`` is the one in use)
+
+    def with_package_case(self, i: int) -> ComParams:
+        """This set with package test case ``i`` (0-based) in use."""
+        return replace(self, package=self.package_cases[i]) if self.package_cases else self
 
     @property
     def var_x(self) -> float:
@@ -150,6 +159,14 @@ def load_com_params(std: str, *, rate: str | None = None, path: str | Path | Non
     if len(merged["dfe_max"]) != len(merged["dfe_min"]):
         raise InputError(path, f"std.{std}.dfe_min", "dfe_min and dfe_max differ in length")
     pkg = merged["package"]
+    for zp in (pkg.z_p, pkg.z_p_test2):
+        if zp is not None and len(zp) != len(pkg.z_c):
+            raise InputError(path, f"std.{std}.package.z_p", "z_p and z_p_test2 need one length per z_c section")
+    cases = [pl.Package(
+        c_d_f=tuple(pkg.c_d), l_s_h=tuple(pkg.l_s), c_b_f=pkg.c_b, c_p_f=pkg.c_p, z_c_ohm=tuple(pkg.z_c),
+        z_p_m=tuple(zp), gamma0_per_mm=pkg.gamma0_per_mm, a1_sqrt_ns_per_mm=pkg.a1_sqrt_ns_per_mm,
+        a2_ns_per_mm=pkg.a2_ns_per_mm, tau_ns_per_mm=pkg.tau_ns_per_mm)
+        for zp in (pkg.z_p, pkg.z_p_test2) if zp is not None]
     ctle = CtleFamily(
         f_z_hz=merged["f_z_fb"] * fb, f_p1_hz=merged["f_p1_fb"] * fb, f_p2_hz=merged["f_p2_fb"] * fb,
         f_lf_hz=merged["f_lf_fb"] * fb if "f_lf_fb" in merged else None,
@@ -166,10 +183,7 @@ def load_com_params(std: str, *, rate: str | None = None, path: str | Path | Non
         rx_ffe_precursors=merged.get("rx_ffe_precursors", 0), rx_ffe_limit=merged.get("rx_ffe_limit", 1.0),
         dfe_min=tuple(merged["dfe_min"]), dfe_max=tuple(merged["dfe_max"]), fom=merged["fom"],
         f_step_hz=merged["f_step"], n_qb=merged.get("n_qb", 0), p_qc=merged.get("p_qc", 1e-7),
-        package=pl.Package(
-            c_d_f=tuple(pkg.c_d), l_s_h=tuple(pkg.l_s), c_b_f=pkg.c_b, c_p_f=pkg.c_p, z_c_ohm=tuple(pkg.z_c),
-            z_p_m=tuple(pkg.z_p), gamma0_per_mm=pkg.gamma0_per_mm, a1_sqrt_ns_per_mm=pkg.a1_sqrt_ns_per_mm,
-            a2_ns_per_mm=pkg.a2_ns_per_mm, tau_ns_per_mm=pkg.tau_ns_per_mm))
+        package=cases[0], package_cases=tuple(cases))
 
 
 # ------------------------------------------------------------------------------------------------

@@ -26,7 +26,6 @@ from si_thermal.reliability.fleet import HOURS_PER_MONTH
 from si_thermal.system import cost as cost_mod
 from si_thermal.system.cooling import SystemCooling
 from si_thermal.system.model import SystemResult
-from si_thermal.system.host_sensitivity import host_trace_sensitivity
 from si_thermal.system.reliability import RackReliabilityResult
 from si_thermal.system.stages import StageSkipped
 
@@ -176,27 +175,20 @@ def _nvl144_claim(results) -> Claim:
     else:
         verdict = "contradicted"
     g0 = next((g for g in groups if g.primary), groups[0])
-    sens = host_trace_sensitivity(g0.channel, g0.rate, g0.longest_m)
-    cond += "; " + sensitivity_text(sens)
-    ok = sens.closes()
-    if ok.any() and not ok.all():
-        verdict = "depends"
-        cond = ("on the host-trace length (an estimate): the longest cross-rack link closes with "
-                f"{', '.join(f'{h:g}' for h in sens.host_in[ok])} in of host trace per end and not with "
-                f"{', '.join(f'{h:g}' for h in sens.host_in[~ok])} in; " + cond)
+    if g0.com_margin_db is not None:
+        from si_thermal.system.sensitivity import tornado
+
+        t = tornado("vr_nvl144_dual", g0.group, g0.channel, g0.rate, round(g0.longest_m, 3))
+        bar = next((b for b in t.bars if b.name == "host-trace length"), None)
+        if bar is not None:
+            vals = {bar.low_label: bar.low_db, "as filed": t.base_db, bar.high_label: bar.high_db}
+            cond += ("; sensitivity of the longest link's margin min(IL, COM) to the host-trace length (an estimate): "
+                     + ", ".join(f"{k} {v:+.1f} dB" for k, v in vals.items()))
+            signs = {v >= 0 for v in vals.values()}
+            if len(signs) > 1:
+                verdict = "depends"
+                cond = "on the host-trace length (an estimate): the longest link's margin changes sign over x0.5-x1.5; " + cond
     return Claim(text, src, "; ".join(parts), cond, verdict)
-
-
-def sensitivity_text(sens) -> str:
-    """One line: IL (and COM) margin of the longest link per host-trace length."""
-    parts = []
-    for i, h in enumerate(sens.host_in):
-        t = f"{h:g} in: IL {sens.il_margin_db[i]:+.1f} dB"
-        if sens.com_margin_db is not None:
-            t += f", COM {sens.com_margin_db[i]:+.1f} dB"
-        parts.append(t)
-    return (f"sensitivity of the longest link ({sens.length_m:.2f} m of {sens.channel.removesuffix('.toml')}) "
-            "to the host trace at each end: " + "; ".join(parts))
 
 
 def _cooling_of(results) -> SystemCooling | None:
@@ -329,10 +321,12 @@ def _announced_claims(results) -> list[Claim]:
     A model that fails an announced system is wrong until shown otherwise, so a failure reads 'depends'
     (on the inputs and models named), never 'contradicted'."""
     out = []
-    cases = (("vr_nvl72", "NVLink 6 scale-up", "Vera Rubin NVL72 runs NVLink 6 at 224G over cable-less copper traces",
-              "S0 section 1 table ('In validation'), section 3.2"),
-             ("rubin_ultra_nvl576", "NVLink 6 backplane", "NVL576's orthogonal backplane 'achieves reliable transmission' at 224G",
+    cases = (("vr_nvl72", "NVLink 6 spine", "Vera Rubin NVL72 runs NVLink 6 at 224G (in-tray midplane + NVLink spine)",
+              "S0 section 1 table ('In validation'), section 3.2; S1"),
+             ("rubin_ultra_nvl576", "NVLink 6 orthogonal", "NVL576's orthogonal backplane 'achieves reliable transmission' at 224G",
               "S0 section 2.4"),
+             ("rubin_ultra_nvl576", "NVLink 6 cross-canister", "NVL576 cross-canister (inter-zone) links traverse the backplane at 224G",
+              "S0 section 3.3"),
              ("gb200_nvl72", "NVLink 5 spine", "GB200 NVL72 copper spine at 200G (shipping: calibration case)", "S0 sections 1, 2.1"))
     for key, name, text, src in cases:
         g = _group(results, key, name, primary_only=True)
