@@ -68,18 +68,28 @@ def _reach_claim(results) -> Claim:
     for (ch, rate), c in curves.items():
         by_rate.setdefault(ch, {})[rate] = c
     both = {ch: v for ch, v in by_rate.items() if "200g" in v and "224g" in v}
+    if not both:  # the same cable at the other rate: solve it (same solvers, same length grid)
+        from si_thermal.system.links import channel_curve
+
+        for ch, v in by_rate.items():
+            if len(v) == 1:
+                have, c = next(iter(v.items()))
+                other = "224g" if have == "200g" else "200g"
+                v[other] = channel_curve(ch, other, float(c.length_m[-1]), c.com_db is not None)
+                both = {ch: v}
+                break
     if not both:
-        return Claim(text, src, "-", "needs one cable channel evaluated at both 200G and 224G", "not evaluated")
+        return Claim(text, src, "-", "needs a copper-cable link group at 200G or 224G", "not evaluated")
     ch, v = next(iter(both.items()))
     r200, r224 = v["200g"].reach_il_m, v["224g"].reach_il_m
     c200, c224 = v["200g"].reach_com_m, v["224g"].reach_com_m
     il_ok = 1.0 <= r224 <= 2.0 and 2.0 <= r200 <= 3.0
     value = (f"{ch}: IL reach {r200:.2f} m at 200G, {r224:.2f} m at 224G ({(1 - r224 / r200) * 100:.0f} % shorter)")
-    cond = (f"IL at Nyquist <= {v['224g'].budget_db:.0f} dB bump-to-bump, host traces and connectors of the channel "
-            "file included; reach = length of the variable cable segment")
+    cond = (f"IL at Nyquist <= {v['224g'].budget_db:.0f} dB between the budget's reference planes (packages, host "
+            "traces and connectors included); reach = length of the variable cable segment")
     if np.isfinite(c200) and np.isfinite(c224):
         value += f"; COM >= 3 dB reach {c200:.2f} m at 200G, {c224:.2f} m at 224G"
-        cond += "; COM reach interpolated between 5 COM solves"
+        cond += "; COM reach by root-finding on COM (worst package case, with crosstalk)"
         com_ok = 1.0 <= c224 <= 2.0 and 2.0 <= c200 <= 3.0
         verdict = "supported" if il_ok and com_ok else ("depends" if il_ok or com_ok else "contradicted")
         if verdict == "depends":
