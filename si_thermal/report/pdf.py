@@ -256,9 +256,9 @@ def versions() -> list[list[str]]:
     return rows
 
 
-def _figure(f, n: _Numbers):
+def _figure(f, n: _Numbers, max_h=200 * mm):
     img = Image(str(f.path))
-    scale = min(180 * mm / img.imageWidth, 200 * mm / img.imageHeight)
+    scale = min(180 * mm / img.imageWidth, max_h / img.imageHeight)
     img.drawWidth, img.drawHeight = img.imageWidth * scale, img.imageHeight * scale
     return KeepTogether([img, n.figure_caption(f.caption), Spacer(1, 4 * mm)])
 
@@ -322,7 +322,7 @@ def write_report(out: Path, results: dict[str, SystemResult], claims: list[Claim
     story.append(PageBreak())
     margin_figs = [f for f in figures if f.path.name == "link_margins.png"]
     for f in margin_figs:
-        story.append(_figure(f, n))
+        story.append(_figure(f, n, max_h=238 * mm))  # a full page: one panel per link group
     story += [PageBreak(), Paragraph("Claims of the two articles against the models", _SS["Heading2"]),
               Paragraph("Kind: <b>physics</b> = the solvers computed the evidence; <b>arithmetic</b> = the source's own "
                         "arithmetic redone on the source's own inputs (a 'supported' confirms the sum, not the physics); "
