@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
 from si_thermal import config, paths
-from si_thermal.si import sweep as sw
+from si_thermal.sweep import ChannelStudy, Sweep, parse_factor, run_sweep
 from si_thermal.si.channel import channel_network
 
 
@@ -49,12 +51,13 @@ def main() -> None:
     sizes = (100, 300) if args.quick else (250, 500, 1000)
     for jobs in [*sorted({1, min(2, cores)}), None]:
         for n in sizes:
-            lengths = tuple(np.linspace(0.25, 3.0, n))
-            pts = sw.grid(str(path), [("length_m", lengths)], ["200g", "224g"])
-            t = time.perf_counter()
-            rows = sw.run(pts, jobs=jobs)
-            dt = time.perf_counter() - t
-            assert not any(r["error"] for r in rows)
+            sweep = Sweep(ChannelStudy(str(path)), (parse_factor(f"length_m=0.25:3:{2.75 / (n - 1)!r}"),),
+                          rates=("200g", "224g"))
+            with tempfile.TemporaryDirectory() as tmp:
+                t = time.perf_counter()
+                res = run_sweep(sweep, Path(tmp) / "s.parquet", jobs=jobs)
+                dt = time.perf_counter() - t
+            assert res.failed == 0
             label = "auto" if jobs is None else f"{jobs} process(es)"
             print(f"sweep {n:5d} points x 2 rates (IL, RL, FOM_ILD each), {label}: {dt:6.2f} s "
                   f"({dt / n * 1e3:.2f} ms/point)" + ("  [target < 30 s for 1,000 points]" if n == 1000 else ""))

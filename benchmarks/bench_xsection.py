@@ -17,25 +17,18 @@ import math
 import time
 
 import numpy as np
-from scipy.special import ellipk
 
 from si_thermal import config, paths
 from si_thermal.si.channel import stripline_media
 from si_thermal.si.dielectric import djordjevic_sarkar
-from si_thermal.constants import C0, EPS0, ETA0
-from si_thermal.si.xsection import cables, solver
+from si_thermal.constants import C0
+from si_thermal.si.xsection import cables, exact, solver
 from si_thermal.si.xsection.geometry import Conductor, CrossSection, PlaneBox, Region, Trapezoid
 from si_thermal.si.xsection.rlgc import modes, rlgc
 from si_thermal.si.xsection.stackup import trace_section
 
 W, S, B = 0.3, 0.2, 1.0  # w/b = 0.3: below the closed form's range
 F = np.geomspace(1e8, 60e9, 50)
-
-
-def cohn_exact(w, s, b, mode):
-    a, c = math.tanh(math.pi * w / (2 * b)), math.pi * (w + s) / (2 * b)
-    k = a * (math.tanh(c) if mode == "even" else 1 / math.tanh(c))
-    return ETA0 / 4 * ellipk(1 - k * k) / ellipk(k * k)
 
 
 def cohn_pair(eps) -> CrossSection:
@@ -84,7 +77,7 @@ def main() -> None:
           f"{wall_c / wall_cf:.1f}x)")
 
     print("\n== 2./3. Cohn exact zero-thickness coupled stripline (w/b = 0.3, s/b = 0.2): mesh convergence")
-    ex_o, ex_e = cohn_exact(W, S, B, "odd"), cohn_exact(W, S, B, "even")
+    ex_o, ex_e = exact.cohn_zero_thickness(W, S, B, "odd"), exact.cohn_zero_thickness(W, S, B, "even")
     print(f"  exact: Z_odd = {ex_o:.4f} ohm, Z_even = {ex_e:.4f} ohm (air)")
     print(f"  {'level':>6} {'cells':>7} {'dofs':>7} {'Z_odd err %':>12} {'Z_even err %':>13} {'order':>6} {'CPU s':>6}")
     prev = None
@@ -100,7 +93,7 @@ def main() -> None:
 
     print("\n  coax a = 0.5 mm, b = 1.7 mm: capacitance and inner-surface current integral vs exact")
     a, b = 0.5e-3, 1.7e-3
-    c_ex, p_ex = 2 * math.pi * EPS0 / math.log(b / a), 1 / (2 * math.pi * a)
+    c_ex, p_ex = exact.coax_capacitance(a, b), 1 / (2 * math.pi * a)
     print(f"  {'level':>6} {'dofs':>7} {'C err':>10} {'order':>6} {'P err':>10} {'order':>6}")
     prev = None
     for level in (0.5, 1.0, 2.0, 4.0):

@@ -66,9 +66,11 @@ def _register() -> None:
 
     from si_thermal.cli import link
 
+    from si_thermal.cli import sweep
+
     from si_thermal.cli import xsection
 
-    for module in (basics, channel, backplane, report, thermal, link, xsection):
+    for module in (basics, channel, backplane, report, thermal, link, xsection, sweep):
         module.register(app)
 
 

@@ -1,21 +1,17 @@
-"""``si-thermal channel``, ``si-thermal sweep`` and ``si-thermal reach``: channel physics commands.
+"""``si-thermal channel`` and ``si-thermal reach``: channel physics commands (``sweep``: cli/sweep.py).
 
 Heavy imports (scikit-rf, scipy) stay inside the commands so ``si-thermal --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import json
-import math
 import warnings
 from pathlib import Path
 
 import typer
 
-from si_thermal.atomic import write_text
 from si_thermal.errors import InputError
 
 
@@ -52,10 +48,6 @@ def _rates(spec: str) -> list[str]:
     for k in keys:
         serdes_rate(k)
     return keys
-
-
-def _num(x: float) -> float | None:
-    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
 
 def channel(
@@ -170,51 +162,6 @@ def channel(
         typer.echo(f"{key} loss per length at Nyquist: {media}")
 
 
-def sweep(
-    file: Path = typer.Argument(..., help="Channel TOML file, or a rack file (boards/racks/*.toml)."),
-    param: list[str] = typer.Option([], "--param", help="NAME=START:STOP:STEP or NAME=V1,V2 (SI units). Channel: "
-                                                        "NAME = length_m or SEGMENT.FIELD. Rack: rate, awg, gpu_power_w, "
-                                                        "height_scale, width_scale, rack_height_m, service_loop_m, "
-                                                        "breakout_m, com. Repeatable."),
-    rate: str = typer.Option(None, "--rate", help="SerDes rate key(s), comma-separated (channel default "
-                                                  "200g,224g; rack default: the rack's own rates)."),
-    out: Path = typer.Option(..., "--out", help="results.csv or results.json (written atomically)."),
-    jobs: int = typer.Option(0, "--jobs", min=0, help="Worker processes (0 = all cores)."),
-) -> None:
-    """Sweep channel or rack parameters; one row per point (and rate), failed points keep their error."""
-    from rich.progress import Progress
-
-    from si_thermal import config
-    from si_thermal.si import sweep as sw
-
-    if out.suffix.lower() not in (".csv", ".json"):
-        raise InputError(out, None, "--out must end in .csv or .json")
-    if config.file_kind(config.read_toml(file), file) == "rack":
-        from si_thermal.cli.report import rack_sweep
-
-        rack_sweep(file, param, _rates(rate) if rate else None, out, jobs or 1)
-        return
-    keys = _rates(rate or "200g,224g")
-    ch = config.load_channel(file)  # validate once, up front
-    params = [sw.parse_param(p) for p in param]
-    sw.check_names(ch, [n for n, _ in params], str(file))
-    points = sw.grid(str(file), params, keys)
-    with Progress(transient=True) as bar:
-        task = bar.add_task(f"sweep {len(points)} points", total=len(points))
-        rows = sw.run(points, jobs or None, progress=lambda n: bar.advance(task, n))
-    names = [n for n, _ in params]
-    if out.suffix.lower() == ".json":
-        write_text(out, json.dumps([{k: _num(v) for k, v in r.items()} for r in rows], indent=1))
-    else:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["point", *names, *sw.RESULT_KEYS])
-        writer.writeheader()
-        writer.writerows(rows)
-        write_text(out, buf.getvalue())
-    failed = len({r["point"] for r in rows if r["error"]})
-    typer.echo(f"{len(points)} points x {len(keys)} rates -> {out}" + (f" ({failed} points failed)" if failed else ""))
-
-
 def reach(
     file: Path = typer.Argument(..., help="Channel TOML file with a variable_segment."),
     rate: str = typer.Option("200g", "--rate", help="SerDes rate key(s), comma-separated."),
@@ -251,5 +198,5 @@ def reach(
 
 
 def register(app: typer.Typer) -> None:
-    for command in (channel, sweep, reach):
+    for command in (channel, reach):
         app.command(name=command.__name__)(_one_line_warnings(command))

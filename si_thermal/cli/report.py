@@ -12,8 +12,21 @@ def report(
     systems: list[str] = typer.Argument(None, help="Systems (rack file stems in boards/racks/); all when omitted."),
     output: Path = typer.Option(Path("reports/rack_report.pdf"), "-o", "--output", help="PDF to write."),
     cooling: bool = typer.Option(True, "--cooling/--no-cooling", help="Run the package FEM (cooling stage)."),
+    each: bool = typer.Option(False, "--each", help="One PDF per system (rack stem or rack file), built in "
+                                                    "parallel, into --out-dir."),
+    out_dir: Path = typer.Option(Path("reports"), "--out-dir", help="Folder for --each reports."),
+    compare: bool = typer.Option(False, "--compare", help="Two systems (or rack-file variants) side by side: "
+                                                          "one table, to -o."),
+    jobs: int = typer.Option(0, "--jobs", min=0, help="--each/--compare: local worker processes (0: one per "
+                                                      "system, up to the cores)."),
+    scheduler: str = typer.Option(None, "--scheduler", help="--each/--compare on a Dask cluster: tcp://HOST:PORT "
+                                                            "(workers must share the output folder)."),
 ) -> None:
     """Evaluate the rack systems (geometry, SI, cooling, reliability, cost, claims) and write the PDF."""
+    if each or compare:
+        _batch(systems, output, out_dir, each=each, compare=compare, cooling=cooling, jobs=jobs,
+               scheduler=scheduler)
+        return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
@@ -47,68 +60,54 @@ def report(
     typer.echo(f"wrote {path}")
 
 
-def _values(text: str) -> tuple:
-    """``V1,V2,...`` (numbers or words such as rate keys) or ``START:STOP:STEP``."""
-    if ":" in text:
-        from si_thermal.si.sweep import parse_param
-
-        return parse_param(f"x={text}")[1]
-    out = []
-    for v in text.split(","):
-        v = v.strip()
-        try:
-            out.append(int(v) if v.lstrip("-").isdigit() else float(v))
-        except ValueError:
-            out.append(v)
-    return tuple(out)
-
-
-def rack_sweep(rack: Path, param: list[str], rates: list[str] | None, out: Path, jobs: int) -> None:
-    """The rack branch of ``si-thermal sweep``: margins per point of a grid of rack parameters
-    (rate, awg, gpu_power_w, height_scale, width_scale, rack_height_m, service_loop_m, breakout_m, com)."""
-    import csv
-    import io
-    import json
-
+def _batch(systems, output: Path, out_dir: Path, *, each: bool, compare: bool, cooling: bool, jobs: int,
+           scheduler: str | None) -> None:
+    """``--each`` (one PDF per system) or ``--compare`` (two side by side) on the sweep engines."""
     from rich.console import Console
-    from rich.progress import Progress
     from rich.table import Table
 
-    from si_thermal import config
-    from si_thermal.atomic import write_text
-    from si_thermal.errors import InputError
-    from si_thermal.system.sweep import rack_grid, run_rack_sweep
+    from si_thermal.errors import InputError, SiThermalError
+    from si_thermal.sweep import reports
+    from si_thermal.system.model import resolve
 
-    config.load_rack(rack)
-    pairs = []
-    for spec in param:
-        if "=" not in spec:
-            raise InputError(None, "--param", f"expected NAME=V1,V2 or NAME=START:STOP:STEP, got '{spec}'")
-        name, vals = spec.split("=", 1)
-        pairs.append((name.strip(), _values(vals)))
-    if rates:
-        pairs.append(("rate", tuple(rates)))
-    points = rack_grid(pairs) if pairs else [{}]
-    with Progress(transient=True) as bar:
-        task = bar.add_task(f"rack sweep, {len(points)} points", total=len(points))
-        rows = run_rack_sweep(str(rack), points, jobs, progress=lambda n: bar.advance(task, n))
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    table = Table(title=f"{rack.name}: margins per point")
-    for k in keys:
-        table.add_column(k, overflow="fold")
-    for r in rows:
-        table.add_row(*[f"{r[k]:.4g}" if isinstance(r.get(k), float) else str(r.get(k, "")) for k in keys])
-    Console(width=220).print(table)
-    if out.suffix.lower() == ".json":
-        write_text(out, json.dumps(rows, indent=1))
-    else:
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=keys)
-        w.writeheader()
-        w.writerows(rows)
-        write_text(out, buf.getvalue())
-    failed = sum(1 for r in rows if r.get("error"))
-    typer.echo(f"{len(points)} points -> {out}" + (f" ({failed} points failed)" if failed else ""))
+    if each and compare:
+        raise InputError(None, "--compare", "choose --each or --compare, not both")
+    chosen = resolve(systems or None)  # an unknown system fails here, before any work
+    console = Console(stderr=True)
+    t0 = time.perf_counter()
+    if each:
+        if output.suffix.lower() != ".pdf":
+            raise InputError(output, "-o", "report file must end in .pdf")
+        study = reports.ReportStudy(str(out_dir.resolve()), cooling)
+        done = lambda k, r: console.print(f"{k}: {r.get('pdf') or 'failed: ' + r['error']}")  # noqa: E731
+        rows, engine = reports.run_each(study, chosen, jobs=jobs or None, scheduler=scheduler, on_done=done)
+        failed = [k for k, r in rows.items() if r["error"]]
+        typer.echo(f"{len(rows) - len(failed)} reports in {out_dir} ({engine}, {time.perf_counter() - t0:.0f} s)"
+                   + (f"; failed: {', '.join(failed)}" if failed else ""))
+        if failed:
+            raise SiThermalError(f"{len(failed)} of {len(rows)} reports failed: "
+                                 + "; ".join(f"{k}: {rows[k]['error']}" for k in failed))
+        return
+    if len(chosen) != 2:
+        raise InputError(None, "--compare", f"give exactly two systems to compare, got {len(chosen)}")
+    if output.suffix.lower() != ".pdf":
+        raise InputError(output, "-o", "report file must end in .pdf")
+    rows, engine = reports.run_each(reports.SystemRowsStudy(with_cooling=cooling), chosen, jobs=jobs or None,
+                                    scheduler=scheduler)
+    for k, r in rows.items():
+        if r["error"]:
+            raise SiThermalError(f"{k}: {r['error']}")
+        r["path"] = str(chosen[k])
+    a, b = rows.values()
+    table = reports.side_by_side(a, b)
+    reports.write_compare_pdf(output, a, b, table)
+    t = Table(title=f"{a['name']} vs {b['name']}")
+    for col in ("quantity", a["name"], b["name"]):
+        t.add_column(col, overflow="fold")
+    for row in table:
+        t.add_row(*row)
+    Console(width=200).print(t)
+    typer.echo(f"wrote {output} ({engine}, {time.perf_counter() - t0:.0f} s)")
 
 
 def register(app: typer.Typer) -> None:

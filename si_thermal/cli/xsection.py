@@ -27,6 +27,9 @@ def xsection(
     mesh: str = typer.Option("default", "--mesh", help="Mesh: coarse, default or fine."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (with the full RLGC matrices)."),
     plot: Path = typer.Option(None, "--plot", help="Write the potential and current-density figure to OUT.png."),
+    touchstone: Path = typer.Option(None, "--touchstone", help="Write the 2N-port of --length-m of line "
+                                                                 "(OUT.s4p for a pair, OUT.s2p for one conductor)."),
+    length_m: float = typer.Option(None, "--length-m", help="Line length for --touchstone, m."),
 ) -> None:
     """Field-solve a cross-section: Z0/Zdiff/Zcomm, eps_eff, R, L, G, C and loss per metre over frequency."""
     import numpy as np
@@ -36,10 +39,18 @@ def xsection(
     if not (0 < f_min_ghz < f_max_ghz and np.isfinite(f_max_ghz)):
         raise InputError(None, "--f-min-ghz", "need 0 < --f-min-ghz < --f-max-ghz")
     check_figure_path(plot)
+    if (touchstone is None) != (length_m is None):
+        raise InputError(None, "--touchstone", "--touchstone and --length-m go together")
+    if length_m is not None and not (np.isfinite(length_m) and length_m > 0):
+        raise InputError(None, "--length-m", f"length must be a finite number > 0 m, got {length_m!r}")
     from si_thermal.si.xsection.geometry import GeometryError
     from si_thermal.si.xsection.inputs import load_section
 
     section = load_section(file, trace)  # bad input fails here, before the FEM stack is imported
+    want = f".s{2 * len(section.xs.signals)}p"
+    if touchstone is not None and touchstone.suffix.lower() != want:
+        raise InputError(touchstone, "--touchstone", f"this line has {2 * len(section.xs.signals)} ports: "
+                                                     f"the file name must end in {want}")
     from si_thermal.si.xsection.summary import summarize
 
     f = np.geomspace(f_min_ghz * 1e9, f_max_ghz * 1e9, points)
@@ -50,6 +61,16 @@ def xsection(
 
             field_figure(section, plot, LEVELS[mesh])
             out["plot"] = str(plot)
+        if touchstone is not None:
+            from si_thermal.si.channel import write_touchstone
+            from si_thermal.si.xsection.network import line_network
+            from si_thermal.si.xsection.rlgc import rlgc
+            from si_thermal.si.xsection.solver import field_solution
+
+            sol = field_solution(section.xs, LEVELS[mesh])
+            net = line_network(rlgc(section.xs, sol, f, section.roughness(f)), length_m, name=section.xs.label)
+            write_touchstone(net, touchstone)
+            out["touchstone"] = str(touchstone)
     except GeometryError as err:
         raise InputError(file, err.field, str(err)) from None
     out["file"] = str(file)
@@ -89,6 +110,8 @@ def _print_table(out: dict) -> None:
         typer.echo(f"note: {out['note']}")
     if "plot" in out:
         typer.echo(f"figure: {out['plot']}")
+    if "touchstone" in out:
+        typer.echo(f"touchstone: {out['touchstone']}")
 
 
 def register(app: typer.Typer) -> None:

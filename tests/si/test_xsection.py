@@ -15,17 +15,16 @@ import warnings
 import numpy as np
 import pytest
 from scipy import integrate
-from scipy.special import ellipk
 
 from si_thermal import config, paths
 from si_thermal.si import conductor
 from si_thermal.si.channel import stripline_cross_section, stripline_media
 from si_thermal.si.dielectric import djordjevic_sarkar
 from si_thermal.si.stripline import Stripline, StriplineGeometry
-from si_thermal.constants import C0, EPS0, ETA0
+from si_thermal.constants import C0
 from si_thermal.si.tline import ClosedFormRangeWarning
 from si_thermal.si.twinax import Twinax
-from si_thermal.si.xsection import cables, solver
+from si_thermal.si.xsection import cables, exact, solver
 from si_thermal.si.xsection.geometry import (
     Band,
     Conductor,
@@ -49,13 +48,6 @@ def _pair(w, t, s, b, h_below=None, regions=(Region("air", AIR),)):
         Conductor("n", Trapezoid((s + w) / 2, y, w, w, t), SIGMA)), regions)
 
 
-def cohn_exact(w, s, b, mode):
-    """Zero-thickness coupled stripline in air, per-line even/odd impedance (Cohn 1955)."""
-    a, c = math.tanh(math.pi * w / (2 * b)), math.pi * (w + s) / (2 * b)
-    k = a * (math.tanh(c) if mode == "even" else 1 / math.tanh(c))
-    return ETA0 / 4 * ellipk(1 - k * k) / ellipk(k * k)
-
-
 def _zo_ze(sol):
     c = sol.c0
     return 1 / (C0 * (c[0, 0] - c[0, 1])), 1 / (C0 * (c[0, 0] + c[0, 1]))
@@ -67,8 +59,8 @@ def test_zero_thickness_coupled_stripline_matches_cohn_exact(w, s):
     formula is 1.8 % low; the field solver holds 0.3 % at the default mesh."""
     sol = solver.field_solution(_pair(w, 0.0, s, 1.0), disk_cache=False)
     zo, ze = _zo_ze(sol)
-    assert zo == pytest.approx(cohn_exact(w, s, 1.0, "odd"), rel=3e-3)
-    assert ze == pytest.approx(cohn_exact(w, s, 1.0, "even"), rel=3e-3)
+    assert zo == pytest.approx(exact.cohn_zero_thickness(w, s, 1.0, "odd"), rel=3e-3)
+    assert ze == pytest.approx(exact.cohn_zero_thickness(w, s, 1.0, "even"), rel=3e-3)
     assert np.isnan(sol.p_surfaces[:2]).all()  # no conductor-loss model for a zero-thickness strip
     line = rlgc(_pair(w, 0.0, s, 1.0), sol, [1e9])
     assert not line.conductor_loss and np.all(line.r == 0)
@@ -79,8 +71,7 @@ def test_coax_matches_exact_c_l_and_skin_effect():
     eps = djordjevic_sarkar(2.1, 4e-4, 10e9)
     xs = cables.coax(a, b, SIGMA, eps)
     sol = solver.field_solution(xs, disk_cache=False)
-    c_exact = 2 * math.pi * EPS0 / math.log(b / a)
-    assert sol.c0[0, 0] == pytest.approx(c_exact, rel=5e-4)
+    assert sol.c0[0, 0] == pytest.approx(exact.coax_capacitance(a, b), rel=5e-4)
     f = np.array([1e5, 1e7, 1e9, 1e10])
     line = rlgc(xs, sol, f)
     assert line.l_ext[0, 0] == pytest.approx(2e-7 * math.log(b / a), rel=5e-4)
@@ -100,13 +91,12 @@ def test_two_wire_line_matches_exact_impedance_and_proximity_resistance():
     xs = cables.two_wire(d, s, SIGMA, AIR)
     sol = solver.field_solution(xs, disk_cache=False)
     zo, _ = _zo_ze(sol)
-    assert 2 * zo == pytest.approx(ETA0 / math.pi * math.acosh(s / d), rel=5e-4)
+    assert 2 * zo == pytest.approx(exact.two_wire_z_diff(d, s), rel=5e-4)
     f = np.array([1e10])
     line = rlgc(xs, sol, f)
     r_loop = 2 * (line.r[0, 0, 0] - line.r[0, 0, 1])
-    # exact HF loop resistance with proximity effect: Rs/(pi a) (s/d) / sqrt((s/d)^2 - 1)
     rs = conductor.surface_resistance(f[0], SIGMA)
-    r_exact = rs / (math.pi * d / 2) * (s / d) / math.sqrt((s / d) ** 2 - 1)
+    r_exact = exact.two_wire_loop_resistance(d, s, rs)
     rdc_share = 2 * (conductor.round_wire_internal_impedance(f[0], d / 2, SIGMA).real
                      - rs / (math.pi * d)) / (rs / (math.pi * d))
     assert abs(rdc_share) < 1e-2  # skin depth << radius: the HF formula applies
@@ -117,7 +107,7 @@ def test_observed_convergence_order_on_coax():
     """P2 on curved (quadratic) elements: capacitance error ~ h^4 (variational: energy-norm error
     squared), surface-current integral ~ h^2. Observed orders over levels 0.5, 1, 2."""
     a, b = 0.5e-3, 1.7e-3
-    c_exact = 2 * math.pi * EPS0 / math.log(b / a)
+    c_exact = exact.coax_capacitance(a, b)
     p_exact = 1 / (2 * math.pi * a)
     err_c, err_p = [], []
     for level in (0.5, 1.0, 2.0):
@@ -285,3 +275,37 @@ def test_single_thick_strip_against_wheeler(w_b, t_b):
     sol = solver.field_solution(xs, 0.7, disk_cache=False)
     z = 1 / (C0 * sol.c0[0, 0])
     assert z == pytest.approx(_wheeler_thick_stripline_air(w, t, b), rel=1e-2)
+
+
+def test_mtl_network_matches_modal_media_and_shows_mode_conversion():
+    """The 2N-port (Paul's modal MTL solution) of a symmetric pair reproduces the odd-mode 2-port as
+    its mixed-mode Sdd (1e-6), with no mode conversion; narrowing one trace by 17 % converts
+    differential to common mode (Scd21 > 1e-3). A one-conductor line (coax) is its own 2-port."""
+    from si_thermal.si.tline import abcd_to_s
+    from si_thermal.si.xsection.network import line_network
+
+    eps = djordjevic_sarkar(3.3, 0.003, 10e9)
+    f = np.array([1e9, 1e10, 3e10])
+
+    def pair(w2):
+        return CrossSection(PlaneBox(0.3e-3, 3e-3), (
+            Conductor("p", Trapezoid(-0.15e-3, 0.14e-3, 0.12e-3, 0.12e-3, 0.017e-3), SIGMA),
+            Conductor("n", Trapezoid(0.15e-3, 0.14e-3, w2, w2, 0.017e-3), SIGMA)), (Region("lam", eps),))
+
+    xs = pair(0.12e-3)
+    net = line_network(rlgc(xs, solver.field_solution(xs, 0.5, disk_cache=False), f), 0.1)
+    assert net.nports == 4
+    mm = net.copy()
+    mm.se2gmm(p=2)
+    ref = abcd_to_s(FieldMedia(f, xs, level=0.5).abcd(0.1), 100.0)
+    np.testing.assert_allclose(mm.s[:, :2, :2], ref, atol=1e-6)
+    assert np.abs(mm.s[:, 2, 1]).max() < 1e-3
+    skew = pair(0.10e-3)
+    mm2 = line_network(rlgc(skew, solver.field_solution(skew, 0.5, disk_cache=False), f), 0.1)
+    np.testing.assert_allclose(mm2.s, np.swapaxes(mm2.s, 1, 2), atol=1e-12)  # reciprocal
+    mm2.se2gmm(p=2)
+    assert np.abs(mm2.s[:, 2, 1]).min() > 1e-3
+    cx = cables.coax(0.5e-3, 1.7e-3, SIGMA, eps)
+    coax_net = line_network(rlgc(cx, solver.field_solution(cx, 0.5, disk_cache=False), f), 0.5)
+    ref = abcd_to_s(FieldMedia(f, cx, mode="single", level=0.5).abcd(0.5), 50.0)
+    np.testing.assert_allclose(coax_net.s, ref, atol=1e-12)

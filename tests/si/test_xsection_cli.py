@@ -4,18 +4,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-
-GOOD_TRACE = """
-[[traces]]
-name = "p"
-x = "-6 mil"
-y = "4 mil"
-width = "4.5 mil"
-thickness = "0.6 mil"
-"""
 
 PLANES = """
 [xsection]
@@ -53,13 +43,20 @@ def test_stackup_trace_json_and_cache(cli, tmp_path):
     assert second["z_diff_ohm"] == out["z_diff_ohm"]
 
 
-def test_xsection_file_table_and_plot(cli, tmp_path):
-    png = tmp_path / "field.png"
+def test_xsection_file_table_plot_and_touchstone(cli, tmp_path):
+    png, s4p = tmp_path / "field.png", tmp_path / "twinax.s4p"
     r = cli("xsection", "boards/xsections/twinax_28awg_drain.toml", "--points", "3", "--mesh", "coarse",
-            "--plot", str(png))
+            "--plot", str(png), "--touchstone", str(s4p), "--length-m", "1")
     assert r.returncode == 0, r.stderr
     assert "Zdiff" in r.stdout and "figure:" in r.stdout
     assert png.stat().st_size > 10_000
+    import skrf
+
+    net = skrf.Network(str(s4p))
+    assert net.nports == 4 and len(net.f) == 3 and net.is_reciprocal()
+    bad = cli("xsection", "boards/xsections/twinax_28awg_drain.toml", "--touchstone", str(tmp_path / "x.s2p"),
+              "--length-m", "1")
+    assert bad.returncode == 2 and ".s4p" in bad.stderr and not (tmp_path / "x.s2p").exists()
 
 
 @pytest.mark.parametrize("body, field, match", [

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 from si_thermal import config
-from si_thermal.errors import InputError
 from si_thermal.system import claims, cooling, model
 from si_thermal.system.stages import StageSkipped
-from si_thermal.system.sweep import evaluate_rack_point, run_rack_sweep
+from si_thermal.sweep import Factor, RackStudy, Sweep, read_results, run_sweep
 
 
 def _rack(key):
@@ -98,24 +97,12 @@ def test_pcb_versus_cable_loss_claim_from_the_channel_models():
     assert claim.verdict == "contradicted"
 
 
-def test_rack_sweep_points_in_processes():
+def test_rack_sweep_records_a_failed_point_and_goes_on(tmp_path):
     rack = str(model.systems()["gb200_nvl72"])
-    pts = [{"rate": "200g", "height_scale": 1.0}, {"rate": "200g", "height_scale": 2.0}]
-    rows = run_rack_sweep(rack, pts, jobs=2)
-    key = "NVLink 5 spine: longest (m)"
-    assert rows[1][key] > rows[0][key] and rows[1]["rack_height_m"] == pytest.approx(2 * rows[0]["rack_height_m"])
-    assert rows[1]["NVLink 5 spine: worst IL margin (dB)"] < rows[0]["NVLink 5 spine: worst IL margin (dB)"]
-    thin = evaluate_rack_point(rack, {"awg": 30})
-    thick = evaluate_rack_point(rack, {"awg": 24})
-    assert thin["NVLink 5 spine: IL reach (m)"] < thick["NVLink 5 spine: IL reach (m)"]
-    with pytest.raises(InputError, match="unknown rack parameter"):
-        evaluate_rack_point(rack, {"colour": "red"})
-
-
-def test_rack_sweep_records_a_failed_point_and_goes_on():
-    rack = str(model.systems()["gb200_nvl72"])
-    rows = run_rack_sweep(rack, [{"rate": "200g"}, {"rate": "no_such_rate"}], jobs=1)
-    assert rows[0]["error"] == "" and rows[0]["NVLink 5 spine: closing"] == 1.0
+    sw = Sweep(RackStudy(rack), (Factor("rate", ("200g", "no_such_rate")),))
+    run_sweep(sw, tmp_path / "r.parquet", jobs=1)
+    rows = read_results(tmp_path / "r.parquet")[0]
+    assert rows[0]["error"] == "" and rows[0]["NVLink 5 spine: closing_fraction"] == 1.0
     assert "no_such_rate" in rows[1]["error"]
 
 
@@ -124,5 +111,5 @@ def test_cli_sweep_accepts_a_rack_file(cli, tmp_path):
     out = tmp_path / "rack.csv"
     res = cli("sweep", rack, "--param", "awg=26,30", "--rate", "200g,224g", "--out", str(out))
     assert res.returncode == 0, res.stderr
-    lines = out.read_text().strip().splitlines()
+    lines = [x for x in out.read_text().strip().splitlines() if not x.startswith("#")]
     assert len(lines) == 5 and "awg" in lines[0] and "rate" in lines[0]

@@ -60,6 +60,8 @@ class RLGC:
 def rlgc(xs: CrossSection, sol: FieldSolution, freq_hz, roughness: dict | None = None) -> RLGC:
     """RLGC(f) of ``xs``. ``roughness``: surface name -> roughness factor K(f) (default 1)."""
     f = np.atleast_1d(np.asarray(freq_hz, dtype=float))
+    if not np.all(np.isfinite(f) & (f > 0)):
+        raise ValueError("RLGC frequencies must be finite and > 0 Hz (L(f) = Im Z / w)")
     w = 2 * math.pi * f
     eps = np.array([r.eps.eps(f) for r in xs.regions])  # (R, F)
     c_complex = np.einsum("rf,rij->fij", eps, sol.k_regions)

@@ -1,0 +1,130 @@
+"""Benchmark of the sweep engines: throughput of an IL sweep and a COM sweep run serially, on 2 local
+worker processes and on a 2-worker Dask cluster (LocalCluster, worker processes, 127.0.0.1), the
+parallel efficiency ``T_serial / (2 T_2)`` and the per-task overhead of each engine (empty tasks).
+
+Run: ``.venv/bin/python benchmarks/bench_sweep.py [--il-points 10000] [--com-points 500] [--quick]``.
+Targets (issue 16): parallel efficiency >= 0.8 on 2 workers. The engines' own start (spawning the
+pool, the cluster) is inside the local-process time; the Dask cluster is started and warmed (workers
+have imported the models) before its timing, as a user's long-lived cluster would be.
+
+Two efficiencies are printed: wall-clock ``T_1 / (2 T_2)``, which needs two free cores (on a machine
+shared with other work it measures the share of the CPU the sweep got), and CPU work
+``C_1 / C_2`` (CPU seconds of the serial run over CPU seconds of all processes of the parallel run),
+which is the engine's own cost (spawn, imports, pickling, scheduling) whatever the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from si_thermal import paths
+from si_thermal.sweep import ChannelStudy, Sweep, parse_factor, read_results, run_sweep
+
+SPINE = str(paths.channels_dir() / "nvl72_spine_26awg.toml")
+
+
+@dataclass(frozen=True)
+class EmptyStudy:
+    """A study whose points cost nothing: what remains is the engine's per-task overhead."""
+
+    path: str = SPINE
+    kind = "empty"
+
+    def check(self, names):
+        return None
+
+    def columns(self):
+        return []
+
+    def options(self):
+        return {}
+
+    def evaluate(self, params):
+        return {}
+
+
+def _cpu_s(client=None) -> float:
+    """CPU seconds so far of this process, its reaped children and (with ``client``) the Dask workers."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = time.process_time() + ru.ru_utime + ru.ru_stime
+    if client is not None:
+        total += sum(client.run(time.process_time).values())
+    return total
+
+
+def timed(sweep: Sweep, tmp: Path, name: str, client=None, **kw) -> tuple[float, float, list]:
+    """(wall s, CPU s, rows) of one run."""
+    out = tmp / f"{name}.parquet"
+    c0, t = _cpu_s(client), time.perf_counter()
+    res = run_sweep(sweep, out, **kw)
+    dt = time.perf_counter() - t
+    cpu = _cpu_s(client) - c0
+    assert res.failed == 0, f"{res.failed} points failed"
+    return dt, cpu, read_results(out)[0]
+
+
+def engines(sweep: Sweep, tmp: Path, label: str, client) -> None:
+    n = len(sweep.points())
+    t1, c1, ref = timed(sweep, tmp, "serial", jobs=1)
+    t2, c2, pool = timed(sweep, tmp, "pool", jobs=2)
+    td, cd, dask = timed(sweep, tmp, "dask", client=client, scheduler=client.scheduler.address)
+    print(f"{label}: {n} points; rows identical (bit for bit) on every engine: {pool == ref and dask == ref}; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    for name, t, c in (("serial", t1, c1), ("2 local processes", t2, c2), ("Dask, 2 workers", td, cd)):
+        eff = "" if name == "serial" else (f"   efficiency: wall {t1 / (2 * t):.2f}, CPU work {c1 / c:.2f}  "
+                                           "[target >= 0.8]")
+        print(f"  {name:18s} {t:8.1f} s  {n / t:8.1f} points/s  {t / n * 1e3:7.2f} ms/point  "
+              f"CPU {c:7.1f} s{eff}")
+
+
+def overhead(tmp: Path, address: str, sizes: tuple[int, int] = (100, 500)) -> None:
+    """Per-task overhead as the marginal cost of an empty one-point task: (T(n2) - T(n1)) / (n2 - n1),
+    so the engine's start (spawning, connecting) drops out; the start is printed apart."""
+    for name, kw in (("serial", {"jobs": 1}), ("2 local processes", {"jobs": 2}),
+                     ("Dask, 2 workers", {"scheduler": address})):
+        times = []
+        for n in sizes:
+            sweep = Sweep(EmptyStudy(), (parse_factor(f"i=0:{n - 1}:1"),))
+            t = time.perf_counter()
+            run_sweep(sweep, tmp / f"empty-{n}.parquet", batch_size=1, **kw)
+            times.append(time.perf_counter() - t)
+        per = (times[1] - times[0]) / (sizes[1] - sizes[0])
+        print(f"  per-task overhead, {name:18s}: {per * 1e3:6.2f} ms/task; start and finish {times[0] - sizes[0] * per:5.2f} s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--il-points", type=int, default=10_000)
+    ap.add_argument("--com-points", type=int, default=500)
+    ap.add_argument("--quick", action="store_true", help="1,000 IL and 40 COM points")
+    args = ap.parse_args()
+    if args.quick:
+        args.il_points, args.com_points = 1000, 40
+    from distributed import Client, LocalCluster
+
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
+    il = Sweep(ChannelStudy(SPINE), (parse_factor("length_m=0.25:3"),), "lhs", args.il_points, 1, ("200g",))
+    com = Sweep(ChannelStudy(SPINE, metrics=("il", "com")), (parse_factor("length_m=0.25:3"),), "lhs",
+                args.com_points, 2, ("200g",))
+    with tempfile.TemporaryDirectory() as tmp, \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                         dashboard_address=None) as cluster:
+        tmp = Path(tmp)
+        warm = Sweep(ChannelStudy(SPINE, metrics=("il", "com")), (parse_factor("length_m=1,2"),), rates=("200g",))
+        with Client(cluster.scheduler_address) as client:
+            client.wait_for_workers(2)
+            run_sweep(warm, tmp / "warm.parquet", scheduler=cluster.scheduler_address, batch_size=1)
+            engines(il, tmp, "IL sweep (IL, RL, FOM_ILD at 200G; LHS over length)", client)
+            engines(com, tmp, "COM sweep (IL metrics + COM 802.3dj at 200G)", client)
+            overhead(tmp, cluster.scheduler_address)
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
