@@ -6,6 +6,8 @@ Heavy imports (scikit-rf, scipy) stay inside the commands so ``si-thermal --help
 from __future__ import annotations
 
 import functools
+import json
+import math
 import warnings
 from pathlib import Path
 
@@ -38,6 +40,11 @@ def check_figure_path(plot: Path | None) -> None:
     """InputError, before any work, for a --plot file matplotlib cannot write (by its suffix)."""
     if plot is not None and plot.suffix.lower() not in FIGURE_SUFFIXES:
         raise InputError(plot, "--plot", f"figure file must end in {', '.join(FIGURE_SUFFIXES)}")
+
+
+def _num(x: float) -> float | None:
+    """JSON has no NaN/inf: a non-finite number is written as null."""
+    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
 
 
 def _rates(spec: str) -> list[str]:

@@ -68,6 +68,12 @@ def _check_rack(obj: RackFile, path: str | Path) -> None:
             raise InputError(path, f"trays[{i}].connector_y", "connector plane is behind the rack")
     kinds = {t.kind for t in obj.trays}
     rates = load_serdes().rates
+    if not obj.links:
+        raise InputError(path, "links", "no [[links]] group: every system needs the link groups it is judged by")
+    if obj.power is not None and obj.power.total_w > obj.rack.rack_power * (1 + 1e-9):
+        raise InputError(path, "power.components",
+                         f"components draw {obj.power.total_w / 1e3:.1f} kW at the rack input, more than "
+                         f"rack.rack_power {obj.rack.rack_power / 1e3:.1f} kW")
     for i, link in enumerate(obj.links):
         for name in ("from_kind", "to_kind"):
             if getattr(link, name) not in kinds:
@@ -81,12 +87,19 @@ def _check_rack(obj: RackFile, path: str | Path) -> None:
             if not (paths.channels_dir() / ch).is_file():
                 raise InputError(path, field, f"unknown channel '{ch}' (no such file in channels/)")
             _referenced(load_channel, paths.channels_dir() / ch, path, field)
+        if link.in_tray_lengths and not any(t.kind == link.from_kind for t in obj.trays):
+            raise InputError(path, f"links[{i}].in_tray_lengths", f"no tray of kind '{link.from_kind}' to hold them")
         if link.route == "over_top" and g is None:
             raise InputError(path, f"links[{i}].route", "needs a [geometry] table")
-    if obj.cooling is not None and obj.cooling.package is not None:
-        if not board_path(obj.cooling.package, path).is_file():
-            raise InputError(path, "cooling.package", f"unknown package file '{obj.cooling.package}'")
-        _referenced(load_package, board_path(obj.cooling.package, path), path, "cooling.package")
+    if obj.cooling is not None:
+        for field in ("package", "aux_package"):
+            pkg = getattr(obj.cooling, field)
+            if pkg is not None:
+                if not board_path(pkg, path).is_file():
+                    raise InputError(path, f"cooling.{field}", f"unknown package file '{pkg}'")
+                _referenced(load_package, board_path(pkg, path), path, f"cooling.{field}")
+        if (obj.cooling.aux_package is None) != (obj.cooling.aux_technology is None):
+            raise InputError(path, "cooling.aux_package", "give aux_package and aux_technology together")
     if obj.reliability is not None and obj.reliability.backplane is not None:
         if not board_path(obj.reliability.backplane, path).is_file():
             raise InputError(path, "reliability.backplane", f"unknown stackup file '{obj.reliability.backplane}'")

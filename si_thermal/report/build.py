@@ -11,10 +11,11 @@ from si_thermal.report import figures as figs
 from si_thermal.report.pdf import write_report
 from si_thermal.system import model
 from si_thermal.system.claims import claims_table
-from si_thermal.system.cooling import system_cooling
+from si_thermal.system.cooling import aux_cooling, system_cooling
 from si_thermal.system.links import system_si
+from si_thermal.system.power import power_budget
+from si_thermal.system.reliability import rack_reliability, system_availability
 from si_thermal.system.sensitivity import system_sensitivity
-from si_thermal.system.reliability import fleet_comparison, rack_reliability
 from si_thermal.system.stages import StageSkipped
 
 STAGES = ("geometry", "signal integrity", "SI sensitivity", "cooling", "reliability", "cost", "claims", "figures", "pdf")
@@ -48,17 +49,16 @@ def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = Tru
         tick("SI sensitivity", t)
         t = time.perf_counter()
         cool = system_cooling(key, rack) if with_cooling else StageSkipped("cooling", "not requested (--no-cooling)")
+        aux = aux_cooling(key, rack) if with_cooling else None
         tick("cooling", t)
         t = time.perf_counter()
         rel = rack_reliability(key, rack)
         tick("reliability", t)
         t = time.perf_counter()
-        cost = model.cost_stage(rack)
+        cost = model.cost_stage(rack, system_availability(rel))  # the system's one availability
+        power = power_budget(key, rack)
         tick("cost", t)
-        results[key] = model.SystemResult(key, Path(path), rack, lengths, si, cool, rel, cost)
-    t = time.perf_counter()
-    fleet = fleet_comparison()
-    timings["reliability"] += time.perf_counter() - t
+        results[key] = model.SystemResult(key, Path(path), rack, lengths, si, cool, rel, cost, aux, power)
     t = time.perf_counter()
     claims = claims_table(results)
     tick("claims", t)
@@ -66,9 +66,6 @@ def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = Tru
     with tempfile.TemporaryDirectory(prefix="si_thermal_report_") as tmp:
         tmp = Path(tmp)
         figures = [f for f in (fn(results, tmp) for fn in figs.ALL) if f is not None]
-        fl = figs.fleet(fleet, tmp)
-        if fl is not None:
-            figures.insert(-1, fl)
         tick("figures", t)
         t = time.perf_counter()
         path = write_report(Path(out), results, claims, figures, timings)

@@ -25,7 +25,6 @@ from si_thermal.config import RackFile
 from si_thermal.system.stages import StageSkipped
 
 POWERS_W = (800.0, 1600.0, 2400.0)
-DEFAULT_PACKAGE = "gpu_package_b200class.toml"
 
 
 @dataclass(frozen=True)
@@ -132,18 +131,35 @@ def system_cooling(system: str, rack: RackFile, *, gpu_power_w: float | None = N
                    powers_w: tuple[float, ...] = POWERS_W) -> SystemCooling | StageSkipped:
     """The rack's per-GPU power against the limits of its package under each cooling technology."""
     if rack.cooling is None:
-        return StageSkipped("cooling", f"{rack.rack.name}: no [cooling] table")
+        return StageSkipped("cooling", f"{rack.rack.name}: no [cooling] table (no package file for its accelerator)")
     power = rack.rack.gpu_power if gpu_power_w is None else gpu_power_w
     if power <= 0:
-        return StageSkipped("cooling", f"{rack.rack.name}: no GPU with NVLink in this rack (per-GPU power 0 W)")
-    package = rack.cooling.package or DEFAULT_PACKAGE
+        return StageSkipped("cooling", f"{rack.rack.name}: per-GPU power 0 W")
+    return package_cooling(system, rack.cooling.package, rack.cooling.technology, power, powers_w)
+
+
+def aux_cooling(system: str, rack: RackFile, powers_w: tuple[float, ...] = POWERS_W) -> SystemCooling | StageSkipped | None:
+    """The auxiliary accelerator's package (Rubin CPX) at its package file's power, under its own
+    cooling; None when the rack has none."""
+    c = rack.cooling
+    if c is None or c.aux_package is None:
+        return None
+    from si_thermal import config
+
+    pkg = config.load_package(paths.boards_dir() / c.aux_package)
+    return package_cooling(system, c.aux_package, c.aux_technology, pkg.package.power, powers_w)
+
+
+def package_cooling(system: str, package: str, technology: str, power: float,
+                    powers_w: tuple[float, ...] = POWERS_W) -> SystemCooling | StageSkipped:
+    """``power`` on ``package`` against the limits of each cooling technology the package offers."""
     try:
         curves = tuple(cooling_curve(package, c, powers_w) for c in technologies(package))
     except ImportError as err:
         return StageSkipped("cooling", str(err))
-    own = next((c for c in curves if c.cooling == rack.cooling.technology), None)
+    own = next((c for c in curves if c.cooling == technology), None)
     if own is None:
-        return StageSkipped("cooling", f"package {package} has no '{rack.cooling.technology}' cooling")
+        return StageSkipped("cooling", f"package {package} has no '{technology}' cooling")
     best = max(c.limit_w for c in curves)
     margin = own.limit_w - power
     if margin >= 0:

@@ -217,6 +217,8 @@ def _com_curve(pair, std: str, rate: str, longest_m: float, l_max_m: float, thre
 def _limit_scale(rack: RackFile, link: LinkGroup, reach_m: float) -> float:
     """Largest factor by which the rack's height and width may grow before the longest link of
     ``link`` exceeds ``reach_m`` (routed length = s (|dx| + |dz|) + |dy| + allowances)."""
+    if link.in_tray_lengths:
+        return float("inf")  # inside a tray: the rack's size does not enter
     g = rack.geometry
     a, b = endpoints(rack, link.from_kind), endpoints(rack, link.to_kind)
     ia, ib = _pairs(a, b, link)
