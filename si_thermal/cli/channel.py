@@ -13,7 +13,8 @@ from pathlib import Path
 
 import typer
 
-from si_thermal.cli.output import dumps, require_finite
+from si_thermal.cli.output import check_writable, echo_json, require_finite
+from si_thermal.constants import INCH_M
 from si_thermal.errors import InputError
 from si_thermal.files import check_output_path
 
@@ -94,8 +95,8 @@ def channel(
     keys = _rates(rate)
     check_figure_path(plot)
     check_length(length_m)
-    check_output_path(touchstone, "--touchstone")
-    check_output_path(plot, "--plot")
+    check_writable(touchstone, "--touchstone")
+    check_writable(plot, "--plot")
     ch, path = chan.load(file)
     f = np.linspace(0.0, f_max_ghz * 1e9, points)
     net = chan.channel_network((ch, path), f, length_m=length_m)
@@ -128,7 +129,7 @@ def channel(
             entry["reach_m"] = reach_il((ch, path), key).reach_m
         per_m = chan.segment_loss_db_per_m((ch, path), [r.nyquist_hz])
         entry["loss_db_per_m"] = {name: float(v[0]) for name, v in per_m.items()}
-        entry["loss_db_per_in"] = {name: float(v[0]) * 0.0254 for name, v in per_m.items()}
+        entry["loss_db_per_in"] = {name: float(v[0]) * INCH_M for name, v in per_m.items()}
         out["rates"][key] = entry
     first = out["rates"][keys[0]]
     out["il_db_at_nyquist"], out["reach_m"] = first["il_db_at_nyquist"], first["reach_m"]
@@ -138,7 +139,10 @@ def channel(
             net_out = chan.channel_network_4port((ch, path), f[1:], length_m=length_m)
         else:
             net_out = net
-        chan.write_touchstone(net_out, touchstone)
+        from si_thermal import provenance
+
+        chan.write_touchstone(net_out, touchstone,
+                              comments=provenance.touchstone_comments(provenance.collect([file])))
         out["touchstone"] = str(touchstone)
     if plot is not None:
         from si_thermal.si.plots import il_figure
@@ -146,7 +150,7 @@ def channel(
         il_figure([(ch, path), *compare], keys, plot, f_max_hz=f[-1])
         out["plot"] = str(plot)
     if as_json:
-        typer.echo(dumps(out, file, indent=2))
+        echo_json(out, [file, *compare])
         return
     from rich.console import Console
     from rich.table import Table
@@ -217,7 +221,7 @@ def reach(
         results.append(res)
     require_finite(results, file, "reach result")
     if as_json:
-        typer.echo(dumps(results[0] if len(results) == 1 else results, file, indent=2, default=str))
+        echo_json(results[0] if len(results) == 1 else results, [file], default=str)
         return
     for res in results:
         tail = f", IL at Nyquist {res['il_db_at_nyquist']:.2f} dB at {res['length_m']:g} m" \

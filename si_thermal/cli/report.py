@@ -36,9 +36,8 @@ def report(
 
     from si_thermal.report.build import build_report
 
-    from si_thermal.system.model import resolve
-
     from si_thermal import config
+    from si_thermal.system.model import resolve
 
     for path in resolve(systems or None).values():  # an unknown system or a bad rack file fails here,
         config.load_rack(path)  # before any progress output or file is written

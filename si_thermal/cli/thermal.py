@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from si_thermal.errors import InputError
+from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.files import check_output_path
 
 MAX_POWERS = 200  # powers of one --power-w range
@@ -20,7 +21,7 @@ def check_celsius(value: float | None, option: str) -> None:
         return
     from si_thermal import config
 
-    why = config.check_si(config.ColdPlate, "inlet", value + 273.15) if math.isfinite(value) else \
+    why = config.check_si(config.ColdPlate, "inlet", value + ZERO_CELSIUS_K) if math.isfinite(value) else \
         f"{value} is not a finite temperature"
     if why is not None:
         raise InputError(None, option, why)
@@ -85,9 +86,10 @@ def thermal(
         pkg = config.load_package(package)
         for c in cooling:
             spec = getattr(pkg, c)
-            why = config.inlet_problem(spec.coolant, inlet_c + 273.15, pkg.materials) if spec is not None else None
+            why = config.inlet_problem(spec.coolant, inlet_c + ZERO_CELSIUS_K, pkg.materials) if spec is not None else None
             if why is not None:
                 raise InputError(None, "--inlet-c", why)
+    from si_thermal.cli.output import echo_json, stamp_xdmf
 
     from mpi4py import MPI
     from rich.console import Console
@@ -131,7 +133,8 @@ def thermal(
                     entry.update({k: v for k, v in lr.at_limit.to_dict().items() if k not in entry})
             if xdmf is not None:
                 for r in results:
-                    r.solution.write_xdmf(xdmf / f"{Path(package).stem}_{c}_{r.power_w:.0f}W.xdmf")
+                    stamp_xdmf(r.solution.write_xdmf(xdmf / f"{Path(package).stem}_{c}_{r.power_w:.0f}W.xdmf"),
+                               [package])
             out[c] = entry
             progress.remove_task(task)
     from si_thermal.cli.output import require_finite
@@ -139,7 +142,7 @@ def thermal(
     require_finite(out, package)  # a NaN temperature is never a verdict
     if plot is not None:
         if curves:
-            file_limit_c = config.load_package(package).package.tj_limit - 273.15
+            file_limit_c = config.load_package(package).package.tj_limit - ZERO_CELSIUS_K
             plots.tj_curves(curves, plot, tj_limit_c=tj_limit_c if tj_limit_c is not None else file_limit_c,
                             limits=limits)
         elif single is not None:
@@ -150,9 +153,7 @@ def thermal(
         return
     payload = out[cooling[0]] if len(cooling) == 1 else out
     if as_json:
-        from si_thermal.cli.output import dumps
-
-        typer.echo(dumps(payload, package, indent=2, default=float))
+        echo_json(payload, [package])
         return
     table = Table(title=f"{Path(package).name}")
     cols = ("cooling", "power W", "Tj max degC", "Tj err K", "die dT K", "Rth K/W", "coolant rise K", "dp kPa",

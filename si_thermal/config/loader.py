@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from si_thermal.config.com_params import ComParamsFile
 from si_thermal.config.rack import Rack, RackFile
 from si_thermal.config.fleet import FleetFile
 from si_thermal.config.package import PackageFile, inlet_problem
+from si_thermal.caches import cached
 from si_thermal.config.profile import ProfileFile
 from si_thermal.config.uncertainty import UncertaintyFile
 from si_thermal.config.xsection import XSectionFile
@@ -237,7 +237,7 @@ def _load_kind(path: str | Path, model: type[Model], key: str) -> Any:
     return obj
 
 
-@lru_cache(maxsize=64)
+@cached(64)
 def _load_stackup_cached(path: str) -> StackupFile:
     return _load_kind(path, StackupFile, "stackup")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -26,6 +25,7 @@ from si_thermal.config._base import (
     read_toml,
     validate,
 )
+from si_thermal.caches import cached
 
 
 MaterialKind = Literal[
@@ -148,7 +148,7 @@ class MaterialsFile(Model):
     materials: dict[str, Material] = Field(min_length=1)
 
 
-@lru_cache(maxsize=8)
+@cached(8)
 def _load_materials_cached(path: str) -> dict[str, Material]:
     data = read_toml(path)
     return dict(validate(MaterialsFile, {"materials": data}, path).materials)

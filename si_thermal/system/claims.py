@@ -43,10 +43,6 @@ class Claim:
     kind: str = "physics"  # physics | arithmetic | consistency
 
 
-def _range(value: float, lo: float, hi: float) -> str:
-    return "supported" if lo <= value <= hi else "contradicted"
-
-
 def _group(results: dict[str, SystemResult], key: str, name: str, primary_only: bool = False):
     r = results.get(key)
     if r is None:

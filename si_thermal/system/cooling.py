@@ -16,13 +16,14 @@ cutting the die temperature spread from 10-15 degC to under 5 degC).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from si_thermal import config, paths
 from si_thermal.config import RackFile
 from si_thermal.system.stages import StageSkipped
+from si_thermal.caches import cached
+from si_thermal.constants import ZERO_CELSIUS_K
 
 POWERS_W = (800.0, 1600.0, 2400.0)
 
@@ -88,11 +89,11 @@ def _plan_view(sol, pkg, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
     hit = geometry.compute_colliding_cells(mesh, cand, pts)
     cells = np.array([hit.links(i)[0] if len(hit.links(i)) else -1 for i in range(len(pts))])
     ok = cells >= 0
-    vals = T.eval(pts[ok], cells[ok]).ravel() - 273.15
+    vals = T.eval(pts[ok], cells[ok]).ravel() - ZERO_CELSIUS_K
     return pts[ok, :2], vals
 
 
-@lru_cache(maxsize=16)
+@cached(16, files=lambda package, *a, **k: [paths.boards_dir() / package], follow=True)
 def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWERS_W,
                   tj_limit_c: float | None = None) -> CoolingCurve:
     """Solve ``package`` (file in boards/) with ``cooling`` at ``powers_w`` (sorted)."""
@@ -104,7 +105,7 @@ def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWE
     results = [model.solve(p) for p in powers_w]
     tj = np.array([r.tj_max_c for r in results])
     p = np.array(powers_w)
-    limit_c = model.pkg.package.tj_limit - 273.15 if tj_limit_c is None else tj_limit_c
+    limit_c = model.pkg.package.tj_limit - ZERO_CELSIUS_K if tj_limit_c is None else tj_limit_c
     inlet_c = results[0].inlet_c
     xy, t = _plan_view(results[-1].solution, model.pkg)
     # the same model: its mesh, multigrid hierarchy and last solution serve the limit's solves

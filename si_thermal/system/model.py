@@ -7,6 +7,9 @@ a ``[rack]`` table, named by file stem (``gb200_nvl72``).
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +21,10 @@ from si_thermal.system.geometry import LinkLengths, all_link_lengths
 from si_thermal.system.links import SystemSI, system_si
 from si_thermal.system.power import PowerBudget, power_budget
 from si_thermal.system.reliability import RackReliabilityResult, rack_reliability, system_availability
+from si_thermal.system.sensitivity import system_sensitivity
 from si_thermal.system.stages import StageSkipped
+
+_log = logging.getLogger(__name__)
 
 
 def systems() -> dict[str, Path]:
@@ -86,11 +92,39 @@ def cost_stage(rack: config.RackFile, availability: float | None = None) -> cost
     return cost_mod.rack_cost(rack) if availability is None else cost_mod.rack_cost(rack, availability=availability)
 
 
-def evaluate_system(key: str, path: Path, *, with_com: bool = True, with_cooling: bool = True) -> SystemResult:
+#: The stages of :func:`evaluate_system`, in order.
+STAGES = ("geometry", "signal integrity", "SI sensitivity", "cooling", "reliability", "cost")
+
+
+def evaluate_system(key: str, path: Path | None = None, *, with_com: bool = True, with_cooling: bool = True,
+                    with_sensitivity: bool = False,
+                    on_stage: Callable[[str, float], None] | None = None) -> SystemResult:
+    """One rack system through every stage (:data:`STAGES`). ``path`` defaults to the system's rack
+    file (``key`` names it, see :func:`systems`); ``on_stage(stage, seconds)`` is called as each ends."""
+    path = Path(path) if path is not None else resolve([key])[key]
+    clock = time.perf_counter()
+
+    def done(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        _log.info("%s: %s stage done in %.1f s", key, stage, now - clock)
+        if on_stage is not None:
+            on_stage(stage, now - clock)
+        clock = now
+
     rack, lengths = geometry_stage(key, path)
+    done("geometry")
     si = system_si(key, rack, lengths, with_com=with_com)
+    done("signal integrity")
+    if with_sensitivity and with_com:  # tornado per system and the 448G projection (the report's)
+        si = system_sensitivity(si)
+    done("SI sensitivity")
     cool = system_cooling(key, rack) if with_cooling else StageSkipped("cooling", "not requested")
+    done("cooling")
     aux = aux_cooling(key, rack) if with_cooling else None
     rel = rack_reliability(key, rack)
-    return SystemResult(key, Path(path), rack, lengths, si, cool, rel, cost_stage(rack, system_availability(rel)),
-                        aux, power_budget(key, rack))
+    done("reliability")
+    cost = cost_stage(rack, system_availability(rel))  # the system's one availability
+    power = power_budget(key, rack)
+    done("cost")
+    return SystemResult(key, path, rack, lengths, si, cool, rel, cost, aux, power)

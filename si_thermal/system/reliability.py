@@ -20,6 +20,7 @@ from si_thermal.config import RackFile, board_path
 from si_thermal.reliability.fleet import HOURS_PER_MONTH, availability, random_events_per_month
 from si_thermal.system.fleet import compare_cable_vs_backplane
 from si_thermal.system.stages import StageSkipped
+from si_thermal.caches import cached
 
 GRADIENTS_K = (10.0, 20.0, 25.0, 30.0, 40.0)  # in-rack gradients for the backplane sweep (S0: 20-30 K)
 SWEEP_KEYS = ("gradient_k", "max_warpage_um", "pth_cycles_to_failure", "years_to_1pct_failure",
@@ -78,7 +79,7 @@ def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mt
                                  backplane_sweep=sweep, backplane_life_bands=bands)
 
 
-@lru_cache(maxsize=32)
+@cached(32, files=lambda stackup, gradient_k: [stackup], follow=True)
 def _backplane_at(stackup: str, gradient_k: float) -> dict:
     """analyze_backplane at one gradient, cached within a run (the report and sweeps reuse it)."""
     from si_thermal.system.backplane import analyze_backplane

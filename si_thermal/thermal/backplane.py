@@ -43,6 +43,7 @@ import numpy as np
 
 from si_thermal import config
 from si_thermal.errors import InputError
+from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.mechanics import laminate as lam
 
 # mesh levels: (element size away from the connector fields, element size under them), m
@@ -180,9 +181,9 @@ def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = Non
         raise InputError(path, "backplane", "missing [backplane] table (region, gradient, mounting, via geometry)")
     bp = stack.backplane
     gradient = bp.gradient if gradient_k is None else float(gradient_k)
-    _check("--gradient-k", gradient, path if gradient_k is None else None)
+    _check("backplane.gradient" if gradient_k is None else "gradient_k", gradient, path if gradient_k is None else None)
     if mesh not in MESHES:
-        raise InputError(None, "--mesh", f"unknown mesh '{mesh}'; use one of {', '.join(MESHES)}")
+        raise InputError(None, "mesh", f"unknown mesh '{mesh}'; use one of {', '.join(MESHES)}")
     layers = lam.layer_properties(stack)  # a missing mechanical property fails here, before any FEM
 
     import dolfinx_solver  # noqa: F401
@@ -276,7 +277,7 @@ def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = Non
 
     return BackplaneFields(
         stackup=stack.stackup.name, layers=sum(layer.type == "copper" for layer in stack.layers),
-        effective=eff, gradient_k=gradient, t_idle_k=t_idle, t_max_c=t_max - 273.15, delta_t_hot_k=dt_hot,
+        effective=eff, gradient_k=gradient, t_idle_k=t_idle, t_max_c=t_max - ZERO_CELSIUS_K, delta_t_hot_k=dt_hot,
         above_tg=bool(above), max_warpage_um=esol.warpage_m() * 1e6,
         max_displacement_um=esol.max_displacement_m() * 1e6, inplane_stress_mpa=inplane_board / 1e6,
         copper_inplane_stress_mpa=cu_max / 1e6, dielectric_inplane_stress_mpa=d_max / 1e6,

@@ -36,6 +36,7 @@ import numpy as np
 
 from si_thermal import config
 from si_thermal.errors import InputError
+from si_thermal.constants import ZERO_CELSIUS_K
 
 NU_CIRC_FD_H = 4.364  # fully developed Nu, circular duct, uniform heat flux (Shah & London 1978)
 
@@ -286,12 +287,12 @@ def check_boiling(coolant: CoolantProperties, inlet_k: float, power_w: float, fl
     """Outlet temperature from the energy balance ``P = m_dot c_p (T_out - T_in)``; an
     :class:`InputError` if the coolant would reach its boiling point (1 atm)."""
     if inlet_k >= coolant.boiling_point_k:  # before the flow check: no flow cures a boiling inlet
-        raise InputError(file, "inlet", f"coolant inlet {inlet_k - 273.15:.0f} degC is above its boiling point")
+        raise InputError(file, "inlet", f"coolant inlet {inlet_k - ZERO_CELSIUS_K:.0f} degC is above its boiling point")
     rise = power_w / (coolant.density_kg_m3 * flow_m3_s * coolant.specific_heat_j_kgk)
     outlet = inlet_k + rise
     if outlet >= coolant.boiling_point_k:
         raise InputError(file, field,
                          f"coolant flow too low: {coolant.name} would boil (outlet "
-                         f"{outlet - 273.15:.0f} degC >= boiling point {coolant.boiling_point_k - 273.15:.0f} degC "
+                         f"{outlet - ZERO_CELSIUS_K:.0f} degC >= boiling point {coolant.boiling_point_k - ZERO_CELSIUS_K:.0f} degC "
                          f"at {power_w:.0f} W and {flow_m3_s * 6e4:.3g} L/min)")
     return outlet

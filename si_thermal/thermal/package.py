@@ -128,7 +128,7 @@ class PackageModel:
             self.path = Path(package_path)
             self.pkg = config.load_package(self.path)
         if cooling not in COOLINGS:
-            raise InputError(None, "--cooling", f"unknown cooling '{cooling}'; use coldplate or microchannel")
+            raise InputError(None, "cooling", f"unknown cooling '{cooling}'; use coldplate or microchannel")
         spec = getattr(self.pkg, cooling)
         if spec is None:
             raise InputError(self.path, cooling, f"the package has no [{cooling}] table")
