@@ -25,7 +25,7 @@ def _run(mesh: str, solver: str, repeats: int) -> dict:
     import dolfinx_solver  # noqa: F401
     from mpi4py import MPI
 
-    from si_thermal.thermal.backplane import analyze_backplane
+    from si_thermal.system.backplane import analyze_backplane
 
     best = None
     for _ in range(repeats + 1):  # the first run compiles the forms (JIT); it is not timed

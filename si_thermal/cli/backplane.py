@@ -26,6 +26,13 @@ def backplane(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     xdmf: Path = typer.Option(None, "--xdmf", help="Write temperature and displacement/stress XDMF into this folder."),
     plot: Path = typer.Option(None, "--plot", help="Write a PNG figure (temperature, warpage, fleet events)."),
+    profile: Path = typer.Option(None, "--profile", help="Workload profile TOML ([profile]): power versus time "
+                                 "instead of idle-to-load cycles (e.g. boards/profiles/training_rack.toml)."),
+    uncertainty: Path = typer.Option(None, "--uncertainty", help="Uncertain inputs TOML ([uncertain]): "
+                                     "distributions for the P10/P50/P90 lives (e.g. boards/reliability_uncertainty.toml)."),
+    strain_distribution_factor: float = typer.Option(2.5, "--strain-distribution-factor",
+                                                     help="IPC-TR-579 K_d, 2.5 (best plating) to 5.0."),
+    samples: int = typer.Option(None, "--samples", help="Monte Carlo samples (default: the uncertainty file's)."),
 ) -> None:
     """Temperature, warpage, stresses, PTH and joint fatigue, MTBF and availability of a backplane."""
     _nonnegative("--gradient-k", gradient_k)
@@ -34,10 +41,12 @@ def backplane(
         raise InputError(None, "--fleet-racks", f"must be at least 1, got {fleet_racks}")
     from mpi4py import MPI
 
-    from si_thermal.thermal.backplane import analyze_backplane
+    from si_thermal.system.backplane import analyze_backplane
 
     res = analyze_backplane(stackup, gradient_k=gradient_k, cycles_per_day=cycles_per_day, fleet_racks=fleet_racks,
-                            mesh=mesh, fleet_file=fleet_file, keep_fields=bool(xdmf or plot))
+                            mesh=mesh, fleet_file=fleet_file, keep_fields=bool(xdmf or plot), profile=profile,
+                            uncertainty=uncertainty, strain_distribution_factor=strain_distribution_factor,
+                            samples=samples)
     if xdmf is not None:
         hsol, esol = res.fields
         hsol.write_xdmf(Path(xdmf) / "backplane_temperature.xdmf")
@@ -70,10 +79,18 @@ def _print(r) -> None:
                                           f"{' (plastic)' if r.pth_plastic else ''}"),
         ("PTH median cycles (IPC-TR-579)", f"{r.pth_cycles_to_failure:.3g}, aspect ratio {r.pth_aspect_ratio:.0f}"
                                             f"{'' if r.pth_within_validity else ' OUTSIDE the model data range'}"),
-        ("connector joint median cycles", f"{r.joint_cycles_to_failure:.3g}"
-                                           f" (5 field years = {r.joint_tc1_cycles_for_5_years:.3g} TC1 0/100 degC cycles)"),
+        ("connector joint median cycles: SAC (Syed) / SnPb (Engelmaier)",
+         f"{r.joint_sac_cycles_to_failure:.3g} / {r.joint_cycles_to_failure:.3g}"
+         f" (5 field years = {r.joint_tc1_cycles_for_5_years:.3g} TC1 0/100 degC cycles)"),
+        ("duty", (f"profile '{r.profile['name']}': {r.cycles_per_day:.3g} via cycles/day, largest swing "
+                  f"{r.profile['via_swing_max_k']:.1f} K (via) / {r.profile['joint_swing_max_k']:.1f} K (joint)")
+         if r.profile else f"{r.cycles_per_day:g} idle-to-load cycles/day"),
+        ("median life of one site: hole / joint", f"{r.pth_median_years:.3g} / {r.joint_median_years:.3g} years"),
         ("years to 1 % failure: backplanes / joints",
-         f"{r.years_to_1pct_failure:.3g} / {r.joint_years_to_1pct_failure:.3g} at {r.cycles_per_day:g} cycles/day"),
+         f"{r.years_to_1pct_failure:.3g} / {r.joint_years_to_1pct_failure:.3g} (nominal inputs)"),
+        *[(f"years to 1 % failing, {k}: P10 / P50 / P90",
+           " / ".join("inf" if b[q] is None else f"{b[q]:.3g}" for q in ("p10", "p50", "p90"))
+           + f" ({b['samples']} samples; source: 3-5 years)") for k, b in r.life_bands.items()],
         (f"fleet of {r.fleet_racks}: backplane MTBF (random)", f"{r.mtbf_h:.4g} h"),
         ("backplane events / month, availability", f"{r.failures_per_month:.3g}, {r.availability:.5f}"),
         ("cable tray events / month, availability",

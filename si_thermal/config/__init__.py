@@ -246,3 +246,11 @@ __all__ = [
     "XSectionFile",
     "load_xsection",
 ]
+
+# workload profiles and uncertain reliability inputs (issue 13)
+from si_thermal.config.profile import Profile, ProfileFile, Pulse, Segment  # noqa: E402,F401
+from si_thermal.config.uncertainty import Uncertain, UncertainParameter, UncertaintyFile  # noqa: E402,F401
+from si_thermal.config.loader import load_profile, load_uncertainty  # noqa: E402,F401
+
+__all__ += ["Profile", "ProfileFile", "Pulse", "Segment", "Uncertain", "UncertainParameter", "UncertaintyFile",
+            "load_profile", "load_uncertainty"]

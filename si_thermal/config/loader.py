@@ -24,6 +24,8 @@ from si_thermal.config.com_params import ComParamsFile
 from si_thermal.config.rack import Rack, RackFile
 from si_thermal.config.fleet import FleetFile
 from si_thermal.config.package import PackageFile
+from si_thermal.config.profile import ProfileFile
+from si_thermal.config.uncertainty import UncertaintyFile
 from si_thermal.config.xsection import XSectionFile
 
 
@@ -84,6 +86,8 @@ _KINDS: dict[str, type[Model]] = {
     "package": PackageFile,
     "fleet": FleetFile,
     "std": ComParamsFile,
+    "profile": ProfileFile,
+    "uncertain": UncertaintyFile,
     "xsection": XSectionFile,
 }
 
@@ -126,6 +130,8 @@ def check_references(obj: Model, path: str | Path) -> None:
             if obj.backplane.connector is not None:
                 material(obj.backplane.connector.housing_material, "polymer", path,
                          "backplane.connector.housing_material")
+                material(obj.backplane.connector.joint_material, "solder", path,
+                         "backplane.connector.joint_material")
     elif isinstance(obj, FleetFile):
         for key, option in obj.options.items():
             if not rack_path(option.rack, path).is_file():
@@ -218,6 +224,14 @@ def load_package(path: str | Path) -> PackageFile:
     return _load_kind(path, PackageFile, "package")
 
 
+def load_profile(path: str | Path) -> ProfileFile:
+    return _load_kind(path, ProfileFile, "profile")
+
+
+def load_uncertainty(path: str | Path) -> UncertaintyFile:
+    return _load_kind(path, UncertaintyFile, "uncertain")
+
+
 def load_serdes(path: str | Path | None = None) -> SerdesFile:
     return _load_kind(path or paths.serdes_file(), SerdesFile, "rates")
 
@@ -251,6 +265,12 @@ def summary(obj: Any, path: str | Path) -> str:
     if isinstance(obj, FleetFile):
         opts = ", ".join(f"{k} ({len(o.modes)} modes)" for k, o in obj.options.items())
         return f"{name}: fleet '{obj.fleet.name}', {obj.fleet.racks} racks, {opts}"
+    if isinstance(obj, ProfileFile):
+        p = obj.profile
+        return (f"{name}: workload profile '{p.name}', period {p.period / 3600:g} h, {len(p.segments)} segments, "
+                f"{len(p.pulses)} pulse kinds, rated {p.rated_power / 1e3:g} kW")
+    if isinstance(obj, UncertaintyFile):
+        return f"{name}: uncertain inputs '{obj.uncertain.name}', {len(obj.uncertain.parameters)} parameters"
     if isinstance(obj, XSectionFile):
         n = len(obj.traces) + len(obj.wires)
         return f"{name}: cross-section '{obj.xsection.name}', {n} conductors"

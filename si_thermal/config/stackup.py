@@ -100,6 +100,7 @@ class PressFitConnector(Model):
     length: PositiveLength  # longest dimension; the distance to the neutral point is half of it
     joint_height: PositiveLength  # solder standoff or press-fit engagement length
     source: str | None = None
+    joint_material: str = "sac305"  # the solder of the joints (its yield sets the elastic range)
 
 
 class BackplaneLoad(Model):

@@ -34,7 +34,6 @@ fitted range of ``pi_C``; the extrapolation is reported as such.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -234,20 +233,23 @@ class InterconnectComparison:
         }
 
 
-def default_fleet_file() -> Path:
-    from si_thermal import paths
+@dataclass(frozen=True)
+class FleetInputs:
+    """A validated fleet file with what its options refer to, read by the system layer
+    (:func:`si_thermal.system.fleet.load_fleet`): ``boards`` maps a mode's board name to its
+    validated stackup, ``dies_per_rack`` maps an option key to its rack's GPUs x dies per GPU."""
 
-    return paths.racks_dir() / "fleet_reliability.toml"
+    spec: object  # config.FleetFile
+    boards: dict
+    dies_per_rack: dict
+    source: str = ""  # the file it came from, for messages
 
 
-def _mode_from_spec(spec, fleet_path: Path, lives: dict, cycles_per_day: float) -> FailureMode:
-    from si_thermal import config
-
+def _mode_from_spec(spec, board, lives: dict, cycles_per_day: float) -> FailureMode:
     mttr_h = spec.mttr / 3600.0
     if spec.model == "fit":
         return FailureMode(spec.name, mttr_h, fit_per_rack=spec.fit_per_unit * spec.units_per_rack,
                            note=spec.source)
-    board = config.load_stackup(config.board_path(spec.board, fleet_path))
     if spec.model == "mil217_pwb":
         planes = sum(layer.type == "copper" for layer in board.layers)
         fit = mil217_pwb_fit(spec.units_per_rack, planes, quality_factor=spec.quality_factor,
@@ -265,28 +267,23 @@ def _mode_from_spec(spec, fleet_path: Path, lives: dict, cycles_per_day: float) 
     return FailureMode(spec.name, mttr_h, life_h=weakest_link(site, spec.units_per_rack), note=spec.source)
 
 
-def compare_cable_vs_backplane(fleet_racks: int | None = 1000, *, fleet_file: str | Path | None = None,
+def compare_cable_vs_backplane(inputs: FleetInputs, fleet_racks: int | None = 1000, *,
                                months: int | None = None, cycles_per_day: float = 1.0,
                                pth_median_cycles: float | None = None, joint_median_cycles: float | None = None,
                                delta_t_k: float | None = None, renewal: bool = True) -> InterconnectComparison:
     """Failure events per month and availability of a fleet with cable trays vs with backplanes.
 
-    Inputs are the fleet file (``boards/racks/fleet_reliability.toml``): each option's failure modes,
-    rates, repair times and sources. Wear-out modes use the median life of one site: ``wearout_pth``
-    the IPC-TR-579 life of one plated hole, ``wearout_joint`` the Engelmaier life of one connector
-    joint; ``pth_median_cycles`` and ``joint_median_cycles`` if given (e.g. from
-    :func:`analyze_backplane`), else the closed forms on the board's homogenized CTEs for a swing
-    ``delta_t_k`` (default: the board file's stated gradient). ``fleet_racks=None`` keeps the file's
-    fleet size.
+    ``inputs`` is the validated fleet file (each option's failure modes, rates, repair times and
+    sources) with its boards and racks. Wear-out modes use the median life of one site: ``wearout_pth``
+    the IPC-TR-579 life of one plated hole, ``wearout_joint`` the SAC life of one connector
+    joint (Syed's constant on Engelmaier's strain); ``pth_median_cycles`` and ``joint_median_cycles`` if given (e.g. from the backplane
+    analysis; with ``cycles_per_day = 1`` a median in days, the inverse of a Miner damage per day),
+    else the closed forms on the board's homogenized CTEs for a swing ``delta_t_k`` (default: the
+    board file's stated gradient). ``fleet_racks=None`` keeps the file's fleet size.
     """
-    from si_thermal import config
-
     if cycles_per_day < 0:
         raise ValueError("cycles_per_day must not be negative")
-    path = Path(fleet_file) if fleet_file else default_fleet_file()
-    spec = config.load(path)
-    if not isinstance(spec, config.FleetFile):
-        raise ValueError(f"{path} is not a fleet file")
+    spec = inputs.spec
     racks = spec.fleet.racks if fleet_racks is None else int(fleet_racks)
     n_months = months or spec.fleet.months
     hpm = spec.fleet.hours_per_month / 3600.0
@@ -296,7 +293,7 @@ def compare_cable_vs_backplane(fleet_racks: int | None = 1000, *, fleet_file: st
             key = (mode.model, mode.board)
             if key in lives or not mode.model.startswith("wearout"):
                 continue
-            board = config.board_path(mode.board, path)
+            board = inputs.boards[mode.board]
             if mode.model == "wearout_pth":
                 lives[key] = pth_median_cycles if pth_median_cycles is not None else \
                     _closed_form_pth_cycles(board, delta_t_k)
@@ -306,25 +303,21 @@ def compare_cable_vs_backplane(fleet_racks: int | None = 1000, *, fleet_file: st
     results = {}
     for key in ("cable_tray", "backplane"):
         opt = spec.options[key]
-        modes = [_mode_from_spec(m, path, lives, cycles_per_day) for m in opt.modes]
+        modes = [_mode_from_spec(m, inputs.boards.get(m.board), lives, cycles_per_day) for m in opt.modes]
         results[key] = fleet_reliability(opt.name, modes, racks, n_months, hpm, renewal=renewal)
-    dies = {}
-    for key, opt in spec.options.items():
-        r = config.load_rack(config.rack_path(opt.rack, path)).rack
-        dies[key] = r.gpus * r.dies_per_gpu
     return InterconnectComparison(racks, n_months, results["cable_tray"], results["backplane"],
-                                  dies["cable_tray"], dies["backplane"])
+                                  inputs.dies_per_rack["cable_tray"], inputs.dies_per_rack["backplane"])
 
 
-def _closed_form_pth_cycles(board_path: Path, delta_t_k: float | None) -> float:
-    """IPC-TR-579 median cycles of one hole of a board, on its homogenized properties."""
+def _closed_form_pth_cycles(board, delta_t_k: float | None) -> float:
+    """IPC-TR-579 median cycles of one hole of a board (a validated stackup), on its homogenized
+    properties."""
     from si_thermal import config
+    from si_thermal.mechanics.laminate import effective_properties
     from si_thermal.reliability.pth import BarrelCopper, PthGeometry, pth_fatigue
-    from si_thermal.thermal.laminate import effective_properties
 
-    board = config.load_stackup(board_path)
     if board.backplane is None:
-        raise ValueError(f"{board_path} has no [backplane] section (via geometry, stated gradient)")
+        raise ValueError(f"stackup '{board.stackup.name}' has no [backplane] section (via geometry, stated gradient)")
     bp = board.backplane
     dt = bp.gradient if delta_t_k is None else delta_t_k
     eff = effective_properties(board)
@@ -333,21 +326,22 @@ def _closed_form_pth_cycles(board_path: Path, delta_t_k: float | None) -> float:
     return pth_fatigue(dt, eff.cte_z_per_k, eff.e_z_pa, geom, copper).cycles_to_failure
 
 
-def _closed_form_joint_cycles(board_path: Path, delta_t_k: float | None, cycles_per_day: float) -> float:
-    """Engelmaier median cycles of one connector joint on the board's homogenized in-plane CTE."""
+def _closed_form_joint_cycles(board, delta_t_k: float | None, cycles_per_day: float) -> float:
+    """Median cycles of one SAC connector joint (Syed's constant on Engelmaier's shear strain) on the
+    board's homogenized in-plane CTE against the housing's."""
     from si_thermal import config
-    from si_thermal.reliability.solder import engelmaier_cycles
-    from si_thermal.thermal.laminate import effective_properties
+    from si_thermal.mechanics.laminate import effective_properties
+    from si_thermal.reliability.solder import joint_elastic_range, sac_joint_cycles
 
-    board = config.load_stackup(board_path)
     bp = board.backplane
     if bp is None or bp.connector is None:
-        raise ValueError(f"{board_path} has no [backplane.connector] (housing, length, joint height)")
+        raise ValueError(f"stackup '{board.stackup.name}' has no [backplane.connector] (housing, length, joint height)")
     dt = bp.gradient if delta_t_k is None else delta_t_k
     if dt <= 0:
         return np.inf
-    name = bp.connector.housing_material
-    a_housing = config.load_materials()[name].require(name, "cte_xy")
+    lib = config.load_materials()
+    name, jm = bp.connector.housing_material, bp.connector.joint_material
+    a_housing = lib[name].require(name, "cte_xy")
     eff = effective_properties(board)
-    return engelmaier_cycles(bp.connector.length / 2, bp.connector.joint_height, eff.cte_x_per_k - a_housing, dt,
-                             bp.ambient - 273.15 + dt / 2, float(np.clip(cycles_per_day, 1, 1000)))
+    return sac_joint_cycles(bp.connector.length / 2, bp.connector.joint_height, eff.cte_x_per_k - a_housing, dt,
+                            elastic_range=joint_elastic_range(jm, lib[jm]))

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from si_thermal import paths
+from si_thermal import config, paths
 from si_thermal.config import RackFile
 from si_thermal.system.stages import StageSkipped
 
@@ -46,6 +46,7 @@ class CoolingCurve:
     n_dofs: int
     field_xy_m: np.ndarray | None = field(default=None, repr=False)  # (n, 2) plan-view points
     field_t_c: np.ndarray | None = field(default=None, repr=False)  # temperature there, at power_w[-1]
+    die_max_minus_mean_k: np.ndarray | None = None  # within-die max - mean (worst die), by power
 
     def tj_at(self, power_w: float) -> float:
         return float(np.interp(power_w, self.power_w, self.tj_max_c, left=np.nan, right=np.nan)) \
@@ -97,7 +98,8 @@ def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWE
     from si_thermal.thermal.limit import power_limit
     from si_thermal.thermal.package import PackageModel
 
-    model = PackageModel(paths.boards_dir() / package, cooling)
+    pkg_path = paths.boards_dir() / package
+    model = PackageModel(config.load_package(pkg_path), cooling, source=pkg_path)
     results = [model.solve(p) for p in powers_w]
     tj = np.array([r.tj_max_c for r in results])
     p = np.array(powers_w)
@@ -109,7 +111,8 @@ def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWE
     limit_w, method = float(res.power_limit_w), "si_thermal.thermal.limit.power_limit"
     return CoolingCurve(package, cooling, p, tj, np.array([r.die_delta_t_k for r in results]),
                         np.array([r.r_th_k_per_w for r in results]), limit_c, inlet_c,
-                        model.die_area_m2 * 1e6, limit_w, method, results[0].n_dofs, xy, t)
+                        model.die_area_m2 * 1e6, limit_w, method, results[0].n_dofs, xy, t,
+                        np.array([r.die_max_minus_mean_k for r in results]))
 
 
 def technologies(package: str) -> tuple[str, ...]:

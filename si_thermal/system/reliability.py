@@ -5,7 +5,7 @@ constant failure rate, expected events per month = ``N x hours_per_month / MTBF`
 availability ``A = MTBF / (MTBF + MTTR)`` (alternating renewal process; O'Connor & Kleyner,
 *Practical Reliability Engineering*, 2012, ch. 2 and 6). Inputs: the rack file's ``[reliability]``
 table (S0 section 10.1: 8,000 h MTBF; section 2.4: 2-4 week factory return), overridable. Where the
-rack names a backplane stackup, :func:`si_thermal.thermal.backplane.analyze_backplane` (issue 6)
+rack names a backplane stackup, :func:`si_thermal.system.backplane.analyze_backplane` (issue 6)
 adds the thermal-cycling life of its plated holes under the in-rack gradient.
 """
 
@@ -17,11 +17,13 @@ from functools import lru_cache
 import numpy as np
 
 from si_thermal.config import RackFile, board_path
-from si_thermal.reliability.fleet import HOURS_PER_MONTH, availability, compare_cable_vs_backplane, random_events_per_month
+from si_thermal.reliability.fleet import HOURS_PER_MONTH, availability, random_events_per_month
+from si_thermal.system.fleet import compare_cable_vs_backplane
 from si_thermal.system.stages import StageSkipped
 
 GRADIENTS_K = (10.0, 20.0, 25.0, 30.0, 40.0)  # in-rack gradients for the backplane sweep (S0: 20-30 K)
-SWEEP_KEYS = ("gradient_k", "max_warpage_um", "pth_cycles_to_failure", "years_to_1pct_failure")
+SWEEP_KEYS = ("gradient_k", "max_warpage_um", "pth_cycles_to_failure", "years_to_1pct_failure",
+              "pth_years_to_1pct_failure")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class RackReliabilityResult:
     source: str
     backplane: dict | None = None  # analyze_backplane(...) at gradient_k, as a dict
     backplane_sweep: dict | None = None  # gradient_k -> warpage, PTH life, years to 1 % (arrays)
+    backplane_life_bands: dict | None = None  # duty -> mechanism -> P10/P50/P90 years to 1 % failing
 
 
 def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mtbf_h: float | None = None,
@@ -58,16 +61,40 @@ def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mt
         runs = [_backplane_at(str(board_path(rel.backplane)), g) for g in grads]
         backplane = runs[grads.index(float(gradient_k))]
         sweep = {k: np.array([r[k] for r in runs]) for k in SWEEP_KEYS}
+        bands = backplane_life_bands(str(board_path(rel.backplane)))
+    else:
+        bands = None
     return RackReliabilityResult(system, mtbf, mttr, avail, fleet_racks, events, dies, lost, rel.source,
-                                 backplane, sweep)
+                                 backplane, sweep, bands)
 
 
 @lru_cache(maxsize=32)
 def _backplane_at(stackup: str, gradient_k: float) -> dict:
     """analyze_backplane at one gradient, cached within a run (the report and sweeps reuse it)."""
-    from si_thermal.thermal.backplane import analyze_backplane
+    from si_thermal.system.backplane import analyze_backplane
 
     return _scalars(analyze_backplane(stackup, gradient_k=gradient_k))
+
+
+DUTIES = {"idle-to-load, once a day": None, "training rack": "training_rack.toml",
+          "inference rack": "inference_rack.toml"}  # boards/profiles/
+
+
+@lru_cache(maxsize=8)
+def backplane_life_bands(stackup: str, uncertainty: str | None = None) -> dict:
+    """P10/P50/P90 years to 1 % of backplanes failing, per mechanism, for each duty of ``DUTIES``
+    (the shipped workload profiles), with the inputs of ``boards/reliability_uncertainty.toml``."""
+    from si_thermal import paths
+    from si_thermal.system.backplane import analyze_backplane
+
+    unc = uncertainty or str(paths.boards_dir() / "reliability_uncertainty.toml")
+    out = {}
+    for duty, prof in DUTIES.items():
+        r = analyze_backplane(stackup, uncertainty=unc,
+                              profile=str(paths.boards_dir() / "profiles" / prof) if prof else None)
+        out[duty] = {"bands": r.life_bands, "cycles_per_day": r.cycles_per_day,
+                     "pth_within_validity": r.pth_within_validity, "pth_aspect_ratio": r.pth_aspect_ratio}
+    return out
 
 
 def _scalars(res) -> dict:

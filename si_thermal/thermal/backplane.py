@@ -1,5 +1,5 @@
-"""The backplane region problem: temperature field, thermoelastic response, via and joint fatigue,
-and fleet reliability of one stackup file with a ``[backplane]`` section.
+"""The backplane region problem: temperature field, thermoelastic response and the transient model of
+one stackup with a ``[backplane]`` section (the loads the via and joint fatigue models take).
 
 Chain (each step a function of the previous one's result):
 
@@ -23,14 +23,13 @@ Chain (each step a function of the previous one's result):
    must follow), in-plane stresses, interlaminar peel and shear, and the copper and dielectric layer
    stresses recovered from the homogenized strain (:func:`laminate.layer_stresses`). Screw discs are
    stress singularities of the clamped-disc idealization; values there are not reported.
-6. Reliability: IPC-TR-579 barrel strain with the FEM thickness change as the board's expansion (and
-   the closed form on the laminate z-CTE, for comparison); Engelmaier on the connector joints with
-   the FEM stretch of the top face under the connector and the connector field's mean temperature;
-   Weibull of the weakest of all plated holes; fleet events and availability from
-   :func:`si_thermal.reliability.fleet.compare_cable_vs_backplane`.
+6. Under the connector: the mean temperature rise of the connector field and the FEM stretch of the
+   top face over the connector's length (what the connector's solder joints must follow).
+7. Transient (:func:`transient_model`): the same region on a P1 mesh, the edge gradient (hot edge and
+   air together) and each connector field as loads of :mod:`transient`, probes along the via column.
 
-A power cycle is idle (uniform ``ambient``, stress free) to full load (the solved field), repeated
-``cycles_per_day`` times a day.
+The reliability models (:mod:`si_thermal.reliability`) take these values in the system layer
+(:mod:`si_thermal.system.backplane`); this module imports none of them.
 """
 
 from __future__ import annotations
@@ -44,32 +43,24 @@ import numpy as np
 
 from si_thermal import config
 from si_thermal.errors import InputError
-from si_thermal.reliability import fleet as fleet_mod
-from si_thermal.reliability import pth as pth_mod
-from si_thermal.constants import HOURS_PER_YEAR
-from si_thermal.reliability import acceleration, solder
-from si_thermal.reliability.weibull import Weibull
-from si_thermal.thermal import laminate as lam
+from si_thermal.mechanics import laminate as lam
 
 # mesh levels: (element size away from the connector fields, element size under them), m
 MESHES = {"coarse": (24e-3, 4e-3), "medium": (16e-3, 2.7e-3), "fine": (10e-3, 2e-3)}
-JOINT_WEIBULL_SHAPE = 4.0  # Engelmaier: thermal-cycling solder fatigue populations, beta about 4
 TAG_BOARD, TAG_COLD, TAG_HOT, TAG_TOP, TAG_BOTTOM = 1, 1, 2, 3, 4
 TAG_SPOT0, TAG_SCREW0, TAG_STIFF0 = 100, 200, 300
 
 
 @dataclass(frozen=True)
-class BackplaneResult:
-    """What ``si-thermal backplane`` reports (SI unless the name says otherwise)."""
+class BackplaneFields:
+    """The steady thermo-mechanical response of a backplane region at full load (SI unless the
+    name says otherwise): what the reliability models need, and the solution fields."""
 
     stackup: str
     layers: int
-    thickness_mm: float
-    cte_xy_ppm_per_k: float
-    cte_z_ppm_per_k: float
-    e_xy_gpa: float
-    e_z_gpa: float
+    effective: object  # laminate.EffectiveProperties of the region (above Tg where the board exceeds it)
     gradient_k: float
+    t_idle_k: float
     t_max_c: float
     delta_t_hot_k: float  # hottest point minus idle temperature: the cycle's swing there
     above_tg: bool
@@ -78,49 +69,21 @@ class BackplaneResult:
     inplane_stress_mpa: float  # homogenized board, largest |sigma_xx|, |sigma_yy| in the via column
     copper_inplane_stress_mpa: float  # recovered in the copper layers along the via column
     dielectric_inplane_stress_mpa: float
+    via_x_m: float
+    via_y_m: float
     via_delta_t_k: float  # mean temperature swing along the via column
     z_strain: float  # thickness change / thickness along the via column
     interlaminar_peel_mpa: float  # largest |sigma_zz| in the via column
     interlaminar_shear_mpa: float  # largest sqrt(tau_xz^2 + tau_yz^2) in the via column
-    pth_strain: float  # IPC-TR-579 barrel strain with the FEM thickness change as the board's expansion
-    pth_strain_closed_form: float  # same, laminate z-CTE and the via column's swing
-    pth_plastic: bool
-    pth_cycles_to_failure: float  # median, one hole
-    pth_aspect_ratio: float
-    pth_within_validity: bool
-    joint_cycles_to_failure: float  # Engelmaier, connector joints (inf when no connector given)
-    cycles_per_day: float
-    years_to_1pct_failure: float  # of backplanes, all wear-out modes of the fleet file; inf when none
-    joint_years_to_1pct_failure: float
-    joint_tc1_cycles_for_5_years: float  # IPC-9701 TC1 (0/100 degC) cycles equal to 5 field years
-    fleet_racks: int
-    mtbf_h: float  # backplane, constant-rate modes
-    failures_per_month: float  # backplane, mean over the horizon (random + wear-out)
-    availability: float  # backplane rack, mean over the horizon
+    joint_delta_t_k: float  # mean rise of the connector field (or the column's top)
+    connector_stretch: float  # top-face strain over the connector's length (nan without a connector)
     dofs_thermal: int
     dofs_elastic: int
-    solve_time_s: float  # mesh to fleet, wall clock
-    thermal_time_s: float  # heat solve
-    elastic_time_s: float  # elastic assembly + solve
+    solve_time_s: float
+    thermal_time_s: float
+    elastic_time_s: float
     ranks: int
-    comparison: dict = field(default_factory=dict)
     fields: object = field(default=None, repr=False, compare=False)  # (heat, elastic) solutions
-
-    def to_dict(self) -> dict:
-        """JSON-ready: the solution fields left out, infinities (no failure within the model) as None."""
-        return _clean({f.name: getattr(self, f.name) for f in dc_fields(self) if f.name != "fields"})
-
-
-def _clean(v):
-    if isinstance(v, dict):
-        return {k: _clean(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_clean(x) for x in v]
-    if isinstance(v, (float, np.floating)):
-        return float(v) if np.isfinite(v) else None
-    if isinstance(v, np.bool_):
-        return bool(v)
-    return v
 
 
 def _conductivity(stackup: config.StackupFile) -> tuple[float, float, float]:
@@ -148,33 +111,76 @@ def _conductivity(stackup: config.StackupFile) -> tuple[float, float, float]:
     return k_in, k_in, float(t.sum() / np.sum(t / np.array(kz)))
 
 
+def _heat_capacity(stackup: config.StackupFile) -> float:
+    """Effective volumetric heat capacity of the stack, J/(m^3 K): thickness mean of the layers'
+    rho c_p, copper layers as copper/fill mixtures by coverage (heat capacities add by volume)."""
+    lib = config.load_materials()
+    t, c = [], []
+    for i, layer in enumerate(stackup.layers):
+        mat = lib[layer.material]
+        rc = np.prod(mat.require(layer.material, "density", "specific_heat"))
+        if layer.type != "dielectric":
+            fill_name = lam._fill_material(stackup.layers, i)
+            rc_f = np.prod(lib[fill_name].require(fill_name, "density", "specific_heat"))
+            rc = layer.coverage * rc + (1 - layer.coverage) * rc_f
+        t.append(layer.thickness)
+        c.append(rc)
+    t = np.array(t)
+    return float(t @ np.array(c) / t.sum())
+
+
+def transient_model(stack: config.StackupFile, *, x_m: float, y_m: float, gradient_k: float | None = None,
+                    mesh: str = "coarse", column_points: int = 9):
+    """The region's :class:`si_thermal.thermal.transient.TransientModel` (P1, serial) at full load.
+
+    Loads (unit amplitude = the full-load value): ``gradient`` (the hot edge raised by the gradient
+    and the air by half of it, as in the steady problem) and ``connector[i]`` per connector field
+    (its power as a flux). Probes: ``column[k]``, ``column_points`` points through the thickness at
+    ``(x_m, y_m)`` (the via column; their mean is the barrel's swing); the top one is the joint's."""
+    from mpi4py import MPI
+
+    from si_thermal.thermal.heat import Region
+    from si_thermal.thermal.transient import Capacity, Load, TransientModel
+
+    bp = stack.backplane
+    if bp is None:
+        raise InputError(None, "backplane", "missing [backplane] table")
+    gradient = bp.gradient if gradient_k is None else float(gradient_k)
+    h = lam.homogenize(lam.layer_properties(stack)).thickness_m
+    msh, ct, ft = region_mesh(bp, h, MESHES[mesh], MPI.COMM_SELF)
+    air = [TAG_TOP, TAG_BOTTOM] + [TAG_STIFF0 + i for i in range(len(bp.stiffeners))]
+    hc = bp.heat_transfer_coefficient
+    loads = [Load("gradient", dirichlet=((TAG_HOT, gradient),), ambient=tuple((t, gradient / 2) for t in air))]
+    loads += [Load(f"connector[{i}]", flux=((TAG_SPOT0 + i, sp.power / (sp.size_x * sp.size_y)),))
+              for i, sp in enumerate(bp.hot_spots)]
+    zs = np.linspace(0.0, h, column_points)
+    probes = {f"column[{k}]": (x_m, y_m, z) for k, z in enumerate(zs)}
+    return TransientModel(msh, ct, ft, [Region(TAG_BOARD, _conductivity(stack))],
+                          [Capacity(TAG_BOARD, _heat_capacity(stack))], [(t, hc) for t in air],
+                          [TAG_COLD, TAG_HOT], loads, probes)
+
+
 def _check(name: str, value: float, path) -> None:
     if not np.isfinite(value) or value < 0:
         raise InputError(path, name, f"must be a non-negative number, got {value}")
 
 
-def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = None,
-                      cycles_per_day: float | None = None, fleet_racks: int = 1000, comm=None,
-                      mesh: str = "coarse", fleet_file: str | Path | None = None, months: int | None = None,
-                      strain_distribution_factor: float = 2.5, solver: str = "auto",
-                      keep_fields: bool = False) -> BackplaneResult:
-    """Thermal + elastic + reliability analysis of a backplane region (see the module docstring).
+def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = None, comm=None,
+                    mesh: str = "coarse", solver: str = "auto", keep_fields: bool = False,
+                    source: str | Path | None = None) -> BackplaneFields:
+    """Steady thermal + elastic response of a backplane region at full load (module docstring).
 
-    ``gradient_k`` and ``cycles_per_day`` override the file's ``[backplane]`` values. ``mesh`` is
-    "coarse" (seconds), "medium" or "fine". ``comm`` is the MPI communicator (default COMM_WORLD).
-    ``solver`` is the elastic solver: "auto", "direct" (MUMPS) or "iterative" (CG + GAMG).
+    ``stack`` is a validated stackup with a ``[backplane]`` table (``source``: its file, for
+    messages); ``gradient_k`` overrides its gradient. ``mesh`` is "coarse" (seconds), "medium" or
+    "fine". ``comm`` is the MPI communicator (default COMM_WORLD). ``solver`` is the elastic
+    solver: "auto", "direct" (MUMPS) or "iterative" (CG + GAMG).
     """
-    path = Path(stackup_path)
-    stack = config.load_stackup(path)
+    path = source
     if stack.backplane is None:
         raise InputError(path, "backplane", "missing [backplane] table (region, gradient, mounting, via geometry)")
     bp = stack.backplane
     gradient = bp.gradient if gradient_k is None else float(gradient_k)
-    cpd = bp.cycles_per_day if cycles_per_day is None else float(cycles_per_day)
     _check("--gradient-k", gradient, path if gradient_k is None else None)
-    _check("--cycles-per-day", cpd, path if cycles_per_day is None else None)
-    if fleet_racks < 1:
-        raise InputError(None, "--fleet-racks", f"must be at least 1, got {fleet_racks}")
     if mesh not in MESHES:
         raise InputError(None, "--mesh", f"unknown mesh '{mesh}'; use one of {', '.join(MESHES)}")
     layers = lam.layer_properties(stack)  # a missing mechanical property fails here, before any FEM
@@ -251,28 +257,15 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
         cu_max = max(cu_max, float(mag[is_cu].max()) if is_cu.any() else 0.0)
         d_max = max(d_max, float(mag[~is_cu].max()) if (~is_cu).any() else 0.0)
 
-    # plated holes: the FEM thickness change as the board's expansion, vs the closed form
-    copper = pth_mod.BarrelCopper.from_material("copper", config.load_materials()["copper"])
-    geom = pth_mod.PthGeometry(h, bp.via_drill, bp.via_plating)
-    if dt_via > 0:
-        pth_fem = pth_mod.pth_fatigue(dt_via, z_strain / dt_via, eff.e_z_pa, geom, copper,
-                                      strain_distribution_factor=strain_distribution_factor)
-    else:
-        pth_fem = pth_mod.pth_fatigue(0.0, eff.cte_z_per_k, eff.e_z_pa, geom, copper)
-    pth_cf = pth_mod.pth_fatigue(max(dt_via, 0.0), eff.cte_z_per_k, eff.e_z_pa, geom, copper,
-                                 strain_distribution_factor=strain_distribution_factor)
-
-    # connector joints: Engelmaier, with the board's top-face stretch under the connector from FEM
-    joint_n = np.inf
+    # under the connector: the field's mean temperature rise and the top face's stretch over its length
     dt_joint = dt_top
     if spot is not None:  # the connector sits on the field: its mean temperature rise
         one = fem.Constant(msh, 1.0)
         area = comm.allreduce(fem.assemble_scalar(fem.form(one * ds(TAG_SPOT0 + spot))), op=MPI.SUM)
         t_mean = comm.allreduce(fem.assemble_scalar(fem.form(temp * ds(TAG_SPOT0 + spot))), op=MPI.SUM) / area
         dt_joint = t_mean - t_idle
+    stretch = np.nan
     if bp.connector is not None and dt_joint > 0:
-        name = bp.connector.housing_material
-        a_housing = config.load_materials()[name].require(name, "cte_xy")
         half = bp.connector.length / 2
         ends = np.array([[x0 - half, y0, h], [x0 + half, y0, h], [x0, y0 - half, h], [x0, y0 + half, h]])
         ends[:, 0] = np.clip(ends[:, 0], 0.0, bp.region_length)
@@ -280,47 +273,19 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
         u_ends = _eval(esol.displacement, ends, comm)
         stretch = max((u_ends[1, 0] - u_ends[0, 0]) / (ends[1, 0] - ends[0, 0]),
                       (u_ends[3, 1] - u_ends[2, 1]) / (ends[3, 1] - ends[2, 1]))
-        joint_n = solder.engelmaier_cycles(half, bp.connector.joint_height, stretch / dt_joint - a_housing,
-                                           dt_joint, t_idle - 273.15 + dt_joint / 2, float(np.clip(cpd, 1, 1000)))
 
-    # test-to-field: IPC-9701 TC1 (0 to 100 degC, 10-min dwells: 36 cycles a day) cycles that consume
-    # as much joint life as five field years (Norris-Landzberg, SAC constants)
-    tc1_5y = np.inf
-    if bp.connector is not None and dt_joint > 0 and cpd > 0:
-        af = float(acceleration.norris_landzberg_af(100.0, dt_joint, 36.0, float(np.clip(cpd, 1e-3, None)),
-                                                    373.15, t_idle + dt_joint, acceleration.SAC))
-        tc1_5y = 5 * 365 * cpd / af
-
-    # fleet: wear-out from the FEM-based PTH life, random rates and repair times from the fleet file
-    cmp = fleet_mod.compare_cable_vs_backplane(fleet_racks, fleet_file=fleet_file, months=months,
-                                               cycles_per_day=cpd, pth_median_cycles=pth_fem.cycles_to_failure,
-                                               joint_median_cycles=joint_n)
-    wear = [m for m in cmp.backplane.modes if m.life_h is not None]
-    years_1pct = fleet_mod.first_failure_quantile([m.life_h for m in wear], 0.01) / HOURS_PER_YEAR
-    joint_years = np.inf
-    if np.isfinite(joint_n) and cpd > 0:
-        joint_years = float(Weibull.from_median(joint_n, JOINT_WEIBULL_SHAPE).quantile(0.01) / cpd / 365.0)
-
-    return BackplaneResult(
+    return BackplaneFields(
         stackup=stack.stackup.name, layers=sum(layer.type == "copper" for layer in stack.layers),
-        thickness_mm=h * 1e3, cte_xy_ppm_per_k=eff.cte_x_per_k * 1e6, cte_z_ppm_per_k=eff.cte_z_per_k * 1e6,
-        e_xy_gpa=eff.e_x_pa / 1e9, e_z_gpa=eff.e_z_pa / 1e9, gradient_k=gradient,
-        t_max_c=t_max - 273.15, delta_t_hot_k=dt_hot, above_tg=bool(above),
-        max_warpage_um=esol.warpage_m() * 1e6, max_displacement_um=esol.max_displacement_m() * 1e6,
-        inplane_stress_mpa=inplane_board / 1e6, copper_inplane_stress_mpa=cu_max / 1e6,
-        dielectric_inplane_stress_mpa=d_max / 1e6, via_delta_t_k=dt_via,
-        z_strain=z_strain, interlaminar_peel_mpa=peel / 1e6, interlaminar_shear_mpa=shear / 1e6,
-        pth_strain=pth_fem.strain_range, pth_strain_closed_form=pth_cf.strain_range, pth_plastic=pth_fem.plastic,
-        pth_cycles_to_failure=pth_fem.cycles_to_failure, pth_aspect_ratio=geom.aspect_ratio,
-        pth_within_validity=geom.within_validity, joint_cycles_to_failure=float(joint_n), cycles_per_day=cpd,
-        years_to_1pct_failure=years_1pct, joint_years_to_1pct_failure=joint_years,
-        joint_tc1_cycles_for_5_years=tc1_5y, fleet_racks=fleet_racks,
-        mtbf_h=cmp.backplane.mtbf_random_h, failures_per_month=cmp.backplane.mean_events_per_month,
-        availability=cmp.backplane.availability,
+        effective=eff, gradient_k=gradient, t_idle_k=t_idle, t_max_c=t_max - 273.15, delta_t_hot_k=dt_hot,
+        above_tg=bool(above), max_warpage_um=esol.warpage_m() * 1e6,
+        max_displacement_um=esol.max_displacement_m() * 1e6, inplane_stress_mpa=inplane_board / 1e6,
+        copper_inplane_stress_mpa=cu_max / 1e6, dielectric_inplane_stress_mpa=d_max / 1e6,
+        via_x_m=float(x0), via_y_m=float(y0), via_delta_t_k=dt_via, z_strain=z_strain,
+        interlaminar_peel_mpa=peel / 1e6, interlaminar_shear_mpa=shear / 1e6, joint_delta_t_k=float(dt_joint),
+        connector_stretch=float(stretch),
         dofs_thermal=temp.function_space.dofmap.index_map.size_global, dofs_elastic=esol.num_dofs,
         solve_time_s=comm.allreduce(time.perf_counter() - t0, op=MPI.MAX), thermal_time_s=t_thermal,
-        elastic_time_s=t_elastic, ranks=comm.size, comparison=cmp.to_dict(),
-        fields=(hsol, esol) if keep_fields else None,
+        elastic_time_s=t_elastic, ranks=comm.size, fields=(hsol, esol) if keep_fields else None,
     )
 
 

@@ -63,6 +63,10 @@ class PackageResult:
     coolant_iterations: int
     linear_solver: str
     solution: HeatSolution | None = field(default=None, repr=False, compare=False)
+    # within-die spread both ways (issue 13): the worst die's max - volume mean of its active layer,
+    # and per die {"max_minus_min_k", "max_minus_mean_k", "mean_c"}
+    die_max_minus_mean_k: float = float("nan")
+    die_spread_k: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """The scalar results (JSON-serializable), without the temperature field."""
@@ -89,10 +93,15 @@ def _mesh(geom, comm) -> TaggedMesh:
 class PackageModel:
     """A package meshed and set up once for one cooling technology; :meth:`solve` per power."""
 
-    def __init__(self, package_path: str | Path, cooling: str, *, comm: MPI.Comm | None = None,
-                 mesh_size: float = DEFAULT_MESH_SIZE_M, degree: int = 1):
-        self.path = Path(package_path)
-        self.pkg = config.load_package(self.path)
+    def __init__(self, package_path: str | Path | config.PackageFile, cooling: str, *, comm: MPI.Comm | None = None,
+                 mesh_size: float = DEFAULT_MESH_SIZE_M, degree: int = 1, source: str | Path | None = None):
+        # a validated package (the system layer reads the file; ``source`` names it in messages) or,
+        # for scripts, a path read here
+        if isinstance(package_path, config.PackageFile):
+            self.pkg, self.path = package_path, Path(source) if source is not None else None
+        else:
+            self.path = Path(package_path)
+            self.pkg = config.load_package(self.path)
         if cooling not in COOLINGS:
             raise InputError(None, "--cooling", f"unknown cooling '{cooling}'; use coldplate or microchannel")
         spec = getattr(self.pkg, cooling)
@@ -204,6 +213,7 @@ class PackageModel:
         # active layer, the worst die; the dies differ further by the coolant's rise between them
         spread = max(max(sol.max_k(t) for t in tags) - min(sol.min_k(t) for t in tags)
                      for tags in self._junction.values())
+        per_die = _die_spreads(sol, self._junction)
         heat = sol.heat_out_w(self.tm.boundaries[COOLANT])
         mean_h = float(np.mean(flow.h_footprint(np.linspace(0, self.channels.length_m, 200))))
         return PackageResult(
@@ -217,7 +227,21 @@ class PackageModel:
             h_footprint_mean_w_per_m2k=mean_h, heat_to_coolant_w=heat,
             energy_balance_error=(heat - power_w) / power_w, die_max_c=maxes, n_dofs=self.n_dofs,
             mesh_size_m=self.geometry.mesh_size_m, newton_iterations=sol.iterations,
-            coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol)
+            coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol,
+            die_max_minus_mean_k=max(d["max_minus_mean_k"] for d in per_die.values()), die_spread_k=per_die)
+
+
+def _die_spreads(sol: HeatSolution, junction: dict[str, list[int]]) -> dict:
+    """Per die: max - min and max - mean (volume mean over the active layer and its hot spots), K."""
+    p = sol._problem
+    out = {}
+    for name, tags in junction.items():
+        vols = [sol.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(p.mesh, 1.0) * p.dx(t))), op=MPI.SUM)
+                for t in tags]
+        mean = sum(sol.mean_k(t) * v for t, v in zip(tags, vols)) / sum(vols)
+        tmax, tmin = max(sol.max_k(t) for t in tags), min(sol.min_k(t) for t in tags)
+        out[name] = {"max_minus_min_k": tmax - tmin, "max_minus_mean_k": tmax - mean, "mean_c": mean - T0}
+    return out
 
 
 def solve_package(package_path: str | Path, cooling: str, power_w: float, *, inlet_c: float | None = None,

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from si_thermal.thermal.backplane import analyze_backplane
+from si_thermal.system.backplane import analyze_backplane
 from tests.conftest import ROOT, run_cli
 
 BOARD = ROOT / "boards/backplane_78L_m9.toml"

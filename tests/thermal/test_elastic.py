@@ -16,7 +16,7 @@ from mpi4py import MPI
 from si_thermal import config
 from si_thermal.errors import InputError
 from si_thermal.thermal import elastic as el
-from si_thermal.thermal import laminate as lam
+from si_thermal.mechanics import laminate as lam
 from tests.conftest import ROOT
 
 

@@ -131,3 +131,17 @@ def test_hot_spots_raise_tj_at_the_same_power(tmp_path):
     bad.write_text(hot.replace('center_x = "6 mm"', 'center_x = "12 mm"', 1))
     with pytest.raises(InputError, match="hot spot 0 extends beyond the die"):
         PackageModel(bad, "microchannel", mesh_size=COARSE)
+
+
+def test_die_spread_both_ways(coldplate):
+    """Within-die spread read two ways (issue 13): 0 < max - mean < max - min for every die, the
+    worst die's values reported, the means between each die's extremes."""
+    r = coldplate.solve(1400.0)
+    assert set(r.die_spread_k) == {d.name for d in coldplate.pkg.dies}
+    for d in r.die_spread_k.values():
+        assert 0 < d["max_minus_mean_k"] < d["max_minus_min_k"]
+    assert r.die_delta_t_k == pytest.approx(max(d["max_minus_min_k"] for d in r.die_spread_k.values()))
+    assert r.die_max_minus_mean_k == pytest.approx(max(d["max_minus_mean_k"] for d in r.die_spread_k.values()))
+    # the dies share the coolant in series: the downstream die runs warmer on average
+    means = [r.die_spread_k[d.name]["mean_c"] for d in sorted(coldplate.pkg.dies, key=lambda d: d.center_x)]
+    assert means[-1] > means[0]

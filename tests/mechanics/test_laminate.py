@@ -9,7 +9,7 @@ import pytest
 
 from si_thermal import config
 from si_thermal.errors import InputError
-from si_thermal.thermal import laminate as lam
+from si_thermal.mechanics import laminate as lam
 from tests.conftest import ROOT
 
 
