@@ -9,7 +9,6 @@ import typer
 
 from si_thermal.config.stackup import MAX_GRADIENT_K
 from si_thermal.errors import InputError
-from si_thermal.files import check_output_path
 from si_thermal.constants import ZERO_CELSIUS_K
 
 

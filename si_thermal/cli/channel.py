@@ -6,7 +6,6 @@ Heavy imports (scikit-rf, scipy) stay inside the commands so ``si-thermal --help
 from __future__ import annotations
 
 import functools
-import json
 import math
 import warnings
 from pathlib import Path
@@ -16,7 +15,6 @@ import typer
 from si_thermal.cli.output import check_writable, echo_json, require_finite
 from si_thermal.constants import INCH_M
 from si_thermal.errors import InputError
-from si_thermal.files import check_output_path
 
 
 def _one_line_warnings(fn):

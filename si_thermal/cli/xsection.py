@@ -38,7 +38,7 @@ def xsection(
     if not (0 < f_min_ghz < f_max_ghz and np.isfinite(f_max_ghz)):
         raise InputError(None, "--f-min-ghz", "need 0 < --f-min-ghz < --f-max-ghz")
     check_figure_path(plot)
-    from si_thermal.cli.output import dumps, require_finite
+    from si_thermal.cli.output import require_finite
     from si_thermal.files import check_output_path
 
     check_output_path(plot, "--plot")

@@ -196,7 +196,7 @@ def segment_abcd(seg, f: np.ndarray, path: Path, mode: str = "odd") -> np.ndarra
     raise InputError(path, seg.name, f"unknown segment type {type(seg).__name__}")  # pragma: no cover
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda board_file: [board_file])
 def board_thickness_m(board_file: str) -> float:
     return float(sum(layer.thickness for layer in config.load_stackup(board_file).layers))
 

@@ -270,7 +270,7 @@ def group_si(rack: RackFile, link: LinkGroup, lengths: LinkLengths, channel: str
     )
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda channel, *a, **k: [paths.channels_dir() / channel], follow=True)
 def _budget(channel: str, rate: str, length_m: float, with_com: bool, awg: int | None):
     from si_thermal.si import channel as chan
     from si_thermal.si.budget import channel_budget
