@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from si_thermal.config.stackup import MAX_GRADIENT_K
 from si_thermal.errors import InputError
 from si_thermal.constants import ZERO_CELSIUS_K
 
@@ -37,12 +38,17 @@ def backplane(
     """Temperature, warpage, stresses, PTH and joint fatigue, MTBF and availability of a backplane."""
     _nonnegative("--gradient-k", gradient_k)
     _nonnegative("--cycles-per-day", cycles_per_day)
-    if fleet_racks < 1:
-        raise InputError(None, "--fleet-racks", f"must be at least 1, got {fleet_racks}")
+    if gradient_k is not None and gradient_k > MAX_GRADIENT_K:
+        raise InputError(None, "--gradient-k", f"{gradient_k:g} K is outside [0, {MAX_GRADIENT_K:g}] K "
+                                               "(see config.stackup.MAX_GRADIENT_K)")
+    if cycles_per_day is not None and cycles_per_day > 1440:
+        raise InputError(None, "--cycles-per-day", f"{cycles_per_day:g} is outside [0, 1440] (one per minute)")
     from si_thermal.cli.output import check_writable, echo_json, stamp_xdmf
 
     check_writable(plot, "--plot")
     check_writable(xdmf, "--xdmf", folder=True)
+    if not 1 <= fleet_racks <= 10**7:
+        raise InputError(None, "--fleet-racks", f"must be in [1, 10,000,000], got {fleet_racks}")
     from mpi4py import MPI
 
     from si_thermal.system.backplane import analyze_backplane
@@ -62,6 +68,9 @@ def backplane(
         _plot(res, plot)
     if MPI.COMM_WORLD.rank != 0:
         return
+    from si_thermal.cli.output import require_finite
+
+    require_finite(res.to_dict(), stackup)
     if as_json:
         from si_thermal.system.fleet import default_fleet_file
 

@@ -38,6 +38,11 @@ def xsection(
     if not (0 < f_min_ghz < f_max_ghz and np.isfinite(f_max_ghz)):
         raise InputError(None, "--f-min-ghz", "need 0 < --f-min-ghz < --f-max-ghz")
     check_figure_path(plot)
+    from si_thermal.cli.output import require_finite
+    from si_thermal.files import check_output_path
+
+    check_output_path(plot, "--plot")
+    check_output_path(touchstone, "--touchstone")
     if (touchstone is None) != (length_m is None):
         raise InputError(None, "--touchstone", "--touchstone and --length-m go together")
     if length_m is not None and not (np.isfinite(length_m) and length_m > 0):
@@ -58,7 +63,7 @@ def xsection(
 
     f = np.geomspace(f_min_ghz * 1e9, f_max_ghz * 1e9, points)
     try:
-        out = summarize(section, f, LEVELS[mesh])
+        out = require_finite(summarize(section, f, LEVELS[mesh]), file)  # no NaN passes as a line
         if plot is not None:
             from si_thermal.si.xsection.plot import field_figure
 

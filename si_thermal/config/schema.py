@@ -47,11 +47,11 @@ def json_schema(kind: str) -> dict:
 def field_unit(model, field: str) -> str | None:
     """The SI unit of a quantity field of a schema model (``"m"`` for a length); None when the
     field is not a quantity."""
-    from si_thermal.config._base import _QuantityValidator
+    from si_thermal.config._base import QuantityValidator
     from si_thermal.units import si_unit
 
     info = getattr(model, "model_fields", {}).get(field)
     if info is None:
         return None
-    dim = next((m.dimension for m in info.metadata if isinstance(m, _QuantityValidator)), None)
+    dim = next((m.dimension for m in info.metadata if isinstance(m, QuantityValidator)), None)
     return si_unit(dim) if dim else None

@@ -11,7 +11,6 @@ from si_thermal.report import figures as figs
 from si_thermal.report.pdf import write_report
 from si_thermal.system import model
 from si_thermal.system.claims import claims_table
-from si_thermal.system.reliability import fleet_comparison
 
 STAGES = (*model.STAGES, "claims", "figures", "pdf")
 
@@ -34,11 +33,9 @@ def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = Tru
     def tick(stage: str, t0: float) -> None:
         stage_done(stage, time.perf_counter() - t0)
 
-    results = {key: model.evaluate_system(key, path, with_cooling=with_cooling, on_stage=stage_done)
+    results = {key: model.evaluate_system(key, path, with_cooling=with_cooling, with_sensitivity=True,
+                                          on_stage=stage_done)
                for key, path in chosen.items()}
-    t = time.perf_counter()
-    fleet = fleet_comparison()
-    timings["reliability"] += time.perf_counter() - t
     t = time.perf_counter()
     claims = claims_table(results)
     tick("claims", t)
@@ -46,9 +43,6 @@ def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = Tru
     with tempfile.TemporaryDirectory(prefix="si_thermal_report_") as tmp:
         tmp = Path(tmp)
         figures = [f for f in (fn(results, tmp) for fn in figs.ALL) if f is not None]
-        fl = figs.fleet(fleet, tmp)
-        if fl is not None:
-            figures.insert(-1, fl)
         tick("figures", t)
         t = time.perf_counter()
         path = write_report(Path(out), results, claims, figures, timings)

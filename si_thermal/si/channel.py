@@ -182,9 +182,10 @@ def segment_abcd(seg, f: np.ndarray, path: Path, mode: str = "odd") -> np.ndarra
     if isinstance(seg, config.StriplineSegment):
         return stripline_media(seg, f, path, mode).abcd(seg.length)
     if isinstance(seg, config.ViaSegment):
-        return via.via_abcd(f, barrel_m=seg.barrel_length, stub_m=seg.stub_length, drill_m=seg.drill_diameter,
-                            pitch_m=seg.pitch, antipad_m=seg.antipad_diameter,
-                            dielectric=_Eps(_board_laminate(str(config.board_path(seg.board, path)))))
+        board = str(config.board_path(seg.board, path))
+        return via.via_abcd(f, barrel_m=seg.barrel_length, stub_m=via_stub_m(seg, board),
+                            drill_m=seg.drill_diameter, pitch_m=seg.pitch, antipad_m=seg.antipad_diameter,
+                            dielectric=_Eps(_board_laminate(board)))
     if isinstance(seg, config.ConnectorSegment):
         return connector.connector_abcd(f, il_db=seg.insertion_loss, rl_db=seg.return_loss, f_ref_hz=seg.f_ref,
                                         delay_s=seg.delay, z_ref=Z_DIFF)
@@ -195,6 +196,28 @@ def segment_abcd(seg, f: np.ndarray, path: Path, mode: str = "odd") -> np.ndarra
     raise InputError(path, seg.name, f"unknown segment type {type(seg).__name__}")  # pragma: no cover
 
 
+@cached(64, files=lambda board_file: [board_file])
+def board_thickness_m(board_file: str) -> float:
+    return float(sum(layer.thickness for layer in config.load_stackup(board_file).layers))
+
+
+def via_stub_m(seg: config.ViaSegment, board_file: str) -> float:
+    """Stub length of a via segment (m): stated, else the back-drill residual
+    (``config.channel.BACKDRILL_STUB_M``), else (not back-drilled) the rest of the board below the
+    barrel. A barrel plus stub longer than the board is a ValueError."""
+    thick = board_thickness_m(board_file)
+    if seg.stub_length is not None:
+        stub = seg.stub_length
+    elif seg.back_drilled:
+        stub = min(config.BACKDRILL_STUB_M, max(thick - seg.barrel_length, 0.0))
+    else:
+        stub = thick - seg.barrel_length
+    if seg.barrel_length + stub > thick * (1 + 1e-9):
+        raise ValueError(f"via barrel {seg.barrel_length * 1e3:.3g} mm + stub {stub * 1e3:.3g} mm is longer than "
+                         f"the {thick * 1e3:.3g} mm board '{Path(board_file).name}'")
+    return stub
+
+
 def _common_mode_like(abcd: np.ndarray) -> np.ndarray:
     """A differential block moved to the common-mode impedance level (Z_COMMON/Z_DIFF): same S."""
     out = abcd.copy()
@@ -203,7 +226,8 @@ def _common_mode_like(abcd: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cascade_channel(ch: config.ChannelFile, f: np.ndarray, path: Path, mode: str) -> np.ndarray:
+def segment_blocks(ch: config.ChannelFile, f: np.ndarray, path: Path, mode: str = "odd") -> list[np.ndarray]:
+    """ABCD (N, 2, 2) of every segment of ``ch``, in order (``f`` already clipped at F_MIN_HZ)."""
     blocks = []
     for i, seg in enumerate(ch.segments):
         try:
@@ -213,7 +237,20 @@ def _cascade_channel(ch: config.ChannelFile, f: np.ndarray, path: Path, mode: st
                 blocks.append(segment_abcd(seg, f, path, mode))
         except ValueError as err:
             raise InputError(path, f"segments[{i}] ({seg.name})", str(err)) from None
+    return blocks
+
+
+def _cascade_channel(ch: config.ChannelFile, f: np.ndarray, path: Path, mode: str) -> np.ndarray:
+    blocks = segment_blocks(ch, f, path, mode)
     return cascade(blocks) if blocks else identity_abcd(len(f))
+
+
+def channel_abcd(channel, freq_hz, *, length_m: float | None = None) -> np.ndarray:
+    """Differential ABCD (N, 2, 2) of the channel's segments, in order (frequencies clipped at 1 kHz)."""
+    ch, path = load(channel)
+    ch = with_length(ch, length_m, path)
+    f = np.maximum(np.atleast_1d(np.asarray(freq_hz, dtype=float)), F_MIN_HZ)
+    return _cascade_channel(ch, f, path, "odd")
 
 
 def _grid(freq_hz) -> tuple[np.ndarray, np.ndarray]:

@@ -91,6 +91,12 @@ class RackStudy:
         over = {k: float(params[k]) for k in ("service_loop_m", "breakout_m") if k in params}
         lengths = all_link_lengths(rack, **over)
         awg = params.get("awg")
+        if awg is not None:
+            from si_thermal import config
+
+            why = config.check_si(config.TwinaxSegment, "awg", float(awg))  # 26.4 is no gauge (was run as 26)
+            if why is not None:
+                raise InputError(self.path, "awg", why)
         rate = params.get("rate")
         si = system_si(Path(self.path).stem, rack, lengths, rate=None if rate is None else str(rate),
                        with_com="com" in self.metrics, awg=None if awg is None else int(round(float(awg))),

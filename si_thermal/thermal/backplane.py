@@ -290,7 +290,23 @@ def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = Non
     )
 
 
+_REGION_MESHES: dict[tuple, tuple] = {}
+
+
 def region_mesh(bp: config.BackplaneLoad, thickness_m: float, sizes_m: tuple[float, float], comm):
+    """:func:`_region_mesh`, built once per region, thickness, sizes and communicator in a process
+    (a sweep over loads reuses the mesh, and with it the elastic operator of :mod:`.elastic`)."""
+    from mpi4py import MPI
+
+    key = (bp.model_dump_json(), float(thickness_m), tuple(sizes_m), MPI.Comm.py2f(comm))
+    if key not in _REGION_MESHES:
+        if len(_REGION_MESHES) >= 4:
+            _REGION_MESHES.pop(next(iter(_REGION_MESHES)))
+        _REGION_MESHES[key] = _region_mesh(bp, thickness_m, sizes_m, comm)
+    return _REGION_MESHES[key]
+
+
+def _region_mesh(bp: config.BackplaneLoad, thickness_m: float, sizes_m: tuple[float, float], comm):
     """gmsh model of the region: a box of the board's thickness whose bottom face carries the screw
     discs and stiffener strips and whose top face carries the connector fields as their own surfaces
     (OCC fragments), so each boundary condition acts on exactly its stated area. Returns the dolfinx
