@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -106,6 +106,10 @@ class ColdPlate(Model):
     coolant: str
     flow: VolumeFlow
     inlet: Temperature = 308.15
+    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
+    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
+    # path per die, each path from the inlet across its die only
+    dies_in: Literal["series", "parallel"] = "series"
     source: str | None = None
 
 
@@ -122,6 +126,10 @@ class MicrochannelLid(Model):
     coolant: str
     flow: VolumeFlow
     inlet: Temperature = 308.15
+    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
+    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
+    # path per die, each path from the inlet across its die only
+    dies_in: Literal["series", "parallel"] = "series"
     source: str | None = None
 
 
