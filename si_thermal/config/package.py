@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -159,6 +159,10 @@ class ColdPlate(_Channels):
     coolant: str
     flow: VolumeFlow
     inlet: Temperature = 308.15
+    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
+    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
+    # path per die, each path from the inlet across its die only
+    dies_in: Literal["series", "parallel"] = "series"
     source: str | None = None
 
     @model_validator(mode="after")
@@ -180,6 +184,10 @@ class MicrochannelLid(_Channels):
     coolant: str
     flow: VolumeFlow
     inlet: Temperature = 308.15
+    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
+    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
+    # path per die, each path from the inlet across its die only
+    dies_in: Literal["series", "parallel"] = "series"
     source: str | None = None
 
     @model_validator(mode="after")
