@@ -65,9 +65,9 @@ def backplane(
         return
     from si_thermal.cli.output import dumps, require_finite
 
-    require_finite(res.to_dict(), stackup)
+    require_finite(res.to_dict(), stackup, allow_inf=True)  # an infinite life (no wear-out) is a finding
     if as_json:
-        typer.echo(dumps(res.to_dict(), stackup, indent=2))
+        typer.echo(dumps(res.to_dict(), stackup, allow_inf=True, indent=2))
         return
     _print(res)
 
