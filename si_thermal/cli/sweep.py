@@ -116,14 +116,15 @@ def sweep(
         m = _list(metrics) or ("si",)
         if any(f.name == "gpu_power_w" for f in factors) and "cooling" not in m:
             m = (*m, "cooling")
-        study = RackStudy(str(file), m)
+        study = RackStudy(str(file.resolve()), m)  # absolute: workers may run elsewhere
     elif kind == "channel":
         config.load_channel(file)
         if not rates and not any(f.name == "rate" for f in factors):
             rates = ("200g", "224g")
-        study = ChannelStudy(str(file), _list(metrics) or ("il",), std=std, extrapolation=extrapolation,
+        study = ChannelStudy(str(file.resolve()), _list(metrics) or ("il",), std=std, extrapolation=extrapolation,
                              search=search, com_threshold_db=com_threshold_db,
-                             fext=tuple(str(f) for f in fext), next=tuple(str(f) for f in next_))
+                             fext=tuple(str(f.resolve()) for f in fext),
+                             next=tuple(str(f.resolve()) for f in next_))
     else:
         raise InputError(file, None, f"a sweep takes a channel or a rack file, not a {kind} file")
     spec = Sweep(study, factors, design, samples, seed, rates)
