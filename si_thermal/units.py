@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 import re
 
-from si_thermal.constants import INCH_M, MIL_M, SECONDS_PER_YEAR, ZERO_CELSIUS_K
+from si_thermal.constants import (AVOGADRO_PER_MOL, ELEMENTARY_CHARGE_C, INCH_M, MIL_M, SECONDS_PER_YEAR,
+                                  ZERO_CELSIUS_K)
 
 # dimension -> {unit spelling: (factor, offset)}; SI value = factor * number + offset
 _UNITS: dict[str, dict[str, tuple[float, float]]] = {
@@ -60,7 +61,7 @@ _UNITS: dict[str, dict[str, tuple[float, float]]] = {
         "m^3/s": (1.0, 0.0), "L/min": (1e-3 / 60.0, 0.0), "lpm": (1e-3 / 60.0, 0.0),
         "cm^3/s": (1e-6, 0.0), "mL/s": (1e-6, 0.0),
     },
-    "energy": {"J": (1.0, 0.0), "eV": (1.602176634e-19, 0.0), "kJ/mol": (1e3 / 6.02214076e23, 0.0)},
+    "energy": {"J": (1.0, 0.0), "eV": (ELEMENTARY_CHARGE_C, 0.0), "kJ/mol": (1e3 / AVOGADRO_PER_MOL, 0.0)},
     "loss": {"dB": (1.0, 0.0)},
     "loss_per_length": {"dB/m": (1.0, 0.0), "dB/in": (1.0 / INCH_M, 0.0), "dB/mm": (1e3, 0.0)},
     "money": {"USD": (1.0, 0.0), "kUSD": (1e3, 0.0), "MUSD": (1e6, 0.0)},
@@ -92,6 +93,11 @@ class UnitError(ValueError):
 def units_of(dimension: str) -> tuple[str, ...]:
     """Unit spellings accepted for ``dimension``."""
     return tuple(_UNITS[dimension])
+
+
+def si_unit(dimension: str) -> str:
+    """The SI unit spelling of ``dimension`` (its unit with factor 1 and no offset)."""
+    return next(u for u, (factor, offset) in _UNITS[dimension].items() if factor == 1.0 and offset == 0.0)
 
 
 def parse_quantity(value: object, dimension: str) -> float:

@@ -68,6 +68,34 @@ def materials() -> None:
     Console(width=200).print(table)
 
 
+def _kinds(incomplete: str = "") -> list[str]:
+    from si_thermal.config.schema import KINDS
+
+    return [k for k in KINDS if k.startswith(incomplete)]
+
+
+def schema(kind: str = typer.Argument(..., help="Input-file kind: channel, stackup, package, rack, fleet, "
+                                                  "serdes, com_params, materials or xsection.",
+                                      autocompletion=_kinds)) -> None:
+    """Print the JSON Schema of an input-file kind."""
+    import json
+
+    from si_thermal.config.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(kind), indent=2))
+
+
+def clear_cache() -> None:
+    """Delete the cached gmsh meshes (Python callers empty the in-process caches with
+    ``si_thermal.clear_caches()``)."""
+    from si_thermal import caches, paths
+
+    caches.clear(disk=True)
+    typer.echo(f"cleared {paths.mesh_cache_dir()}")
+
+
 def register(app: typer.Typer) -> None:
     app.command()(validate)
     app.command()(materials)
+    app.command()(schema)
+    app.command("clear-cache")(clear_cache)

@@ -32,27 +32,40 @@ def link(
     from si_thermal.si import com, eye
 
     from si_thermal.cli.channel import check_length
-    from si_thermal.files import check_output_path
+    from si_thermal.cli.output import check_writable, echo_json
 
     check_figure_path(plot)
-    check_output_path(plot, "--plot")
+    check_writable(plot, "--plot")
     check_length(length_m)
     if not file.exists():
         raise InputError(file, None, "file not found")
+    from si_thermal.cli.progress import bar
+
     params = com.load_com_params(std, rate=rate)
     thru = file
+    fext, next_ = list(fext), list(next_)
+    xt_names: list[str] = []
     if file.suffix.lower() == ".toml":
         import numpy as np
 
         from si_thermal.si.channel import channel_network
+        from si_thermal.si.crosstalk import aggressors
 
         fb = params.symbol_rate_hz
-        thru = channel_network(file, np.arange(0.0, 1.5 * fb + 25e6, 25e6), length_m=length_m)
-    with warnings.catch_warnings(record=True) as caught:
+        f = np.arange(0.0, 1.5 * fb + 25e6, 25e6)
+        thru = channel_network(file, f, length_m=length_m)
+        for a in aggressors(file, f, length_m=length_m):  # the connectors' stated NEXT/FEXT
+            (fext if a.kind == "fext" else next_).append(a.network)
+            xt_names.append(a.name)
+    cases = range(max(len(params.package_cases), 1))
+    with warnings.catch_warnings(record=True) as caught, bar(f"COM, {search} equalizer search") as update:
         warnings.simplefilter("always")
-        res = com.compute_com(thru, fext, next_, params, extrapolation=extrapolation, search_mode=search)
+        per_case = [com.compute_com(thru, fext, next_, params.with_package_case(k), extrapolation=extrapolation,
+                                    search_mode=search, progress=update) for k in cases]
+    worst = min(range(len(per_case)), key=lambda k: per_case[k].com_db)
+    res = per_case[worst]
     short_band = any("extrapolated" in str(w.message) for w in caught)
-    from si_thermal.cli.output import dumps, require_finite
+    from si_thermal.cli.output import require_finite
 
     require_finite({"com_db": res.com_db, "fom_db": res.fom_db, "a_s_v": res.a_s_v, "a_ni_v": res.a_ni_v,
                     "eye_height_v": res.eye_height_v, "eye_width_ui": res.eye_width_ui}, file, "COM result")
@@ -64,13 +77,22 @@ def link(
             typer.echo(f"warning: {n}", err=True)
     if plot is not None:
         eye.plot_eye(eye.statistical_eye(res.equalized), plot, title=f"{res.std} {file.name}")
+    from si_thermal.si.com_reach import case_name
+
+    names = [case_name(params, k) for k in cases]
     if as_json:
-        typer.echo(dumps(res.to_dict(), file, indent=2))
+        d = res.to_dict()
+        d["package_case"] = names[worst]
+        d["com_db_package_cases"] = {n: r.com_db for n, r in zip(names, per_case)}
+        d["aggressors"] = xt_names or [str(x) for x in (*fext, *next_)]
+        echo_json(d, [file, *(x for x in (*fext, *next_) if isinstance(x, Path))])
         return
     taps = ", ".join(f"c({k}) {v:+.3f}" for k, v in res.tx_ffe.items())
-    typer.echo(f"{file.name}: {res.std} at {res.symbol_rate_hz / 1e9:g} GBd, {len(fext)} FEXT + {len(next_)} NEXT")
-    typer.echo(f"  COM {res.com_db:.2f} dB   FOM {res.fom_db:.2f} dB   (A_s {res.a_s_v * 1e3:.3f} mV, "
-               f"A_ni {res.a_ni_v * 1e3:.3f} mV)")
+    typer.echo(f"{file.name}: {res.std} at {res.symbol_rate_hz / 1e9:g} GBd, {len(fext)} FEXT + {len(next_)} NEXT"
+               + ("" if fext or next_ else " (no aggressors: thru-only COM)"))
+    typer.echo(f"  COM {res.com_db:.2f} dB (worst of: " + ", ".join(f"{n} {r.com_db:.2f} dB" for n, r in
+                                                              zip(names, per_case)) + ")")
+    typer.echo(f"  FOM {res.fom_db:.2f} dB   (A_s {res.a_s_v * 1e3:.3f} mV, A_ni {res.a_ni_v * 1e3:.3f} mV)")
     typer.echo(f"  eye height {res.eye_height_v * 1e3:.3f} mV, eye width {res.eye_width_ui:.3f} UI at DER "
                f"{params.der0:g}")
     typer.echo(f"  CTLE gDC {res.g_dc_db:g} dB, gDC2 {res.g_dc2_db:g} dB;  Tx FFE {taps}")

@@ -1,14 +1,21 @@
-"""Command output that never passes a NaN off as a verdict: every number checked finite before it is
-printed or written, and JSON strict (no bare ``NaN``/``Infinity``, which JSON does not have)."""
+"""What the commands write: output paths checked before any work; every number checked finite before
+it is printed (a NaN is never a verdict) and JSON strict (no bare ``NaN``/``Infinity``); results
+stamped with their provenance (:mod:`si_thermal.provenance`); tables as CSV or JSON by suffix, atomically."""
 
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import typer
+
+from si_thermal import provenance
+from si_thermal.atomic import write_text
 from si_thermal.errors import InputError
+from si_thermal.files import check_output_path
 
 
 def non_finite(obj: Any, where: str = "", allow_inf: bool = False) -> str | None:
@@ -63,3 +70,51 @@ def dumps(obj: Any, source: str | Path | None = None, allow_inf: bool = False, *
     ``allow_inf``: an infinite value (a life without wear-out) is written as null."""
     require_finite(obj, source, allow_inf=allow_inf)
     return json.dumps(_inf_to_null(obj) if allow_inf else obj, allow_nan=False, **kwargs)
+
+
+def check_writable(path: Path | None, flag: str, *, folder: bool = False) -> None:
+    """InputError, before any work, for an output that cannot be written (see
+    :func:`si_thermal.files.check_output_path`)."""
+    check_output_path(path, flag, folder=folder)
+
+
+def _finite(x):
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, Mapping):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_finite(v) for v in x]
+    return x
+
+
+def echo_json(payload, inputs: Iterable, default=float, allow_inf: bool = False) -> None:
+    """Print ``payload`` as JSON with its provenance (``allow_inf``: an infinite life as null)."""
+    inputs = list(inputs)
+    require_finite(payload, inputs[0] if inputs else None, allow_inf=allow_inf)  # NaN is never a verdict
+    payload = _inf_to_null(payload) if allow_inf else payload
+    prov = provenance.collect(inputs)
+    typer.echo(json.dumps(provenance.stamp_json(payload, prov), indent=2, default=default, allow_nan=False))
+
+
+def write_rows(out: Path, rows: Sequence[Mapping], fieldnames: Sequence[str], inputs: Iterable) -> None:
+    """Rows to ``out``: ``.json`` as ``{"results": rows, "provenance": ...}``, else CSV with ``#``
+    provenance lines before the header row."""
+    prov = provenance.collect(list(inputs))
+    if out.suffix.lower() == ".json":
+        write_text(out, json.dumps(_finite(provenance.stamp_json(list(rows), prov)), indent=1, default=float))
+    else:
+        write_text(out, provenance.csv_text(list(rows), list(fieldnames), prov))
+
+
+#: Units of the fields the FEM writers put in XDMF files (attribute name -> unit).
+XDMF_UNITS = {"temperature": "K", "displacement_m": "m", "sigma_xx_pa": "Pa", "sigma_yy_pa": "Pa",
+              "sigma_zz_pa": "Pa", "tau_xz_pa": "Pa", "tau_yz_pa": "Pa", "tau_xy_pa": "Pa", "von_mises_pa": "Pa"}
+
+
+def stamp_xdmf(path: Path, inputs: Iterable) -> None:
+    """Provenance and field units into an XDMF file just written (rank 0 only)."""
+    from mpi4py import MPI
+
+    if MPI.COMM_WORLD.rank == 0:
+        provenance.stamp_xdmf(path, provenance.collect(list(inputs)), XDMF_UNITS)

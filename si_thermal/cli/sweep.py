@@ -84,9 +84,9 @@ def sweep(
 
     if out.suffix.lower() not in FORMATS:
         raise InputError(out, "--out", f"results file must end in {' or '.join(FORMATS)}")
-    from si_thermal.files import check_output_path
+    from si_thermal.cli.output import check_writable
 
-    check_output_path(out, "--out")  # before any point runs
+    check_writable(out, "--out")  # before any point runs
     max_jobs = 4 * (os.cpu_count() or 1)
     if jobs > max_jobs:
         raise InputError(None, "--jobs", f"{jobs} workers; at most {max_jobs} (4 per core) on this machine")

@@ -99,6 +99,8 @@ from si_thermal.config.channel import (  # noqa: F401
     Channel,
     ChannelFile,
     touchstone_path,
+    BACKDRILL_STUB_M,
+    check_passive,
 )
 from si_thermal.config.serdes import (  # noqa: F401
     SerdesRate,
@@ -108,6 +110,8 @@ from si_thermal.config.com_params import (  # noqa: F401
     ComPackage,
     ComStd,
     ComParamsFile,
+    com_set,
+    com_set_names,
 )
 from si_thermal.config.rack import (  # noqa: F401
     Rack,
@@ -220,6 +224,10 @@ __all__ = [
     "ChannelFile",
     "touchstone_path",
     "SerdesRate",
+    "BACKDRILL_STUB_M",
+    "com_set",
+    "com_set_names",
+    "check_passive",
     "SerdesFile",
     "ComPackage",
     "ComStd",
@@ -260,9 +268,10 @@ __all__ = [
 ]
 
 # workload profiles and uncertain reliability inputs (issue 13)
-from si_thermal.config.profile import Profile, ProfileFile, Pulse, Segment  # noqa: E402,F401
+from si_thermal.config.profile import Profile, ProfileFile, Pulse  # noqa: E402,F401
+from si_thermal.config.profile import Segment as ProfileSegment  # noqa: E402,F401  (config.Segment: a channel segment)
 from si_thermal.config.uncertainty import Uncertain, UncertainParameter, UncertaintyFile  # noqa: E402,F401
 from si_thermal.config.loader import load_profile, load_uncertainty  # noqa: E402,F401
 
-__all__ += ["Profile", "ProfileFile", "Pulse", "Segment", "Uncertain", "UncertainParameter", "UncertaintyFile",
+__all__ += ["Profile", "ProfileFile", "Pulse", "ProfileSegment", "Uncertain", "UncertainParameter", "UncertaintyFile",
             "load_profile", "load_uncertainty"]

@@ -4,6 +4,7 @@ one-line validation errors shared by every input-file kind."""
 from __future__ import annotations
 
 import math
+import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from si_thermal import paths
 from si_thermal.errors import InputError
 from si_thermal.files import read_input_text
-from si_thermal.units import UnitError, format_quantity, parse_quantity
+from si_thermal.units import UnitError, format_quantity, parse_quantity, units_of
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,19 @@ def _checked(value: Any, dimension: str, rng: Range | None) -> float:
 @dataclass(frozen=True)
 class QuantityValidator(BeforeValidator):
     """A :class:`BeforeValidator` that also says which dimension and range it checks, so values that
-    arrive in SI (sweep overrides) are held to the same range by :func:`check_si`."""
+    arrive in SI (sweep overrides) are held to the same range by :func:`check_si`; its JSON Schema is
+    the input's: a quantity string with its unit (or a list of them, ``many``)."""
 
     dimension: str = ""
     range: Range | None = None
+    many: bool = False
+
+    def __get_pydantic_json_schema__(self, core_schema, handler) -> dict:
+        units = units_of(self.dimension)
+        one = {"type": "string", "pattern": r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*\S+\s*$",
+               "description": f"{self.dimension.replace('_', ' ')}: a number and a unit ({', '.join(units)})",
+               "examples": [f"1 {units[0]}"]}
+        return {"type": "array", "items": one} if self.many else one
 
 
 def check_si(model: type[BaseModel], field: str, value: float) -> str | None:
@@ -168,7 +178,7 @@ def _quantity_list(dimension: str, low: float | None = None, high: float | None 
                 raise ValueError(f"[{i}]: {err}") from None
         return tuple(out)
 
-    return BeforeValidator(parse)
+    return QuantityValidator(parse, dimension=dimension, range=rng, many=True)
 
 
 # Quantity types: floats in SI after validation, finite, inside the dimension's sanity range and
@@ -316,17 +326,27 @@ def validate(model: type[Model], data: dict, path: str | Path) -> Any:
         raise InputError(path, _field_path(err["loc"]) or None, _message(err)) from None
 
 
+def _named_file(name: str, relative_to: str | Path | None, folder: tuple[str, ...], root_dir: Path) -> Path:
+    """A file named inside another file: absolute; beside that file; in ``folder`` (e.g.
+    ``boards``) of a folder above it (so ``channels/x.toml`` finds ``boards/y.toml`` wherever the
+    project sits); relative to the working directory; in the project root's folder."""
+    p = Path(name)
+    if p.is_absolute():
+        return p
+    candidates = []
+    if relative_to is not None:
+        here = Path(os.path.abspath(relative_to)).parent
+        candidates.append(here / p)
+        candidates += [up.joinpath(*folder, p) for up in [here, *here.parents][:4]]
+    candidates += [p, root_dir / p]
+    return next((c for c in candidates if c.is_file()), root_dir / p)
+
+
 def board_path(name: str, relative_to: str | Path | None = None) -> Path:
-    """Resolve a board file named in another file: as given, beside it, or in ``boards/``."""
-    for candidate in (Path(name), Path(relative_to or ".").parent / name, paths.boards_dir() / name):
-        if candidate.is_file():
-            return candidate
-    return paths.boards_dir() / name
+    """Resolve a board file named in another file: beside it, in a ``boards/`` above it, or in ``boards/``."""
+    return _named_file(name, relative_to, ("boards",), paths.boards_dir())
 
 
 def rack_path(name: str, relative_to: str | Path | None = None) -> Path:
-    """Resolve a rack file named in another file: as given, beside it, or in ``boards/racks/``."""
-    for candidate in (Path(name), Path(relative_to or ".").parent / name, paths.racks_dir() / name):
-        if candidate.is_file():
-            return candidate
-    return paths.racks_dir() / name
+    """Resolve a rack file named in another file: beside it, in a ``boards/racks/`` above it, or in ``boards/racks/``."""
+    return _named_file(name, relative_to, ("boards", "racks"), paths.racks_dir())

@@ -56,26 +56,53 @@ class StriplineSegment(_Segment):
     solver: Literal["closed_form", "field"] = "closed_form"  # "field": 2-D field solver (si.xsection)
 
 
+#: Residual stub left by back-drilling when a via segment states none: 8 mil (0.2 mm). Back-drill depth
+#: control of +-4-6 mil plus the no-cut margin above the exit layer leaves 6-10 mil stubs (Bogatin,
+#: *Signal and Power Integrity - Simplified*, 3rd ed., section 10.13; fabricators' back-drill design
+#: rules); backplanes at 25 Gb/s and above back-drill every high-speed via.
+BACKDRILL_STUB_M = 0.2e-3
+
+
 class ViaSegment(_Segment):
     """A differential via transition with its unused (stub) barrel length."""
 
     medium: Literal["via"]
     board: str
     barrel_length: PositiveLength  # used barrel, from entry to exit layer
-    stub_length: NonNegativeLength  # remaining stub after back-drilling
+    back_drilled: bool = True  # False: the stub runs to the far side of the board
+    stub_length: NonNegativeLength | None = None  # residual stub; default BACKDRILL_STUB_M when back-drilled
     drill_diameter: PositiveLength
     antipad_diameter: PositiveLength
     pitch: PositiveLength  # via-to-via spacing of the pair
 
 
+def check_passive(il_db: float, rl_db: float, next_db: float | None = None, fext_db: float | None = None) -> None:
+    """ValueError unless |S21|^2 + |S11|^2 + |NEXT|^2 + |FEXT|^2 <= 1 (power conservation of a passive part)."""
+    if il_db < 0 or rl_db <= 0:
+        raise ValueError("connector insertion_loss must be >= 0 dB and return_loss > 0 dB")
+    terms = {"IL": il_db, "RL": rl_db, "NEXT": next_db, "FEXT": fext_db}
+    total = sum(10.0 ** (-v / 10.0) for v in terms.values() if v is not None)
+    if total > 1.0 + 1e-12:
+        stated = ", ".join(f"{k} {v:g} dB" for k, v in terms.items() if v is not None)
+        raise ValueError(f"no passive connector has {stated} at f_ref: the powers sum to {total:.3f} > 1 "
+                         "(raise the IL or the RL/crosstalk isolation)")
+
+
 class ConnectorSegment(_Segment):
-    """A connector or package modelled parametrically: IL and RL at a reference frequency."""
+    """A connector modelled parametrically (si.connector): IL, RL envelope and crosstalk at f_ref."""
 
     medium: Literal["connector"]
     insertion_loss: Loss  # at f_ref, dB (positive number)
-    return_loss: Loss  # at f_ref, dB (positive number)
+    return_loss: Loss  # worst case (envelope) over 0..f_ref, dB (positive number)
     f_ref: Frequency
     delay: Time = 100e-12
+    next_loss: Loss | None = None  # power-sum NEXT isolation at f_ref, dB (positive); None: not stated
+    fext_loss: Loss | None = None  # power-sum FEXT isolation at f_ref, dB (positive); None: not stated
+
+    @model_validator(mode="after")
+    def _passive(self) -> ConnectorSegment:
+        check_passive(self.insertion_loss, self.return_loss, self.next_loss, self.fext_loss)
+        return self
 
 
 class TouchstoneSegment(_Segment):
@@ -97,6 +124,9 @@ class Channel(Model):
     description: str
     source: str
     variable_segment: str | None = None  # segment whose length is varied for reach
+    # What the segments span: "ball-to-ball" (board, connectors, cable; the device packages are added
+    # for a bump-to-bump budget) or "bump-to-bump" (a measured/simulated channel that holds the packages).
+    reference_planes: Literal["ball-to-ball", "bump-to-bump"] = "ball-to-ball"
 
 
 class ChannelFile(Model):

@@ -29,8 +29,12 @@ class ComPackage(Model):
     c_b: Annotated[float, _quantity("capacitance"), Field(ge=0)] = 0.0
     c_p: Annotated[float, _quantity("capacitance"), Field(ge=0)] = 0.0
     z_c: list[Impedance] = Field(min_length=1)
+    # package test case 1 (line section lengths); COM is the worst over the cases
     z_p: list[Annotated[float, _quantity("length", 0.0, 0.2, why="a package line is 0 to 200 mm")]] = \
         Field(min_length=1)
+    # package test case 2 (same sections)
+    z_p_test2: list[Annotated[float, _quantity("length", 0.0, 0.2, why="a package line is 0 to 200 mm")]] | None \
+        = None
     gamma0_per_mm: float = Field(ge=0, le=1)
     a1_sqrt_ns_per_mm: float = Field(ge=0, le=1)
     a2_ns_per_mm: float = Field(ge=0, le=1)
@@ -40,6 +44,8 @@ class ComPackage(Model):
     def _sections(self) -> ComPackage:
         if len(self.z_c) != len(self.z_p):  # zip() would drop the unpaired sections silently
             raise ValueError(f"z_c has {len(self.z_c)} values and z_p {len(self.z_p)}: one impedance per line section")
+        if self.z_p_test2 is not None and len(self.z_p_test2) != len(self.z_p):
+            raise ValueError(f"z_p_test2 has {len(self.z_p_test2)} values and z_p {len(self.z_p)}: the same sections")
         if len(self.l_s) > len(self.c_d):
             raise ValueError(f"l_s has {len(self.l_s)} values, more than the {len(self.c_d)} of c_d (die ladder)")
         return self
@@ -90,3 +96,59 @@ class ComStd(Model):
 
 class ComParamsFile(Model):
     std: dict[str, ComStd]
+
+
+_REQUIRED = ("symbol_rate", "levels", "samples_per_ui", "der0", "t_r", "rlm", "a_v", "a_fe", "a_ne", "r0", "rd",
+             "a_dd_ui", "sigma_rj_ui", "snr_tx", "eta0_v2_per_ghz", "f_r_fb", "f_z_fb", "f_p1_fb", "f_p2_fb",
+             "g_dc_db", "c0_min", "tx_taps", "rx_ffe_taps", "dfe_max", "dfe_min", "fom", "f_step", "package")
+
+
+def _read(path) -> ComParamsFile:
+    from si_thermal.config._base import read_toml, validate
+
+    return validate(ComParamsFile, read_toml(path), path)
+
+
+def com_set_names(path=None) -> list[str]:
+    """Names of the parameter sets of ``channels/com_params.toml`` (or ``path``)."""
+    from si_thermal import paths
+
+    return list(_read(path or paths.com_params_file()).std)
+
+
+def com_set(std: str, *, rate: str | None = None, path=None) -> dict:
+    """The set ``std`` merged over its ``base``, with the symbol rate of ``rate`` (default: the set's own
+    ``rate``) from ``channels/serdes.toml``; every field checked (one InputError naming file and field)."""
+    from pathlib import Path
+
+    from si_thermal import paths
+    from si_thermal.config.loader import load_serdes
+    from si_thermal.errors import InputError
+
+    path = Path(path or paths.com_params_file())
+    data = _read(path)
+    if std not in data.std:
+        raise InputError(path, "std", f"unknown standard {std!r}; known: {', '.join(data.std)}")
+    entry = data.std[std]
+    merged: dict = {}
+    if entry.base is not None:
+        if entry.base not in data.std:
+            raise InputError(path, f"std.{std}.base", f"unknown base set {entry.base!r}")
+        merged.update({k: v for k, v in data.std[entry.base].__dict__.items() if v is not None})
+    merged.update({k: v for k, v in entry.__dict__.items() if v is not None})
+    rate = rate or entry.rate
+    if rate is not None:
+        rates = load_serdes().rates
+        if rate not in rates:
+            raise InputError(paths.serdes_file(), "rates", f"unknown rate {rate!r}; known: {', '.join(rates)}")
+        merged["symbol_rate"] = rates[rate].symbol_rate
+    missing = [k for k in _REQUIRED if k not in merged]
+    if missing:
+        raise InputError(path, f"std.{std}", f"missing {', '.join(missing)}")
+    if len(merged["dfe_max"]) != len(merged["dfe_min"]):
+        raise InputError(path, f"std.{std}.dfe_min", "dfe_min and dfe_max differ in length")
+    pkg = merged["package"]
+    for zp in (pkg.z_p, pkg.z_p_test2):
+        if zp is not None and len(zp) != len(pkg.z_c):
+            raise InputError(path, f"std.{std}.package.z_p", "z_p and z_p_test2 need one length per z_c section")
+    return merged

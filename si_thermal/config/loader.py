@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from si_thermal.config.com_params import ComParamsFile
 from si_thermal.config.rack import Rack, RackFile
 from si_thermal.config.fleet import FleetFile
 from si_thermal.config.package import PackageFile, inlet_problem
+from si_thermal.caches import cached
 from si_thermal.config.profile import ProfileFile
 from si_thermal.config.uncertainty import UncertaintyFile
 from si_thermal.config.xsection import XSectionFile
@@ -68,6 +68,12 @@ def _check_rack(obj: RackFile, path: str | Path) -> None:
             raise InputError(path, f"trays[{i}].connector_y", "connector plane is behind the rack")
     kinds = {t.kind for t in obj.trays}
     rates = load_serdes().rates
+    if not obj.links:
+        raise InputError(path, "links", "no [[links]] group: every system needs the link groups it is judged by")
+    if obj.power is not None and obj.power.total_w > obj.rack.rack_power * (1 + 1e-9):
+        raise InputError(path, "power.components",
+                         f"components draw {obj.power.total_w / 1e3:.1f} kW at the rack input, more than "
+                         f"rack.rack_power {obj.rack.rack_power / 1e3:.1f} kW")
     for i, link in enumerate(obj.links):
         for name in ("from_kind", "to_kind"):
             if getattr(link, name) not in kinds:
@@ -81,12 +87,19 @@ def _check_rack(obj: RackFile, path: str | Path) -> None:
             if not (paths.channels_dir() / ch).is_file():
                 raise InputError(path, field, f"unknown channel '{ch}' (no such file in channels/)")
             _referenced(load_channel, paths.channels_dir() / ch, path, field)
+        if link.in_tray_lengths and not any(t.kind == link.from_kind for t in obj.trays):
+            raise InputError(path, f"links[{i}].in_tray_lengths", f"no tray of kind '{link.from_kind}' to hold them")
         if link.route == "over_top" and g is None:
             raise InputError(path, f"links[{i}].route", "needs a [geometry] table")
-    if obj.cooling is not None and obj.cooling.package is not None:
-        if not board_path(obj.cooling.package, path).is_file():
-            raise InputError(path, "cooling.package", f"unknown package file '{obj.cooling.package}'")
-        _referenced(load_package, board_path(obj.cooling.package, path), path, "cooling.package")
+    if obj.cooling is not None:
+        for field in ("package", "aux_package"):
+            pkg = getattr(obj.cooling, field)
+            if pkg is not None:
+                if not board_path(pkg, path).is_file():
+                    raise InputError(path, f"cooling.{field}", f"unknown package file '{pkg}'")
+                _referenced(load_package, board_path(pkg, path), path, f"cooling.{field}")
+        if (obj.cooling.aux_package is None) != (obj.cooling.aux_technology is None):
+            raise InputError(path, "cooling.aux_package", "give aux_package and aux_technology together")
     if obj.reliability is not None and obj.reliability.backplane is not None:
         if not board_path(obj.reliability.backplane, path).is_file():
             raise InputError(path, "reliability.backplane", f"unknown stackup file '{obj.reliability.backplane}'")
@@ -171,22 +184,25 @@ def check_references(obj: Model, path: str | Path) -> None:
                 if not touchstone_path(seg, path).is_file():
                     raise InputError(path, f"segments[{i}].file", f"file not found: {seg.file}")
     elif isinstance(obj, PackageFile):
+        local = obj.materials  # the file's own materials come first
         for field in ("substrate", "interposer", "lid"):
-            material(getattr(obj, field).material, None, path, f"{field}.material")
+            material(getattr(obj, field).material, None, path, f"{field}.material", local=local)
         if obj.mold is not None:
-            material(obj.mold.material, None, path, "mold.material")
+            material(obj.mold.material, None, path, "mold.material", local=local)
         for i, die in enumerate(obj.dies):
-            material(die.material, None, path, f"dies[{i}].material")
-        material(obj.tim1.material, None, path, "tim1.material")
+            material(die.material, None, path, f"dies[{i}].material", local=local)
+        material(obj.tim1.material, None, path, "tim1.material", local=local)
         if obj.tim2 is not None:
-            material(obj.tim2.material, None, path, "tim2.material")
+            material(obj.tim2.material, None, path, "tim2.material", local=local)
         if obj.coldplate is not None:
-            material(obj.coldplate.material, None, path, "coldplate.material")
+            material(obj.coldplate.material, None, path, "coldplate.material", local=local)
         for name in ("coldplate", "microchannel"):
             c = getattr(obj, name)
             if c is not None:
-                material(c.coolant, "coolant", path, f"{name}.coolant")
-                why = inlet_problem(c.coolant, c.inlet)
+                material(c.coolant, "coolant", path, f"{name}.coolant", local=local)
+                if c.cover_material is not None:
+                    material(c.cover_material, None, path, f"{name}.cover_material", local=local)
+                why = inlet_problem(c.coolant, c.inlet, local)
                 if why is not None:
                     raise InputError(path, f"{name}.inlet", why)
     elif isinstance(obj, XSectionFile):
@@ -221,7 +237,7 @@ def _load_kind(path: str | Path, model: type[Model], key: str) -> Any:
     return obj
 
 
-@lru_cache(maxsize=64)
+@cached(64)
 def _load_stackup_cached(path: str) -> StackupFile:
     return _load_kind(path, StackupFile, "stackup")
 

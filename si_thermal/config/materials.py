@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -26,6 +25,7 @@ from si_thermal.config._base import (
     read_toml,
     validate,
 )
+from si_thermal.caches import cached
 
 
 MaterialKind = Literal[
@@ -126,11 +126,29 @@ class Material(Model):
         return values[0] if len(values) == 1 else values
 
 
+class LocalMaterial(Material):
+    """A material defined in an input file (package, stackup) rather than the library; with a
+    library material's name it replaces that material in this file only if ``override`` is true."""
+
+    override: bool = False
+
+
+def check_local_materials(local: dict[str, LocalMaterial]) -> None:
+    """A local material with a library name and no ``override = true`` is an error (ValueError)."""
+    library = load_materials()
+    for name, mat in local.items():
+        if name in library and not mat.override:
+            raise ValueError(f"'{name}' shadows the library material of that name; set override = true "
+                             "to replace it in this file, or give it another name")
+        if mat.override and name not in library:
+            raise ValueError(f"'{name}': override = true but the library has no material of that name")
+
+
 class MaterialsFile(Model):
     materials: dict[str, Material] = Field(min_length=1)
 
 
-@lru_cache(maxsize=8)
+@cached(8)
 def _load_materials_cached(path: str) -> dict[str, Material]:
     data = read_toml(path)
     return dict(validate(MaterialsFile, {"materials": data}, path).materials)
@@ -142,9 +160,11 @@ def load_materials(path: str | Path | None = None) -> dict[str, Material]:
 
 
 def material(name: str, kind: MaterialKind | tuple[MaterialKind, ...] | None = None,
-             file: str | Path | None = None, field: str | None = None) -> Material:
-    """Look a material up; an unknown name or a wrong kind names ``file`` and ``field``."""
-    library = load_materials()
+             file: str | Path | None = None, field: str | None = None,
+             local: dict[str, Material] | None = None) -> Material:
+    """Look a material up (``local``: the file's own materials first); an unknown name or a wrong
+    kind names ``file`` and ``field``."""
+    library = {**load_materials(), **(local or {})}
     if name not in library:
         raise InputError(file or paths.materials_file(), field,
                          f"unknown material '{name}' (not in {paths.materials_file().name})")

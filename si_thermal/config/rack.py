@@ -41,10 +41,14 @@ class Rack(Model):
     switch_chips: Annotated[int, Field(ge=0, le=10**5)] = 0
     topology: str = ""
     fp4_pflops: Annotated[float, Field(ge=0, le=1e9)] | None = None  # dense FP4 of the rack, PFLOPS
+    fp4_pflops_sparse: Annotated[float, Field(ge=0, le=1e9)] | None = None  # with structured sparsity, PFLOPS
+    rack_power_quoted: bool = True  # False: no source gives a rack power (the file's value is an estimate)
     die_area: Area | None = None  # silicon area of one GPU die (heat-flux claims)
     aux_name: str | None = None  # a second accelerator kind without scale-up links (Rubin CPX)
     aux_accelerators: Annotated[int, Field(ge=0, le=10**6)] = 0
     aux_power: Power | None = None
+    aux_dies: Annotated[int, Field(ge=1)] = 1  # dies per auxiliary accelerator package
+    aux_fp4_pflops: Annotated[float, Field(ge=0)] | None = None  # dense FP4 of all auxiliary accelerators
     sources: dict[str, str] = {}  # field name -> source of that number
 
 
@@ -122,12 +126,55 @@ class LinkGroup(Model):
     route: Literal["direct", "over_top"] = "direct"
     service_loop: NonNegativeLength | None = None  # overrides [geometry] for this group (PCB: 0)
     breakout: NonNegativeLength | None = None
+    # in-tray links (issue 11): no rack routing; every tray of ``from_kind`` holds one link per value,
+    # the value being the length of the channel's variable segment for that link
+    in_tray_lengths: list[PositiveLength] = []
 
 
 class RackCooling(Model):
     technology: str  # a cooling technology of si_thermal.thermal
-    package: str | None = None  # GPU package file in boards/
+    package: str  # GPU package file in boards/ (required: no silent stand-in)
     source: str
+    aux_package: str | None = None  # package file of the auxiliary accelerator (Rubin CPX)
+    aux_technology: str | None = None
+
+
+class PowerComponent(Model):
+    """One kind of component of a rack and its power: ``count`` per rack x ``power`` each."""
+
+    name: str
+    count: Annotated[int, Field(ge=0)]
+    power: Power  # each
+    per_tray: Annotated[int, Field(ge=0)] = 0  # how many sit in one compute tray (0: not in the trays)
+    source: str
+
+
+class RackPower(Model):
+    """Rack power by component (issue 11): the sum must not exceed ``rack.rack_power``; the rest is
+    what the components listed do not account for (conversion losses, fans, management)."""
+
+    source: str
+    conversion_efficiency: Annotated[float, Field(gt=0, le=1)] = 1.0  # rack power -> component power
+    components: list[PowerComponent] = Field(min_length=1)
+
+    @property
+    def components_w(self) -> float:
+        return float(sum(c.count * c.power for c in self.components))
+
+    @property
+    def total_w(self) -> float:
+        """Power drawn at the rack input by the components (after conversion losses)."""
+        return self.components_w / self.conversion_efficiency
+
+
+class Mismatch(Model):
+    """Where the two articles give different values for one quantity of this system: both quotes and
+    the value the file uses."""
+
+    field: str
+    s0: str  # quote from S0 (supernode article)
+    s1: str  # quote from S1 (Rubin CPX article)
+    used: str  # which value the file uses and why
 
 
 class RackCost(Model):
@@ -154,6 +201,9 @@ class RackReliability(Model):
     source: str
     mtbf: Annotated[float, _quantity("time"), Field(gt=0)]  # rack-level, events that take the rack down
     mttr: Annotated[float, _quantity("time"), Field(gt=0)]
+    # the sources' ranges around mtbf and mttr (issue 11: availability with its uncertainty band)
+    mtbf_range: list[Annotated[float, _quantity("time"), Field(gt=0)]] = Field(default=[], max_length=2)
+    mttr_range: list[Annotated[float, _quantity("time"), Field(gt=0)]] = Field(default=[], max_length=2)
     backplane: str | None = None  # stackup file in boards/ analysed for thermal-cycling life
 
 
@@ -165,6 +215,8 @@ class RackFile(Model):
     cooling: RackCooling | None = None
     cost: RackCost | None = None
     reliability: RackReliability | None = None
+    power: RackPower | None = None
+    mismatches: list[Mismatch] = []
 
     @model_validator(mode="after")
     def _geometry_present(self) -> RackFile:

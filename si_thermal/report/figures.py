@@ -53,7 +53,8 @@ def il_vs_length(results: dict[str, SystemResult], out_dir: Path) -> Figure | No
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return Figure(_save(fig, out_dir / "il_vs_length.png"),
                   "Insertion loss at the Nyquist frequency versus the length of the channel's variable segment, "
-                  "per channel and SerDes rate (si_thermal.si channel solver), with the rate's bump-to-bump budget "
+                  "between the budget's reference planes (packages included for a bump-to-bump budget, worst package "
+                  "case), per channel and SerDes rate (si_thermal.si channel and planes), with the rate's budget "
                   "(axis clipped at twice the largest budget).")
 
 
@@ -68,17 +69,20 @@ def com_vs_length(results: dict[str, SystemResult], out_dir: Path) -> Figure | N
     fig, ax = plt.subplots(figsize=(8.0, 4.0))
     for (ch, rate), c in sorted(curves.items()):
         ax.plot(c.com_length_m, c.com_db, marker="o", ms=3, label=f"{ch.removesuffix('.toml')} @ {rate}")
-    ax.axhline(3.0, ls="--", color="k", lw=1)
+        ax.axhline(c.com_threshold_db, ls="--", color="k", lw=1)
     ax.set_xlabel("variable segment length (m)")
     ax.set_ylabel("COM (dB)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return Figure(_save(fig, out_dir / "com_vs_length.png"),
-                  "Channel Operating Margin (IEEE 802.3 Annex 93A) versus variable-segment length, with the 3 dB threshold.")
+                  "Channel Operating Margin (IEEE 802.3 Annex 93A/178A; worst of the two package cases, with the "
+                  "connectors' NEXT/FEXT) at the solved lengths (0, the COM reach found by root-finding, the longest "
+                  "link), with the 3 dB threshold.")
 
 
 def length_histograms(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
-    items = [(r, name, L) for r in results.values() for name, L in r.lengths.items()]
+    in_tray = {(r.key, link.name) for r in results.values() for link in r.rack.links if link.in_tray_lengths}
+    items = [(r, name, L) for r in results.values() for name, L in r.lengths.items() if (r.key, name) not in in_tray]
     if not items:
         return None
     n = len(items)
@@ -105,7 +109,122 @@ def length_histograms(results: dict[str, SystemResult], out_dir: Path) -> Figure
         ax.axis("off")
     return Figure(_save(fig, out_dir / "length_histograms.png"),
                   "Routed length of every scale-up link (Manhattan route plus service loop and breakouts) per "
-                  "system and link group; dashed: the IL reach of the group's primary channel at its rate.")
+                  "system and link group; dashed: the IL reach of the group's primary channel at its rate. In-tray "
+                  "groups (PCIe Gen6, NIC to OSFP) have listed lengths, given in the appendix, and are not drawn.")
+
+
+_KIND_COLOURS = {"package": "tab:purple", "host trace": "tab:blue", "via": "tab:olive", "connector": "tab:orange",
+                 "cable": "tab:green", "backplane trace": "tab:brown", "board trace": "tab:cyan",
+                 "measured block": "tab:gray", "mismatch": "lightgray", "crosstalk": "tab:red"}
+
+
+def _primary_budgets(results):
+    return [(r, g) for r in results.values() for g in r.si.groups if g.primary and g.budget is not None]
+
+
+def where_db_go(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
+    """Stacked bars per primary link group: IL at Nyquist per element class (left) and the COM penalty
+    of each class (right), at the group's longest link."""
+    items = _primary_budgets(results)
+    if not items:
+        return None
+    labels = [f"{r.rack.rack.name}\n{g.group} @ {g.rate}" for r, g in items]
+    kinds = [k for k in _KIND_COLOURS if any(x.kind == k for _, g in items for x in g.budget.rows)]
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10.0, 0.55 * len(items) + 2.0), sharey=True)
+    y = np.arange(len(items))
+    left = np.zeros(len(items))
+    neg = np.zeros(len(items))
+    for k in kinds:
+        v = np.array([sum(x.il_db for x in g.budget.rows if x.kind == k and np.isfinite(x.il_db)) for _, g in items])
+        start = np.where(v >= 0, left, neg + v)
+        ax1.barh(y, np.abs(v), left=start, color=_KIND_COLOURS[k], label=k, height=0.6)
+        left = np.where(v >= 0, left + v, left)
+        neg = np.where(v < 0, neg + v, neg)
+    for i, (_, g) in enumerate(items):
+        ax1.plot([g.budget.budget_db] * 2, [i - 0.4, i + 0.4], color="k", lw=1.5)
+    ax1.set_yticks(y, labels, fontsize=6.5)
+    ax1.invert_yaxis()
+    ax1.set_xlabel("IL at Nyquist between the budget's planes (dB); bar: budget")
+    ax1.legend(fontsize=6, ncol=2, loc="lower right")
+    ax1.grid(axis="x", alpha=0.3)
+    pk = [k for k in kinds if k != "mismatch"]
+    left = np.zeros(len(items))
+    for k in pk:
+        v = np.array([(g.budget.com_penalty_db or {}).get(k, 0.0) for _, g in items])
+        v = np.where(np.isfinite(v), v, 0.0)
+        ax2.barh(y, np.maximum(v, 0.0), left=left, color=_KIND_COLOURS[k], height=0.6)
+        left += np.maximum(v, 0.0)
+    for i, (_, g) in enumerate(items):
+        if np.isfinite(g.budget.com_db):
+            ax2.text(left[i] + 0.1, i, f"COM {g.budget.com_db:.1f} dB", va="center", fontsize=6)
+    ax2.set_xlabel("COM penalty of each class (dB, COM without it - COM)")
+    ax2.grid(axis="x", alpha=0.3)
+    return Figure(_save(fig, out_dir / "where_db_go.png"),
+                  "Where the dB go at the longest link of each primary link group: insertion loss at Nyquist of each "
+                  "element class between the budget's reference planes (packages included for a bump-to-bump budget, "
+                  "worst package case; 'mismatch' is what the cascade loses beyond the sum), and the COM penalty of each "
+                  "class (COM with that class removed minus COM; not additive). si_thermal.si.budget.")
+
+
+def link_margin_histograms(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
+    """Per primary link group: histogram of every link's IL margin and COM margin (dB)."""
+    items = [(r, g) for r in results.values() for g in r.si.groups if g.primary]
+    if not items:
+        return None
+    cols = 2
+    rows = int(np.ceil(len(items) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(7.2, 2.0 * rows + 0.4), squeeze=False)
+    for ax, (r, g) in zip(axes.ravel(), items):
+        ax.hist(g.il_margin_db, bins=30, alpha=0.6, color="tab:blue", label="IL margin")
+        if g.com_margin_db is not None:
+            ax.hist(g.com_margin_db, bins=30, alpha=0.6, color="tab:orange", label="COM margin")
+        ax.axvline(0.0, color="k", lw=1)
+        ax.set_title(f"{r.rack.rack.name}: {g.group} @ {g.rate}", fontsize=7)
+        ax.set_xlabel("margin (dB)", fontsize=7)
+        ax.set_ylabel("links (count)", fontsize=7)
+        ax.tick_params(labelsize=6)
+        ax.legend(fontsize=6)
+    for ax in axes.ravel()[len(items):]:
+        ax.axis("off")
+    return Figure(_save(fig, out_dir / "link_margins.png"),
+                  "Link margins per primary link group: IL margin (budget minus IL between the budget's planes, worst "
+                  "package case) and COM margin (worst package case, with the connectors' crosstalk, minus 3 dB) of every "
+                  "link; COM margins interpolate between the solved lengths (0, the COM reach, the longest link).")
+
+
+def tornado(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
+    """Tornado per system (primary link group): margin of the longest link with one input at a time
+    moved to its low and high value (system.sensitivity)."""
+    items = [(r, t) for r in results.values() for t in r.si.tornado]
+    if not items:
+        return None
+    cols = 2
+    rows = int(np.ceil(len(items) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(8.6, 2.1 * rows + 0.4), squeeze=False)
+    for ax, (r, t) in zip(axes.ravel(), items):
+        bars = sorted(t.bars, key=lambda b: abs(b.high_db - b.low_db))
+        y = np.arange(len(bars))
+        for i, b in enumerate(bars):
+            for v, lab, col in ((b.low_db, b.low_label, "tab:green"), (b.high_db, b.high_label, "tab:red")):
+                ax.barh(i, v - t.base_db, left=t.base_db, color=col, alpha=0.7, height=0.6)
+                ax.text(v, i, f" {lab}", va="center", ha="left" if v >= t.base_db else "right", fontsize=5.5)
+        ax.axvline(t.base_db, color="k", lw=1)
+        ax.axvline(0.0, color="tab:gray", lw=1, ls="--")
+        ax.set_yticks(y, [b.name for b in bars], fontsize=6)
+        ax.set_title(f"{r.rack.rack.name}: {t.group} @ {t.rate}, {t.length_m:.2f} m", fontsize=7)
+        ax.set_xlabel("worst-link margin min(IL, COM) (dB)", fontsize=6.5)
+        ax.tick_params(labelsize=6)
+        lo = min(0.0, *(min(b.low_db, b.high_db) for b in bars)) - 0.5
+        hi = max(0.0, *(max(b.low_db, b.high_db) for b in bars)) + 1.0
+        ax.set_xlim(lo, hi)
+    for ax in axes.ravel()[len(items):]:
+        ax.axis("off")
+    return Figure(_save(fig, out_dir / "tornado.png"),
+                  "Tornado per system: margin of the longest link of the primary link group, min(IL margin, COM "
+                  "margin), with one input at a time at its low or high value (host-trace length x0.5/x1.5, connector "
+                  "IL x0.75/x1.25, connector RL +-3 dB, via stub 0/0.4 mm, package case, IL budget +-2 dB); black: "
+                  "the base margin, dashed: zero. Recomputed by the physics at the binding package case "
+                  "(si_thermal.system.sensitivity).")
 
 
 def _cooling(results):
@@ -122,7 +241,8 @@ def tj_vs_power(results: dict[str, SystemResult], out_dir: Path) -> Figure | Non
         p = np.linspace(c.power_w[0], max(c.power_w[-1], c.limit_w) * 1.02, 50)
         fit = np.polyval(np.polyfit(c.power_w, c.tj_max_c, 1), p)
         line, = ax.plot(p, fit, lw=1, label=f"{cool} ({pkg.removesuffix('.toml')}), limit {c.limit_w:.0f} W")
-        ax.plot(c.power_w, c.tj_max_c, "o", color=line.get_color())
+        err = c.tj_error_k if c.tj_error_k is not None else None
+        ax.errorbar(c.power_w, c.tj_max_c, yerr=err, fmt="o", ms=4, capsize=2, color=line.get_color())
     for lim in sorted({c.tj_limit_c for c in curves.values()}):
         ax.axhline(lim, color="k", ls="--", lw=1, label=f"Tj limit {lim:.0f} degC")
     by_power: dict[float, list[str]] = {}
@@ -136,9 +256,12 @@ def tj_vs_power(results: dict[str, SystemResult], out_dir: Path) -> Figure | Non
     ax.set_ylabel("maximum junction temperature (degC)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
+    errors = "; ".join(f"{cool}: Tj error within +-{np.nanmax(c.tj_error_k):.2f} K, mesh {c.mesh_note}"
+                       for (_, cool), c in curves.items() if c.tj_error_k is not None)
     return Figure(_save(fig, out_dir / "tj_vs_power.png"),
                   "Maximum junction temperature versus package power per cooling technology (points: FEM solves of "
-                  "si_thermal.thermal.package; line: linear fit), Tj limit dashed; dotted: each system's per-GPU power.")
+                  "si_thermal.thermal.package with their discretization-error bars; line: linear fit), Tj limit "
+                  f"dashed; dotted: each system's per-GPU power. {errors}.")
 
 
 def temperature_fields(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
@@ -170,33 +293,6 @@ def temperature_fields(results: dict[str, SystemResult], out_dir: Path) -> Figur
                   "Temperature in the plane of the hottest point across the dies (FEM, package file "
                   f"{curves[0].package}), per cooling technology at the highest solved power, on one colour "
                   "scale.")
-
-
-def fleet(comparison, out_dir: Path) -> Figure | None:
-    if comparison is None or isinstance(comparison, StageSkipped):
-        return None
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.2, 3.2))
-    for res, label in ((comparison.cable_tray, "cable tray"), (comparison.backplane, "backplane")):
-        months = np.arange(1, res.months + 1)
-        events = res.random_events_per_month + np.asarray(res.wearout_events_by_month)
-        a1.plot(months, events, label=label)
-        a2.plot(months, np.asarray(res.availability_by_month) * 100, label=label)
-    a1.set_xlabel("month in service")
-    a1.set_ylabel("rack failure events per month")
-    a2.set_xlabel("month in service")
-    a2.set_ylabel("availability (%)")
-    for a in (a1, a2):
-        a.grid(alpha=0.3)
-        a.legend(fontsize=7)
-    wear = {label: float(np.sum(res.wearout_events_by_month)) for res, label in
-            ((comparison.cable_tray, "cable tray"), (comparison.backplane, "backplane"))}
-    return Figure(_save(fig, out_dir / "fleet.png"),
-                  f"Fleet of {comparison.fleet_racks} racks, cable tray versus orthogonal backplane "
-                  "(si_thermal.reliability.fleet): rack failure events per month (constant-rate random failures "
-                  "plus Weibull wear-out counted month by month with renewal) and availability "
-                  "1/(1 + sum of rate x MTTR over the failure modes of boards/racks/fleet_reliability.toml). "
-                  f"Wear-out adds {wear['cable tray']:.2g} (cable tray) and {wear['backplane']:.2g} (backplane) "
-                  f"events over the {comparison.months} months shown.")
 
 
 def backplane(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
@@ -284,31 +380,36 @@ def _validity_note(results) -> str:
 
 
 def cost(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
-    rows = [(r.rack.rack.name, r.cost) for r in results.values() if not isinstance(r.cost, StageSkipped)]
+    """Cost per million tokens at each system's one availability; whiskers: the availability range."""
+    rows = [r for r in results.values() if not isinstance(r.cost, StageSkipped)]
     if not rows:
         return None
     from si_thermal.system.cost import rack_cost
 
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
-    names = [n for n, _ in rows]
-    base = [c.usd_per_million_tokens for _, c in rows]
-    ax.bar(np.arange(len(rows)) - 0.2, base, 0.4, label="availability as input")
-    avail = []
-    for r in results.values():
-        if not isinstance(r.cost, StageSkipped):
-            a = r.reliability.availability if isinstance(r.reliability, RackReliabilityResult) else r.cost.inputs.availability
-            avail.append(rack_cost(r.rack, availability=a).usd_per_million_tokens)
-    ax.bar(np.arange(len(rows)) + 0.2, avail, 0.4, label="modelled availability")
-    for i, (b, a) in enumerate(zip(base, avail)):
-        ax.text(i - 0.2, b, f"{b:.2f}", ha="center", va="bottom", fontsize=7)
-        ax.text(i + 0.2, a, f"{a:.2f}", ha="center", va="bottom", fontsize=7)
-    ax.set_xticks(np.arange(len(rows)), names, fontsize=8)
+    x = np.arange(len(rows))
+    vals = np.array([r.cost.usd_per_million_tokens for r in rows])
+    lo, hi = vals.copy(), vals.copy()
+    for i, r in enumerate(rows):
+        rel = r.reliability
+        if isinstance(rel, RackReliabilityResult) and rel.availability_range:
+            hi[i] = rack_cost(r.rack, availability=rel.availability_range[0]).usd_per_million_tokens
+            lo[i] = rack_cost(r.rack, availability=rel.availability_range[1]).usd_per_million_tokens
+    ax.bar(x, vals, 0.5, color="tab:blue")
+    ax.errorbar(x, vals, yerr=[vals - lo, hi - vals], fmt="none", ecolor="k", capsize=4, lw=1)
+    for i, r in enumerate(rows):
+        av = r.availability
+        note = f"{vals[i]:.2f}\n(avail. {av * 100:.1f} %)" if av is not None else f"{vals[i]:.2f}\n(avail. not modelled)"
+        ax.text(i, hi[i], note, ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(x, [r.rack.rack.name for r in rows], fontsize=8)
     ax.set_ylabel("cost (USD per million tokens)")
+    ax.set_ylim(0, max(hi) * 1.35)
     ax.grid(alpha=0.3, axis="y")
-    ax.legend(fontsize=7)
     return Figure(_save(fig, out_dir / "cost.png"),
-                  "Cost per million tokens (S0 section 2.5 formula and inputs): with the availability given as input "
-                  "and with the availability of the reliability model (MTBF, MTTR).")
+                  "Cost per million tokens (S0 section 2.5 formula and inputs) at each system's one availability "
+                  "(reliability stage; where no MTBF is given, S0's equal-availability assumption); whiskers: the "
+                  "cost over the availability range of the sources' MTBF and MTTR ranges.")
 
 
-ALL = (il_vs_length, com_vs_length, length_histograms, tj_vs_power, temperature_fields, backplane, life_bands, cost)
+ALL = (il_vs_length, com_vs_length, length_histograms, where_db_go, link_margin_histograms, tornado, tj_vs_power,
+       temperature_fields, backplane, life_bands, cost)

@@ -20,7 +20,6 @@ Conventions
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +32,8 @@ from si_thermal.si.dielectric import DjordjevicSarkar, from_material
 from si_thermal.si.stripline import Stripline, StriplineGeometry
 from si_thermal.si.tline import abcd_to_s, cascade, identity_abcd, s_to_abcd
 from si_thermal.si.twinax import Twinax, spacing_for_impedance
+from si_thermal import paths
+from si_thermal.caches import cached
 
 Z_DIFF = touchstone.Z_DIFF  # differential reference impedance, ohm
 Z_COMMON = 25.0
@@ -77,12 +78,12 @@ def variable_length(ch: config.ChannelFile) -> float | None:
 # ----------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda name: [paths.materials_file()])
 def _dielectric(name: str) -> DjordjevicSarkar:
     return from_material(config.material(name))
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda board_file, trace_name: [board_file, paths.materials_file()])
 def stripline_cross_section(board_file: str, trace_name: str):
     """(geometry, sigma, laminate name(s), strip foil, plane foils) of a board's trace."""
     board = config.load_stackup(board_file)
@@ -164,7 +165,7 @@ def twinax_at(seg: config.TwinaxSegment, f: np.ndarray) -> Twinax:
     return Twinax(f, d, s, shield, sigma, _dielectric(seg.dielectric))
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda board_file: [board_file, paths.materials_file()])
 def _board_laminate(board_file: str) -> tuple[tuple[str, float], ...]:
     """(material, total thickness) of the board's dielectrics, one entry per material."""
     totals: dict[str, float] = {}
@@ -181,9 +182,10 @@ def segment_abcd(seg, f: np.ndarray, path: Path, mode: str = "odd") -> np.ndarra
     if isinstance(seg, config.StriplineSegment):
         return stripline_media(seg, f, path, mode).abcd(seg.length)
     if isinstance(seg, config.ViaSegment):
-        return via.via_abcd(f, barrel_m=seg.barrel_length, stub_m=seg.stub_length, drill_m=seg.drill_diameter,
-                            pitch_m=seg.pitch, antipad_m=seg.antipad_diameter,
-                            dielectric=_Eps(_board_laminate(str(config.board_path(seg.board, path)))))
+        board = str(config.board_path(seg.board, path))
+        return via.via_abcd(f, barrel_m=seg.barrel_length, stub_m=via_stub_m(seg, board),
+                            drill_m=seg.drill_diameter, pitch_m=seg.pitch, antipad_m=seg.antipad_diameter,
+                            dielectric=_Eps(_board_laminate(board)))
     if isinstance(seg, config.ConnectorSegment):
         return connector.connector_abcd(f, il_db=seg.insertion_loss, rl_db=seg.return_loss, f_ref_hz=seg.f_ref,
                                         delay_s=seg.delay, z_ref=Z_DIFF)
@@ -194,6 +196,28 @@ def segment_abcd(seg, f: np.ndarray, path: Path, mode: str = "odd") -> np.ndarra
     raise InputError(path, seg.name, f"unknown segment type {type(seg).__name__}")  # pragma: no cover
 
 
+@cached(64, files=lambda board_file: [board_file])
+def board_thickness_m(board_file: str) -> float:
+    return float(sum(layer.thickness for layer in config.load_stackup(board_file).layers))
+
+
+def via_stub_m(seg: config.ViaSegment, board_file: str) -> float:
+    """Stub length of a via segment (m): stated, else the back-drill residual
+    (``config.channel.BACKDRILL_STUB_M``), else (not back-drilled) the rest of the board below the
+    barrel. A barrel plus stub longer than the board is a ValueError."""
+    thick = board_thickness_m(board_file)
+    if seg.stub_length is not None:
+        stub = seg.stub_length
+    elif seg.back_drilled:
+        stub = min(config.BACKDRILL_STUB_M, max(thick - seg.barrel_length, 0.0))
+    else:
+        stub = thick - seg.barrel_length
+    if seg.barrel_length + stub > thick * (1 + 1e-9):
+        raise ValueError(f"via barrel {seg.barrel_length * 1e3:.3g} mm + stub {stub * 1e3:.3g} mm is longer than "
+                         f"the {thick * 1e3:.3g} mm board '{Path(board_file).name}'")
+    return stub
+
+
 def _common_mode_like(abcd: np.ndarray) -> np.ndarray:
     """A differential block moved to the common-mode impedance level (Z_COMMON/Z_DIFF): same S."""
     out = abcd.copy()
@@ -202,7 +226,8 @@ def _common_mode_like(abcd: np.ndarray) -> np.ndarray:
     return out
 
 
-def _cascade_channel(ch: config.ChannelFile, f: np.ndarray, path: Path, mode: str) -> np.ndarray:
+def segment_blocks(ch: config.ChannelFile, f: np.ndarray, path: Path, mode: str = "odd") -> list[np.ndarray]:
+    """ABCD (N, 2, 2) of every segment of ``ch``, in order (``f`` already clipped at F_MIN_HZ)."""
     blocks = []
     for i, seg in enumerate(ch.segments):
         try:
@@ -212,7 +237,20 @@ def _cascade_channel(ch: config.ChannelFile, f: np.ndarray, path: Path, mode: st
                 blocks.append(segment_abcd(seg, f, path, mode))
         except ValueError as err:
             raise InputError(path, f"segments[{i}] ({seg.name})", str(err)) from None
+    return blocks
+
+
+def _cascade_channel(ch: config.ChannelFile, f: np.ndarray, path: Path, mode: str) -> np.ndarray:
+    blocks = segment_blocks(ch, f, path, mode)
     return cascade(blocks) if blocks else identity_abcd(len(f))
+
+
+def channel_abcd(channel, freq_hz, *, length_m: float | None = None) -> np.ndarray:
+    """Differential ABCD (N, 2, 2) of the channel's segments, in order (frequencies clipped at 1 kHz)."""
+    ch, path = load(channel)
+    ch = with_length(ch, length_m, path)
+    f = np.maximum(np.atleast_1d(np.asarray(freq_hz, dtype=float)), F_MIN_HZ)
+    return _cascade_channel(ch, f, path, "odd")
 
 
 def _grid(freq_hz) -> tuple[np.ndarray, np.ndarray]:
@@ -270,13 +308,14 @@ def segment_loss_db_per_m(channel, freq_hz) -> dict[str, np.ndarray]:
     return out
 
 
-def write_touchstone(net: skrf.Network, out: str | Path) -> Path:
-    """Write ``net`` atomically to ``out`` (.s2p or .s4p, matching the port count)."""
+def write_touchstone(net: skrf.Network, out: str | Path, comments: str = "") -> Path:
+    """Write ``net`` atomically to ``out`` (.s2p or .s4p, matching the port count); ``comments``
+    (``!`` lines, e.g. :func:`si_thermal.provenance.touchstone_comments`) go first."""
     from si_thermal.atomic import write_text
 
     out = Path(out)
     want = f".s{net.nports}p"
     if out.suffix.lower() != want:
         raise InputError(out, None, f"a {net.nports}-port network needs a {want} file name")
-    write_text(out, net.write_touchstone(return_string=True, skrf_comment=False))
+    write_text(out, comments + net.write_touchstone(return_string=True, skrf_comment=False))
     return out

@@ -1,26 +1,33 @@
-"""Reach by COM: the longest length of a channel's variable segment with COM >= threshold (default 3 dB).
+"""COM of a channel file as a link sees it, and reach by COM.
 
-COM (IEEE 802.3 Annex 93A / P802.3dj Annex 178A, :mod:`si_thermal.si.com`) falls with length as loss and
-ISI grow; :func:`si_thermal.si.reach.max_length` (Brent's method) finds where ``COM(length) - threshold``
-crosses zero. The 3 dB threshold is the COM pass limit of 802.3ck/802.3dj backplane and cable clauses
-(e.g. 163.10, 178.10). The channel comes from ``channels/*.toml`` through
-:func:`si_thermal.si.channel.channel_network`, evaluated up to 1.5 times the symbol rate (the receiver
-filter of 93A-20 removes what lies above; :mod:`si_thermal.si.pulse` extends the band with a warning).
+:func:`link_com`: COM (IEEE 802.3 Annex 93A / P802.3dj Annex 178A, :mod:`si_thermal.si.com`) of a
+``channels/*.toml`` channel at one length, for **every package test case** of the rate's COM set (COM
+is the worst of them, both are reported), with the NEXT/FEXT aggressors that the channel's connectors
+state (:mod:`si_thermal.si.crosstalk`); a run without aggressors says so (``aggressors == ()``).
+
+:func:`com_reach_m`: the longest length of the variable segment with worst-case COM >= the threshold
+(:data:`si_thermal.si.com.COM_THRESHOLD_DB`, the pass limit of 802.3ck/802.3dj, e.g. 163.10, 178.10),
+found by root-finding on COM itself (regula falsi, Illinois variant, on the worst package case; the
+bracket's solves are reused), to ``xtol_m``. COM falls with length as loss and ISI grow.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from si_thermal.errors import InputError
+from si_thermal.errors import ConvergenceError, InputError
 from si_thermal.si import channel as chan
-from si_thermal.si.com import ComParams, com_from_prepared, load_com_params, prepare
-from si_thermal.si.reach import ReachResult, il_at_nyquist, max_length
+from si_thermal.si.com import COM_THRESHOLD_DB, ComParams, com_from_prepared, load_com_params, prepare
+from si_thermal.si.rates import serdes_rate
+from si_thermal.si.reach import ReachResult, il_at_nyquist
 
-#: Default COM parameter set per SerDes rate key of channels/serdes.toml.
-DEFAULT_STD = {"200g": "802.3dj", "224g": "224g"}
+#: Default COM parameter set per SerDes rate key of channels/serdes.toml (else: the set that names the rate).
+DEFAULT_STD = {"200g": "802.3dj", "224g": "224g", "112g": "802.3ck", "448g": "448g"}
+DF_HZ = 100e6  # frequency step of the channel handed to COM
 
 
 def com_params_for(rate: str, std: str | None = None) -> ComParams:
@@ -29,20 +36,121 @@ def com_params_for(rate: str, std: str | None = None) -> ComParams:
     return load_com_params(name, rate=rate)
 
 
-def com_at_length(channel, params: ComParams, length_m: float | None, *, df_hz: float = 25e6) -> float:
-    """COM (dB) of the channel with its variable segment at ``length_m`` (no aggressors)."""
+@dataclass(frozen=True)
+class LinkCom:
+    """COM of one channel at one length: per package case, the worst, and the aggressors used."""
+
+    length_m: float | None
+    com_db: tuple[float, ...]  # per package case
+    case_names: tuple[str, ...]
+    aggressors: tuple[str, ...]  # names of the NEXT/FEXT aggressors (empty: thru only)
+    results: tuple = field(default=(), repr=False, compare=False)  # ComResult per case
+
+    @property
+    def worst_db(self) -> float:
+        return float(min(self.com_db))
+
+    @property
+    def worst_case(self) -> int:
+        return int(np.argmin(self.com_db))
+
+
+def case_name(params: ComParams, i: int) -> str:
+    pkg = params.package_cases[i] if params.package_cases else params.package
+    return f"case {i + 1} (z_p {'+'.join(f'{z * 1e3:g}' for z in pkg.z_p_m)} mm)"
+
+
+def link_com(channel, params: ComParams, length_m: float | None = None, *, crosstalk: bool = True,
+             cases: tuple[int, ...] | None = None) -> LinkCom:
+    """COM of the channel with its variable segment at ``length_m``, per package case."""
+    from si_thermal.si.crosstalk import aggressors
+
     fb = params.symbol_rate_hz
-    f = np.arange(0.0, 1.5 * fb + df_hz, df_hz)
+    f = np.arange(0.0, 1.1 * fb, DF_HZ)
     net = chan.channel_network(channel, f, length_m=length_m)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        prep = prepare(net, (), (), params)
-    return com_from_prepared(prep, eye=False).com_db
+    aggs = aggressors(channel, f, length_m=length_m) if crosstalk else ()
+    fext = [a.network for a in aggs if a.kind == "fext"]
+    nxt = [a.network for a in aggs if a.kind == "next"]
+    n_cases = max(len(params.package_cases), 1)
+    idx = tuple(range(n_cases)) if cases is None else cases
+    res = []
+    for i in idx:
+        p = params.with_package_case(i)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            prep = prepare(net, fext, nxt, p)
+        r = com_from_prepared(prep, eye=False)
+        if not math.isfinite(r.com_db):
+            raise ConvergenceError(f"COM is not finite ({r.com_db}) for {net.name} at {length_m} m, "
+                                   f"{case_name(params, i)}")
+        res.append(r)
+    return LinkCom(length_m, tuple(r.com_db for r in res), tuple(case_name(params, i) for i in idx),
+                   tuple(a.name for a in aggs), tuple(res))
 
 
-def reach_com(channel_path, rate: str, threshold_db: float = 3.0, *, std: str | None = None,
-              hi_m: float = 5.0, xtol_m: float = 5e-3, params: ComParams | None = None) -> ReachResult:
-    """Longest variable-segment length with COM >= ``threshold_db`` at ``rate``; a :class:`ReachResult`.
+def com_at_length(channel, params: ComParams, length_m: float | None, *, crosstalk: bool = True) -> float:
+    """Worst-case COM (dB) over the package cases at ``length_m``, with the connectors' aggressors."""
+    return link_com(channel, params, length_m, crosstalk=crosstalk).worst_db
+
+
+def com_reach_m(fn, lo_m: float, hi_m: float, *, known: dict[float, float] | None = None,
+                xtol_m: float = 0.01, hi_max_m: float = 20.0, max_iter: int = 30) -> float:
+    """Largest length with ``fn(length) >= 0`` for a margin falling with length (regula falsi, Illinois).
+
+    ``known`` caches margins already solved (it is filled in). Returns ``lo_m`` when the margin is
+    negative there; expands ``hi_m`` (doubling, up to ``hi_max_m``, then returns ``hi_max_m``).
+    """
+    cache = {} if known is None else known
+
+    def m(x: float) -> float:
+        x = round(float(x), 6)
+        if x not in cache:
+            cache[x] = float(fn(x))
+        return cache[x]
+
+    a, fa = lo_m, m(lo_m)
+    if fa < 0:
+        return lo_m
+    b, fb = hi_m, m(hi_m)
+    while fb >= 0:
+        if b >= hi_max_m:
+            return hi_max_m
+        a, fa = b, fb
+        b = min(2.0 * b if b > 0 else 1.0, hi_max_m)
+        fb = m(b)
+    side = 0
+    for _ in range(max_iter):
+        if b - a <= xtol_m:
+            return a
+        c = b - fb * (b - a) / (fb - fa)
+        c = min(max(c, a + 0.1 * xtol_m), b - 0.1 * xtol_m)
+        fc = m(c)
+        if fc >= 0:
+            a, fa = c, fc
+            if side == 1:
+                fb *= 0.5
+            side = 1
+        else:
+            b, fb = c, fc
+            if side == -1:
+                fa *= 0.5
+            side = -1
+        # a bracket-narrowing step beside the secant point keeps the step count small on smooth margins
+        if b - a > xtol_m:
+            d = a + xtol_m if side == 1 else b - xtol_m
+            d = min(max(d, a), b)
+            fd = m(d)
+            if fd >= 0:
+                a, fa = d, fd
+            else:
+                b, fb = d, fd
+    raise ConvergenceError(f"COM reach: no convergence to {xtol_m} m in {max_iter} steps on [{a:g}, {b:g}] m")
+
+
+def reach_com(channel_path, rate: str, threshold_db: float = COM_THRESHOLD_DB, *, std: str | None = None,
+              hi_m: float = 5.0, xtol_m: float = 5e-3, params: ComParams | None = None,
+              crosstalk: bool = True) -> ReachResult:
+    """Longest variable-segment length with worst-case COM >= ``threshold_db`` at ``rate``.
 
     ``budget_db`` of the result holds the COM threshold; ``closes`` says whether COM at zero length
     meets it. ``params`` overrides the parameter set (e.g. a reduced equalizer grid).
@@ -53,14 +161,15 @@ def reach_com(channel_path, rate: str, threshold_db: float = 3.0, *, std: str | 
         raise InputError(path, "channel.variable_segment", "reach needs a channel with a variable_segment")
     p = params or com_params_for(rate, std)
     pair = (ch, path)
-    margin = lambda x: com_at_length(pair, p, x) - threshold_db  # noqa: E731
-    reach = max_length(margin, 0.0, hi_m, xtol_m=xtol_m)
+    reach = com_reach_m(lambda x: com_at_length(pair, p, x, crosstalk=crosstalk) - threshold_db, 0.0, hi_m,
+                        xtol_m=xtol_m)
     fn = p.symbol_rate_hz / 2
-    il0 = il_at_nyquist(pair, fn, 0.0)
-    il1 = il_at_nyquist(pair, fn, 1.0)
+    il = lambda x: il_at_nyquist(pair, fn, x, rate=rate)  # noqa: E731
+    il0 = il(0.0)
     return ReachResult(channel=ch.channel.name, rate=rate, criterion="com", reach_m=reach, length_m=stated,
-                       il_db_at_nyquist=il_at_nyquist(pair, fn, None), budget_db=threshold_db, nyquist_hz=fn,
-                       il_db_per_m=il1 - il0, closes=reach > 0.0)
+                       il_db_at_nyquist=il(None), budget_db=threshold_db, nyquist_hz=fn,
+                       il_db_per_m=il(1.0) - il0, closes=reach > 0.0,
+                       reference_planes=serdes_rate(rate).reference_planes, il_db_fixed=il0)
 
 
-__all__ = ["DEFAULT_STD", "com_at_length", "com_params_for", "reach_com"]
+__all__ = ["DEFAULT_STD", "LinkCom", "com_at_length", "com_params_for", "com_reach_m", "link_com", "reach_com"]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from si_thermal.si.com import Equalized, _grid_for, amplitude_at_der, crosstalk_pmf, noise_pmf
+from si_thermal.si.com.noise import Equalized, amplitude_at_der, crosstalk_pmf, grid_for, noise_pmf
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def statistical_eye(eq: Equalized, *, fine: bool = False, step: int = 2) -> EyeR
     """Statistical eye of :class:`si_thermal.si.com.Equalized` over one UI around the COM sampling time."""
     m = eq.samples_per_ui
     a_s0 = eq.rlm * eq.victim[eq.ts] / (eq.levels - 1)
-    y_step, n = _grid_for(eq, a_s0, fine=fine)
+    y_step, n = grid_for(eq, a_s0, fine=fine)
     offs = np.arange(-(m // 2), m // 2 + 1, step)
     if 0 not in offs:
         offs = np.sort(np.append(offs, 0))

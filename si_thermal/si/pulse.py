@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from si_thermal.errors import InputError
+from si_thermal.si.tline import abcd_to_s, cascade, line_abcd, s_to_abcd, series_abcd, shunt_abcd
 
 # ------------------------------------------------------------------------------------------------
 # Mixed-mode conversion and port-order checks
@@ -138,54 +139,7 @@ def to_sdd(ntwk, name: str, *, role: str, port_order: str | None = None):
     return sdd, order, notes
 
 
-# ------------------------------------------------------------------------------------------------
-# Two-port algebra (differential, reference 2 R_0)
-# ------------------------------------------------------------------------------------------------
-
-
-def s_to_abcd(s: np.ndarray, z0: float) -> np.ndarray:
-    """ABCD matrices (N, 2, 2) of 2-port S-parameters (N, 2, 2) on a real reference ``z0`` (ohm)."""
-    s11, s12, s21, s22 = s[:, 0, 0], s[:, 0, 1], s[:, 1, 0], s[:, 1, 1]
-    d = 2 * s21
-    a = ((1 + s11) * (1 - s22) + s12 * s21) / d
-    b = z0 * ((1 + s11) * (1 + s22) - s12 * s21) / d
-    c = ((1 - s11) * (1 - s22) - s12 * s21) / (z0 * d)
-    dd = ((1 - s11) * (1 + s22) + s12 * s21) / d
-    return np.stack([np.stack([a, b], -1), np.stack([c, dd], -1)], -2)
-
-
-def abcd_to_s(m: np.ndarray, z0: float) -> np.ndarray:
-    """2-port S-parameters (N, 2, 2) of ABCD matrices (N, 2, 2) on a real reference ``z0`` (ohm)."""
-    a, b, c, d = m[:, 0, 0], m[:, 0, 1], m[:, 1, 0], m[:, 1, 1]
-    den = a + b / z0 + c * z0 + d
-    s11 = (a + b / z0 - c * z0 - d) / den
-    s12 = 2 * (a * d - b * c) / den
-    s21 = 2 / den
-    s22 = (-a + b / z0 - c * z0 + d) / den
-    return np.stack([np.stack([s11, s12], -1), np.stack([s21, s22], -1)], -2)
-
-
-def _shunt(y: np.ndarray) -> np.ndarray:
-    one, zero = np.ones_like(y), np.zeros_like(y)
-    return np.stack([np.stack([one, zero], -1), np.stack([y, one], -1)], -2)
-
-
-def _series(z: np.ndarray) -> np.ndarray:
-    one, zero = np.ones_like(z), np.zeros_like(z)
-    return np.stack([np.stack([one, z], -1), np.stack([zero, one], -1)], -2)
-
-
-def _tline(gamma_l: np.ndarray, zc: float) -> np.ndarray:
-    ch, sh = np.cosh(gamma_l), np.sinh(gamma_l)
-    return np.stack([np.stack([ch, zc * sh], -1), np.stack([sh / zc, ch], -1)], -2)
-
-
-def cascade(*mats: np.ndarray) -> np.ndarray:
-    """Product of ABCD matrices in signal order."""
-    out = mats[0]
-    for m in mats[1:]:
-        out = out @ m
-    return out
+# Two-port algebra: the one set of si_thermal.si.tline (S <-> ABCD by scikit-rf).
 
 
 @dataclass(frozen=True)
@@ -229,19 +183,19 @@ def package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.nda
     jw = 1j * w
     parts: list[np.ndarray] = []
     for i, cd in enumerate(pkg.c_d_f):
-        parts.append(_shunt(jw * cd / 2))
+        parts.append(shunt_abcd(jw * cd / 2))
         if i < len(pkg.l_s_h):
-            parts.append(_series(jw * 2 * pkg.l_s_h[i]))
+            parts.append(series_abcd(jw * 2 * pkg.l_s_h[i]))
     if pkg.c_b_f:
-        parts.append(_shunt(jw * pkg.c_b_f / 2))
+        parts.append(shunt_abcd(jw * pkg.c_b_f / 2))
     gamma = package_gamma_per_mm(pkg, freq_hz)
     for zc, zp in zip(pkg.z_c_ohm, pkg.z_p_m):
-        parts.append(_tline(gamma * zp * 1e3, zc))
+        parts.append(line_abcd(gamma * zp * 1e3, zc, 1.0))
     if pkg.c_p_f:
-        parts.append(_shunt(jw * pkg.c_p_f / 2))
+        parts.append(shunt_abcd(jw * pkg.c_p_f / 2))
     if receiver:
         parts = parts[::-1]
-    return cascade(*parts)
+    return cascade(parts)
 
 
 def terminated_tf(s_chan: np.ndarray, z0_chan: float, freq_hz: np.ndarray, *, r0_ohm: float,
@@ -258,7 +212,7 @@ def terminated_tf(s_chan: np.ndarray, z0_chan: float, freq_hz: np.ndarray, *, r0
         chain.insert(0, package_abcd(tx_pkg, freq_hz, receiver=False))
     if rx_pkg is not None:
         chain.append(package_abcd(rx_pkg, freq_hz, receiver=True))
-    s = abcd_to_s(cascade(*chain), ref)
+    s = abcd_to_s(cascade(chain), ref)
     g = (rd_ohm - r0_ohm) / (rd_ohm + r0_ohm)
     s11, s12, s21, s22 = s[:, 0, 0], s[:, 0, 1], s[:, 1, 0], s[:, 1, 1]
     ds = s11 * s22 - s12 * s21

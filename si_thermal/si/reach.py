@@ -2,7 +2,7 @@
 
 :func:`max_length` is the generic root finder (Brent's method on a margin that decreases with length);
 :func:`reach_il` applies it to the insertion-loss budget at the Nyquist frequency of a SerDes rate
-(IEEE 802.3dj-style bump-to-bump budget from ``channels/serdes.toml``). The COM criterion lives in
+(the budget of ``channels/serdes.toml`` between its stated reference planes, :mod:`.planes`). The COM criterion lives in
 :mod:`si_thermal.si.com_reach` and uses the same :func:`max_length`.
 """
 
@@ -63,20 +63,29 @@ class ReachResult:
     nyquist_hz: float
     il_db_per_m: float  # slope of IL at Nyquist with the variable length
     closes: bool  # False when even zero length exceeds the budget
+    reference_planes: str = "ball-to-ball"  # where the budget (and the IL here) is measured
+    il_db_fixed: float = float("nan")  # IL at zero variable length: what the fixed elements spend
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-def il_at_nyquist(channel, nyquist_hz: float, length_m: float | None = None) -> float:
-    """IL (dB) of the channel at one frequency, optionally with the variable length set."""
+def il_at_nyquist(channel, nyquist_hz: float, length_m: float | None = None, *, rate: str | None = None) -> float:
+    """IL (dB) of the channel at one frequency, optionally with the variable length set. With ``rate``:
+    between that rate's budget planes (packages added for a bump-to-bump budget), worst package case."""
+    if rate is not None:
+        from si_thermal.si.planes import il_between_planes
+
+        return max(il_between_planes(channel, rate, nyquist_hz, length_m))
     net = chan.channel_network(channel, np.array([nyquist_hz]), length_m=length_m)
     return float(il_db(net)[0])
 
 
 def reach_il(channel, rate: str, *, budget_db: float | None = None, hi_m: float = 5.0,
              xtol_m: float = 1e-4) -> ReachResult:
-    """Longest variable-segment length whose IL at the rate's Nyquist frequency is within the budget."""
+    """Longest variable-segment length whose IL at the rate's Nyquist frequency, between the budget's
+    reference planes (:mod:`si_thermal.si.planes`: the packages for a bump-to-bump budget, worst
+    package case), is within the budget."""
     ch, path = chan.load(channel)
     stated = chan.variable_length(ch)
     if stated is None:
@@ -85,9 +94,10 @@ def reach_il(channel, rate: str, *, budget_db: float | None = None, hi_m: float 
     budget = r.il_budget if budget_db is None else float(budget_db)
     fn = r.nyquist_hz
     pair = (ch, path)
-    reach = max_length(lambda x: budget - il_at_nyquist(pair, fn, x), 0.0, hi_m, xtol_m=xtol_m)
-    il0 = il_at_nyquist(pair, fn, 0.0)
-    il1 = il_at_nyquist(pair, fn, 1.0)
+    il = lambda x: il_at_nyquist(pair, fn, x, rate=rate)  # noqa: E731
+    reach = max_length(lambda x: budget - il(x), 0.0, hi_m, xtol_m=xtol_m)
+    il0 = il(0.0)
     return ReachResult(channel=ch.channel.name, rate=rate, criterion="il", reach_m=reach, length_m=stated,
-                       il_db_at_nyquist=il_at_nyquist(pair, fn, None), budget_db=budget, nyquist_hz=fn,
-                       il_db_per_m=il1 - il0, closes=il0 <= budget)
+                       il_db_at_nyquist=il(None), budget_db=budget, nyquist_hz=fn,
+                       il_db_per_m=il(1.0) - il0, closes=il0 <= budget, reference_planes=r.reference_planes,
+                       il_db_fixed=il0)

@@ -11,7 +11,8 @@ Sources
   1942: the high-frequency internal impedance per unit length is Z_i = (1 + j) (Rs/mu0) dL/dn, where
   dL/dn is the change of the external inductance when every conductor wall recedes by dn
   (Pozar section 3.8 applies it to stripline).
-- ABCD <-> S for a real reference impedance: Pozar table 4.2.
+- ABCD <-> S for a real reference impedance (Pozar table 4.2): scikit-rf's ``a2s``/``s2a``, the one
+  network algebra of the package (:mod:`.pulse`, :mod:`.channel` and the media all use these).
 """
 
 from __future__ import annotations
@@ -87,44 +88,38 @@ def line_abcd(gamma, zc, length_m: float) -> np.ndarray:
     return out
 
 
-def shunt_abcd(y) -> np.ndarray:
-    """ABCD of a shunt admittance ``y`` (array over frequency)."""
-    y = np.asarray(y, dtype=complex)
-    out = np.zeros(y.shape + (2, 2), dtype=complex)
-    out[:, 0, 0] = 1.0
-    out[:, 1, 1] = 1.0
-    out[:, 1, 0] = y
-    return out
-
-
 def identity_abcd(n: int) -> np.ndarray:
     out = np.zeros((n, 2, 2), dtype=complex)
     out[:, 0, 0] = out[:, 1, 1] = 1.0
     return out
 
 
+def _lumped(x, row: int, col: int) -> np.ndarray:
+    x = np.asarray(x, dtype=complex)
+    out = identity_abcd(x.shape[0])
+    out[:, row, col] = x
+    return out
+
+
+def shunt_abcd(y) -> np.ndarray:
+    """ABCD of a shunt admittance ``y`` (array over frequency): [[1, 0], [y, 1]]."""
+    return _lumped(y, 1, 0)
+
+
+def series_abcd(z) -> np.ndarray:
+    """ABCD of a series impedance ``z`` (array over frequency): [[1, z], [0, 1]]."""
+    return _lumped(z, 0, 1)
+
+
 def abcd_to_s(abcd: np.ndarray, z0: float) -> np.ndarray:
-    """S-parameters (N, 2, 2) referenced to the real impedance ``z0`` from ABCD (N, 2, 2)."""
-    a, b, c, d = abcd[:, 0, 0], abcd[:, 0, 1], abcd[:, 1, 0], abcd[:, 1, 1]
-    den = a + b / z0 + c * z0 + d
-    s = np.empty_like(abcd)
-    s[:, 0, 0] = (a + b / z0 - c * z0 - d) / den
-    s[:, 0, 1] = 2.0 * (a * d - b * c) / den
-    s[:, 1, 0] = 2.0 / den
-    s[:, 1, 1] = (-a + b / z0 - c * z0 + d) / den
-    return s
+    """S-parameters (N, 2, 2) referenced to the real impedance ``z0`` from ABCD (N, 2, 2) (scikit-rf
+    ``a2s``: the one S <-> ABCD conversion of si_thermal)."""
+    return skrf.network.a2s(np.asarray(abcd, dtype=complex), z0)
 
 
 def s_to_abcd(s: np.ndarray, z0: float) -> np.ndarray:
-    """ABCD (N, 2, 2) from S-parameters (N, 2, 2) referenced to the real impedance ``z0``."""
-    s11, s12, s21, s22 = s[:, 0, 0], s[:, 0, 1], s[:, 1, 0], s[:, 1, 1]
-    den = 2.0 * s21
-    out = np.empty_like(s)
-    out[:, 0, 0] = ((1 + s11) * (1 - s22) + s12 * s21) / den
-    out[:, 0, 1] = z0 * ((1 + s11) * (1 + s22) - s12 * s21) / den
-    out[:, 1, 0] = ((1 - s11) * (1 - s22) - s12 * s21) / (z0 * den)
-    out[:, 1, 1] = ((1 - s11) * (1 + s22) + s12 * s21) / den
-    return out
+    """ABCD (N, 2, 2) from S-parameters (N, 2, 2) referenced to the real impedance ``z0`` (scikit-rf ``s2a``)."""
+    return skrf.network.s2a(np.asarray(s, dtype=complex), z0)
 
 
 def cascade(blocks: list[np.ndarray]) -> np.ndarray:

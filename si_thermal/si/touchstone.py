@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 import skrf
 
+from si_thermal import caches
 from si_thermal.errors import InputError
 from si_thermal.files import check_input_file, read_input_text
 
@@ -146,6 +147,9 @@ def read_network(path: str | Path, field: str | None = None) -> skrf.Network:
     except InputError as err:
         raise InputError(p, field, err.message) from None
     return check_network(net, p, field)
+
+
+caches.register(_read.cache_clear)
 
 
 def _sdd_of_4port(net: skrf.Network, port_order: str) -> skrf.Network:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from si_thermal import config
+from si_thermal.caches import cached
 from si_thermal.errors import InputError, SiThermalError
 
 METRICS = ("il", "com", "il_reach", "com_reach")
@@ -39,7 +39,7 @@ COLUMNS = {
 }
 
 
-@lru_cache(maxsize=16)
+@cached(16)
 def _load(path: str) -> config.ChannelFile:
     return config.load_channel(path)
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from si_thermal import config
+from si_thermal.caches import cached
 from si_thermal.errors import InputError, SiThermalError
 
 PARAMS = ("rate", "awg", "gpu_power_w", "height_scale", "width_scale", "rack_height_m", "service_loop_m",
@@ -31,7 +31,7 @@ COOLING_COLUMNS = (("tj_c", "float"), ("cooling_limit_w", "float"), ("cooling_ma
                    ("cooling_verdict", "str"))
 
 
-@lru_cache(maxsize=8)
+@cached(8)
 def _load(path: str) -> config.RackFile:
     return config.load_rack(path)
 

@@ -112,7 +112,9 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
     if warm_start:  # the caller has set the temperature and the coolant profile
         local = np.zeros(ys_all.size * xs_all.size)
         local[flat] = t_coolant.x.array[owned]
-        tc_nodes = comm.allreduce(local, op=MPI.MAX).reshape(ys_all.size, xs_all.size)
+        tc_nodes = np.empty_like(local)
+        comm.Allreduce(local, tc_nodes, op=MPI.MAX)  # buffer form: elementwise over the ranks
+        tc_nodes = tc_nodes.reshape(ys_all.size, xs_all.size)
         problem.refreeze()  # k(T) linearised about the caller's field (the matrix is new anyway)
     else:
         # first guess: the coolant rising linearly along x as if the heat entered uniformly

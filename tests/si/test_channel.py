@@ -72,30 +72,22 @@ def test_via_stub_notch_at_quarter_wave():
     assert via.stub_resonance_hz(stub, 3.2) == pytest.approx(299_792_458.0 / (4 * stub * math.sqrt(3.2)))
 
 
-def test_connector_model_il_and_rl_envelope():
-    f = np.linspace(1e9, 120e9, 4001)
-    s = abcd_to_s(connector.connector_abcd(f, il_db=1.0, rl_db=15.0, f_ref_hz=53.125e9, delay_s=100e-12), 100.0)
-    rl = -20 * np.log10(np.abs(s[:, 0, 0]))
-    assert rl.min() == pytest.approx(15.0, abs=0.3)  # the stated RL is the worst case
-    i = np.argmin(np.abs(f - 53.125e9))
-    assert -20 * np.log10(np.abs(s[i, 1, 0])) == pytest.approx(1.0, abs=0.15)  # mismatch adds < 0.15 dB
-
-
-def test_connector_model_is_causal():
+@pytest.mark.parametrize("rl_db", [200.0, 15.0])
+def test_connector_model_is_causal(rl_db):
     """Impulse response of the matched connector section (1.2 dB at 56 GHz, 150 ps): a causal
     model sends nothing before its delay. Over 0 < t < delay/2 the D-S dielectric share leaves
     1.5e-6 of the response (band truncation); a loss proportional to f without its Kramers-Kronig
     phase (the previous model) leaked 4e-4 there, a Lorentzian precursor."""
     fmax, n, delay = 2e12, 2**16, 150e-12
     f = np.linspace(0.0, fmax, n + 1)[1:]
-    s = abcd_to_s(connector.connector_abcd(f, il_db=1.2, rl_db=200.0, f_ref_hz=56e9, delay_s=delay), 100.0)
+    s = abcd_to_s(connector.connector_abcd(f, il_db=1.2, rl_db=rl_db, f_ref_hz=56e9, delay_s=delay), 100.0)
     h_f = np.concatenate([[1.0], s[:, 1, 0]]) * np.cos(np.linspace(0.0, np.pi / 2, n + 1)) ** 2
     h = np.abs(np.fft.irfft(h_f))
     t = np.arange(h.size) / (2 * fmax)
     early = h[(t > 0) & (t < delay / 2)].sum() / h.sum()
     assert early < 1e-5
     i = np.argmin(np.abs(f - 56e9))
-    assert -20 * np.log10(np.abs(s[i, 1, 0])) == pytest.approx(1.2, rel=1e-3)  # the stated IL, matched
+    assert -20 * np.log10(np.abs(s[i, 1, 0])) == pytest.approx(1.2, abs=0.02)  # the stated IL
 
 
 def test_roughness_models_order():

@@ -71,7 +71,7 @@ def test_rates_table():
 def test_reach_il_meets_budget_at_reach():
     path = paths.channels_dir() / "nvl72_spine_26awg.toml"
     res = reach_il(path, "200g")
-    assert il_at_nyquist(path, res.nyquist_hz, res.reach_m) == pytest.approx(res.budget_db, abs=2e-3)
+    assert il_at_nyquist(path, res.nyquist_hz, res.reach_m, rate="200g") == pytest.approx(res.budget_db, abs=2e-3)
     assert res.closes and res.criterion == "il"
 
 

@@ -56,7 +56,7 @@ def test_nvl72_link_and_pair_counts_and_cartridge_length():
 
 
 def test_nvl576_pairs_per_canister_match_the_article():
-    L = geo.all_link_lengths(_rack("rubin_ultra_nvl576"))["NVLink 6 backplane"]
+    L = geo.all_link_lengths(_rack("rubin_ultra_nvl576"))["NVLink 6 orthogonal"]
     assert L.pairs == 4 * 5184  # S0: 18 nodes x 4 ports x 72 pairs per canister backplane
     assert L.length_m.max() < 0.8  # PCB runs stay inside one 600 mm x 440 mm canister
 

@@ -1,0 +1,336 @@
+"""Equalizer search of COM (93A.1.6 / 178A.1.6, MMSE receiver of 178A.1.8): batched figure of merit over
+every CTLE x Tx FFE candidate (:class:`_Search`), the coarse-to-fine and full strategies, the quantiser
+clipping level (178A-30)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from si_thermal.errors import InputError
+from si_thermal.si.com.noise import conv_pmf, delta_pmf, gauss_pmf
+from si_thermal.si.com.pulses import Prepared
+from si_thermal.si.equalizer import ctle_coefficients, mmse_solve, tx_ffe_grid
+
+
+def _corr(seq: np.ndarray, n_lag: int) -> np.ndarray:
+    """Cross-correlations of UI-sampled basis sequences: ``seq`` (B, n_ui, M) -> (B, B, n_lag, M)."""
+    b, n, m = seq.shape
+    out = np.empty((b, b, n_lag, m))
+    for lag in range(n_lag):
+        out[:, :, lag] = np.einsum("inm,jnm->ijm", seq[:, : n - lag], seq[:, lag:])
+    return out
+
+
+def _quad(r_all: np.ndarray, ic: np.ndarray, coeffs: np.ndarray, shifts: np.ndarray, lags: np.ndarray,
+          phase: np.ndarray) -> np.ndarray:
+    """``sum_ij c_i c_j r[ic, |l + s_i - s_j|, phase]`` for candidates (K,) and lags (Lq,): (K, Lq).
+
+    The autocorrelation of a Tx-FFE'd sequence from that of the sequence (a quadratic form in the taps).
+    """
+    r = r_all[ic, :, phase]                                # (K, L_all)
+    out = np.zeros((len(coeffs), len(lags)))
+    delta = shifts[:, None] - shifts[None, :]
+    cc = np.einsum("ki,kj->kij", coeffs, coeffs)
+    for dl in np.unique(delta):                            # group the tap pairs by s_i - s_j
+        out += cc[:, delta == dl].sum(-1)[:, None] * r[:, np.abs(lags + dl)]
+    return out
+
+
+class _Search:
+    """Batched figure-of-merit evaluation over the equalizer grid (see the module docstring).
+
+    Every method takes candidate arrays: CTLE setting index ``ic`` (K,), Tx FFE rows ``coeffs`` (K, T)
+    and, where needed, the cursor sample index ``ts`` (K,).
+    """
+
+    def __init__(self, prep: Prepared):
+        self.prep = prep
+        p = self.p = prep.params
+        m = self.m = p.samples_per_ui
+        self.n_ui = prep.grid.n_ui
+        self.shifts, self.coeffs = tx_ffe_grid(p.tx_taps, p.c0_min)
+        self.settings = p.ctle.settings()
+        self.a = ctle_coefficients(self.settings, p.ctle)             # (S, 4)
+        self.nw = max(p.rx_ffe_taps, 1)
+        self.dw = p.rx_ffe_precursors if p.rx_ffe_taps else 0
+        self.nb = len(p.dfe_max)
+        self.b_min, self.b_max = np.array(p.dfe_min), np.array(p.dfe_max)
+        span = int(self.shifts.max() - self.shifts.min())
+        self.n_lag = self.nw + span + 1
+        aa = np.einsum("si,sj->sij", self.a, self.a)
+        basis = prep.thru.basis
+        self.pulse = self.a @ basis                                    # (S, N) victim, no Tx FFE
+        self.n = self.pulse.shape[1]
+        self.seq = self.pulse.reshape(len(self.a), self.n_ui, m)
+        self.peak = np.argmax(self.pulse, axis=1)
+        jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23 slope, V/UI
+        self.r_v = np.einsum("sij,ijlm->slm", aa, _corr(basis.reshape(4, self.n_ui, m), self.n_lag))
+        self.r_j = np.einsum("sij,ijlm->slm", aa, _corr(jv.reshape(4, self.n_ui, m), self.n_lag))
+        self.r_agg = [np.einsum("sij,ijlm->slm", aa, _corr(ag.basis.reshape(4, self.n_ui, m), self.n_lag))
+                      for ag in prep.aggressors]
+        self.agg_fext = [ag.kind == "fext" for ag in prep.aggressors]
+        self.rx_acf = np.einsum("sij,ijl->sl", aa, prep.rx_noise_acf)
+        self.i0 = int(np.searchsorted(self.shifts, 0))
+        self.kq = self._clip_ratio() if p.n_qb else 0.0
+        self.n_evaluated = 0
+
+    def _samples(self, ic, coeffs, ts, offsets):
+        """Tx-FFE'd victim UI samples at ``ts + offsets * UI`` for candidates: (K, len(offsets))."""
+        n0, ph = ts // self.m, ts % self.m
+        idx = n0[:, None, None] + offsets[None, :, None] - self.shifts[None, None, :]
+        vals = self.seq[ic[:, None, None], idx % self.n_ui, ph[:, None, None]]
+        return np.einsum("kot,kt->ko", vals, coeffs)
+
+    def noise_acf(self, ic, coeffs, ph, lags, r_tx):
+        """Noise autocorrelation at the FFE input (V^2), (K, lags), and crosstalk variance per candidate."""
+        p = self.p
+        k = len(coeffs)
+        var_x = p.var_x
+        cur = np.zeros_like(coeffs)
+        cur[:, self.i0] = 1.0
+        rn = self.rx_acf[ic][:, lags].copy()                                            # 178A-18 (eta_0)
+        rn += 10 ** (-p.snr_tx_db / 10) * self.r_v[ic[:, None], lags[None, :], ph[:, None]]  # 178A-21
+        rn += var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(self.r_j, ic, coeffs, self.shifts, lags, ph)
+        xt_total = np.zeros(k)
+        d = np.abs(self.shifts[:, None] - self.shifts[None, :])
+        n_d = int(d.max()) + 1
+        for r_a, fext in zip(self.r_agg, self.agg_fext):
+            c = coeffs if fext else cur
+            cc = np.einsum("ki,kj->kij", c, c)
+            wd = np.stack([cc[:, d == j].sum(-1) for j in range(n_d)], -1)   # (K, n_d)
+            e = np.einsum("kd,kdm->km", wd, r_a[ic, :n_d, :])             # energy at every phase
+            best = np.argmax(e, axis=1)                                      # 178A-20 / 93A-33
+            rn += var_x * _quad(r_a, ic, c, self.shifts, lags, best)
+            xt_total += var_x * e[np.arange(k), best]
+        if p.n_qb:
+            sig = var_x * r_tx[:, 0] + rn[:, 0]
+            delta = 2 * self.kq * np.sqrt(sig) / (2**p.n_qb - 1)                          # 178A-29..31
+            rn[:, 0] += delta**2 / 12                                                   # 178A-28
+        return rn, xt_total
+
+    def _clip_ratio(self) -> float:
+        """Quantiser clipping level over the rms of signal + noise at the ADC (178A-30), for the search.
+
+        Found once, exactly (PAM-L distribution of the UI-sampled pulse + Gaussian noise), at the middle
+        CTLE setting without Tx FFE at the pulse peak; each candidate's clipping level ``V_qc`` is then this
+        ratio times its own rms, a shape factor that varies little across candidates. The final COM finds
+        ``V_qc`` exactly for the chosen equalizer (:func:`equalize`).
+        """
+        ic = len(self.settings) // 2
+        ts = int(self.peak[ic])
+        h = self.pulse[ic, ts % self.m::self.m]
+        var_n = float(self.rx_acf[ic, 0] + 10 ** (-self.p.snr_tx_db / 10) * (h**2).sum())
+        vqc = clip_level(h, var_n, self.p.levels, self.p.p_qc)
+        return vqc / np.sqrt(self.p.var_x * (h**2).sum() + var_n)
+
+    def fom(self, ic, coeffs, ts, detail: bool = False):
+        """Figure of merit (dB) of the candidates."""
+        self.n_evaluated += len(ts)
+        if self.p.fom == "mmse":
+            return self._fom_mmse(ic, coeffs, ts, detail)
+        return self._fom_93a(ic, coeffs, ts, detail)
+
+    def _fom_mmse(self, ic, coeffs, ts, detail):
+        p = self.p
+        ph = ts % self.m
+        lags = np.arange(self.nw)
+        r_tx = _quad(self.r_v, ic, coeffs, self.shifts, lags, ph)
+        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx)
+        r_full = r_tx + rn / p.var_x
+        r_mat = r_full[:, np.abs(lags[:, None] - lags[None, :])]
+        offs = np.arange(self.dw - self.nw + 1, self.dw + self.nb + 1)
+        h = self._samples(ic, coeffs, ts, offs)                 # h[n0 + o]
+        base = self.dw - offs[0]                                # h_d[i] = h[n0 + dw - i]
+        h_d = h[:, base - lags]
+        h_b = np.stack([h[:, base + j - lags] for j in range(1, self.nb + 1)], 1)   # h[n0 + dw + j - i]
+        w, b, mse = mmse_solve(r_mat, h_d, h_b, self.b_min, self.b_max, p.var_x, dw=self.dw,
+                               w_limit=p.rx_ffe_limit if p.rx_ffe_taps else None)
+        fom = 20 * np.log10(p.rlm / ((p.levels - 1) * np.sqrt(mse)))                   # 178A FOM
+        fom = np.where(h_d[:, self.dw] > 0, fom, -100.0)
+        if detail:
+            return fom, {"w": w, "b": b, "mse": mse}
+        return fom
+
+    def _fom_93a(self, ic, coeffs, ts, detail):
+        p = self.p
+        ph = ts % self.m
+        lag0 = np.zeros(1, int)
+        h = self._samples(ic, coeffs, ts, np.arange(0, self.nb + 1))
+        h0 = h[:, 0]
+        b = np.clip(h[:, 1:] / np.where(h0 > 0, h0, 1.0)[:, None], self.b_min, self.b_max)   # 93A-26
+        energy = _quad(self.r_v, ic, coeffs, self.shifts, lag0, ph)[:, 0]
+        resid = (h[:, 1:] - b * h0[:, None]) ** 2 - h[:, 1:] ** 2
+        var_isi = p.var_x * (energy - h0**2 + resid.sum(-1))                            # 93A-31
+        var_j = p.var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(self.r_j, ic, coeffs, self.shifts,
+                                                                     lag0, ph)[:, 0]   # 93A-32
+        var_tx = h0**2 * 10 ** (-p.snr_tx_db / 10)                                       # 93A-30
+        _, var_xt = self.noise_acf(ic, coeffs, ph, lag0, np.zeros((len(ts), 1)))        # 93A-33/34
+        var_n = self.rx_acf[ic, 0]                                                      # 93A-35
+        a_s = p.rlm * h0 / (p.levels - 1)
+        fom = 10 * np.log10(np.maximum(a_s, 1e-30) ** 2 / (var_tx + var_isi + var_j + var_xt + var_n))
+        fom = np.where(h0 > 0, fom, -100.0)                                             # 93A-36
+        if detail:
+            return fom, {"w": np.ones((len(ts), 1)), "b": b, "mse": None}
+        return fom
+
+    # --- sampling time ---------------------------------------------------------------------
+
+    def _tx_pulse_at(self, ic, coeffs, t):
+        """Tx-FFE'd victim pulse at sample indices ``t`` (K, W): (K, W)."""
+        vals = self.pulse[ic[:, None, None], (t[:, :, None] - self.m * self.shifts) % self.n]
+        return np.einsum("kwt,kt->kw", vals, coeffs)
+
+    def peaks(self, ic, coeffs):
+        """Sample index of each candidate's Tx-FFE'd pulse peak (within +-1 UI of the CTLE pulse peak)."""
+        win = self.peak[ic][:, None] + np.arange(-self.m, self.m + 1)[None, :]
+        return win[np.arange(len(ic)), np.argmax(self._tx_pulse_at(ic, coeffs, win), axis=1)]
+
+    def mm_cursor(self, ic, coeffs):
+        """Mueller-Mueller cursor (93A-25) with the first DFE tap (93A-26), within +-1 UI of the peak."""
+        m = self.m
+        ts = self.peaks(ic, coeffs)[:, None] + np.arange(-m, m + 1)[None, :]
+        h0 = self._tx_pulse_at(ic, coeffs, ts)
+        hm = self._tx_pulse_at(ic, coeffs, ts - m)
+        hp = self._tx_pulse_at(ic, coeffs, ts + m)
+        b1 = np.clip(hp / np.where(h0 > 0, h0, 1.0), self.b_min[0], self.b_max[0]) if self.nb else 0.0
+        res = np.where(h0 > 0, np.abs(hm - (hp - b1 * h0)), np.inf)
+        return ts[np.arange(len(ts)), np.argmin(res, axis=1)]
+
+    def default_ts(self, ic, coeffs, offset: int = 0):
+        if self.p.fom == "93a":
+            return self.mm_cursor(ic, coeffs)
+        return self.peaks(ic, coeffs) + offset
+
+
+def clip_level(h: np.ndarray, var_noise: float, levels: int, p_qc: float, *, extra=(),
+               n: int = 4001) -> float:
+    """Quantiser clipping amplitude ``V_qc`` with ``P(y < -V_qc) = P_qc / 2`` (178A-30).
+
+    ``y`` = PAM-L signal through the UI-sampled pulse ``h`` (93A-40) + the crosstalk sample sets
+    ``extra`` + Gaussian noise of variance ``var_noise`` (V^2), on an ``n``-point grid.
+    """
+    sets = [np.asarray(h)] + [np.asarray(x) for x in extra]
+    sigma = float(np.sqrt(max(var_noise, 0.0)))
+    support = sum(np.abs(x).sum() for x in sets) + 10 * sigma
+    y_step = 2 * support / (n - 1)
+    pmf = gauss_pmf(sigma, y_step, n)
+    for x in sets:
+        pmf = conv_pmf(pmf, delta_pmf(x[np.abs(x) > y_step / 2], levels, y_step, n))
+    cdf = np.cumsum(pmf)
+    return float(-(int(np.argmax(cdf >= p_qc / 2)) - n // 2) * y_step)
+
+
+@dataclass(frozen=True)
+class Choice:
+    ic: int
+    tx: int
+    ts: int
+    fom_db: float
+
+
+def _best_ts_sweep(srch: _Search, ic: np.ndarray, tx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Full sampling-time search of candidates (93A: Mueller-Mueller point; 178A: every sample within
+    +-UI/2 of the pulse peak, 178A.1.6): best FOM and its sampling index per candidate."""
+    coeffs = srch.coeffs[tx]
+    if srch.p.fom == "93a":
+        ts = srch.mm_cursor(ic, coeffs)
+        return srch.fom(ic, coeffs, ts), ts
+    pk = srch.peaks(ic, coeffs)
+    half = srch.m // 2
+    offs = np.arange(-half, half + 1)
+    k = len(tx)
+    ts = (pk[:, None] + offs[None, :]).ravel()
+    f = srch.fom(np.repeat(ic, len(offs)), np.repeat(coeffs, len(offs), axis=0), ts).reshape(k, len(offs))
+    j = np.argmax(f, axis=1)
+    return f[np.arange(k), j], ts.reshape(k, len(offs))[np.arange(k), j]
+
+
+def _tap_index(srch: _Search) -> np.ndarray:
+    """Grid index of every Tx FFE setting on each swept tap: (K, taps)."""
+    cols = [int(np.searchsorted(srch.shifts, t.position)) for t in srch.p.tx_taps]
+    lo = np.array([t.c_min for t in srch.p.tx_taps])
+    st = np.array([t.step if t.step > 0 else 1.0 for t in srch.p.tx_taps])
+    return np.rint((srch.coeffs[:, cols] - lo) / st).astype(int)
+
+
+def _coarse(n: int) -> np.ndarray:
+    """Every other (every third above 8 values) index of a grid of ``n`` values, the last included."""
+    return np.unique(np.append(np.arange(0, n, 2 if n <= 8 else 3), n - 1))
+
+
+def _score(srch: _Search, ic: np.ndarray, tx: np.ndarray, offsets: tuple[int, ...]) -> np.ndarray:
+    """FOM of candidates at the default sampling time(s), best over ``offsets`` (samples)."""
+    coeffs = srch.coeffs[tx]
+    out = np.full(len(tx), -np.inf)
+    for off in offsets:
+        out = np.maximum(out, srch.fom(ic, coeffs, srch.default_ts(ic, coeffs, off)))
+    return out
+
+
+def search(srch: _Search, mode: str = "fast", keep: int = 8,
+           progress: Callable[[int, int], None] | None = None) -> Choice:
+    """Choose CTLE, Tx FFE and sampling time by the largest FOM (93A.1.6 / 178A.1.6).
+
+    ``mode="full"``: every CTLE x Tx FFE candidate with the full sampling-time search.
+    ``mode="fast"``: coarse-to-fine. (A) every other grid value of gDC, gDC2 and of each Tx tap (every
+    third on taps with more than 8 values), at one sampling time; (B) all
+    grid neighbours (one step in gDC, gDC2 and each tap) of the ``keep`` best, repeated around the best
+    until the best stop changing; (C) the full sampling-time search on the best 16 of (B). The FOM surface
+    is smooth on these grids; tests and the benchmark compare the result with ``mode="full"``.
+    ``progress(done, total)`` is called after each CTLE setting of the full search.
+    """
+    n_ctle, n_tx = len(srch.settings), len(srch.coeffs)
+    if mode == "full":
+        best = Choice(-1, -1, -1, -np.inf)
+        for ic in range(n_ctle):                       # one batched call per CTLE setting
+            f, ts = _best_ts_sweep(srch, np.full(n_tx, ic), np.arange(n_tx))
+            j = int(np.argmax(f))
+            if f[j] > best.fom_db:
+                best = Choice(ic, j, int(ts[j]), float(f[j]))
+            if progress is not None:
+                progress(ic + 1, n_ctle)
+        return best
+    if mode != "fast":
+        raise InputError(None, "search", f"unknown search mode {mode!r}: use 'fast' or 'full'")
+    offsets = (0,) if srch.p.fom == "93a" else (0, -srch.m // 4)
+    offsets_a = (0,) if srch.p.fom == "93a" else (-srch.m // 8,)
+    n1, n2 = len(srch.p.ctle.g_dc_db), len(srch.p.ctle.g_dc2_db)
+    tix = _tap_index(srch)
+    if tix.shape[1]:
+        sizes = tix.max(axis=0) + 1
+        coarse_tx = np.nonzero(np.all([np.isin(tix[:, j], _coarse(int(sizes[j])))
+                                       for j in range(tix.shape[1])], axis=0))[0]
+    else:
+        coarse_tx = np.arange(n_tx)
+    scores: dict[tuple[int, int], float] = {}
+
+    def evaluate(pairs, offs) -> None:
+        pairs = sorted({pr for pr in pairs if pr not in scores})
+        if pairs:
+            arr = np.array(pairs, int)
+            for pr, v in zip(pairs, _score(srch, arr[:, 0], arr[:, 1], offs)):
+                scores[pr] = float(v)
+
+    evaluate([(int(i1 * n2 + i2), int(t)) for i1 in _coarse(n1) for i2 in _coarse(n2) for t in coarse_tx],
+             offsets_a)                                                                        # (A)
+    seen: set[tuple[int, int]] = set()
+    for _ in range(10):                                                                        # (B)
+        fresh = [s for s in sorted(scores, key=scores.get, reverse=True)[:keep] if s not in seen]
+        if not fresh:
+            break
+        batch = []
+        for ic, tx in fresh:
+            seen.add((ic, tx))
+            near = np.nonzero(np.abs(tix - tix[tx]).max(axis=1) <= 1)[0] if tix.shape[1] else [tx]
+            i1, i2 = divmod(ic, n2)
+            batch += [(j1 * n2 + j2, int(t)) for j1 in range(max(i1 - 1, 0), min(i1 + 2, n1))
+                      for j2 in range(max(i2 - 1, 0), min(i2 + 2, n2)) for t in near]
+        evaluate(batch, offsets)
+    top = np.array(sorted(scores, key=scores.get, reverse=True)[:16], int)                       # (C)
+    f, ts = _best_ts_sweep(srch, top[:, 0], top[:, 1])
+    j = int(np.argmax(f))
+    return Choice(int(top[j, 0]), int(top[j, 1]), int(ts[j]), float(f[j]))

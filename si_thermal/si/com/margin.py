@@ -1,0 +1,184 @@
+"""The margin of COM (93A.1.7 / 178A.1.9): the chosen equalizer applied to victim and aggressors
+(:func:`equalize`), the noise amplitude at DER_0 and ``COM = 20 log10(A_s / A_ni)``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from si_thermal.si.com.noise import Equalized, amplitude_at_der, grid_for, noise_pmf
+from si_thermal.si.com.params import ComParams, load_com_params
+from si_thermal.si.com.pulses import Prepared, prepare
+from si_thermal.si.com.eq_search import Choice, _Search, clip_level, search
+
+
+@dataclass(frozen=True)
+class ComResult:
+    """Result of :func:`compute_com`. Voltages at the slicer (Rx FFE with unit main tap)."""
+
+    com_db: float
+    fom_db: float
+    a_s_v: float
+    a_ni_v: float
+    eye_height_v: float
+    eye_width_ui: float
+    std: str
+    symbol_rate_hz: float
+    g_dc_db: float
+    g_dc2_db: float
+    tx_ffe: dict[int, float]
+    rx_ffe: tuple[float, ...]
+    dfe: tuple[float, ...]
+    sampling_phase_ui: float
+    sigma_isi_v: float
+    sigma_xt_v: float
+    sigma_noise_v: float
+    sigma_jitter_v: float
+    notes: tuple[str, ...]
+    port_order: str
+    search: str
+    equalized: Equalized = field(repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.__dict__.items() if k != "equalized"}
+        d["tx_ffe"] = {str(k): v for k, v in self.tx_ffe.items()}
+        d["rx_ffe"] = list(self.rx_ffe)
+        d["dfe"] = list(self.dfe)
+        d["notes"] = list(self.notes)
+        return d
+
+
+def _shift(x: np.ndarray, k: int) -> np.ndarray:
+    """``x(t - k samples)`` on the periodic grid."""
+    return np.roll(x, k)
+
+
+def equalize(srch: _Search, ch: Choice) -> tuple[Equalized, np.ndarray, np.ndarray, dict]:
+    """Apply the chosen Tx FFE, CTLE and (MMSE) Rx FFE to victim and aggressors."""
+    p, m = srch.p, srch.m
+    c = srch.coeffs[ch.tx]
+    a = srch.a[ch.ic]
+    pulse_v = srch.pulse[ch.ic]
+    rx_acf = srch.rx_acf[ch.ic]
+    _, det = srch.fom(np.array([ch.ic]), c[None, :], np.array([ch.ts]), detail=True)
+    w = det["w"][0]
+    dw = srch.dw
+    if p.rx_ffe_taps:
+        w = w / w[dw]                       # unit main tap (P802.3dj normalisation), limits applied
+
+
+    def tx(pulse_v: np.ndarray, apply_tx: bool) -> np.ndarray:
+        if not apply_tx:
+            return pulse_v
+        return sum(ci * _shift(pulse_v, int(s) * m) for ci, s in zip(c, srch.shifts))
+
+    def rx(x: np.ndarray) -> np.ndarray:
+        return sum(wi * _shift(x, (i - dw) * m) for i, wi in enumerate(w))
+
+    victim_pre = tx(pulse_v, True)
+    victim = rx(victim_pre)
+    aggs = []
+    for ag in srch.prep.aggressors:
+        aggs.append(rx(tx(a @ ag.basis, ag.kind == "fext")))
+    # noise at the slicer
+    nl = len(rx_acf)
+    r_rx = rx_acf[np.abs(np.arange(len(w))[:, None] - np.arange(len(w))[None, :]).clip(max=nl - 1)]
+    var_rx = float(w @ r_rx @ w)                                                         # 93A-35 + FFE
+    h_tn = rx(pulse_v)[ch.ts % m::m]
+    if p.fom == "mmse":
+        var_tx = 10 ** (-p.snr_tx_db / 10) * float((h_tn**2).sum())                       # 178A-21
+    else:
+        var_tx = 10 ** (-p.snr_tx_db / 10) * float(victim[ch.ts] ** 2)                    # 93A-30
+    var_q = 0.0
+    if p.n_qb:
+        pre = victim_pre[ch.ts % m::m]
+        h_plain = pulse_v[ch.ts % m::m]
+        var_n = float(rx_acf[0]) + 10 ** (-p.snr_tx_db / 10) * float((h_plain**2).sum())
+        xt_pre = []
+        for ag in srch.prep.aggressors:
+            x = tx(a @ ag.basis, ag.kind == "fext")
+            xt_pre.append(x[int(np.argmax((x.reshape(-1, m) ** 2).sum(0)))::m])
+        vqc = clip_level(pre, var_n, p.levels, p.p_qc, extra=xt_pre)                     # 178A-30/31
+        delta = 2 * vqc / (2**p.n_qb - 1)                                                # 178A-29
+        var_q = float((w**2).sum()) * delta**2 / 12                                      # 178A-28
+    hj = (victim[(ch.ts + 1 + m * np.arange(-(ch.ts // m), srch.n_ui - ch.ts // m)) % len(victim)]
+          - victim[(ch.ts - 1 + m * np.arange(-(ch.ts // m), srch.n_ui - ch.ts // m)) % len(victim)]) * m / 2
+    var_rj = p.var_x * p.sigma_rj_ui**2 * float((hj**2).sum())                            # 93A-32
+    h0 = victim[ch.ts]
+    post = victim[(ch.ts + m * np.arange(1, srch.nb + 1)) % len(victim)]
+    b = np.clip(post / h0, srch.b_min, srch.b_max)
+    sigma_g = float(np.sqrt(var_rx + var_tx + var_rj + var_q))
+    eq = Equalized(victim, tuple(aggs), ch.ts, m, p.levels, p.rlm, b, sigma_g, p.a_dd_ui, p.sigma_rj_ui,
+                   p.var_x, p.der0)
+    return eq, c, w, {"var_rx": var_rx, "var_tx": var_tx, "var_rj": var_rj, "var_q": var_q, "hj": hj}
+
+
+def compute_com(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *,  # noqa: A002
+                rate: str | None = None, extrapolation: str = "fit", search_mode: str = "fast",
+                n_ui: int | None = None, eye: bool = True, length_m: float | None = None,
+                progress: Callable[[int, int], None] | None = None) -> ComResult:
+    """COM of a thru channel with FEXT and NEXT aggressors (Annex 93A / 178A).
+
+    ``thru``/``fext``/``next``: skrf Networks or Touchstone paths (``thru`` also a ``channels/*.toml``
+    file or ``ChannelFile``, as the CLI takes, with ``length_m`` for its variable segment); 4-port single-ended (port order
+    detected from the thru's data, see :func:`si_thermal.si.pulse.to_sdd`) or 2-port Sdd.
+    ``params``: a :class:`ComParams` or the name of a set in ``channels/com_params.toml``;
+    ``rate`` moves a named set to a ``channels/serdes.toml`` rate. Returns a frozen :class:`ComResult`.
+    """
+    if isinstance(params, str):
+        params = load_com_params(params, rate=rate)
+    prep = prepare(thru, fext, next, params, extrapolation=extrapolation, n_ui=n_ui, length_m=length_m)
+    return com_from_prepared(prep, search_mode=search_mode, eye=eye, progress=progress)
+
+
+def com_from_prepared(prep: Prepared, *, search_mode: str = "fast", eye: bool = True,
+                      progress: Callable[[int, int], None] | None = None) -> ComResult:
+    """COM from :func:`prepare`'s output (lets reach searches and tests reuse the channel set)."""
+    from si_thermal.si import eye as eye_mod
+
+    srch = _Search(prep)
+    ch = search(srch, search_mode, progress=progress)
+    p = prep.params
+    eq, c, w, var = equalize(srch, ch)
+    a_s = p.rlm * eq.victim[eq.ts] / (p.levels - 1)                                      # 93A-25 A_s
+    y_step, n = grid_for(eq, a_s)
+    pmf = noise_pmf(eq, eq.ts, y_step, n)
+    a_ni = amplitude_at_der(pmf, y_step, p.der0)
+    com = 20 * np.log10(a_s / a_ni) if a_ni > 0 else np.inf
+    notes = list(prep.notes)
+    if p.rx_ffe_taps and np.any(np.abs(np.delete(w, srch.dw)) >= p.rx_ffe_limit - 1e-12):
+        notes.append(f"Rx FFE taps clipped at +-{p.rx_ffe_limit}")
+    if eye:
+        ey = eye_mod.statistical_eye(eq, fine=False)
+        eh, ew = ey.eye_height_v, ey.eye_width_ui
+    else:
+        eh, ew = 2 * (a_s - a_ni), float("nan")
+    sig_isi = float(np.sqrt(p.var_x * _isi_energy(eq)))
+    sig_xt = float(np.sqrt(sum(p.var_x * (a.reshape(-1, eq.samples_per_ui) ** 2).sum(0).max()
+                               for a in eq.aggressors))) if eq.aggressors else 0.0
+    g1, g2 = srch.settings[ch.ic]
+    return ComResult(
+        com_db=float(com), fom_db=ch.fom_db, a_s_v=float(a_s), a_ni_v=float(a_ni), eye_height_v=float(eh),
+        eye_width_ui=float(ew), std=p.name, symbol_rate_hz=p.symbol_rate_hz, g_dc_db=float(g1),
+        g_dc2_db=float(g2) if p.ctle.f_lf_hz is not None else 0.0,
+        tx_ffe={int(s): float(ci) for s, ci in zip(srch.shifts, c)}, rx_ffe=tuple(float(x) for x in w),
+        dfe=tuple(float(x) for x in eq.dfe), sampling_phase_ui=float((ch.ts % srch.m) / srch.m),
+        sigma_isi_v=sig_isi, sigma_xt_v=sig_xt,
+        sigma_noise_v=float(np.sqrt(var["var_rx"] + var["var_tx"] + var["var_q"])),
+        sigma_jitter_v=float(np.sqrt(p.var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * (var["hj"] ** 2).sum())),
+        notes=tuple(notes), port_order=prep.port_order, search=search_mode, equalized=eq)
+
+
+def _isi_energy(eq: Equalized) -> float:
+    """Sum of squared residual ISI samples after the DFE (93A-31, without sigma_X^2)."""
+    m, v = eq.samples_per_ui, eq.victim
+    k = np.arange(len(v) // m) - eq.ts // m
+    seq = v[(eq.ts + m * k) % len(v)]
+    isi = np.where(k == 0, 0.0, seq)
+    for j in range(1, len(eq.dfe) + 1):
+        isi = np.where(k == j, isi - eq.dfe[j - 1] * v[eq.ts], isi)
+    return float((isi**2).sum())

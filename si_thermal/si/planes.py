@@ -1,0 +1,94 @@
+"""Reference planes of a loss budget, and the channel that lies between them.
+
+A budget of ``channels/serdes.toml`` states its reference planes. A ``bump-to-bump`` budget (IEEE
+P802.3dj 178A, 802.3ck 163, OIF CEI-224G, PCIe 6.0: die pad to die pad) covers the device package at
+each end; a ``ball-to-ball`` budget ends at the package balls. A channel file states what its segments
+span (``[channel] reference_planes``, default ``ball-to-ball``: board traces, vias, connectors, cable).
+
+:func:`budget_network` returns exactly what lies between the budget's planes: for a bump-to-bump
+budget over a ball-to-ball channel the Tx package + channel + Rx package, the package being the
+Annex 93A.1.2 / 178A.1.4 model (die ladder, bump, package lines, ball pad) of the COM set the rate
+names (``package``), for each of its package test cases; IL reach and COM therefore use the same
+planes (COM adds the same packages itself, :func:`si_thermal.si.pulse.terminated_tf`). A channel
+that already holds the packages (``bump-to-bump``) cannot be judged against a ball-to-ball budget:
+that mismatch is an input error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from si_thermal.errors import InputError
+from si_thermal.si import channel as chan
+from si_thermal.si.pulse import Package, package_abcd
+from si_thermal.si.rates import serdes_rate
+from si_thermal.si.tline import abcd_to_s
+
+
+@dataclass(frozen=True)
+class Planes:
+    """What a budget of one rate spans: its planes and the packages added to a ball-to-ball channel."""
+
+    rate: str
+    reference_planes: str
+    packages: tuple[Package, ...]  # package test cases added at each end (empty: none added)
+    package_std: str | None
+
+    @property
+    def case_names(self) -> tuple[str, ...]:
+        return tuple(f"z_p {'+'.join(f'{z * 1e3:g}' for z in p.z_p_m)} mm" for p in self.packages) or ("none",)
+
+
+@lru_cache(maxsize=32)
+def _package_cases(std: str, rate: str) -> tuple[Package, ...]:
+    from si_thermal.si.com import load_com_params
+
+    p = load_com_params(std, rate=rate)
+    return p.package_cases or (p.package,)
+
+
+def planes_for(rate: str, channel_planes: str = "ball-to-ball", *, where=None) -> Planes:
+    """The :class:`Planes` of ``rate``'s budget for a channel whose segments span ``channel_planes``."""
+    r = serdes_rate(rate)
+    if r.reference_planes == channel_planes:
+        return Planes(rate, r.reference_planes, (), None)
+    if r.reference_planes == "ball-to-ball":
+        raise InputError(where, "channel.reference_planes",
+                         f"the channel spans bump-to-bump (it holds the packages) but the {rate} budget is "
+                         "ball-to-ball: the budget's planes do not match the channel's elements")
+    return Planes(rate, r.reference_planes, _package_cases(r.package, rate), r.package)
+
+
+def _channel_planes(pair) -> str:
+    return pair[0].channel.reference_planes
+
+
+def budget_network_s(channel, rate: str, freq_hz, *, length_m: float | None = None) -> np.ndarray:
+    """Sdd (cases, N, 2, 2), 100 ohm, of what lies between the budget's planes, one per package case."""
+    ch, path = chan.load(channel)
+    pl = planes_for(rate, ch.channel.reference_planes, where=path)
+    f = np.atleast_1d(np.asarray(freq_hz, dtype=float))
+    core = chan.channel_abcd((ch, path), f, length_m=length_m)
+    if not pl.packages:
+        return abcd_to_s(core, chan.Z_DIFF)[None]
+    fe = np.maximum(f, chan.F_MIN_HZ)
+    return np.stack([abcd_to_s(package_abcd(p, fe, receiver=False) @ core @ package_abcd(p, fe, receiver=True),
+                               chan.Z_DIFF) for p in pl.packages])
+
+
+def il_between_planes(channel, rate: str, freq_hz: float, length_m: float | None = None) -> tuple[float, ...]:
+    """IL (dB) at one frequency between the budget's planes, per package case."""
+    s = budget_network_s(channel, rate, np.array([freq_hz]), length_m=length_m)
+    return tuple(float(-20 * np.log10(abs(x))) for x in s[:, 0, 1, 0])
+
+
+def package_il_db(pkg: Package, freq_hz: float) -> float:
+    """IL (dB, 100 ohm) of one package alone at ``freq_hz``."""
+    s = abcd_to_s(package_abcd(pkg, np.array([float(freq_hz)]), receiver=False), chan.Z_DIFF)
+    return float(-20 * np.log10(abs(s[0, 1, 0])))
+
+
+__all__ = ["Planes", "budget_network_s", "il_between_planes", "package_il_db", "planes_for"]
