@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.config._base import (
     Fraction,
     Length,
@@ -206,8 +207,8 @@ def inlet_problem(coolant: str, inlet_k: float, local: dict | None = None) -> st
         (mat.table.temperature[0] - TABLE_SLACK_K if mat.table is not None else 0.0)
     high = mat.boiling_point
     if inlet_k < low or (high is not None and inlet_k >= high):
-        top = f"{high - 273.15:.4g} degC (boiling)" if high is not None else "inf"
-        return f"{inlet_k - 273.15:.4g} degC is outside [{low - 273.15:.4g} degC, {top}) for {coolant} (a liquid loop)"
+        top = f"{high - ZERO_CELSIUS_K:.4g} degC (boiling)" if high is not None else "inf"
+        return f"{inlet_k - ZERO_CELSIUS_K:.4g} degC is outside [{low - ZERO_CELSIUS_K:.4g} degC, {top}) for {coolant} (a liquid loop)"
     return None
 
 
