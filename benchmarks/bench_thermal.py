@@ -52,7 +52,8 @@ def one(size_mm: float, cooling: str, repeats: int) -> dict:
     for _ in range(repeats):
         tm, t_mesh = timed(lambda: mesh_stack(geom, comm))
         pk._MESHES[(geom.key(), MPI.Comm.py2f(comm))] = tm
-        model, t_setup = timed(lambda: pk.PackageModel(PKG, cooling, comm=comm, mesh_size=size_mm * 1e-3))
+        model, t_setup = timed(lambda: pk.PackageModel(PKG, cooling, comm=comm, mesh_size=size_mm * 1e-3,
+                                                         estimate_error=False))
         r, t_solve = timed(lambda: model.solve(1400.0))
         raw = raw_solve(model)
         rows.append((t_mesh, t_setup, t_solve, raw["raw_solve_s"], r, raw))
@@ -74,7 +75,7 @@ def warmup(cooling: str) -> float:
     from si_thermal.thermal.package import PackageModel
 
     t0 = time.perf_counter()
-    m = PackageModel(PKG, cooling, mesh_size=8e-3)
+    m = PackageModel(PKG, cooling, mesh_size=8e-3, estimate_error=False)
     m.solve(1400.0)
     raw_solve(m)
     return time.perf_counter() - t0

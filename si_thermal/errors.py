@@ -5,6 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped (``\\r``, ``\\x00``): an error
+    quoting a user's value stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class SiThermalError(Exception):
     """Base class: an error the CLI reports in one line, without a traceback."""
 
@@ -25,7 +31,7 @@ class InputError(SiThermalError):
 
     def line(self) -> str:
         parts = [p for p in (self.file, self.field) if p]
-        return ": ".join([*parts, self.message])
+        return one_line(": ".join([*parts, self.message]))
 
 
 class ConvergenceError(SiThermalError):

@@ -18,11 +18,6 @@ _FILE_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _state = {"quiet": False, "level": logging.WARNING}
 
 
-def get_logger(name: str) -> logging.Logger:
-    """The logger of a module: ``get_logger(__name__)``."""
-    return logging.getLogger(name)
-
-
 def level_for(verbose: int = 0, quiet: bool = False) -> int:
     if quiet:
         return logging.ERROR

@@ -16,9 +16,26 @@ from importlib import resources
 from pathlib import Path
 
 
+_BESIDE = Path(__file__).resolve().parent.parent  # the folder holding the package
+_ROOTS: dict[tuple[str, str], Path] = {}
+
+
 def project_root() -> Path:
+    """``SI_THERMAL_ROOT``; else the checkout the package sits in; else, for an installed package,
+    the working directory when it holds ``channels/`` and ``boards/``; else the package's parent."""
     env = os.environ.get("SI_THERMAL_ROOT")
-    return Path(env) if env else Path(__file__).resolve().parent.parent
+    if env:
+        return Path(env)
+    key = ("", os.getcwd())
+    if key not in _ROOTS:
+        cwd = Path(key[1])
+        if (_BESIDE / "channels").is_dir() or (_BESIDE / "boards").is_dir():
+            _ROOTS[key] = _BESIDE
+        elif (cwd / "channels").is_dir() and (cwd / "boards").is_dir():
+            _ROOTS[key] = cwd
+        else:
+            _ROOTS[key] = _BESIDE
+    return _ROOTS[key]
 
 
 def boards_dir() -> Path:
@@ -42,8 +59,16 @@ def packaged_file(name: str) -> Path:
     return Path(str(resources.files("si_thermal") / "data" / name))
 
 
+_FOUND: dict[Path, Path] = {}
+
+
 def _root_or_packaged(path: Path) -> Path:
-    return path if path.is_file() else packaged_file(path.name)
+    """``path`` when it exists (remembered per path), else the packaged copy."""
+    if path not in _FOUND:
+        if not path.is_file():
+            return packaged_file(path.name)  # not remembered: the file may appear later
+        _FOUND[path] = path
+    return _FOUND[path]
 
 
 def materials_file() -> Path:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import math
 import re
 
-from si_thermal.constants import INCH_M, MIL_M, SECONDS_PER_YEAR, ZERO_CELSIUS_K
+from si_thermal.constants import (AVOGADRO_PER_MOL, ELEMENTARY_CHARGE_C, INCH_M, MIL_M, SECONDS_PER_YEAR,
+                                  ZERO_CELSIUS_K)
 
 # dimension -> {unit spelling: (factor, offset)}; SI value = factor * number + offset
 _UNITS: dict[str, dict[str, tuple[float, float]]] = {
@@ -60,7 +61,7 @@ _UNITS: dict[str, dict[str, tuple[float, float]]] = {
         "m^3/s": (1.0, 0.0), "L/min": (1e-3 / 60.0, 0.0), "lpm": (1e-3 / 60.0, 0.0),
         "cm^3/s": (1e-6, 0.0), "mL/s": (1e-6, 0.0),
     },
-    "energy": {"J": (1.0, 0.0), "eV": (1.602176634e-19, 0.0), "kJ/mol": (1e3 / 6.02214076e23, 0.0)},
+    "energy": {"J": (1.0, 0.0), "eV": (ELEMENTARY_CHARGE_C, 0.0), "kJ/mol": (1e3 / AVOGADRO_PER_MOL, 0.0)},
     "loss": {"dB": (1.0, 0.0)},
     "loss_per_length": {"dB/m": (1.0, 0.0), "dB/in": (1.0 / INCH_M, 0.0), "dB/mm": (1e3, 0.0)},
     "money": {"USD": (1.0, 0.0), "kUSD": (1e3, 0.0), "MUSD": (1e6, 0.0)},
@@ -71,8 +72,18 @@ _UNITS: dict[str, dict[str, tuple[float, float]]] = {
 
 DIMENSIONS = tuple(_UNITS)
 
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_QUANTITY = re.compile(rf"^\s*({_NUMBER})\s*(\S.*?)?\s*$")
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+MAX_QUANTITY_CHARS = 200  # a quantity string longer than this is not a quantity (and is not scanned)
+
+
+def _split(text: str) -> tuple[str, str] | None:
+    """``(number, unit)`` of a quantity string, or None. Linear time: strip, one anchored number
+    match, strip the rest (no backtracking over runs of blanks)."""
+    body = text.strip()
+    match = _NUMBER.match(body)
+    if match is None:
+        return None
+    return match.group(0), body[match.end():].strip()
 
 
 class UnitError(ValueError):
@@ -82,6 +93,11 @@ class UnitError(ValueError):
 def units_of(dimension: str) -> tuple[str, ...]:
     """Unit spellings accepted for ``dimension``."""
     return tuple(_UNITS[dimension])
+
+
+def si_unit(dimension: str) -> str:
+    """The SI unit spelling of ``dimension`` (its unit with factor 1 and no offset)."""
+    return next(u for u, (factor, offset) in _UNITS[dimension].items() if factor == 1.0 and offset == 0.0)
 
 
 def parse_quantity(value: object, dimension: str) -> float:
@@ -96,10 +112,12 @@ def parse_quantity(value: object, dimension: str) -> float:
         raise UnitError(f"expected a {dimension} such as '1 {example}', got {value!r}")
     if isinstance(value, (int, float)):
         raise UnitError(f"missing unit: write the {dimension} as '{value} {example}'")
-    match = _QUANTITY.match(value)
-    if match is None:
+    if len(value) > MAX_QUANTITY_CHARS:
+        raise UnitError(f"a {dimension} of {len(value)} characters is not a quantity such as '1 {example}'")
+    parts = _split(value)
+    if parts is None:
         raise UnitError(f"cannot read {value!r} as a {dimension} such as '1 {example}'")
-    number, unit = float(match.group(1)), match.group(2)
+    number, unit = float(parts[0]), parts[1] or None
     if unit is None:
         raise UnitError(f"missing unit in {value!r}: write the {dimension} as '{number:g} {example}'")
     if unit not in table:
@@ -108,10 +126,11 @@ def parse_quantity(value: object, dimension: str) -> float:
         raise UnitError(
             f"wrong unit {unit!r} for a {dimension}{hint}; use one of: {', '.join(table)}"
         )
-    if not math.isfinite(number):
-        raise UnitError(f"{value!r} is not a finite number")
     factor, offset = table[unit]
-    return number * factor + offset
+    si = number * factor + offset
+    if not math.isfinite(number) or not math.isfinite(si):  # after scaling: "1e308 GHz" overflows
+        raise UnitError(f"{value!r} is not a finite {dimension} (in SI units)")
+    return si
 
 
 def format_quantity(value_si: float, dimension: str, unit: str, digits: int = 4) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 import typer
 
 from si_thermal import __version__, log
-from si_thermal.errors import SiThermalError
+from si_thermal.errors import SiThermalError, one_line
 
 app = typer.Typer(
     name="si-thermal",
@@ -78,22 +78,61 @@ _register()
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning project errors into one line + status."""
-    try:
-        app(standalone_mode=False)
-    except SiThermalError as err:
-        typer.echo(f"error: {err}", err=True)
-        sys.exit(err.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # usage errors: click's, or typer._click's (typer >= 0.2x vendors click)
-        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None), int):
-            exc.show()
+    """Console-script entry point: run the app, turning project errors into one line + status.
+
+    Ctrl-C (SIGINT) and SIGTERM raise :class:`~si_thermal.signals.Interrupted` in the main thread, so
+    ``finally`` blocks run (temporary files removed, workers stopped) and nothing partial is left
+    under a final name; the process then exits 130 or 143 with one line.
+    """
+    from si_thermal import signals
+
+    with signals.interrupts_as_exceptions() as received:
+        try:
+            status = app(standalone_mode=False)
+        except SiThermalError as err:
+            typer.echo(f"error: {one_line(str(err))}", err=True)
+            sys.exit(err.exit_code)
+        except typer.Exit as exc:
             sys.exit(exc.exit_code)
-        raise
+        except SystemExit as exc:  # a command that reported its own interrupt (sweep: rows kept) exits as is
+            if received and exc.code in (130, 143):
+                sys.exit(128 + received[0])
+            raise
+        except KeyboardInterrupt as exc:
+            _interrupted(exc)
+        except BaseException as exc:  # noqa: BLE001 - sorted below, everything else re-raised
+            cause = signals.interrupt_of(exc)
+            if cause is not None:  # click turns KeyboardInterrupt into Abort
+                _interrupted(cause)
+            if type(exc).__name__ == "Abort":
+                typer.echo("aborted", err=True)
+                sys.exit(1)
+            # usage errors: click's, or typer._click's (typer >= 0.2x vendors click)
+            if callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int):
+                ctx = getattr(exc, "ctx", None)
+                hint = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+                typer.echo(one_line(f"error: {exc.format_message()}{hint}".replace("\n", " ")), err=True)
+                sys.exit(exc.exit_code)
+            if isinstance(exc, OSError) and exc.filename is not None:
+                typer.echo(one_line(f"error: {exc.filename}: {exc.strerror or exc}"), err=True)
+                sys.exit(2)
+            if isinstance(exc, MemoryError):
+                typer.echo("error: out of memory (reduce the points, grid or workers)", err=True)
+                sys.exit(1)
+            raise
+        # typer turns KeyboardInterrupt into Exit(130) and, outside standalone mode, *returns* the
+        # exit status (this used to end as a silent exit 0 after Ctrl-C)
+        if received:
+            _interrupted(signals.Interrupted(received[0]))
+        if status == 130:
+            _interrupted(KeyboardInterrupt())
+        if isinstance(status, int) and not isinstance(status, bool) and status:
+            sys.exit(status)
+
+
+def _interrupted(exc: BaseException) -> None:
+    from si_thermal import signals
+
+    signum = signals.signal_number(exc)
+    typer.echo(f"error: {signals.describe(signum)}; stopped, no partial output left", err=True)
+    sys.exit(128 + signum)

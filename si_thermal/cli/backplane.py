@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import typer
 
+from si_thermal.config.stackup import MAX_GRADIENT_K
 from si_thermal.errors import InputError
+from si_thermal.constants import ZERO_CELSIUS_K
 
 
 def _nonnegative(name: str, value: float | None) -> None:
@@ -37,8 +38,17 @@ def backplane(
     """Temperature, warpage, stresses, PTH and joint fatigue, MTBF and availability of a backplane."""
     _nonnegative("--gradient-k", gradient_k)
     _nonnegative("--cycles-per-day", cycles_per_day)
-    if fleet_racks < 1:
-        raise InputError(None, "--fleet-racks", f"must be at least 1, got {fleet_racks}")
+    if gradient_k is not None and gradient_k > MAX_GRADIENT_K:
+        raise InputError(None, "--gradient-k", f"{gradient_k:g} K is outside [0, {MAX_GRADIENT_K:g}] K "
+                                               "(see config.stackup.MAX_GRADIENT_K)")
+    if cycles_per_day is not None and cycles_per_day > 1440:
+        raise InputError(None, "--cycles-per-day", f"{cycles_per_day:g} is outside [0, 1440] (one per minute)")
+    from si_thermal.cli.output import check_writable, echo_json, stamp_xdmf
+
+    check_writable(plot, "--plot")
+    check_writable(xdmf, "--xdmf", folder=True)
+    if not 1 <= fleet_racks <= 10**7:
+        raise InputError(None, "--fleet-racks", f"must be in [1, 10,000,000], got {fleet_racks}")
     from mpi4py import MPI
 
     from si_thermal.system.backplane import analyze_backplane
@@ -49,14 +59,22 @@ def backplane(
                             samples=samples)
     if xdmf is not None:
         hsol, esol = res.fields
-        hsol.write_xdmf(Path(xdmf) / "backplane_temperature.xdmf")
-        esol.write_xdmf(Path(xdmf) / "backplane_displacement.xdmf")
+        from si_thermal.system.fleet import default_fleet_file
+
+        inputs = [stackup, fleet_file or default_fleet_file()]
+        stamp_xdmf(hsol.write_xdmf(Path(xdmf) / "backplane_temperature.xdmf"), inputs)
+        stamp_xdmf(esol.write_xdmf(Path(xdmf) / "backplane_displacement.xdmf"), inputs)
     if plot is not None:
         _plot(res, plot)
     if MPI.COMM_WORLD.rank != 0:
         return
+    from si_thermal.cli.output import require_finite
+
+    require_finite(res.to_dict(), stackup, allow_inf=True)  # an infinite life (no wear-out) is a finding
     if as_json:
-        typer.echo(json.dumps(res.to_dict(), indent=2))
+        from si_thermal.system.fleet import default_fleet_file
+
+        echo_json(res.to_dict(), [stackup, fleet_file or default_fleet_file()], allow_inf=True)
         return
     _print(res)
 
@@ -119,7 +137,7 @@ def _plot(r, out: Path) -> None:
         return
     fig, ax = plt.subplots(2, 2, figsize=(11, 8))
     top = np.isclose(xt[:, 2], xt[:, 2].max())
-    c = ax[0, 0].tricontourf(xt[top, 0] * 1e3, xt[top, 1] * 1e3, tt[top] - 273.15, 20, cmap="inferno")
+    c = ax[0, 0].tricontourf(xt[top, 0] * 1e3, xt[top, 1] * 1e3, tt[top] - ZERO_CELSIUS_K, 20, cmap="inferno")
     fig.colorbar(c, ax=ax[0, 0], label="degC")
     ax[0, 0].set_title("top-face temperature")
     topu = np.isclose(xu[:, 2], xu[:, 2].max())

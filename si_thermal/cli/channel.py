@@ -6,13 +6,14 @@ Heavy imports (scikit-rf, scipy) stay inside the commands so ``si-thermal --help
 from __future__ import annotations
 
 import functools
-import json
 import math
 import warnings
 from pathlib import Path
 
 import typer
 
+from si_thermal.cli.output import check_writable, echo_json, require_finite
+from si_thermal.constants import INCH_M
 from si_thermal.errors import InputError
 
 
@@ -40,6 +41,11 @@ def check_figure_path(plot: Path | None) -> None:
         raise InputError(plot, "--plot", f"figure file must end in {', '.join(FIGURE_SUFFIXES)}")
 
 
+def _num(x: float) -> float | None:
+    """JSON has no NaN/inf: a non-finite number is written as null."""
+    return None if x is None or (isinstance(x, float) and not math.isfinite(x)) else x
+
+
 def _rates(spec: str) -> list[str]:
     from si_thermal.si.rates import serdes_rate
 
@@ -54,6 +60,15 @@ def _rates(spec: str) -> list[str]:
 def _finite(x: float) -> float | None:
     """JSON value of a float: None for nan/inf (a row without that number)."""
     return x if math.isfinite(x) else None
+
+
+def check_length(length_m: float | None, option: str = "--length-m") -> None:
+    """InputError for a --length-m outside a channel segment's range (finite, 0-100 m)."""
+    from si_thermal import config
+
+    why = None if length_m is None else config.check_si(config.StriplineSegment, "length", length_m)
+    if why is not None:
+        raise InputError(None, option, why)
 
 
 def channel(
@@ -82,6 +97,9 @@ def channel(
 
     keys = _rates(rate)
     check_figure_path(plot)
+    check_length(length_m)
+    check_writable(touchstone, "--touchstone")
+    check_writable(plot, "--plot")
     ch, path = chan.load(file)
     f = np.linspace(0.0, f_max_ghz * 1e9, points)
     net = chan.channel_network((ch, path), f, length_m=length_m)
@@ -114,16 +132,20 @@ def channel(
             entry["reach_m"] = reach_il((ch, path), key).reach_m
         per_m = chan.segment_loss_db_per_m((ch, path), [r.nyquist_hz])
         entry["loss_db_per_m"] = {name: float(v[0]) for name, v in per_m.items()}
-        entry["loss_db_per_in"] = {name: float(v[0]) * 0.0254 for name, v in per_m.items()}
+        entry["loss_db_per_in"] = {name: float(v[0]) * INCH_M for name, v in per_m.items()}
         out["rates"][key] = entry
     first = out["rates"][keys[0]]
     out["il_db_at_nyquist"], out["reach_m"] = first["il_db_at_nyquist"], first["reach_m"]
+    require_finite(out, file)  # before anything is written: a NaN is never a verdict
     if touchstone is not None:
         if touchstone.suffix.lower() == ".s4p":
             net_out = chan.channel_network_4port((ch, path), f[1:], length_m=length_m)
         else:
             net_out = net
-        chan.write_touchstone(net_out, touchstone)
+        from si_thermal import provenance
+
+        chan.write_touchstone(net_out, touchstone,
+                              comments=provenance.touchstone_comments(provenance.collect([file])))
         out["touchstone"] = str(touchstone)
     if plot is not None:
         from si_thermal.si.plots import il_figure
@@ -131,7 +153,7 @@ def channel(
         il_figure([(ch, path), *compare], keys, plot, f_max_hz=f[-1])
         out["plot"] = str(plot)
     if as_json:
-        typer.echo(json.dumps(out, indent=2))
+        echo_json(out, [file, *compare])
         return
     from rich.console import Console
     from rich.table import Table
@@ -179,6 +201,12 @@ def reach(
     keys = _rates(rate)
     if criterion not in ("il", "com"):
         raise InputError(None, "--criterion", f"unknown criterion {criterion!r}; use il or com")
+    if budget_db is not None:
+        from si_thermal import config
+
+        why = config.check_si(config.SerdesRate, "il_budget", budget_db)
+        if why is not None:
+            raise InputError(None, "--budget-db", why)
     results = []
     for key in keys:
         if criterion == "il":
@@ -194,8 +222,9 @@ def reach(
             r = reach_com(file, key)  # COM >= si.com.COM_THRESHOLD_DB
             res = r.as_dict() if hasattr(r, "as_dict") else dict(vars(r))
         results.append(res)
+    require_finite(results, file, "reach result")
     if as_json:
-        typer.echo(json.dumps(results[0] if len(results) == 1 else results, indent=2, default=str))
+        echo_json(results[0] if len(results) == 1 else results, [file], default=str)
         return
     for res in results:
         tail = f", IL at Nyquist {res['il_db_at_nyquist']:.2f} dB at {res['length_m']:g} m" \

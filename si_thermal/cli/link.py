@@ -5,7 +5,6 @@ IEEE 802.3 Annex 93A / P802.3dj Annex 178A, see :mod:`si_thermal.si.com`.
 
 from __future__ import annotations
 
-import json
 import warnings
 from pathlib import Path
 
@@ -32,9 +31,16 @@ def link(
     from si_thermal.cli.channel import check_figure_path
     from si_thermal.si import com, eye
 
+    from si_thermal.cli.channel import check_length
+    from si_thermal.cli.output import check_writable, echo_json
+
     check_figure_path(plot)
+    check_writable(plot, "--plot")
+    check_length(length_m)
     if not file.exists():
         raise InputError(file, None, "file not found")
+    from si_thermal.cli.progress import bar
+
     params = com.load_com_params(std, rate=rate)
     thru = file
     fext, next_ = list(fext), list(next_)
@@ -52,13 +58,17 @@ def link(
             (fext if a.kind == "fext" else next_).append(a.network)
             xt_names.append(a.name)
     cases = range(max(len(params.package_cases), 1))
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, bar(f"COM, {search} equalizer search") as update:
         warnings.simplefilter("always")
         per_case = [com.compute_com(thru, fext, next_, params.with_package_case(k), extrapolation=extrapolation,
-                                    search_mode=search) for k in cases]
+                                    search_mode=search, progress=update) for k in cases]
     worst = min(range(len(per_case)), key=lambda k: per_case[k].com_db)
     res = per_case[worst]
     short_band = any("extrapolated" in str(w.message) for w in caught)
+    from si_thermal.cli.output import require_finite
+
+    require_finite({"com_db": res.com_db, "fom_db": res.fom_db, "a_s_v": res.a_s_v, "a_ni_v": res.a_ni_v,
+                    "eye_height_v": res.eye_height_v, "eye_width_ui": res.eye_width_ui}, file, "COM result")
     for w in caught:
         if not any(str(w.message) in n for n in res.notes):
             typer.echo(f"warning: {w.message}", err=True)
@@ -75,7 +85,7 @@ def link(
         d["package_case"] = names[worst]
         d["com_db_package_cases"] = {n: r.com_db for n, r in zip(names, per_case)}
         d["aggressors"] = xt_names or [str(x) for x in (*fext, *next_)]
-        typer.echo(json.dumps(d, indent=2))
+        echo_json(d, [file, *(x for x in (*fext, *next_) if isinstance(x, Path))])
         return
     taps = ", ".join(f"c({k}) {v:+.3f}" for k, v in res.tx_ffe.items())
     typer.echo(f"{file.name}: {res.std} at {res.symbol_rate_hz / 1e9:g} GBd, {len(fext)} FEXT + {len(next_)} NEXT"

@@ -23,6 +23,9 @@ def report(
                                                             "(workers must share the output folder)."),
 ) -> None:
     """Evaluate the rack systems (geometry, SI, cooling, reliability, cost, claims) and write the PDF."""
+    from si_thermal.files import check_output_path
+
+    check_output_path(out_dir if each else output, "--out-dir" if each else "--output", folder=each)  # before work
     if each or compare:
         _batch(systems, output, out_dir, each=each, compare=compare, cooling=cooling, jobs=jobs,
                scheduler=scheduler)
@@ -33,9 +36,12 @@ def report(
 
     from si_thermal.report.build import build_report
 
+    from si_thermal import config
     from si_thermal.system.model import resolve
 
-    resolve(systems or None)  # an unknown system fails here, before any progress output
+    for path in resolve(systems or None).values():  # an unknown system or a bad rack file fails here,
+        config.load_rack(path)  # before any progress output or file is written
+
     console = Console(stderr=True)
     t0 = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),

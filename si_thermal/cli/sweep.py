@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -83,6 +84,12 @@ def sweep(
 
     if out.suffix.lower() not in FORMATS:
         raise InputError(out, "--out", f"results file must end in {' or '.join(FORMATS)}")
+    from si_thermal.cli.output import check_writable
+
+    check_writable(out, "--out")  # before any point runs
+    max_jobs = 4 * (os.cpu_count() or 1)
+    if jobs > max_jobs:
+        raise InputError(None, "--jobs", f"{jobs} workers; at most {max_jobs} (4 per core) on this machine")
     if scheduler is not None and jobs:
         raise InputError(None, "--jobs", "--jobs is for local processes; the cluster decides with --scheduler")
     if scheduler is not None and not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
@@ -101,17 +108,23 @@ def sweep(
         if fext or next_:
             raise InputError(None, "--fext", "aggressor files are for channel sweeps")
         config.load_rack(file)
+        for f in factors:  # a gauge must be one: awg = 26.4 used to run as 26
+            for v in (f.levels if f.name == "awg" else ()):
+                why = config.check_si(config.TwinaxSegment, "awg", v) if isinstance(v, float) else "not a number"
+                if why is not None:
+                    raise InputError(None, "--param", f"awg = {v}: {why}")
         m = _list(metrics) or ("si",)
         if any(f.name == "gpu_power_w" for f in factors) and "cooling" not in m:
             m = (*m, "cooling")
-        study = RackStudy(str(file), m)
+        study = RackStudy(str(file.resolve()), m)  # absolute: workers may run elsewhere
     elif kind == "channel":
         config.load_channel(file)
         if not rates and not any(f.name == "rate" for f in factors):
             rates = ("200g", "224g")
-        study = ChannelStudy(str(file), _list(metrics) or ("il",), std=std, extrapolation=extrapolation,
+        study = ChannelStudy(str(file.resolve()), _list(metrics) or ("il",), std=std, extrapolation=extrapolation,
                              search=search, com_threshold_db=com_threshold_db,
-                             fext=tuple(str(f) for f in fext), next=tuple(str(f) for f in next_))
+                             fext=tuple(str(f.resolve()) for f in fext),
+                             next=tuple(str(f.resolve()) for f in next_))
     else:
         raise InputError(file, None, f"a sweep takes a channel or a rack file, not a {kind} file")
     spec = Sweep(study, factors, design, samples, seed, rates)
@@ -120,10 +133,12 @@ def sweep(
             res = run_sweep(spec, out, resume=resume, scheduler=scheduler, jobs=jobs or None,
                             batch_size=batch_size, command=["si-thermal", *sys.argv[1:]], on_progress=update,
                             connect_timeout_s=connect_timeout_s, flush_s=flush_s)
-    except KeyboardInterrupt:  # after run_sweep stopped the workers and wrote the finished rows
+    except KeyboardInterrupt as exc:  # after run_sweep stopped the workers and wrote the finished rows
+        from si_thermal.signals import signal_number
+
         typer.echo(f"interrupted: finished rows are in {out}; run the same command with --resume to go on",
                    err=True)
-        sys.exit(130)
+        sys.exit(128 + signal_number(exc))  # 130 Ctrl-C, 143 SIGTERM
     rate_s = res.ran / res.wall_s if res.wall_s > 0 else float("nan")
     if res.ran == 0:
         typer.echo(f"{res.points} points -> {out}: all {res.resumed} already done, nothing to run")

@@ -6,7 +6,6 @@ by geometry hash in ``meshes/cache/xsection/``. Heavy imports stay inside the co
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -39,10 +38,19 @@ def xsection(
     if not (0 < f_min_ghz < f_max_ghz and np.isfinite(f_max_ghz)):
         raise InputError(None, "--f-min-ghz", "need 0 < --f-min-ghz < --f-max-ghz")
     check_figure_path(plot)
+    from si_thermal.cli.output import require_finite
+    from si_thermal.files import check_output_path
+
+    check_output_path(plot, "--plot")
+    check_output_path(touchstone, "--touchstone")
     if (touchstone is None) != (length_m is None):
         raise InputError(None, "--touchstone", "--touchstone and --length-m go together")
     if length_m is not None and not (np.isfinite(length_m) and length_m > 0):
         raise InputError(None, "--length-m", f"length must be a finite number > 0 m, got {length_m!r}")
+    from si_thermal.cli.output import check_writable, echo_json
+
+    check_writable(plot, "--plot")
+    check_writable(touchstone, "--touchstone")
     from si_thermal.si.xsection.geometry import GeometryError
     from si_thermal.si.xsection.inputs import load_section
 
@@ -55,7 +63,7 @@ def xsection(
 
     f = np.geomspace(f_min_ghz * 1e9, f_max_ghz * 1e9, points)
     try:
-        out = summarize(section, f, LEVELS[mesh])
+        out = require_finite(summarize(section, f, LEVELS[mesh]), file)  # no NaN passes as a line
         if plot is not None:
             from si_thermal.si.xsection.plot import field_figure
 
@@ -69,13 +77,15 @@ def xsection(
 
             sol = field_solution(section.xs, LEVELS[mesh])
             net = line_network(rlgc(section.xs, sol, f, section.roughness(f)), length_m, name=section.xs.label)
-            write_touchstone(net, touchstone)
+            from si_thermal import provenance
+
+            write_touchstone(net, touchstone, comments=provenance.touchstone_comments(provenance.collect([file])))
             out["touchstone"] = str(touchstone)
     except GeometryError as err:
         raise InputError(file, err.field, str(err)) from None
     out["file"] = str(file)
     if as_json:
-        typer.echo(json.dumps(out, indent=1))
+        echo_json(out, [file])
         return
     _print_table(out)
 

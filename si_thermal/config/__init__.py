@@ -24,6 +24,12 @@ Every loader raises :class:`si_thermal.errors.InputError` naming the file and th
 from __future__ import annotations
 
 from si_thermal.config._base import (  # noqa: F401
+    SANITY,
+    Range,
+    QuantityValidator,
+    check_si,
+    PositiveLoss,
+    PositiveTime,
     _quantity,
     _quantity_list,
     Length,
@@ -75,7 +81,7 @@ from si_thermal.config.stackup import (  # noqa: F401
     Layer,
     Trace,
     Stackup,
-    HotSpot,
+    BoardHotSpot,
     Screw,
     Stiffener,
     PressFitConnector,
@@ -127,13 +133,14 @@ from si_thermal.config.fleet import (  # noqa: F401
 from si_thermal.config.package import (  # noqa: F401
     PackageInfo,
     Slab,
-    Hotspot,
+    DieHotSpot,
     PackageDie,
     TimLayer,
     Fill,
     ColdPlate,
     MicrochannelLid,
     PackageFile,
+    inlet_problem,
 )
 from si_thermal.config.xsection import XSectionFile  # noqa: F401
 from si_thermal.config.loader import (  # noqa: F401
@@ -154,6 +161,11 @@ from si_thermal.config.loader import (  # noqa: F401
 )
 
 __all__ = [
+    "SANITY",
+    "Range",
+    "check_si",
+    "PositiveLoss",
+    "PositiveTime",
     "Length",
     "PositiveLength",
     "NonNegativeLength",
@@ -196,7 +208,7 @@ __all__ = [
     "Layer",
     "Trace",
     "Stackup",
-    "HotSpot",
+    "BoardHotSpot",
     "Screw",
     "Stiffener",
     "PressFitConnector",
@@ -235,7 +247,7 @@ __all__ = [
     "FleetFile",
     "PackageInfo",
     "Slab",
-    "Hotspot",
+    "DieHotSpot",
     "PackageDie",
     "TimLayer",
     "Fill",
@@ -256,9 +268,10 @@ __all__ = [
 ]
 
 # workload profiles and uncertain reliability inputs (issue 13)
-from si_thermal.config.profile import Profile, ProfileFile, Pulse, Segment  # noqa: E402,F401
+from si_thermal.config.profile import Profile, ProfileFile, Pulse  # noqa: E402,F401
+from si_thermal.config.profile import Segment as ProfileSegment  # noqa: E402,F401  (config.Segment: a channel segment)
 from si_thermal.config.uncertainty import Uncertain, UncertainParameter, UncertaintyFile  # noqa: E402,F401
 from si_thermal.config.loader import load_profile, load_uncertainty  # noqa: E402,F401
 
-__all__ += ["Profile", "ProfileFile", "Pulse", "Segment", "Uncertain", "UncertainParameter", "UncertaintyFile",
+__all__ += ["Profile", "ProfileFile", "Pulse", "ProfileSegment", "Uncertain", "UncertainParameter", "UncertaintyFile",
             "load_profile", "load_uncertainty"]

@@ -15,7 +15,15 @@ from si_thermal.config._base import (
     NonNegativeLength,
     PositiveLength,
     Time,
+    _quantity,
 )
+
+
+MAX_SEGMENT_LENGTH_M = 100.0
+# One passive copper segment of a scale-up link: at 100 m twinax loses ~2000 dB at 53 GHz; any longer
+# length is a unit slip (a 1000 km cable drove the loss to underflow and a NaN verdict).
+SegmentLength = Annotated[float, _quantity("length", 0.0, MAX_SEGMENT_LENGTH_M,
+                                           why="0 to 100 m for one passive copper segment")]
 
 
 class _Segment(Model):
@@ -27,7 +35,7 @@ class TwinaxSegment(_Segment):
     """A length of shielded differential twinax cable."""
 
     medium: Literal["twinax"]
-    length: NonNegativeLength
+    length: SegmentLength
     awg: Annotated[int, Field(ge=20, le=36)]
     dielectric: str  # material of kind cable_dielectric
     conductor: str = "copper"  # material of kind conductor (silver-plated copper: use "copper")
@@ -41,7 +49,7 @@ class StriplineSegment(_Segment):
     """A length of differential stripline on a trace of a stackup file in ``boards/``."""
 
     medium: Literal["stripline"]
-    length: NonNegativeLength
+    length: SegmentLength
     board: str  # file name in boards/
     trace: str  # name of a [[traces]] entry of that board
     roughness: Literal["huray", "hammerstad", "groisse", "none"] = "huray"  # conductor roughness model

@@ -4,34 +4,51 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from si_thermal.config._base import (
     Frequency,
     Impedance,
-    Loss,
+    PositiveLoss,
     Model,
-    NonNegativeLength,
     SymbolRate,
     Time,
     _quantity,
 )
 
 
+GainDb = Annotated[float, Field(ge=-60.0, le=60.0)]  # CTLE gain settings, dB
+TapWeight = Annotated[float, Field(ge=-10.0, le=10.0)]  # equalizer tap weights and limits (normalised)
+
+
 class ComPackage(Model):
     """Device package of a COM set (IEEE 802.3 93A.1.2 / P802.3dj 178A.1.4)."""
 
-    c_d: list[Annotated[float, _quantity("capacitance"), Field(ge=0)]]
+    c_d: list[Annotated[float, _quantity("capacitance"), Field(ge=0)]] = Field(min_length=1)
     l_s: list[Annotated[float, _quantity("inductance"), Field(ge=0)]] = []
     c_b: Annotated[float, _quantity("capacitance"), Field(ge=0)] = 0.0
     c_p: Annotated[float, _quantity("capacitance"), Field(ge=0)] = 0.0
-    z_c: list[Impedance]
-    z_p: list[NonNegativeLength]  # package test case 1 (line section lengths)
-    z_p_test2: list[NonNegativeLength] | None = None  # package test case 2 (same sections); COM is the worst case
-    gamma0_per_mm: float = Field(ge=0)
-    a1_sqrt_ns_per_mm: float = Field(ge=0)
-    a2_ns_per_mm: float = Field(ge=0)
-    tau_ns_per_mm: float = Field(gt=0)
+    z_c: list[Impedance] = Field(min_length=1)
+    # package test case 1 (line section lengths); COM is the worst over the cases
+    z_p: list[Annotated[float, _quantity("length", 0.0, 0.2, why="a package line is 0 to 200 mm")]] = \
+        Field(min_length=1)
+    # package test case 2 (same sections)
+    z_p_test2: list[Annotated[float, _quantity("length", 0.0, 0.2, why="a package line is 0 to 200 mm")]] | None \
+        = None
+    gamma0_per_mm: float = Field(ge=0, le=1)
+    a1_sqrt_ns_per_mm: float = Field(ge=0, le=1)
+    a2_ns_per_mm: float = Field(ge=0, le=1)
+    tau_ns_per_mm: float = Field(gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _sections(self) -> ComPackage:
+        if len(self.z_c) != len(self.z_p):  # zip() would drop the unpaired sections silently
+            raise ValueError(f"z_c has {len(self.z_c)} values and z_p {len(self.z_p)}: one impedance per line section")
+        if self.z_p_test2 is not None and len(self.z_p_test2) != len(self.z_p):
+            raise ValueError(f"z_p_test2 has {len(self.z_p_test2)} values and z_p {len(self.z_p)}: the same sections")
+        if len(self.l_s) > len(self.c_d):
+            raise ValueError(f"l_s has {len(self.l_s)} values, more than the {len(self.c_d)} of c_d (die ladder)")
+        return self
 
 
 class ComStd(Model):
@@ -54,24 +71,24 @@ class ComStd(Model):
     rd: Impedance | None = None
     a_dd_ui: Annotated[float, Field(ge=0, lt=0.5)] | None = None
     sigma_rj_ui: Annotated[float, Field(ge=0, lt=0.5)] | None = None
-    snr_tx: Loss | None = None
-    eta0_v2_per_ghz: Annotated[float, Field(ge=0)] | None = None
+    snr_tx: PositiveLoss | None = None
+    eta0_v2_per_ghz: Annotated[float, Field(ge=0, le=1e-3)] | None = None
     n_qb: Annotated[int, Field(ge=0, le=16)] | None = None
     p_qc: Annotated[float, Field(gt=0, lt=0.1)] | None = None
-    f_r_fb: Annotated[float, Field(gt=0)] | None = None
-    f_z_fb: Annotated[float, Field(gt=0)] | None = None
-    f_p1_fb: Annotated[float, Field(gt=0)] | None = None
-    f_p2_fb: Annotated[float, Field(gt=0)] | None = None
-    f_lf_fb: Annotated[float, Field(gt=0)] | None = None
-    g_dc_db: list[float] | None = None
-    g_dc2_db: list[float] | None = None
+    f_r_fb: Annotated[float, Field(gt=0, le=10)] | None = None
+    f_z_fb: Annotated[float, Field(gt=0, le=10)] | None = None
+    f_p1_fb: Annotated[float, Field(gt=0, le=10)] | None = None
+    f_p2_fb: Annotated[float, Field(gt=0, le=10)] | None = None
+    f_lf_fb: Annotated[float, Field(gt=0, le=10)] | None = None
+    g_dc_db: list[GainDb] | None = None
+    g_dc2_db: list[GainDb] | None = None
     c0_min: Annotated[float, Field(ge=0, le=1)] | None = None
-    tx_taps: list[tuple[int, float, float, float]] | None = None  # position (UI), min, max, step
+    tx_taps: list[tuple[Annotated[int, Field(ge=-64, le=64)], TapWeight, TapWeight, TapWeight]] | None = None  # position (UI), min, max, step
     rx_ffe_taps: Annotated[int, Field(ge=0, le=64)] | None = None
-    rx_ffe_precursors: Annotated[int, Field(ge=0)] | None = None
-    rx_ffe_limit: Annotated[float, Field(gt=0)] | None = None
-    dfe_max: list[float] | None = None
-    dfe_min: list[float] | None = None
+    rx_ffe_precursors: Annotated[int, Field(ge=0, le=64)] | None = None
+    rx_ffe_limit: Annotated[float, Field(gt=0, le=10)] | None = None
+    dfe_max: list[TapWeight] | None = None
+    dfe_min: list[TapWeight] | None = None
     fom: Literal["93a", "mmse"] | None = None
     f_step: Frequency | None = None
     package: ComPackage | None = None

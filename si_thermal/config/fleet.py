@@ -15,12 +15,12 @@ class FailureModeSpec(Model):
     name: str
     source: str
     model: Literal["fit", "mil217_pwb", "wearout_pth", "wearout_joint"]
-    units_per_rack: Annotated[int, Field(ge=1)] = 1
-    fit_per_unit: Annotated[float, Field(ge=0)] | None = None  # model = "fit": failures per 1e9 h
+    units_per_rack: Annotated[int, Field(ge=1, le=10**7)] = 1
+    fit_per_unit: Annotated[float, Field(ge=0, le=1e9)] | None = None  # model = "fit": failures per 1e9 h
     board: str | None = None  # model = "mil217_pwb" / "wearout_pth": a stackup file in boards/
-    quality_factor: Annotated[float, Field(gt=0)] = 1.0  # MIL-HDBK-217F pi_Q
-    environment_factor: Annotated[float, Field(gt=0)] = 1.0  # MIL-HDBK-217F pi_E
-    weibull_shape: Annotated[float, Field(gt=0)] | None = None  # models "wearout_pth", "wearout_joint"
+    quality_factor: Annotated[float, Field(gt=0, le=1000)] = 1.0  # MIL-HDBK-217F pi_Q
+    environment_factor: Annotated[float, Field(gt=0, le=1000)] = 1.0  # MIL-HDBK-217F pi_E
+    weibull_shape: Annotated[float, Field(gt=0, le=100)] | None = None  # models "wearout_pth", "wearout_joint"
     mttr: Annotated[float, _quantity("time"), Field(gt=0)]
 
     @model_validator(mode="after")
@@ -48,7 +48,7 @@ class Fleet(Model):
     name: str
     description: str
     source: str
-    racks: Annotated[int, Field(ge=1)]
+    racks: Annotated[int, Field(ge=1, le=10**7)]
     months: Annotated[int, Field(ge=1, le=600)] = 60
     hours_per_month: Annotated[float, _quantity("time"), Field(gt=0)] = 730.0 * 3600.0
 

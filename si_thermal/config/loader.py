@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,20 @@ from si_thermal.config.serdes import SerdesFile
 from si_thermal.config.com_params import ComParamsFile
 from si_thermal.config.rack import Rack, RackFile
 from si_thermal.config.fleet import FleetFile
-from si_thermal.config.package import PackageFile
+from si_thermal.config.package import PackageFile, inlet_problem
+from si_thermal.caches import cached
 from si_thermal.config.profile import ProfileFile
 from si_thermal.config.uncertainty import UncertaintyFile
 from si_thermal.config.xsection import XSectionFile
+
+
+def _referenced(loader, ref: Path, path: str | Path, field: str) -> None:
+    """Load a file that ``path`` names in ``field`` with all its checks, so a file that validates runs;
+    its error keeps its own file and field, prefixed by where it was named."""
+    try:
+        loader(ref)
+    except InputError as err:
+        raise InputError(path, field, f"names a file that does not validate: {err.line()}") from None
 
 
 def _check_rack(obj: RackFile, path: str | Path) -> None:
@@ -36,6 +45,9 @@ def _check_rack(obj: RackFile, path: str | Path) -> None:
         raise InputError(path, f"rack.sources.{unknown[0]}", "names no field of [rack]")
     if obj.rack.companion is not None and not (paths.racks_dir() / obj.rack.companion).is_file():
         raise InputError(path, "rack.companion", f"unknown system '{obj.rack.companion}' (no such file in boards/racks/)")
+    if obj.rack.companion is not None and Path(path).name != obj.rack.companion:
+        _referenced(lambda p: validate(RackFile, read_toml(p), p), paths.racks_dir() / obj.rack.companion,
+                    path, "rack.companion")
     g = obj.geometry
     eps = 1e-9
     for i, t in enumerate(obj.trays):
@@ -56,6 +68,12 @@ def _check_rack(obj: RackFile, path: str | Path) -> None:
             raise InputError(path, f"trays[{i}].connector_y", "connector plane is behind the rack")
     kinds = {t.kind for t in obj.trays}
     rates = load_serdes().rates
+    if not obj.links:
+        raise InputError(path, "links", "no [[links]] group: every system needs the link groups it is judged by")
+    if obj.power is not None and obj.power.total_w > obj.rack.rack_power * (1 + 1e-9):
+        raise InputError(path, "power.components",
+                         f"components draw {obj.power.total_w / 1e3:.1f} kW at the rack input, more than "
+                         f"rack.rack_power {obj.rack.rack_power / 1e3:.1f} kW")
     for i, link in enumerate(obj.links):
         for name in ("from_kind", "to_kind"):
             if getattr(link, name) not in kinds:
@@ -68,14 +86,24 @@ def _check_rack(obj: RackFile, path: str | Path) -> None:
             field = f"links[{i}].channel" if j == 0 else f"links[{i}].alternate_channels[{j - 1}]"
             if not (paths.channels_dir() / ch).is_file():
                 raise InputError(path, field, f"unknown channel '{ch}' (no such file in channels/)")
+            _referenced(load_channel, paths.channels_dir() / ch, path, field)
+        if link.in_tray_lengths and not any(t.kind == link.from_kind for t in obj.trays):
+            raise InputError(path, f"links[{i}].in_tray_lengths", f"no tray of kind '{link.from_kind}' to hold them")
         if link.route == "over_top" and g is None:
             raise InputError(path, f"links[{i}].route", "needs a [geometry] table")
-    if obj.cooling is not None and obj.cooling.package is not None \
-            and not board_path(obj.cooling.package, path).is_file():
-        raise InputError(path, "cooling.package", f"unknown package file '{obj.cooling.package}'")
-    if obj.reliability is not None and obj.reliability.backplane is not None \
-            and not board_path(obj.reliability.backplane, path).is_file():
-        raise InputError(path, "reliability.backplane", f"unknown stackup file '{obj.reliability.backplane}'")
+    if obj.cooling is not None:
+        for field in ("package", "aux_package"):
+            pkg = getattr(obj.cooling, field)
+            if pkg is not None:
+                if not board_path(pkg, path).is_file():
+                    raise InputError(path, f"cooling.{field}", f"unknown package file '{pkg}'")
+                _referenced(load_package, board_path(pkg, path), path, f"cooling.{field}")
+        if (obj.cooling.aux_package is None) != (obj.cooling.aux_technology is None):
+            raise InputError(path, "cooling.aux_package", "give aux_package and aux_technology together")
+    if obj.reliability is not None and obj.reliability.backplane is not None:
+        if not board_path(obj.reliability.backplane, path).is_file():
+            raise InputError(path, "reliability.backplane", f"unknown stackup file '{obj.reliability.backplane}'")
+        _referenced(load_stackup, board_path(obj.reliability.backplane, path), path, "reliability.backplane")
 
 
 _KINDS: dict[str, type[Model]] = {
@@ -136,9 +164,12 @@ def check_references(obj: Model, path: str | Path) -> None:
         for key, option in obj.options.items():
             if not rack_path(option.rack, path).is_file():
                 raise InputError(path, f"options.{key}.rack", f"rack file not found: {option.rack}")
+            _referenced(load_rack, rack_path(option.rack, path), path, f"options.{key}.rack")
             for i, mode in enumerate(option.modes):
                 if mode.board is not None and not board_path(mode.board, path).is_file():
                     raise InputError(path, f"options.{key}.modes[{i}].board", f"board file not found: {mode.board}")
+                if mode.board is not None:
+                    _referenced(load_stackup, board_path(mode.board, path), path, f"options.{key}.modes[{i}].board")
     elif isinstance(obj, ChannelFile):
         for i, seg in enumerate(obj.segments):
             if isinstance(seg, TwinaxSegment):
@@ -153,20 +184,27 @@ def check_references(obj: Model, path: str | Path) -> None:
                 if not touchstone_path(seg, path).is_file():
                     raise InputError(path, f"segments[{i}].file", f"file not found: {seg.file}")
     elif isinstance(obj, PackageFile):
+        local = obj.materials  # the file's own materials come first
         for field in ("substrate", "interposer", "lid"):
-            material(getattr(obj, field).material, None, path, f"{field}.material")
+            material(getattr(obj, field).material, None, path, f"{field}.material", local=local)
         if obj.mold is not None:
-            material(obj.mold.material, None, path, "mold.material")
+            material(obj.mold.material, None, path, "mold.material", local=local)
         for i, die in enumerate(obj.dies):
-            material(die.material, None, path, f"dies[{i}].material")
-        material(obj.tim1.material, None, path, "tim1.material")
+            material(die.material, None, path, f"dies[{i}].material", local=local)
+        material(obj.tim1.material, None, path, "tim1.material", local=local)
         if obj.tim2 is not None:
-            material(obj.tim2.material, None, path, "tim2.material")
+            material(obj.tim2.material, None, path, "tim2.material", local=local)
         if obj.coldplate is not None:
-            material(obj.coldplate.material, None, path, "coldplate.material")
-            material(obj.coldplate.coolant, "coolant", path, "coldplate.coolant")
-        if obj.microchannel is not None:
-            material(obj.microchannel.coolant, "coolant", path, "microchannel.coolant")
+            material(obj.coldplate.material, None, path, "coldplate.material", local=local)
+        for name in ("coldplate", "microchannel"):
+            c = getattr(obj, name)
+            if c is not None:
+                material(c.coolant, "coolant", path, f"{name}.coolant", local=local)
+                if c.cover_material is not None:
+                    material(c.cover_material, None, path, f"{name}.cover_material", local=local)
+                why = inlet_problem(c.coolant, c.inlet, local)
+                if why is not None:
+                    raise InputError(path, f"{name}.inlet", why)
     elif isinstance(obj, XSectionFile):
         for i, layer in enumerate(obj.layers):
             material(layer.material, ("laminate", "polymer", "cable_dielectric"), path, f"layers[{i}].material")
@@ -199,7 +237,7 @@ def _load_kind(path: str | Path, model: type[Model], key: str) -> Any:
     return obj
 
 
-@lru_cache(maxsize=64)
+@cached(64)
 def _load_stackup_cached(path: str) -> StackupFile:
     return _load_kind(path, StackupFile, "stackup")
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import math
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.config._base import (
     Fraction,
     Length,
@@ -15,8 +17,14 @@ from si_thermal.config._base import (
     Temperature,
     VolumeFlow,
     _quantity,
+    _quantity_list,
 )
-from si_thermal.config.materials import material
+from si_thermal.config.materials import LocalMaterial, check_local_materials, material
+
+# a stated heat-transfer coefficient: positive and finite (0 or inf would silently mean "adiabatic" or
+# "isothermal wall")
+StatedHeatTransferCoefficient = Annotated[float, _quantity("heat_transfer_coefficient"),
+                                          Field(gt=0, allow_inf_nan=False)]
 
 
 class PackageInfo(Model):
@@ -36,7 +44,7 @@ class Slab(Model):
     thickness: PositiveLength
 
 
-class Hotspot(Model):
+class DieHotSpot(Model):
     """A hot spot of a die's power map: ``power_fraction`` of the die's power in a rectangle
     centred at (center_x, center_y) relative to the die centre."""
 
@@ -60,7 +68,7 @@ class PackageDie(Model):
     thickness: PositiveLength
     active_thickness: PositiveLength = 50e-6
     power_fraction: Fraction
-    hotspots: list[Hotspot] = []
+    hotspots: list[DieHotSpot] = []
 
     @model_validator(mode="after")
     def _hotspots_inside(self) -> PackageDie:
@@ -93,7 +101,52 @@ class Fill(Model):
     material: str
 
 
-class ColdPlate(Model):
+class HeatTransferTable(Model):
+    """Wall heat-transfer coefficient along the flow (measured or from CFD): ``h[i]`` at distance
+    ``x[i]`` from the channel inlet, interpolated linearly, end values held."""
+
+    x: Annotated[tuple[float, ...], _quantity_list("length")]
+    h: Annotated[tuple[float, ...], _quantity_list("heat_transfer_coefficient")]
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _table(self) -> HeatTransferTable:
+        if len(self.x) != len(self.h) or len(self.x) < 1:
+            raise ValueError(f"x has {len(self.x)} values, h has {len(self.h)}: give one h per x")
+        if any(not (v >= 0 and math.isfinite(v)) for v in self.x) or list(self.x) != sorted(set(self.x)):
+            raise ValueError("x must be distinct, increasing, finite distances from the inlet (>= 0)")
+        bad = [i for i, v in enumerate(self.h) if not (v > 0 and math.isfinite(v))]
+        if bad:
+            raise ValueError(f"h[{bad[0]}] = {self.h[bad[0]]:g} W/(m^2 K): a stated heat-transfer coefficient "
+                             "must be positive and finite")
+        return self
+
+
+class _Channels(Model):
+    """What every channel array may state instead of the built-in correlations, and its ceiling."""
+
+    # the wall (wetted-area) coefficient, constant or along the flow; the fin model still applies
+    heat_transfer_coefficient: StatedHeatTransferCoefficient | None = None
+    heat_transfer_table: HeatTransferTable | None = None
+    # Darcy friction factor over the channel length (entrance and minor losses: k_minor added)
+    friction_factor: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    # the channel ceiling (lid cover, cold-plate top): given, the fin tips conduct into it and it
+    # convects on its underside; absent, the ceiling is adiabatic (stated in the results)
+    cover_thickness: PositiveLength | None = None
+    cover_material: str | None = None
+
+    def _check_channels(self, name: str, width: float, wall: float) -> None:
+        if self.heat_transfer_coefficient is not None and self.heat_transfer_table is not None:
+            raise ValueError(f"{name}: give heat_transfer_coefficient or heat_transfer_table, not both")
+        pitch = width + wall
+        if pitch > self.size_y * (1 + 1e-9):
+            raise ValueError(f"{name}: channel pitch {pitch * 1e3:.4g} mm is larger than the span size_y "
+                             f"{self.size_y * 1e3:.4g} mm (no channel fits)")
+        if self.cover_material is not None and self.cover_thickness is None:
+            raise ValueError(f"{name}: cover_material needs cover_thickness")
+
+
+class ColdPlate(_Channels):
     """Skived-fin copper cold plate on TIM2: base plus straight fins (channels run along x)."""
 
     material: str
@@ -106,10 +159,19 @@ class ColdPlate(Model):
     coolant: str
     flow: VolumeFlow
     inlet: Temperature = 308.15
+    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
+    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
+    # path per die, each path from the inlet across its die only
+    dies_in: Literal["series", "parallel"] = "series"
     source: str | None = None
 
+    @model_validator(mode="after")
+    def _channels(self) -> ColdPlate:
+        self._check_channels("coldplate", self.channel_width, self.fin_thickness)
+        return self
 
-class MicrochannelLid(Model):
+
+class MicrochannelLid(_Channels):
     """Channels machined into the lid (direct liquid cooling, no TIM2 or cold plate); channels run
     along x over a field ``size_x`` by ``size_y``, above a solid lid base."""
 
@@ -122,7 +184,32 @@ class MicrochannelLid(Model):
     coolant: str
     flow: VolumeFlow
     inlet: Temperature = 308.15
+    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
+    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
+    # path per die, each path from the inlet across its die only
+    dies_in: Literal["series", "parallel"] = "series"
     source: str | None = None
+
+    @model_validator(mode="after")
+    def _channels(self) -> MicrochannelLid:
+        self._check_channels("microchannel", self.channel_width, self.wall_thickness)
+        return self
+
+
+TABLE_SLACK_K = 20.0  # coolant properties are held below their table; further than this below it is a guess
+
+
+def inlet_problem(coolant: str, inlet_k: float, local: dict | None = None) -> str | None:
+    """Why ``inlet_k`` cannot be the inlet of ``coolant`` (a liquid: not below its melting point or
+    more than :data:`TABLE_SLACK_K` below its property table, not at or above its boiling point)."""
+    mat = material(coolant, "coolant", local=local)
+    low = mat.melting_point if mat.melting_point is not None else \
+        (mat.table.temperature[0] - TABLE_SLACK_K if mat.table is not None else 0.0)
+    high = mat.boiling_point
+    if inlet_k < low or (high is not None and inlet_k >= high):
+        top = f"{high - ZERO_CELSIUS_K:.4g} degC (boiling)" if high is not None else "inf"
+        return f"{inlet_k - ZERO_CELSIUS_K:.4g} degC is outside [{low - ZERO_CELSIUS_K:.4g} degC, {top}) for {coolant} (a liquid loop)"
+    return None
 
 
 class PackageFile(Model):
@@ -136,6 +223,15 @@ class PackageFile(Model):
     tim2: TimLayer | None = None
     coldplate: ColdPlate | None = None
     microchannel: MicrochannelLid | None = None
+    # package-local materials (a benchmark's constant-property silicon, a vendor's TIM), validated
+    # like the library's; one with a library name must say ``override = true``
+    materials: dict[str, LocalMaterial] = {}
+
+    @field_validator("materials")
+    @classmethod
+    def _no_silent_shadowing(cls, value: dict[str, LocalMaterial]) -> dict[str, LocalMaterial]:
+        check_local_materials(value)
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> PackageFile:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from si_thermal.config._base import BitRate, Loss, Model, SymbolRate
+from si_thermal.config._base import BitRate, Model, PositiveLoss, SymbolRate
 
 
 class SerdesRate(Model):
@@ -17,7 +17,7 @@ class SerdesRate(Model):
     symbol_rate: SymbolRate
     modulation: Literal["NRZ", "PAM4"]
     bit_rate: BitRate
-    il_budget: Loss  # at Nyquist between the reference planes, dB (positive number)
+    il_budget: PositiveLoss  # at Nyquist between the reference planes, dB (> 0)
     reference_planes: Literal["bump-to-bump", "ball-to-ball"]  # where the budget is measured
     # COM parameter set (channels/com_params.toml) whose device package lies between bump and ball;
     # needed for a bump-to-bump budget (the package is part of the budgeted channel)

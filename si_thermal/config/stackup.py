@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.config._base import (
     Fraction,
     HeatTransferCoefficient,
@@ -51,7 +52,7 @@ class Trace(Model):
     layer: str
     width: PositiveLength
     spacing: PositiveLength
-    etch_factor: Annotated[float, Field(ge=0)] = 0.0  # (w_bottom - w_top) / (2 t); 0 = rectangular
+    etch_factor: Annotated[float, Field(ge=0, le=10)] = 0.0  # (w_bottom - w_top) / (2 t); 0 = rectangular
     source: str | None = None
 
 
@@ -63,7 +64,7 @@ class Stackup(Model):
     thickness_tolerance: Annotated[float, Field(gt=0, lt=0.5)] = 0.02  # relative
 
 
-class HotSpot(Model):
+class BoardHotSpot(Model):
     """A connector field that heats one face of a backplane region: a rectangle and its power."""
 
     name: str
@@ -103,6 +104,11 @@ class PressFitConnector(Model):
     joint_material: str = "sac305"  # the solder of the joints (its yield sets the elastic range)
 
 
+MAX_GRADIENT_K = 150.0  # edge-to-edge; from a 20 degC idle board it reaches 170 degC, above the Tg of
+# FR-4-class laminates (130-180 degC, IPC-4101): the linear-elastic board model does not hold beyond
+MAX_BOARD_C = 300.0  # hottest board edge (ambient + gradient): FR-4-class decomposition Td >= 300 degC
+
+
 class BackplaneLoad(Model):
     """The thermal load and the mounting of a backplane region, as stated boundary conditions."""
 
@@ -115,17 +121,21 @@ class BackplaneLoad(Model):
     heat_transfer_coefficient: HeatTransferCoefficient  # both faces, to air at the mean edge temperature
     via_drill: PositiveLength
     via_plating: PositiveLength
-    pth_count: Annotated[int, Field(ge=1)]  # plated holes in the board (connector pins and vias)
-    cycles_per_day: Annotated[float, Field(ge=0)] = 1.0  # power cycles idle <-> load
-    hot_spots: list[HotSpot] = []
+    pth_count: Annotated[int, Field(ge=1, le=10**8)]  # plated holes in the board (connector pins and vias)
+    cycles_per_day: Annotated[float, Field(ge=0, le=1440)] = 1.0  # power cycles idle <-> load
+    hot_spots: list[BoardHotSpot] = []
     screws: list[Screw] = []
     stiffeners: list[Stiffener] = []
     connector: PressFitConnector | None = None
 
     @model_validator(mode="after")
     def _inside(self) -> BackplaneLoad:
-        if self.gradient < 0:
-            raise ValueError("gradient must not be negative")
+        if not 0 <= self.gradient <= MAX_GRADIENT_K:
+            raise ValueError(f"gradient {self.gradient:g} K is outside [0, {MAX_GRADIENT_K:g}] K (above it the "
+                             "board passes its laminate Tg, outside the linear-elastic model)")
+        if self.ambient + self.gradient > MAX_BOARD_C + ZERO_CELSIUS_K:
+            raise ValueError(f"ambient + gradient = {self.ambient + self.gradient - ZERO_CELSIUS_K:.4g} degC is above "
+                             f"{MAX_BOARD_C:g} degC (laminate decomposition)")
         for name, items in (("screws", self.screws), ("hot_spots", self.hot_spots)):
             for i, s in enumerate(items):
                 if not (0 <= s.x <= self.region_length and 0 <= s.y <= self.region_width):

@@ -46,7 +46,7 @@ class XTrace(Model):
     y: Length  # bottom face, above the bottom plane
     width: PositiveLength  # bottom face
     thickness: NonNegativeLength  # 0: a zero-thickness strip (no conductor loss)
-    etch_factor: Annotated[float, Field(ge=0)] = 0.0  # (w_bottom - w_top) / (2 t)
+    etch_factor: Annotated[float, Field(ge=0, le=10)] = 0.0  # (w_bottom - w_top) / (2 t)
     material: str = "copper"
     foil: str | None = None
 

@@ -39,7 +39,7 @@ import numpy as np
 
 from si_thermal.reliability.weibull import Weibull
 
-from si_thermal.constants import HOURS_PER_MONTH  # noqa: F401  (re-exported)
+from si_thermal.constants import HOURS_PER_MONTH, ZERO_CELSIUS_K  # noqa: F401  (HOURS_PER_MONTH re-exported)
 MIL217_LAMBDA_B = 0.000017  # failures per 1e6 h, MIL-HDBK-217F N2 sec. 16.1
 MIL217_PLANES_FITTED = 18
 

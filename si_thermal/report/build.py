@@ -11,13 +11,8 @@ from si_thermal.report import figures as figs
 from si_thermal.report.pdf import write_report
 from si_thermal.system import model
 from si_thermal.system.claims import claims_table
-from si_thermal.system.cooling import system_cooling
-from si_thermal.system.links import system_si
-from si_thermal.system.sensitivity import system_sensitivity
-from si_thermal.system.reliability import fleet_comparison, rack_reliability
-from si_thermal.system.stages import StageSkipped
 
-STAGES = ("geometry", "signal integrity", "SI sensitivity", "cooling", "reliability", "cost", "claims", "figures", "pdf")
+STAGES = (*model.STAGES, "claims", "figures", "pdf")
 
 
 def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = True,
@@ -25,40 +20,22 @@ def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = Tru
     """Evaluate ``names`` (all systems when empty), write the report to ``out``; return (path, timings)."""
     chosen = model.resolve(names)
     timings = {s: 0.0 for s in STAGES}
-    total = len(chosen) * 6 + 3
+    total = len(chosen) * len(model.STAGES) + 3
     done = 0
 
-    def tick(stage: str, t0: float):
+    def stage_done(stage: str, seconds: float) -> None:
         nonlocal done
-        timings[stage] += time.perf_counter() - t0
+        timings[stage] += seconds
         done += 1
         if on_stage:
             on_stage(stage, done, total)
 
-    results = {}
-    for key, path in chosen.items():
-        t = time.perf_counter()
-        rack, lengths = model.geometry_stage(key, path)
-        tick("geometry", t)
-        t = time.perf_counter()
-        si = system_si(key, rack, lengths)
-        tick("signal integrity", t)
-        t = time.perf_counter()
-        si = system_sensitivity(si)
-        tick("SI sensitivity", t)
-        t = time.perf_counter()
-        cool = system_cooling(key, rack) if with_cooling else StageSkipped("cooling", "not requested (--no-cooling)")
-        tick("cooling", t)
-        t = time.perf_counter()
-        rel = rack_reliability(key, rack)
-        tick("reliability", t)
-        t = time.perf_counter()
-        cost = model.cost_stage(rack)
-        tick("cost", t)
-        results[key] = model.SystemResult(key, Path(path), rack, lengths, si, cool, rel, cost)
-    t = time.perf_counter()
-    fleet = fleet_comparison()
-    timings["reliability"] += time.perf_counter() - t
+    def tick(stage: str, t0: float) -> None:
+        stage_done(stage, time.perf_counter() - t0)
+
+    results = {key: model.evaluate_system(key, path, with_cooling=with_cooling, with_sensitivity=True,
+                                          on_stage=stage_done)
+               for key, path in chosen.items()}
     t = time.perf_counter()
     claims = claims_table(results)
     tick("claims", t)
@@ -66,9 +43,6 @@ def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = Tru
     with tempfile.TemporaryDirectory(prefix="si_thermal_report_") as tmp:
         tmp = Path(tmp)
         figures = [f for f in (fn(results, tmp) for fn in figs.ALL) if f is not None]
-        fl = figs.fleet(fleet, tmp)
-        if fl is not None:
-            figures.insert(-1, fl)
         tick("figures", t)
         t = time.perf_counter()
         path = write_report(Path(out), results, claims, figures, timings)

@@ -81,7 +81,8 @@ def com_vs_length(results: dict[str, SystemResult], out_dir: Path) -> Figure | N
 
 
 def length_histograms(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
-    items = [(r, name, L) for r in results.values() for name, L in r.lengths.items()]
+    in_tray = {(r.key, link.name) for r in results.values() for link in r.rack.links if link.in_tray_lengths}
+    items = [(r, name, L) for r in results.values() for name, L in r.lengths.items() if (r.key, name) not in in_tray]
     if not items:
         return None
     n = len(items)
@@ -108,7 +109,8 @@ def length_histograms(results: dict[str, SystemResult], out_dir: Path) -> Figure
         ax.axis("off")
     return Figure(_save(fig, out_dir / "length_histograms.png"),
                   "Routed length of every scale-up link (Manhattan route plus service loop and breakouts) per "
-                  "system and link group; dashed: the IL reach of the group's primary channel at its rate.")
+                  "system and link group; dashed: the IL reach of the group's primary channel at its rate. In-tray "
+                  "groups (PCIe Gen6, NIC to OSFP) have listed lengths, given in the appendix, and are not drawn.")
 
 
 _KIND_COLOURS = {"package": "tab:purple", "host trace": "tab:blue", "via": "tab:olive", "connector": "tab:orange",
@@ -239,7 +241,8 @@ def tj_vs_power(results: dict[str, SystemResult], out_dir: Path) -> Figure | Non
         p = np.linspace(c.power_w[0], max(c.power_w[-1], c.limit_w) * 1.02, 50)
         fit = np.polyval(np.polyfit(c.power_w, c.tj_max_c, 1), p)
         line, = ax.plot(p, fit, lw=1, label=f"{cool} ({pkg.removesuffix('.toml')}), limit {c.limit_w:.0f} W")
-        ax.plot(c.power_w, c.tj_max_c, "o", color=line.get_color())
+        err = c.tj_error_k if c.tj_error_k is not None else None
+        ax.errorbar(c.power_w, c.tj_max_c, yerr=err, fmt="o", ms=4, capsize=2, color=line.get_color())
     for lim in sorted({c.tj_limit_c for c in curves.values()}):
         ax.axhline(lim, color="k", ls="--", lw=1, label=f"Tj limit {lim:.0f} degC")
     by_power: dict[float, list[str]] = {}
@@ -253,9 +256,12 @@ def tj_vs_power(results: dict[str, SystemResult], out_dir: Path) -> Figure | Non
     ax.set_ylabel("maximum junction temperature (degC)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7, loc="upper left")
+    errors = "; ".join(f"{cool}: Tj error within +-{np.nanmax(c.tj_error_k):.2f} K, mesh {c.mesh_note}"
+                       for (_, cool), c in curves.items() if c.tj_error_k is not None)
     return Figure(_save(fig, out_dir / "tj_vs_power.png"),
                   "Maximum junction temperature versus package power per cooling technology (points: FEM solves of "
-                  "si_thermal.thermal.package; line: linear fit), Tj limit dashed; dotted: each system's per-GPU power.")
+                  "si_thermal.thermal.package with their discretization-error bars; line: linear fit), Tj limit "
+                  f"dashed; dotted: each system's per-GPU power. {errors}.")
 
 
 def temperature_fields(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
@@ -287,33 +293,6 @@ def temperature_fields(results: dict[str, SystemResult], out_dir: Path) -> Figur
                   "Temperature in the plane of the hottest point across the dies (FEM, package file "
                   f"{curves[0].package}), per cooling technology at the highest solved power, on one colour "
                   "scale.")
-
-
-def fleet(comparison, out_dir: Path) -> Figure | None:
-    if comparison is None or isinstance(comparison, StageSkipped):
-        return None
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.2, 3.2))
-    for res, label in ((comparison.cable_tray, "cable tray"), (comparison.backplane, "backplane")):
-        months = np.arange(1, res.months + 1)
-        events = res.random_events_per_month + np.asarray(res.wearout_events_by_month)
-        a1.plot(months, events, label=label)
-        a2.plot(months, np.asarray(res.availability_by_month) * 100, label=label)
-    a1.set_xlabel("month in service")
-    a1.set_ylabel("rack failure events per month")
-    a2.set_xlabel("month in service")
-    a2.set_ylabel("availability (%)")
-    for a in (a1, a2):
-        a.grid(alpha=0.3)
-        a.legend(fontsize=7)
-    wear = {label: float(np.sum(res.wearout_events_by_month)) for res, label in
-            ((comparison.cable_tray, "cable tray"), (comparison.backplane, "backplane"))}
-    return Figure(_save(fig, out_dir / "fleet.png"),
-                  f"Fleet of {comparison.fleet_racks} racks, cable tray versus orthogonal backplane "
-                  "(si_thermal.reliability.fleet): rack failure events per month (constant-rate random failures "
-                  "plus Weibull wear-out counted month by month with renewal) and availability "
-                  "1/(1 + sum of rate x MTTR over the failure modes of boards/racks/fleet_reliability.toml). "
-                  f"Wear-out adds {wear['cable tray']:.2g} (cable tray) and {wear['backplane']:.2g} (backplane) "
-                  f"events over the {comparison.months} months shown.")
 
 
 def backplane(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
@@ -401,31 +380,35 @@ def _validity_note(results) -> str:
 
 
 def cost(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
-    rows = [(r.rack.rack.name, r.cost) for r in results.values() if not isinstance(r.cost, StageSkipped)]
+    """Cost per million tokens at each system's one availability; whiskers: the availability range."""
+    rows = [r for r in results.values() if not isinstance(r.cost, StageSkipped)]
     if not rows:
         return None
     from si_thermal.system.cost import rack_cost
 
     fig, ax = plt.subplots(figsize=(6.5, 3.2))
-    names = [n for n, _ in rows]
-    base = [c.usd_per_million_tokens for _, c in rows]
-    ax.bar(np.arange(len(rows)) - 0.2, base, 0.4, label="availability as input")
-    avail = []
-    for r in results.values():
-        if not isinstance(r.cost, StageSkipped):
-            a = r.reliability.availability if isinstance(r.reliability, RackReliabilityResult) else r.cost.inputs.availability
-            avail.append(rack_cost(r.rack, availability=a).usd_per_million_tokens)
-    ax.bar(np.arange(len(rows)) + 0.2, avail, 0.4, label="modelled availability")
-    for i, (b, a) in enumerate(zip(base, avail)):
-        ax.text(i - 0.2, b, f"{b:.2f}", ha="center", va="bottom", fontsize=7)
-        ax.text(i + 0.2, a, f"{a:.2f}", ha="center", va="bottom", fontsize=7)
-    ax.set_xticks(np.arange(len(rows)), names, fontsize=8)
+    x = np.arange(len(rows))
+    vals = np.array([r.cost.usd_per_million_tokens for r in rows])
+    lo, hi = vals.copy(), vals.copy()
+    for i, r in enumerate(rows):
+        rel = r.reliability
+        if isinstance(rel, RackReliabilityResult) and rel.availability_range:
+            hi[i] = rack_cost(r.rack, availability=rel.availability_range[0]).usd_per_million_tokens
+            lo[i] = rack_cost(r.rack, availability=rel.availability_range[1]).usd_per_million_tokens
+    ax.bar(x, vals, 0.5, color="tab:blue")
+    ax.errorbar(x, vals, yerr=[vals - lo, hi - vals], fmt="none", ecolor="k", capsize=4, lw=1)
+    for i, r in enumerate(rows):
+        av = r.availability
+        note = f"{vals[i]:.2f}\n(avail. {av * 100:.1f} %)" if av is not None else f"{vals[i]:.2f}\n(avail. not modelled)"
+        ax.text(i, hi[i], note, ha="center", va="bottom", fontsize=7)
+    ax.set_xticks(x, [r.rack.rack.name for r in rows], fontsize=8)
     ax.set_ylabel("cost (USD per million tokens)")
+    ax.set_ylim(0, max(hi) * 1.35)
     ax.grid(alpha=0.3, axis="y")
-    ax.legend(fontsize=7)
     return Figure(_save(fig, out_dir / "cost.png"),
-                  "Cost per million tokens (S0 section 2.5 formula and inputs): with the availability given as input "
-                  "and with the availability of the reliability model (MTBF, MTTR).")
+                  "Cost per million tokens (S0 section 2.5 formula and inputs) at each system's one availability "
+                  "(reliability stage; where no MTBF is given, S0's equal-availability assumption); whiskers: the "
+                  "cost over the availability range of the sources' MTBF and MTTR ranges.")
 
 
 ALL = (il_vs_length, com_vs_length, length_histograms, where_db_go, link_margin_histograms, tornado, tj_vs_power,

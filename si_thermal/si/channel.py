@@ -20,7 +20,6 @@ Conventions
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +32,8 @@ from si_thermal.si.dielectric import DjordjevicSarkar, from_material
 from si_thermal.si.stripline import Stripline, StriplineGeometry
 from si_thermal.si.tline import abcd_to_s, cascade, identity_abcd, s_to_abcd
 from si_thermal.si.twinax import Twinax, spacing_for_impedance
+from si_thermal import paths
+from si_thermal.caches import cached
 
 Z_DIFF = touchstone.Z_DIFF  # differential reference impedance, ohm
 Z_COMMON = 25.0
@@ -77,12 +78,12 @@ def variable_length(ch: config.ChannelFile) -> float | None:
 # ----------------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda name: [paths.materials_file()])
 def _dielectric(name: str) -> DjordjevicSarkar:
     return from_material(config.material(name))
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda board_file, trace_name: [board_file, paths.materials_file()])
 def stripline_cross_section(board_file: str, trace_name: str):
     """(geometry, sigma, laminate name(s), strip foil, plane foils) of a board's trace."""
     board = config.load_stackup(board_file)
@@ -164,7 +165,7 @@ def twinax_at(seg: config.TwinaxSegment, f: np.ndarray) -> Twinax:
     return Twinax(f, d, s, shield, sigma, _dielectric(seg.dielectric))
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda board_file: [board_file, paths.materials_file()])
 def _board_laminate(board_file: str) -> tuple[tuple[str, float], ...]:
     """(material, total thickness) of the board's dielectrics, one entry per material."""
     totals: dict[str, float] = {}
@@ -195,7 +196,7 @@ def segment_abcd(seg, f: np.ndarray, path: Path, mode: str = "odd") -> np.ndarra
     raise InputError(path, seg.name, f"unknown segment type {type(seg).__name__}")  # pragma: no cover
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda board_file: [board_file])
 def board_thickness_m(board_file: str) -> float:
     return float(sum(layer.thickness for layer in config.load_stackup(board_file).layers))
 
@@ -307,13 +308,14 @@ def segment_loss_db_per_m(channel, freq_hz) -> dict[str, np.ndarray]:
     return out
 
 
-def write_touchstone(net: skrf.Network, out: str | Path) -> Path:
-    """Write ``net`` atomically to ``out`` (.s2p or .s4p, matching the port count)."""
+def write_touchstone(net: skrf.Network, out: str | Path, comments: str = "") -> Path:
+    """Write ``net`` atomically to ``out`` (.s2p or .s4p, matching the port count); ``comments``
+    (``!`` lines, e.g. :func:`si_thermal.provenance.touchstone_comments`) go first."""
     from si_thermal.atomic import write_text
 
     out = Path(out)
     want = f".s{net.nports}p"
     if out.suffix.lower() != want:
         raise InputError(out, None, f"a {net.nports}-port network needs a {want} file name")
-    write_text(out, net.write_touchstone(return_string=True, skrf_comment=False))
+    write_text(out, comments + net.write_touchstone(return_string=True, skrf_comment=False))
     return out

@@ -338,6 +338,9 @@ def truncate_impulse(h_f: np.ndarray, n: int, rel: float = 1e-3) -> np.ndarray:
     """Zero the impulse response of ``h_f`` after its last sample above ``rel`` of its peak."""
     h = np.fft.irfft(h_f, n=n)
     a = np.abs(h)
+    if not (np.all(np.isfinite(a)) and a.max() > 0):  # a loss beyond float range: no pulse to truncate
+        raise InputError(None, "channel", "the channel's impulse response is zero or not finite (loss beyond "
+                                          "what double precision holds): no COM")
     last = int(np.nonzero(a > rel * a.max())[0][-1])
     h[last + 1:] = 0.0
     return np.fft.rfft(h)

@@ -6,12 +6,19 @@ are named by ``port_order`` as their two thru paths, as in :mod:`.pulse` ("1-3/2
 convention and that of :func:`.channel.channel_network_4port`; "1-2/3-4": thru 1 -> 2 and 3 -> 4,
 input pair = ports 1, 3 and output pair = ports 2, 4, as in the IEEE example2 files).
 
-Checks (each names the file):
+Checks (each names the file; :func:`read_network`, used by every reader of the package):
+- read as text only (scikit-rf's ``Network(path)`` would first try to unpickle it), a regular file
+  within the input size cap (:mod:`si_thermal.files`);
 - unreadable/corrupt file or wrong port count: :class:`InputError`;
+- fewer than :data:`MIN_POINTS` points, non-finite values, negative or not strictly increasing
+  frequencies: :class:`InputError`;
+- a band that does not fit the option line's unit (top below 100 MHz or above 2 THz, e.g. ``# HZ``
+  on a file written in GHz): :class:`InputError` naming the likely unit; outside 1-500 GHz: warning;
+- largest singular value of S above :data:`MAX_GAIN` (gain, not measurement noise): :class:`InputError`;
 - a 4-port whose ``port_order`` pairs the ports wrongly (mean |Sdd21| below 1 GHz under 0.1, where
   any thru block is close to 1): :class:`InputError` naming the order that works, if one does;
-- non-passive data (largest singular value of S above 1): :class:`TouchstoneWarning`, and the
-  offending frequencies are scaled down to a singular value of 1;
+- non-passive data (largest singular value of S in (1, MAX_GAIN]): :class:`TouchstoneWarning` saying
+  by how much (dB), and the offending frequencies are scaled down to a singular value of 1;
 - band short of the requested maximum frequency: :class:`TouchstoneWarning` naming the
   extrapolation: |S| in dB continued linearly in f from a fit over the top quarter of the measured
   band, phase continued linearly (constant group delay), and passivity enforced on the extension as
@@ -22,6 +29,7 @@ Resampling interpolates magnitude (dB) and unwrapped phase (Touchstone v1/v2 via
 
 from __future__ import annotations
 
+import io
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +37,9 @@ from pathlib import Path
 import numpy as np
 import skrf
 
+from si_thermal import caches
 from si_thermal.errors import InputError
+from si_thermal.files import check_input_file, read_input_text
 
 Z_DIFF = 100.0
 
@@ -38,12 +48,108 @@ class TouchstoneWarning(UserWarning):
     """Touchstone data used with a correction (passivity) or an extrapolation (band)."""
 
 
+MIN_POINTS = 10  # fewer frequency points cannot describe a channel (a 1- or 2-point file gave a passing COM)
+F_TOP_MIN_HZ = 100e6  # band top below this: the '# unit' option line is wrong (a GHz file read as Hz)
+F_TOP_MAX_HZ = 2e12  # band top above this: wrong unit the other way (a MHz file read as GHz)
+F_TOP_USUAL_HZ = (1e9, 500e9)  # a band top outside this range is read, with a warning
+MAX_GAIN = 1.1  # largest singular value repaired with a warning; above it the data are not a passive block
+
+
 @lru_cache(maxsize=32)
-def _read(path: str, mtime: float) -> skrf.Network:
+def _read(path: str, mtime: float, size: int) -> skrf.Network:
+    """Parse a Touchstone file from its text. scikit-rf's ``Network(path)`` first tries ``pickle.load``
+    on the file, which runs code from a crafted file; the text goes to its Touchstone parser only."""
+    text = read_input_text(path)
+    buf = io.StringIO(text)
+    buf.name = Path(path).name  # the parser takes the port count of a v1 file from the extension
     try:
-        return skrf.Network(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # skrf's own notes on comments and v2 keywords
+            return skrf.Network(buf, name=Path(path).stem)
     except Exception as err:  # skrf raises many types on malformed files
-        raise InputError(path, None, f"cannot read Touchstone file: {type(err).__name__}: {err}") from None
+        msg = str(err).splitlines()[0] if str(err) else ""
+        raise InputError(path, None, f"cannot read Touchstone file: {type(err).__name__}: {msg}"[:300]) from None
+
+
+_FACTORS = {"hz": 1.0, "khz": 1e3, "mhz": 1e6, "ghz": 1e9, "thz": 1e12}
+
+
+def _unit_hint(f_top: float, declared: str) -> str:
+    """The unit in which the file's numbers would put its band top at 5-500 GHz."""
+    number = f_top / _FACTORS.get(declared.lower(), 1.0)
+    for unit in ("GHz", "MHz", "kHz", "Hz"):
+        if 5e9 <= number * _FACTORS[unit.lower()] <= 500e9:
+            return unit
+    return "another unit"
+
+
+def check_network(net: skrf.Network, label: str | Path, field: str | None = None) -> skrf.Network:
+    """``net`` after the strict checks (module docstring): finite, enough strictly increasing
+    non-negative frequencies, a band that fits the option line's unit, passive (repaired with a
+    warning up to :data:`MAX_GAIN`). Returns a network with the passivity repair applied."""
+    f, s = np.asarray(net.frequency.f, float), net.s
+    if getattr(net, "noisy", False):  # Touchstone v1: a frequency that decreases starts the noise block
+        raise InputError(label, field, f"frequencies must increase strictly: they decrease after point {len(f)} "
+                                       "(a v1 file's noise-parameter block starts there; none is expected)")
+    if net.nports not in (2, 4):
+        raise InputError(label, field, f"Touchstone file has {net.nports} ports; expected 2 (Sdd) or 4 (single-ended)")
+    if len(f) < MIN_POINTS:
+        raise InputError(label, field, f"{len(f)} frequency points; at least {MIN_POINTS} are needed to describe "
+                                       "a channel")
+    if not np.all(np.isfinite(f)):
+        raise InputError(label, field, "non-finite frequency values")
+    if f[0] < 0:
+        raise InputError(label, field, f"negative frequency {f[0]:g} Hz")
+    steps = np.diff(f)
+    if np.any(steps <= 0):
+        i = int(np.argmax(steps <= 0))
+        raise InputError(label, field, f"frequencies must increase strictly: point {i + 2} ({f[i + 1]:g} Hz) "
+                                       f"follows {f[i]:g} Hz")
+    z0 = np.asarray(net.z0)
+    if not (np.all(np.isfinite(z0)) and np.all(np.real(z0) > 0)):
+        raise InputError(label, field, "reference impedance must be finite and positive (option line 'R')")
+    if not np.all(np.isfinite(s)):
+        i = int(np.argmax(~np.all(np.isfinite(s.reshape(len(f), -1)), axis=1)))
+        raise InputError(label, field, f"non-finite S-parameters (NaN or inf) at {f[i]:g} Hz")
+    top = f[-1]
+    if top < F_TOP_MIN_HZ or top > F_TOP_MAX_HZ:
+        unit = getattr(net.frequency, "unit", "Hz") or "Hz"  # the option line's unit
+        raise InputError(label, field, f"the data end at {top:.4g} Hz, outside {F_TOP_MIN_HZ / 1e6:g} MHz to "
+                                       f"{F_TOP_MAX_HZ / 1e12:g} THz: the option line's frequency unit ({unit}) "
+                                       f"does not fit the data (written in {_unit_hint(top, unit)}?)")
+    if not F_TOP_USUAL_HZ[0] <= top <= F_TOP_USUAL_HZ[1]:
+        warnings.warn(f"{label}: the data end at {top / 1e9:.4g} GHz, outside the usual {F_TOP_USUAL_HZ[0] / 1e9:g}-"
+                      f"{F_TOP_USUAL_HZ[1] / 1e9:g} GHz of a channel measurement: check the option line's "
+                      "frequency unit", TouchstoneWarning, stacklevel=2)
+    sv = np.linalg.svd(s, compute_uv=False)[:, 0]
+    if sv.max() > MAX_GAIN:
+        i = int(np.argmax(sv))
+        raise InputError(label, field, f"not passive: largest singular value of S {sv[i]:.4g} "
+                                       f"(+{20 * np.log10(sv[i]):.2f} dB) at {f[i] / 1e9:.4g} GHz; repairs are made "
+                                       f"up to {MAX_GAIN:g} (measurement noise), this is not a passive block")
+    fixed = _passive(s, str(label))
+    if fixed is s:
+        return net
+    out = net.copy()
+    out.s = fixed
+    return out
+
+
+def read_network(path: str | Path, field: str | None = None) -> skrf.Network:
+    """A Touchstone file as an skrf Network, read without pickle, within the input size cap, and
+    checked by :func:`check_network` (errors name the file and ``field``)."""
+    p = check_input_file(path, field)
+    st = p.stat()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # skrf's monotonicity note: check_network says it in one line
+            net = _read(str(p), st.st_mtime, st.st_size).copy()
+    except InputError as err:
+        raise InputError(p, field, err.message) from None
+    return check_network(net, p, field)
+
+
+caches.register(_read.cache_clear)
 
 
 def _sdd_of_4port(net: skrf.Network, port_order: str) -> skrf.Network:
@@ -66,9 +172,9 @@ def _low_band_s21(sdd: skrf.Network) -> float:
 def read_sdd(path: str | Path, port_order: str = "1-3/2-4", field: str | None = None) -> skrf.Network:
     """The differential 2-port of a Touchstone file, 100 ohm reference, with passivity enforced."""
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise InputError(p, field, "Touchstone file not found")
-    net = _read(str(p), p.stat().st_mtime).copy()
+    net = read_network(p, field)
     if net.nports == 4:
         sdd = _sdd_of_4port(net, port_order)
         s21 = _low_band_s21(sdd)
@@ -99,7 +205,8 @@ def _passive(s: np.ndarray, label: str, what: str = "") -> np.ndarray:
     if not np.any(bad):
         return s
     warnings.warn(f"{label}: {what}not passive at {bad.sum()} of {len(sv)} frequencies (max singular value "
-                  f"{sv.max():.4f}); scaled to 1 there", TouchstoneWarning, stacklevel=3)
+                  f"{sv.max():.4f}, +{20 * np.log10(sv.max()):.3f} dB); scaled down to 1 there, by up to "
+                  f"{20 * np.log10(sv.max()):.3f} dB", TouchstoneWarning, stacklevel=3)
     s = s.copy()
     s[bad] /= sv[bad, None, None]
     return s

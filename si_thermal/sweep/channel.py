@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from si_thermal import config
+from si_thermal.caches import cached
 from si_thermal.errors import InputError, SiThermalError
 
 METRICS = ("il", "com", "il_reach", "com_reach")
@@ -39,7 +39,7 @@ COLUMNS = {
 }
 
 
-@lru_cache(maxsize=16)
+@cached(16)
 def _load(path: str) -> config.ChannelFile:
     return config.load_channel(path)
 
@@ -76,13 +76,10 @@ def _set(seg, fld: str, value, path: str, name: str):
         current = getattr(seg, fld)
         if isinstance(current, str):
             raise InputError(path, name, f"value {value:g}: this field takes a word, not a number")
-        value = int(round(value)) if isinstance(current, int) else float(value)
-        for meta in info.metadata:
-            for attr, ok in (("gt", lambda b: value > b), ("ge", lambda b: value >= b),
-                             ("lt", lambda b: value < b), ("le", lambda b: value <= b)):
-                bound = getattr(meta, attr, None)
-                if bound is not None and not ok(bound):
-                    raise InputError(path, name, f"value {value:g} out of range ({attr} {bound})")
+        why = config.check_si(type(seg), fld, value)  # finite, the quantity's range, integers (awg 26.4 is no gauge)
+        if why is not None:
+            raise InputError(path, name, why)
+        value = int(value) if isinstance(current, int) else float(value)
     return seg.model_copy(update={fld: value})
 
 
@@ -93,6 +90,9 @@ def apply(ch: config.ChannelFile, params: dict, path: str) -> tuple[config.Chann
         if name == "rate":
             continue
         if name == "length_m":
+            why = config.check_si(config.TwinaxSegment, "length", value)  # a segment's length range
+            if why is not None:
+                raise InputError(path, name, why)
             length = float(value)
             continue
         i, fld = _field(segs, name, path)

@@ -67,6 +67,11 @@ class SerialEngine:
             yield run_batch(study, b)
 
 
+#: One BLAS/OpenMP thread per worker process (the parallelism is across processes; more threads only
+#: contend for the same cores). Dask's nanny sets the same for its workers. A value the user set is kept.
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 class ProcessEngine:
     """``jobs`` local worker processes (spawn start method: no state inherited from the parent)."""
 
@@ -74,11 +79,15 @@ class ProcessEngine:
         self.slots = max(1, int(jobs))
         self.name = f"{self.slots} local processes"
         self._pool: ProcessPoolExecutor | None = None
+        self._env_set: list[str] = []
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.slots, mp_context=get_context("spawn"), initializer=_ignore_sigint)
 
     def __enter__(self):
+        # spawned workers read the environment when they start (which is on demand, while the pool lives)
+        self._env_set = [k for k in WORKER_ENV if k not in os.environ]
+        os.environ.update({k: WORKER_ENV[k] for k in self._env_set})
         self._pool = self._new_pool()
         return self
 
@@ -98,10 +107,14 @@ class ProcessEngine:
                 p.join(timeout=5)
 
     def __exit__(self, exc_type, *exc) -> None:
-        if exc_type is None and self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
-        self._stop()
+        try:
+            if exc_type is None and self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+            self._stop()
+        finally:
+            for k in self._env_set:
+                os.environ.pop(k, None)
 
     def map(self, study, batches: Iterable[Batch]) -> Iterator[list]:
         todo = list(batches)
@@ -168,7 +181,7 @@ class DaskEngine:
                                                   f"(waited {self.timeout:g} s)") from None
         workers = self.client.scheduler_info().get("workers", {})
         self.slots = max(1, sum(w.get("nthreads", 1) for w in workers.values()))
-        self.name = f"Dask scheduler {self.address} ({len(workers)} workers, {self.slots} threads)"
+        self.name = f"Dask scheduler {self.address} ({len(workers)} worker(s), {self.slots} thread(s))"
         return self
 
     def __exit__(self, *exc) -> None:

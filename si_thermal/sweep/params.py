@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from si_thermal.errors import InputError
 
 Value = float | str
+MAX_POINTS = 100_000  # levels of one parameter, and points of one design (each point is a channel or rack run)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,11 @@ def parse_factor(spec: str, field: str = "--param") -> Factor:
                 raise ValueError
             if stop < start:
                 raise InputError(None, field, f"{name}: range {rhs} has no points (STOP < START)")
-            n = int(math.floor((stop - start) / step + 1e-9)) + 1
+            count = (stop - start) / step  # a float: an overflow (inf) fails the cap below
+            if not count < MAX_POINTS:
+                raise InputError(None, field, f"{name}: {rhs} gives {count + 1:.3g} values; at most "
+                                              f"{MAX_POINTS:,} per parameter (use a larger STEP)")
+            n = int(math.floor(count + 1e-9)) + 1
             return Factor(name, tuple(float(start + i * step) for i in range(n)))
         if len(parts) == 2:
             lo, hi = (float(x) for x in parts)

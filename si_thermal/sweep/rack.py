@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from si_thermal import config
+from si_thermal.caches import cached
 from si_thermal.errors import InputError, SiThermalError
 
 PARAMS = ("rate", "awg", "gpu_power_w", "height_scale", "width_scale", "rack_height_m", "service_loop_m",
@@ -31,7 +31,7 @@ COOLING_COLUMNS = (("tj_c", "float"), ("cooling_limit_w", "float"), ("cooling_ma
                    ("cooling_verdict", "str"))
 
 
-@lru_cache(maxsize=8)
+@cached(8)
 def _load(path: str) -> config.RackFile:
     return config.load_rack(path)
 
@@ -91,6 +91,12 @@ class RackStudy:
         over = {k: float(params[k]) for k in ("service_loop_m", "breakout_m") if k in params}
         lengths = all_link_lengths(rack, **over)
         awg = params.get("awg")
+        if awg is not None:
+            from si_thermal import config
+
+            why = config.check_si(config.TwinaxSegment, "awg", float(awg))  # 26.4 is no gauge (was run as 26)
+            if why is not None:
+                raise InputError(self.path, "awg", why)
         rate = params.get("rate")
         si = system_si(Path(self.path).stem, rack, lengths, rate=None if rate is None else str(rate),
                        with_com="com" in self.metrics, awg=None if awg is None else int(round(float(awg))),

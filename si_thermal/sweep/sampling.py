@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 from si_thermal.errors import InputError
-from si_thermal.sweep.params import Factor
+from si_thermal.sweep.params import MAX_POINTS, Factor
 
 METHODS = ("grid", "lhs", "sobol")
 
@@ -36,6 +36,9 @@ def _grid(factors: list[Factor]) -> list[dict]:
             raise InputError(None, "--param", f"{f.name}: a full grid needs levels or START:STOP:STEP, "
                                               f"not the continuous range LO:HI (use --design lhs or sobol)")
     names = [f.name for f in factors]
+    total = math.prod(len(f.levels) for f in factors)
+    if total > MAX_POINTS:  # refused before the product is built
+        raise InputError(None, "--param", f"the grid has {total:,} points; at most {MAX_POINTS:,}")
     return [dict(zip(names, combo)) for combo in itertools.product(*(f.levels for f in factors))]
 
 
@@ -65,8 +68,8 @@ def design(factors: list[Factor], method: str = "grid", samples: int | None = No
     else:
         from scipy.stats import qmc
 
-        if samples is None or samples < 1:
-            raise InputError(None, "--samples", f"a {method} design needs --samples N with N >= 1")
+        if samples is None or not 1 <= samples <= MAX_POINTS:
+            raise InputError(None, "--samples", f"a {method} design needs --samples N with 1 <= N <= {MAX_POINTS:,}")
         d = len(factors)
         if method == "lhs":
             u = qmc.LatinHypercube(d, seed=seed).random(samples)

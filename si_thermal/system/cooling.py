@@ -16,16 +16,16 @@ cutting the die temperature spread from 10-15 degC to under 5 degC).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from si_thermal import config, paths
 from si_thermal.config import RackFile
 from si_thermal.system.stages import StageSkipped
+from si_thermal.caches import cached
+from si_thermal.constants import ZERO_CELSIUS_K
 
 POWERS_W = (800.0, 1600.0, 2400.0)
-DEFAULT_PACKAGE = "gpu_package_b200class.toml"
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ class CoolingCurve:
     field_xy_m: np.ndarray | None = field(default=None, repr=False)  # (n, 2) plan-view points
     field_t_c: np.ndarray | None = field(default=None, repr=False)  # temperature there, at power_w[-1]
     die_max_minus_mean_k: np.ndarray | None = None  # within-die max - mean (worst die), by power
+    tj_error_k: np.ndarray | None = None  # discretization-error estimate of each tj_max_c (K)
+    mesh_note: str = ""  # mesh size, DOFs and how the error was estimated
 
     def tj_at(self, power_w: float) -> float:
         return float(np.interp(power_w, self.power_w, self.tj_max_c, left=np.nan, right=np.nan)) \
@@ -87,11 +89,11 @@ def _plan_view(sol, pkg, n: int = 60) -> tuple[np.ndarray, np.ndarray]:
     hit = geometry.compute_colliding_cells(mesh, cand, pts)
     cells = np.array([hit.links(i)[0] if len(hit.links(i)) else -1 for i in range(len(pts))])
     ok = cells >= 0
-    vals = T.eval(pts[ok], cells[ok]).ravel() - 273.15
+    vals = T.eval(pts[ok], cells[ok]).ravel() - ZERO_CELSIUS_K
     return pts[ok, :2], vals
 
 
-@lru_cache(maxsize=16)
+@cached(16, files=lambda package, *a, **k: [paths.boards_dir() / package], follow=True)
 def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWERS_W,
                   tj_limit_c: float | None = None) -> CoolingCurve:
     """Solve ``package`` (file in boards/) with ``cooling`` at ``powers_w`` (sorted)."""
@@ -103,16 +105,18 @@ def cooling_curve(package: str, cooling: str, powers_w: tuple[float, ...] = POWE
     results = [model.solve(p) for p in powers_w]
     tj = np.array([r.tj_max_c for r in results])
     p = np.array(powers_w)
-    limit_c = model.pkg.package.tj_limit - 273.15 if tj_limit_c is None else tj_limit_c
+    limit_c = model.pkg.package.tj_limit - ZERO_CELSIUS_K if tj_limit_c is None else tj_limit_c
     inlet_c = results[0].inlet_c
     xy, t = _plan_view(results[-1].solution, model.pkg)
     # the same model: its mesh, multigrid hierarchy and last solution serve the limit's solves
-    res = power_limit(paths.boards_dir() / package, cooling, tj_limit_c=limit_c, inlet_c=inlet_c, model=model)
+    res = power_limit(paths.boards_dir() / package, cooling, tj_limit_c=limit_c, inlet_c=inlet_c, model=model,
+                      known=results)
     limit_w, method = float(res.power_limit_w), "si_thermal.thermal.limit.power_limit"
     return CoolingCurve(package, cooling, p, tj, np.array([r.die_delta_t_k for r in results]),
                         np.array([r.r_th_k_per_w for r in results]), limit_c, inlet_c,
                         model.die_area_m2 * 1e6, limit_w, method, results[0].n_dofs, xy, t,
-                        np.array([r.die_max_minus_mean_k for r in results]))
+                        np.array([r.die_max_minus_mean_k for r in results]),
+                        np.array([r.tj_error_k for r in results]), results[0].mesh_note)
 
 
 def technologies(package: str) -> tuple[str, ...]:
@@ -128,18 +132,35 @@ def system_cooling(system: str, rack: RackFile, *, gpu_power_w: float | None = N
                    powers_w: tuple[float, ...] = POWERS_W) -> SystemCooling | StageSkipped:
     """The rack's per-GPU power against the limits of its package under each cooling technology."""
     if rack.cooling is None:
-        return StageSkipped("cooling", f"{rack.rack.name}: no [cooling] table")
+        return StageSkipped("cooling", f"{rack.rack.name}: no [cooling] table (no package file for its accelerator)")
     power = rack.rack.gpu_power if gpu_power_w is None else gpu_power_w
     if power <= 0:
-        return StageSkipped("cooling", f"{rack.rack.name}: no GPU with NVLink in this rack (per-GPU power 0 W)")
-    package = rack.cooling.package or DEFAULT_PACKAGE
+        return StageSkipped("cooling", f"{rack.rack.name}: per-GPU power 0 W")
+    return package_cooling(system, rack.cooling.package, rack.cooling.technology, power, powers_w)
+
+
+def aux_cooling(system: str, rack: RackFile, powers_w: tuple[float, ...] = POWERS_W) -> SystemCooling | StageSkipped | None:
+    """The auxiliary accelerator's package (Rubin CPX) at its package file's power, under its own
+    cooling; None when the rack has none."""
+    c = rack.cooling
+    if c is None or c.aux_package is None:
+        return None
+    from si_thermal import config
+
+    pkg = config.load_package(paths.boards_dir() / c.aux_package)
+    return package_cooling(system, c.aux_package, c.aux_technology, pkg.package.power, powers_w)
+
+
+def package_cooling(system: str, package: str, technology: str, power: float,
+                    powers_w: tuple[float, ...] = POWERS_W) -> SystemCooling | StageSkipped:
+    """``power`` on ``package`` against the limits of each cooling technology the package offers."""
     try:
         curves = tuple(cooling_curve(package, c, powers_w) for c in technologies(package))
     except ImportError as err:
         return StageSkipped("cooling", str(err))
-    own = next((c for c in curves if c.cooling == rack.cooling.technology), None)
+    own = next((c for c in curves if c.cooling == technology), None)
     if own is None:
-        return StageSkipped("cooling", f"package {package} has no '{rack.cooling.technology}' cooling")
+        return StageSkipped("cooling", f"package {package} has no '{technology}' cooling")
     best = max(c.limit_w for c in curves)
     margin = own.limit_w - power
     if margin >= 0:

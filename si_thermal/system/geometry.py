@@ -112,6 +112,8 @@ def allowances(rack: RackFile, link: LinkGroup) -> tuple[float, float]:
 def link_lengths(rack: RackFile, link: LinkGroup, *, service_loop_m: float | None = None,
                  breakout_m: float | None = None) -> LinkLengths:
     """Routed length of every link of ``link`` in ``rack`` (overrides for the allowances)."""
+    if link.in_tray_lengths:
+        return in_tray_lengths(rack, link)
     g = rack.geometry
     a, b = endpoints(rack, link.from_kind), endpoints(rack, link.to_kind)
     ia, ib = _pairs(a, b, link)
@@ -128,6 +130,14 @@ def link_lengths(rack: RackFile, link: LinkGroup, *, service_loop_m: float | Non
     overhead = loop + 2.0 * brk
     return LinkLengths(link.name, manhattan + overhead, manhattan, overhead,
                        np.sqrt((d ** 2).sum(axis=1)), link.lanes)
+
+
+def in_tray_lengths(rack: RackFile, link: LinkGroup) -> LinkLengths:
+    """Links inside each tray of ``link.from_kind`` (no rack routing): the group's listed lengths of
+    the channel's variable segment, repeated for every such tray."""
+    n_trays = sum(len(t.slots) for t in rack.trays if t.kind == link.from_kind)
+    length = np.tile(np.asarray(link.in_tray_lengths, dtype=float), n_trays)
+    return LinkLengths(link.name, length, length, 0.0, length, link.lanes)
 
 
 def all_link_lengths(rack: RackFile, **overrides: float) -> dict[str, LinkLengths]:

@@ -24,7 +24,6 @@ margin, the reaches and the rack scale at which the longest link stops closing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
@@ -32,6 +31,7 @@ from si_thermal import paths
 from si_thermal.config import LinkGroup, RackFile
 from si_thermal.system.geometry import LinkLengths, _pairs, allowances, endpoints
 from si_thermal.system.stages import StageSkipped
+from si_thermal.caches import cached
 
 N_GRID = 9  # lengths per IL curve
 COM_XTOL_M = 0.02  # COM reach tolerance (root-finding), m
@@ -105,7 +105,7 @@ class SystemSI:
     projection: tuple = ()  # (group name, system.sensitivity.Projection) at 448G, a what-if
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda channel, *a, **k: [paths.channels_dir() / channel], follow=True)
 def channel_curve(channel: str, rate: str, l_max_m: float, with_com: bool = True,
                   awg: int | None = None, longest_m: float | None = None, beyond: bool = True) -> ChannelCurve:
     """Run the SI solvers for ``channel`` (file in channels/) at ``rate`` on lengths 0..l_max_m (COM
@@ -217,6 +217,8 @@ def _com_curve(pair, std: str, rate: str, longest_m: float, l_max_m: float, thre
 def _limit_scale(rack: RackFile, link: LinkGroup, reach_m: float) -> float:
     """Largest factor by which the rack's height and width may grow before the longest link of
     ``link`` exceeds ``reach_m`` (routed length = s (|dx| + |dz|) + |dy| + allowances)."""
+    if link.in_tray_lengths:
+        return float("inf")  # inside a tray: the rack's size does not enter
     g = rack.geometry
     a, b = endpoints(rack, link.from_kind), endpoints(rack, link.to_kind)
     ia, ib = _pairs(a, b, link)
@@ -268,7 +270,7 @@ def group_si(rack: RackFile, link: LinkGroup, lengths: LinkLengths, channel: str
     )
 
 
-@lru_cache(maxsize=64)
+@cached(64, files=lambda channel, *a, **k: [paths.channels_dir() / channel], follow=True)
 def _budget(channel: str, rate: str, length_m: float, with_com: bool, awg: int | None):
     from si_thermal.si import channel as chan
     from si_thermal.si.budget import channel_budget

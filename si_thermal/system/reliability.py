@@ -20,6 +20,7 @@ from si_thermal.config import RackFile, board_path
 from si_thermal.reliability.fleet import HOURS_PER_MONTH, availability, random_events_per_month
 from si_thermal.system.fleet import compare_cable_vs_backplane
 from si_thermal.system.stages import StageSkipped
+from si_thermal.caches import cached
 
 GRADIENTS_K = (10.0, 20.0, 25.0, 30.0, 40.0)  # in-rack gradients for the backplane sweep (S0: 20-30 K)
 SWEEP_KEYS = ("gradient_k", "max_warpage_um", "pth_cycles_to_failure", "years_to_1pct_failure",
@@ -37,6 +38,8 @@ class RackReliabilityResult:
     dies_per_rack: int
     die_hours_lost_per_month: float
     source: str
+    availability_range: tuple[float, float] | None = None  # worst (low MTBF, long MTTR), best
+    events_range: tuple[float, float] | None = None  # events per month at the high and low MTBF
     backplane: dict | None = None  # analyze_backplane(...) at gradient_k, as a dict
     backplane_sweep: dict | None = None  # gradient_k -> warpage, PTH life, years to 1 % (arrays)
     backplane_life_bands: dict | None = None  # duty -> mechanism -> P10/P50/P90 years to 1 % failing
@@ -64,11 +67,19 @@ def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mt
         bands = backplane_life_bands(str(board_path(rel.backplane)))
     else:
         bands = None
+    a_rng = e_rng = None
+    if len(rel.mtbf_range) == 2 or len(rel.mttr_range) == 2:
+        mtbfs = [x / 3600.0 for x in rel.mtbf_range] if len(rel.mtbf_range) == 2 else [mtbf, mtbf]
+        mttrs = [x / 3600.0 for x in rel.mttr_range] if len(rel.mttr_range) == 2 else [mttr, mttr]
+        a_rng = (availability(min(mtbfs), max(mttrs)), availability(max(mtbfs), min(mttrs)))
+        e_rng = (random_events_per_month(fleet_racks, max(mtbfs), HOURS_PER_MONTH),
+                 random_events_per_month(fleet_racks, min(mtbfs), HOURS_PER_MONTH))
     return RackReliabilityResult(system, mtbf, mttr, avail, fleet_racks, events, dies, lost, rel.source,
-                                 backplane, sweep, bands)
+                                 availability_range=a_rng, events_range=e_rng, backplane=backplane,
+                                 backplane_sweep=sweep, backplane_life_bands=bands)
 
 
-@lru_cache(maxsize=32)
+@cached(32, files=lambda stackup, gradient_k: [stackup], follow=True)
 def _backplane_at(stackup: str, gradient_k: float) -> dict:
     """analyze_backplane at one gradient, cached within a run (the report and sweeps reuse it)."""
     from si_thermal.system.backplane import analyze_backplane
@@ -103,6 +114,7 @@ def _scalars(res) -> dict:
             if isinstance(getattr(res, k), (int, float, str, bool))}
 
 
-def fleet_comparison(fleet_racks: int = 1000):
-    """Cable tray vs backplane fleet (:func:`si_thermal.reliability.fleet.compare_cable_vs_backplane`)."""
-    return compare_cable_vs_backplane(fleet_racks)
+def system_availability(rel: RackReliabilityResult | StageSkipped) -> float | None:
+    """The one availability of a system (issue 11): MTBF / (MTBF + MTTR) of its reliability stage,
+    None where no source gives an MTBF. Cost, tables and figures all take it from here."""
+    return rel.availability if isinstance(rel, RackReliabilityResult) else None

@@ -43,6 +43,7 @@ import numpy as np
 
 from si_thermal import config
 from si_thermal.errors import InputError
+from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.mechanics import laminate as lam
 
 # mesh levels: (element size away from the connector fields, element size under them), m
@@ -180,9 +181,9 @@ def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = Non
         raise InputError(path, "backplane", "missing [backplane] table (region, gradient, mounting, via geometry)")
     bp = stack.backplane
     gradient = bp.gradient if gradient_k is None else float(gradient_k)
-    _check("--gradient-k", gradient, path if gradient_k is None else None)
+    _check("backplane.gradient" if gradient_k is None else "gradient_k", gradient, path if gradient_k is None else None)
     if mesh not in MESHES:
-        raise InputError(None, "--mesh", f"unknown mesh '{mesh}'; use one of {', '.join(MESHES)}")
+        raise InputError(None, "mesh", f"unknown mesh '{mesh}'; use one of {', '.join(MESHES)}")
     layers = lam.layer_properties(stack)  # a missing mechanical property fails here, before any FEM
 
     import dolfinx_solver  # noqa: F401
@@ -276,7 +277,7 @@ def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = Non
 
     return BackplaneFields(
         stackup=stack.stackup.name, layers=sum(layer.type == "copper" for layer in stack.layers),
-        effective=eff, gradient_k=gradient, t_idle_k=t_idle, t_max_c=t_max - 273.15, delta_t_hot_k=dt_hot,
+        effective=eff, gradient_k=gradient, t_idle_k=t_idle, t_max_c=t_max - ZERO_CELSIUS_K, delta_t_hot_k=dt_hot,
         above_tg=bool(above), max_warpage_um=esol.warpage_m() * 1e6,
         max_displacement_um=esol.max_displacement_m() * 1e6, inplane_stress_mpa=inplane_board / 1e6,
         copper_inplane_stress_mpa=cu_max / 1e6, dielectric_inplane_stress_mpa=d_max / 1e6,
@@ -289,7 +290,23 @@ def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = Non
     )
 
 
+_REGION_MESHES: dict[tuple, tuple] = {}
+
+
 def region_mesh(bp: config.BackplaneLoad, thickness_m: float, sizes_m: tuple[float, float], comm):
+    """:func:`_region_mesh`, built once per region, thickness, sizes and communicator in a process
+    (a sweep over loads reuses the mesh, and with it the elastic operator of :mod:`.elastic`)."""
+    from mpi4py import MPI
+
+    key = (bp.model_dump_json(), float(thickness_m), tuple(sizes_m), MPI.Comm.py2f(comm))
+    if key not in _REGION_MESHES:
+        if len(_REGION_MESHES) >= 4:
+            _REGION_MESHES.pop(next(iter(_REGION_MESHES)))
+        _REGION_MESHES[key] = _region_mesh(bp, thickness_m, sizes_m, comm)
+    return _REGION_MESHES[key]
+
+
+def _region_mesh(bp: config.BackplaneLoad, thickness_m: float, sizes_m: tuple[float, float], comm):
     """gmsh model of the region: a box of the board's thickness whose bottom face carries the screw
     discs and stiffener strips and whose top face carries the connector fields as their own surfaces
     (OCC fragments), so each boundary condition acts on exactly its stated area. Returns the dolfinx

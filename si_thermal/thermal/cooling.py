@@ -17,7 +17,9 @@ Sources
 - Turbulent: Gnielinski, Forsch. Ing.-Wes. 41 (1975) 8-16, with Filonenko's friction factor;
   transition 2300 < Re < 1e4 by Gnielinski's linear interpolation, Int. J. Heat Mass Transfer 63
   (2013) 134-140.
-- Fin efficiency of the channel walls (adiabatic tip: the channels are closed by a cover):
+- Fin efficiency of the channel walls, adiabatic tip unless the cover (the channel ceiling) is
+  given; with a cover the tip passes heat into it (convective-tip fin, Incropera Table 3.4 case A)
+  and the cover convects on its underside as a fin between two walls (:func:`cover_conductance`):
   ``eta = tanh(m H)/(m H)``, ``m = sqrt(2 h / (k t))``; Incropera & DeWitt, *Fundamentals of Heat
   and Mass Transfer*, 6th ed., sec. 3.6.  Footprint-effective coefficient (Tuckerman & Pease,
   IEEE EDL 2 (1981) 126; Phillips 1988): ``h_eff = h (w_c + 2 eta H) / (w_c + w_w)``.
@@ -34,6 +36,7 @@ import numpy as np
 
 from si_thermal import config
 from si_thermal.errors import InputError
+from si_thermal.constants import ZERO_CELSIUS_K
 
 NU_CIRC_FD_H = 4.364  # fully developed Nu, circular duct, uniform heat flux (Shah & London 1978)
 
@@ -55,12 +58,13 @@ class CoolantProperties:
         return self.viscosity_pa_s * self.specific_heat_j_kgk / self.conductivity_w_mk
 
 
-def coolant_properties(name: str, temperature_k: float) -> CoolantProperties:
-    """Interpolate a coolant's table (``boards/materials.toml``) at ``temperature_k``.
+def coolant_properties(name: str, temperature_k: float, local: dict | None = None) -> CoolantProperties:
+    """Interpolate a coolant's table (``boards/materials.toml``, or ``local``: the input file's own
+    materials) at ``temperature_k``.
 
     Outside the table the end values are held (the tables span 20-80 degC, the range of liquid loops).
     """
-    mat = config.material(name, "coolant")
+    mat = config.material(name, "coolant", local=local)
     if mat.table is None:
         raise InputError(None, name, f"coolant '{name}' has no property table")
     t = mat.table
@@ -121,10 +125,33 @@ def fin_efficiency(h_w_m2k, k_w_mk: float, thickness_m: float, height_m: float):
     return np.where(mh > 1e-9, np.tanh(mh) / np.maximum(mh, 1e-12), 1.0)
 
 
+def cover_conductance(h_w_m2k, k_cover_w_mk: float, t_cover_m: float, width_m: float):
+    """Heat (W/(m K), per metre of channel) a fin tip passes into the channel's cover: the cover
+    between two fins is a straight fin of half-width ``width_m/2`` from each side, convecting on its
+    underside only (Incropera & DeWitt 6th ed., sec. 3.6): ``2 sqrt(h k_c t_c) tanh(m_c w/2)``,
+    ``m_c = sqrt(h / (k_c t_c))``."""
+    h = np.asarray(h_w_m2k, dtype=float)
+    m = np.sqrt(h / (k_cover_w_mk * t_cover_m))
+    return 2.0 * np.sqrt(h * k_cover_w_mk * t_cover_m) * np.tanh(m * width_m / 2.0)
+
+
+def fin_heat(h_w_m2k, k_w_mk: float, thickness_m: float, height_m: float, tip_conductance=0.0):
+    """Heat per metre of a straight fin per kelvin of base excess (W/(m K)), both faces convecting,
+    its tip passing ``tip_conductance`` (W/(m K)) on (Incropera & DeWitt Table 3.4, case A, with
+    ``h_tip = G_tip / t``); ``tip_conductance = 0`` is the adiabatic tip ``sqrt(2 h k t) tanh(mH)``."""
+    h = np.asarray(h_w_m2k, dtype=float)
+    m = np.sqrt(2.0 * h / (k_w_mk * thickness_m))
+    big_m = np.sqrt(2.0 * h * k_w_mk * thickness_m)
+    r = np.asarray(tip_conductance, dtype=float) / np.maximum(big_m, 1e-300)  # h_tip / (m k)
+    mh = m * height_m
+    return big_m * (np.sinh(mh) + r * np.cosh(mh)) / (np.cosh(mh) + r * np.sinh(mh))
+
+
 @dataclass(frozen=True)
 class ChannelArray:
     """Parallel channels of width ``width_m`` and depth ``depth_m`` between walls (fins) of
-    ``wall_m``, ``length_m`` long in the flow direction, across a footprint ``span_m`` wide."""
+    ``wall_m``, ``length_m`` long in the flow direction, across a footprint ``span_m`` wide.
+    ``cover_m``/``cover_conductivity_w_mk``: the ceiling closing the channels (None: adiabatic)."""
 
     width_m: float
     depth_m: float
@@ -132,6 +159,8 @@ class ChannelArray:
     length_m: float
     span_m: float
     wall_conductivity_w_mk: float
+    cover_m: float | None = None
+    cover_conductivity_w_mk: float | None = None
 
     @property
     def pitch_m(self) -> float:
@@ -139,7 +168,17 @@ class ChannelArray:
 
     @property
     def count(self) -> int:
-        return max(1, int(self.span_m // self.pitch_m))
+        """Channels across the span: ``floor(span / pitch)``, robust to the rounding of quantities
+        read in mm or um (60 mm / 0.5 mm is 119.99999999999999 in floating point: 120 channels)."""
+        return max(1, math.floor(self.span_m / self.pitch_m * (1 + 1e-9)))
+
+    @property
+    def ceiling(self) -> str:
+        """How the channel ceiling is modelled, in words (for the results)."""
+        if self.cover_m is None:
+            return "adiabatic (assumed: no cover_thickness given; heat leaves through floor and walls only)"
+        return (f"conducting cover {self.cover_m * 1e3:.3g} mm, k = {self.cover_conductivity_w_mk:.0f} W/(m K): "
+                "fin tips conduct into it, its underside convects")
 
     @property
     def area_m2(self) -> float:
@@ -169,11 +208,16 @@ class ChannelFlow:
     pressure_drop_pa: float
     pumping_power_w: float
     capacity_rate_w_k: float  # m_dot c_p of the whole array
+    h_basis: str = "correlations (Shah & London laminar with thermal entry; Gnielinski turbulent)"
+    friction_basis: str = "correlations (Shah & London f Re + K(inf); Filonenko turbulent)"
+    h_stated: tuple[tuple[float, ...], tuple[float, ...]] | None = None  # (x m, h W/(m^2 K)) along the flow
 
     def h_wall(self, x_m) -> np.ndarray:
         """Local wall heat-transfer coefficient (W/(m^2 K)) at distance ``x_m`` from the inlet,
-        with the thermal-entrance enhancement in laminar flow."""
+        with the thermal-entrance enhancement in laminar flow (or the stated value/table)."""
         x = np.asarray(x_m, dtype=float)
+        if self.h_stated is not None:
+            return np.interp(x, self.h_stated[0], self.h_stated[1]) * np.ones_like(x)
         if self.regime != "laminar":
             return np.full_like(x, self.h_fully_developed_w_m2k)
         ch = self.channels
@@ -185,13 +229,18 @@ class ChannelFlow:
         """Heat-transfer coefficient referred to the footprint (base) area, fins included."""
         ch = self.channels
         h = self.h_wall(x_m)
-        eta = fin_efficiency(h, ch.wall_conductivity_w_mk, ch.wall_m, ch.depth_m)
-        return h * (ch.width_m + 2 * eta * ch.depth_m) / ch.pitch_m
+        tip = 0.0 if ch.cover_m is None else cover_conductance(h, ch.cover_conductivity_w_mk, ch.cover_m, ch.width_m)
+        return (h * ch.width_m + fin_heat(h, ch.wall_conductivity_w_mk, ch.wall_m, ch.depth_m, tip)) / ch.pitch_m
 
 
 def channel_flow(channels: ChannelArray, coolant: CoolantProperties, flow_m3_s: float,
-                 *, k_minor: float = 1.5) -> ChannelFlow:
-    """Flow split evenly over the channels; Reynolds number, Nu, h, pressure drop, pumping power."""
+                 *, k_minor: float = 1.5, h_stated: tuple | None = None,
+                 friction_factor: float | None = None, source: str = "stated") -> ChannelFlow:
+    """Flow split evenly over the channels; Reynolds number, Nu, h, pressure drop, pumping power.
+
+    ``h_stated``: ``(x_m, h_w_m2k)`` sequences (one point: a constant) replacing the correlations'
+    wall coefficient; ``friction_factor``: a stated Darcy factor, ``dp = (f L/Dh + k_minor) rho u^2/2``.
+    """
     if flow_m3_s <= 0:
         raise InputError(None, "flow", "coolant flow must be positive")
     ch = channels
@@ -219,7 +268,18 @@ def channel_flow(channels: ChannelArray, coolant: CoolantProperties, flow_m3_s: 
         dp = (darcy * ch.length_m / dh + k_minor) * dyn
     h = nu * coolant.conductivity_w_mk / dh
     cap = rho * flow_m3_s * coolant.specific_heat_j_kgk
-    return ChannelFlow(ch, coolant, flow_m3_s, u, re, regime, nu, h, dp, dp * flow_m3_s, cap)
+    bases = {}
+    if friction_factor is not None:
+        dp = (friction_factor * ch.length_m / dh + k_minor) * dyn
+        bases["friction_basis"] = f"{source}: Darcy f = {friction_factor:g} (+ k_minor {k_minor:g})"
+    if h_stated is not None:
+        xs, hs = (tuple(float(v) for v in a) for a in h_stated)
+        h = float(np.mean(hs))
+        nu = h * dh / coolant.conductivity_w_mk
+        bases["h_stated"] = (xs, hs)
+        bases["h_basis"] = (f"{source}: h = {hs[0]:g} W/(m^2 K)" if len(hs) == 1 else
+                            f"{source}: table of {len(hs)} h values along the flow, {min(hs):g}-{max(hs):g} W/(m^2 K)")
+    return ChannelFlow(ch, coolant, flow_m3_s, u, re, regime, nu, h, dp, dp * flow_m3_s, cap, **bases)
 
 
 def check_boiling(coolant: CoolantProperties, inlet_k: float, power_w: float, flow_m3_s: float,
@@ -227,12 +287,12 @@ def check_boiling(coolant: CoolantProperties, inlet_k: float, power_w: float, fl
     """Outlet temperature from the energy balance ``P = m_dot c_p (T_out - T_in)``; an
     :class:`InputError` if the coolant would reach its boiling point (1 atm)."""
     if inlet_k >= coolant.boiling_point_k:  # before the flow check: no flow cures a boiling inlet
-        raise InputError(file, "inlet", f"coolant inlet {inlet_k - 273.15:.0f} degC is above its boiling point")
+        raise InputError(file, "inlet", f"coolant inlet {inlet_k - ZERO_CELSIUS_K:.0f} degC is above its boiling point")
     rise = power_w / (coolant.density_kg_m3 * flow_m3_s * coolant.specific_heat_j_kgk)
     outlet = inlet_k + rise
     if outlet >= coolant.boiling_point_k:
         raise InputError(file, field,
                          f"coolant flow too low: {coolant.name} would boil (outlet "
-                         f"{outlet - 273.15:.0f} degC >= boiling point {coolant.boiling_point_k - 273.15:.0f} degC "
+                         f"{outlet - ZERO_CELSIUS_K:.0f} degC >= boiling point {coolant.boiling_point_k - ZERO_CELSIUS_K:.0f} degC "
                          f"at {power_w:.0f} W and {flow_m3_s * 6e4:.3g} L/min)")
     return outlet

@@ -299,16 +299,22 @@ def solve_elastic(msh, cell_tags, materials: dict[int, ElasticMaterial] | Elasti
         alpha = ufl.as_vector(mat.cte_per_k.tolist())
         a_form += ufl.dot(c * voigt_strain(u), voigt_strain(v)) * meas
         l_form += ufl.dot(c * alpha * dt, voigt_strain(v)) * meas
+    n_dofs = V.dofmap.index_map.size_global * V.dofmap.index_map_bs
+    kind = solver if solver != "auto" else ("direct" if n_dofs <= DIRECT_DOF_LIMIT else "iterative")
+    key = _operator_key(msh, cell_tags, facet_tags, materials, bcs, degree, kind, rtol)
+    cached = _OPERATORS.get(key) if key is not None else None
+    if cached is not None:  # same operator: only the right-hand side (the temperature) is new
+        V, a, dbcs, A, ksp = cached[1:6]
+        u, v = ufl.TrialFunction(V), ufl.TestFunction(V)
+        l_form = 0
+        for tag, mat in materials.items():
+            l_form += ufl.dot(ufl.as_matrix(mat.stiffness_pa.tolist()) * ufl.as_vector(mat.cte_per_k.tolist()) * dt,
+                              voigt_strain(v)) * (dx if tag < 0 else dx(tag))
+        return _solve_rhs(V, a, fem.form(l_form), dbcs, A, ksp, cell_tags, materials, delta_t, kind, keep=True)
     dbcs = [bc for fix in bcs for bc in _dirichlet(V, msh, facet_tags, fix)]
     a, L = fem.form(a_form), fem.form(l_form)
     A = fem_petsc.assemble_matrix(a, bcs=dbcs)
     A.assemble()
-    b = fem_petsc.assemble_vector(L)
-    fem_petsc.apply_lifting(b, [a], bcs=[dbcs])
-    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
-    fem_petsc.set_bc(b, dbcs)
-    n_dofs = V.dofmap.index_map.size_global * V.dofmap.index_map_bs
-    kind = solver if solver != "auto" else ("direct" if n_dofs <= DIRECT_DOF_LIMIT else "iterative")
     ksp = PETSc.KSP().create(msh.comm)
     ksp.setOperators(A)
     opts = PETSc.Options()
@@ -325,14 +331,43 @@ def solve_elastic(msh, cell_tags, materials: dict[int, ElasticMaterial] | Elasti
     for k, val in settings.items():
         opts[f"{pfx}{k}"] = val
     ksp.setFromOptions()
+    ksp.setUp()  # the factorization (or multigrid set-up), kept with the operator when cached
+    for k in settings:
+        del opts[f"{pfx}{k}"]
+    if key is not None:
+        _OPERATORS.clear()  # one operator kept: a factorization can take much memory
+        _OPERATORS[key] = (msh, V, a, dbcs, A, ksp, (cell_tags, facet_tags))  # tags kept alive: ids stay theirs
+    return _solve_rhs(V, a, L, dbcs, A, ksp, cell_tags, materials, delta_t, kind, keep=key is not None)
+
+
+# the last operator (matrix and its factorization or multigrid hierarchy), by what defines it: the
+# thermal load enters only the right-hand side, so a sweep over loads assembles and factors once
+_OPERATORS: dict[tuple, tuple] = {}
+
+
+def _operator_key(msh, cell_tags, facet_tags, materials, bcs, degree, kind, rtol) -> tuple | None:
+    fixes = []
+    for fix in bcs:
+        if not isinstance(fix.where, int):
+            return None  # a marker function: no reliable identity, no caching
+        fixes.append((fix.where, tuple(fix.components), float(fix.value_m)))
+    mats = tuple(sorted((tag, np.asarray(m.stiffness_pa, dtype=float).tobytes(),
+                         np.asarray(m.cte_per_k, dtype=float).tobytes()) for tag, m in materials.items()))
+    return (id(msh), id(cell_tags), id(facet_tags), mats, tuple(fixes), degree, kind, rtol)
+
+
+def _solve_rhs(V, a, L, dbcs, A, ksp, cell_tags, materials, delta_t, kind, keep: bool) -> ElasticSolution:
+    b = fem_petsc.assemble_vector(L)
+    fem_petsc.apply_lifting(b, [a], bcs=[dbcs])
+    b.ghostUpdate(addv=PETSc.InsertMode.ADD, mode=PETSc.ScatterMode.REVERSE)
+    fem_petsc.set_bc(b, dbcs)
     uh = fem.Function(V, name="displacement")
     ksp.solve(b, uh.x.petsc_vec)
     reason, its = ksp.getConvergedReason(), ksp.getIterationNumber()
-    for k in settings:
-        del opts[f"{pfx}{k}"]
-    ksp.destroy()
-    A.destroy()
     b.destroy()
+    if not keep:
+        ksp.destroy()
+        A.destroy()
     if reason < 0:
         raise ConvergenceError(f"elastic solve ({kind}) did not converge: PETSc reason {reason} after {its} iterations")
     uh.x.scatter_forward()

@@ -145,6 +145,12 @@ def _grid(geom: StackGeometry) -> _Grid:
     return _Grid(_subdivisions(bx, h), _subdivisions(by, h), gz, bx, by, zs, block)
 
 
+def grid_nodes(geom: StackGeometry) -> int:
+    """Nodes of the tensor grid of ``geom`` (an upper bound of the P1 DOFs), without meshing."""
+    grid = _grid(geom)
+    return grid.gx.size * grid.gy.size * grid.gz.size
+
+
 def _local_cells(grid: _Grid, comm: MPI.Comm) -> tuple[np.ndarray, np.ndarray]:
     """This rank's share of the solid hexahedra (global node numbers, DOLFINx vertex order) and of
     the grid nodes (a contiguous block of the lexicographic numbering ``i + nx (j + ny k)``)."""

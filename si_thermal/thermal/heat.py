@@ -303,6 +303,7 @@ class HeatProblem:
         self._robin: dict[int, tuple[Any, Any]] = {}
         self._neumann: dict[int, Any] = {}
         facet_values = _all_tags(self.comm, self.facet_tags.values)
+        self._values: list[tuple[BoundaryCondition, Any]] = []  # (bc, the Constant carrying its value)
         dirichlet = []
         fdim = self.mesh.topology.dim - 1
         for bc in self.bcs:
@@ -310,12 +311,16 @@ class HeatProblem:
                 raise InputError(self._file, f"boundary tag {bc.tag}", "no facets of the mesh carry this tag")
             if isinstance(bc, Dirichlet):
                 dofs = fem.locate_dofs_topological(self.V, fdim, self.facet_tags.find(bc.tag))
-                dirichlet.append(fem.dirichletbc(PETSc.ScalarType(bc.temperature_k), dofs, self.V))
+                value = fem.Constant(self.mesh, PETSc.ScalarType(bc.temperature_k))  # updatable in place
+                self._values.append((bc, value))
+                dirichlet.append(fem.dirichletbc(value, dofs, self.V))
             elif isinstance(bc, Neumann):
                 self._neumann[bc.tag] = fem.Constant(self.mesh, PETSc.ScalarType(bc.flux_w_per_m2))
+                self._values.append((bc, self._neumann[bc.tag]))
             elif isinstance(bc, Robin):
                 h = self._field(bc.h_w_per_m2k, f"h{bc.tag}")
                 ta = self._field(bc.t_ambient_k, f"t_inf{bc.tag}")
+                self._values.append((bc, ta))
                 self._robin[bc.tag] = (h, ta)
         for s in surface_sources:
             if s.tag not in facet_values:
@@ -563,6 +568,33 @@ def _all_tags(comm, values: np.ndarray) -> set[int]:
     return set().union(*comm.allgather(local))
 
 
+# the last linear problem by what defines its operator (mesh, tags, regions, boundary-condition
+# kinds and h): a sweep over boundary values (a backplane's edge gradient) assembles and sets up once
+_PROBLEMS: dict[tuple, HeatProblem] = {}
+
+
+def _operator_key(mesh, cell_tags, facet_tags, regions, bcs, degree, surface_sources, volume_sources,
+                  petsc_options, rtol) -> tuple | None:
+    if surface_sources or volume_sources or any(r.dk_dt_per_k != 0.0 for r in regions):
+        return None
+    kinds = []
+    for bc in bcs:
+        values = (bc.h_w_per_m2k, bc.t_ambient_k) if isinstance(bc, Robin) else ()
+        if any(not isinstance(v, (int, float)) for v in values):
+            return None  # fields (functions) have no reliable identity
+        kinds.append((type(bc).__name__, bc.tag, float(bc.h_w_per_m2k) if isinstance(bc, Robin) else None))
+    return (id(mesh), id(cell_tags), id(facet_tags), tuple(regions), tuple(kinds), degree,
+            tuple(sorted((petsc_options or {}).items())), rtol)
+
+
+def _update_values(problem: HeatProblem, bcs: Sequence[BoundaryCondition]) -> None:
+    """Set the boundary values of ``bcs`` (same kinds and tags as the problem's) in place."""
+    for (_, const), bc in zip(problem._values, bcs):
+        value = {Dirichlet: lambda b: b.temperature_k, Neumann: lambda b: b.flux_w_per_m2,
+                 Robin: lambda b: b.t_ambient_k}[type(bc)](bc)
+        const.value = PETSc.ScalarType(float(value))
+
+
 def solve_heat(mesh, cell_tags, facet_tags, regions: Sequence[Region], bcs: Sequence[BoundaryCondition],
                *, degree: int = 1, surface_sources: Sequence[SurfaceSource] = (),
                volume_sources: Sequence[VolumeSource] = (), petsc_options: dict | None = None,
@@ -573,9 +605,19 @@ def solve_heat(mesh, cell_tags, facet_tags, regions: Sequence[Region], bcs: Sequ
     unnamed boundary facets are adiabatic). The communicator is ``mesh.comm``. ``method`` picks
     Newton (default) or Picard for temperature-dependent conductivity.
     """
+    key = _operator_key(mesh, cell_tags, facet_tags, regions, bcs, degree, surface_sources, volume_sources,
+                        petsc_options, rtol)
+    if key is not None and key in _PROBLEMS:  # same operator: new boundary values, same matrix and solver
+        problem = _PROBLEMS[key]
+        _update_values(problem, bcs)
+        return problem.solve(method=method)
     problem = HeatProblem(mesh, cell_tags, facet_tags, regions, bcs, degree=degree,
                           surface_sources=surface_sources, volume_sources=volume_sources,
                           petsc_options=petsc_options, rtol=rtol, max_iter=max_iter)
+    if key is not None:
+        _PROBLEMS.clear()
+        _PROBLEMS[key] = problem
+        problem._keep_alive = (mesh, cell_tags, facet_tags)  # the ids in the key stay theirs
     return problem.solve(method=method)
 
 

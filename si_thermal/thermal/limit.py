@@ -11,6 +11,7 @@ model's mesh, multigrid hierarchy and last solution (:class:`.package.PackageMod
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -46,9 +47,10 @@ class LimitResult:
 def power_limit(package_path: str | Path, cooling: str, *, tj_limit_c: float | None = None,
                 inlet_c: float | None = None, comm: MPI.Comm | None = None,
                 mesh_size: float = DEFAULT_MESH_SIZE_M, xtol_w: float = 1.0,
-                model: PackageModel | None = None) -> LimitResult:
+                model: PackageModel | None = None, known: Sequence[PackageResult] = ()) -> LimitResult:
     """Largest GPU power (W) with ``Tj_max < tj_limit_c`` (default: the file's, 105 degC) at coolant
-    inlet ``inlet_c`` (default: the file's, 35 degC)."""
+    inlet ``inlet_c`` (default: the file's, 35 degC). ``known``: results of ``model`` already solved
+    (a Tj curve); those at this inlet seed the secant iteration instead of new solves."""
     model = model or PackageModel(package_path, cooling, comm=comm, mesh_size=mesh_size)
     tj_limit = model.pkg.package.tj_limit - T0 if tj_limit_c is None else tj_limit_c
     inlet = model.spec.inlet - T0 if inlet_c is None else inlet_c
@@ -63,10 +65,19 @@ def power_limit(package_path: str | Path, cooling: str, *, tj_limit_c: float | N
 
     # Tj(P) is close to linear (R_th grows slowly with P): secant steps from the file's power and
     # the R_th estimate there, kept inside the bracket once one is known (regula falsi, Illinois)
-    p0 = float(model.pkg.package.power)
-    f0 = excess(p0)
-    p1 = p0 * (tj_limit - inlet) / (f0 + tj_limit - inlet)
-    lo, hi = (p0, np.inf) if f0 < 0 else (0.0, p0)
+    for r in known:
+        if abs(r.inlet_c - inlet) < 1e-9:
+            results[float(r.power_w)] = r
+    if len(results) >= 2:  # the two known powers nearest the limit (by their excess) start the secant
+        p0, p1 = sorted(results, key=lambda p: abs(results[p].tj_max_c - tj_limit))[:2]
+        f0 = excess(p0)
+    else:
+        p0 = float(model.pkg.package.power)
+        f0 = excess(p0)
+        p1 = p0 * (tj_limit - inlet) / (f0 + tj_limit - inlet)
+    below = [p for p, r in results.items() if r.tj_max_c < tj_limit]
+    above = [p for p, r in results.items() if r.tj_max_c >= tj_limit]
+    lo, hi = max(below, default=0.0), min(above, default=np.inf)
     for _ in range(40):
         if not (np.isfinite(p1) and p1 > 0):
             raise ConvergenceError("cooling limit: the secant iteration left the positive powers")

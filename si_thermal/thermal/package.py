@@ -10,6 +10,15 @@ other surfaces are adiabatic, so all the power reaches the coolant (checked: ``e
 Silicon conductivity falls with temperature (``conductivity_temperature_coefficient`` of the
 material, Glassbrenner & Slack 1964), so the solve is nonlinear (Newton, :mod:`.heat`); coolant
 properties are taken at the mean bulk temperature ``T_in + P / (2 m_dot c_p)``.
+
+The dies share the coolant as the cooling table's ``dies_in`` says: ``series`` (default), one
+channel field along x over every die, or ``parallel``, the flow split evenly into one path per die
+(split between adjacent dies' centres), each path from the inlet; the paths' pressure drops are
+equal and the pump moves the total flow. Within-die spread is reported both ways: max - min and
+max - volume mean of each die's active layer.
+Every result carries the discretization error of its Tj and die spread (:mod:`.convergence`);
+the default mesh is the cheapest meeting a Tj tolerance. Out of scope: two heated dies sharing one
+coolant cavity (stacked dies with inter-tier cooling) — a package has one channel field, on its lid.
 """
 
 from __future__ import annotations
@@ -26,11 +35,13 @@ from si_thermal import config, paths
 from si_thermal.errors import InputError
 from si_thermal.thermal import cooling as cool
 from si_thermal.thermal.coolant import solve_with_coolant
-from si_thermal.thermal.geometry import COOLANT, TaggedMesh, mesh_stack, package_geometry
+from si_thermal.thermal import convergence as conv
+from si_thermal.thermal.convergence import DEFAULT_TJ_TOL_K, MeshEstimate
+from si_thermal.thermal.geometry import COOLANT, TaggedMesh, grid_nodes, mesh_stack, package_geometry
 from si_thermal.thermal.heat import HeatProblem, HeatSolution, Region, Robin
 
 COOLINGS = ("coldplate", "microchannel")
-DEFAULT_MESH_SIZE_M = 2.5e-3  # coarse: ~20 k DOFs, a few seconds per solve
+DEFAULT_MESH_SIZE_M = None  # None: the mesh is chosen for a Tj tolerance (:mod:`.convergence`)
 from si_thermal.constants import ZERO_CELSIUS_K as T0
 
 
@@ -67,6 +78,15 @@ class PackageResult:
     # and per die {"max_minus_min_k", "max_minus_mean_k", "mean_c"}
     die_max_minus_mean_k: float = float("nan")
     die_spread_k: dict = field(default_factory=dict)
+    h_basis: str = ""  # where the channel heat-transfer coefficient comes from
+    friction_basis: str = ""
+    ceiling: str = ""  # how the channel ceiling is modelled
+    channels: int = 0
+    # discretization error (:mod:`.convergence`): estimated |Tj - Tj(exact)| and the same for the
+    # die spread, K (nan when the model was built without an estimate)
+    tj_error_k: float = float("nan")
+    die_delta_t_error_k: float = float("nan")
+    mesh_note: str = ""
 
     def to_dict(self) -> dict:
         """The scalar results (JSON-serializable), without the temperature field."""
@@ -94,7 +114,17 @@ class PackageModel:
     """A package meshed and set up once for one cooling technology; :meth:`solve` per power."""
 
     def __init__(self, package_path: str | Path | config.PackageFile, cooling: str, *, comm: MPI.Comm | None = None,
-                 mesh_size: float = DEFAULT_MESH_SIZE_M, degree: int = 1, source: str | Path | None = None):
+                 mesh_size: float | None = None, degree: int = 1, source: str | Path | None = None,
+                 tj_tol_k: float = DEFAULT_TJ_TOL_K, estimate_error: bool = True, max_dofs: int | None = None):
+        """``mesh_size`` (m): in-plane element size; None picks the cheapest mesh of the sequence of
+        :mod:`.convergence` whose estimated Tj error meets ``tj_tol_k`` (K) at the file's power.
+        Either way the model carries the estimate (``self.estimate``) unless ``estimate_error`` is
+        False (benchmarks); ``max_dofs`` bounds the search (default: half the available memory)."""
+        self.estimate: MeshEstimate | None = None
+        if mesh_size is None:
+            chosen = _choose_mesh(package_path, cooling, comm, degree, tj_tol_k, max_dofs, source)
+            self.__dict__.update(chosen.__dict__)  # the chosen mesh's model, solved and estimated
+            return
         # a validated package (the system layer reads the file; ``source`` names it in messages) or,
         # for scripts, a path read here
         if isinstance(package_path, config.PackageFile):
@@ -103,7 +133,7 @@ class PackageModel:
             self.path = Path(package_path)
             self.pkg = config.load_package(self.path)
         if cooling not in COOLINGS:
-            raise InputError(None, "--cooling", f"unknown cooling '{cooling}'; use coldplate or microchannel")
+            raise InputError(None, "cooling", f"unknown cooling '{cooling}'; use coldplate or microchannel")
         spec = getattr(self.pkg, cooling)
         if spec is None:
             raise InputError(self.path, cooling, f"the package has no [{cooling}] table")
@@ -131,7 +161,7 @@ class PackageModel:
                 self._junction[d.name].append(hot_tag)
         for name, tag in self.tm.regions.items():
             mat_name = self._material_of(name)
-            mat = config.material(mat_name, None, self.path, name)
+            mat = config.material(mat_name, None, self.path, name, local=self.pkg.materials)
             beta = mat.conductivity_temperature_coefficient or 0.0
             regions.append(Region(tag, _region_conductivity(mat), dk_dt_per_k=beta, t_ref_k=293.15,
                                   source_w_per_m3=self._unit_q.get(tag, 0.0), name=name))
@@ -143,6 +173,8 @@ class PackageModel:
                                    degree=degree, source_file=self.path)
         self._cells = {tag: self.tm.cell_tags.find(tag) for tag in self._unit_q}
         self._previous: tuple | None = None  # (power W, inlet K, T, T_coolant) of the last solve
+        if estimate_error:
+            self.estimate = _estimate(self, degree)
 
     def _material_of(self, region: str) -> str:
         pkg = self.pkg
@@ -161,13 +193,40 @@ class PackageModel:
                 return d.material
         raise InputError(self.path, region, "region has no material")
 
+    def _parallel_zones(self) -> list[tuple[float, float]] | None:
+        """The x-ranges of the parallel paths (split between adjacent dies), or None in series."""
+        if getattr(self.spec, "dies_in", "series") != "parallel" or len(self.pkg.dies) < 2:
+            return None
+        x0, x1 = self.geometry.cooled[0], self.geometry.cooled[1]
+        cx = sorted(d.center_x for d in self.pkg.dies)
+        cuts = [x0] + [0.5 * (a + b) for a, b in zip(cx[:-1], cx[1:])] + [x1]
+        return list(zip(cuts[:-1], cuts[1:]))
+
     def _channels(self) -> cool.ChannelArray:
-        s = self.spec
+        s, local = self.spec, self.pkg.materials
+        wall_material = s.material if self.cooling == "coldplate" else self.pkg.lid.material
+        field = "coldplate.material" if self.cooling == "coldplate" else "lid.material"
+        k = config.material(wall_material, None, self.path, field, local=local).thermal_conductivity
+        k_cover = None
+        if s.cover_thickness is not None:
+            name = s.cover_material or wall_material
+            k_cover = config.material(name, None, self.path, f"{self.cooling}.cover_material",
+                                      local=local).thermal_conductivity
         if self.cooling == "coldplate":
-            k = config.material(s.material, None, self.path, "coldplate.material").thermal_conductivity
-            return cool.ChannelArray(s.channel_width, s.fin_height, s.fin_thickness, s.size_x, s.size_y, k)
-        k = config.material(self.pkg.lid.material, None, self.path, "lid.material").thermal_conductivity
-        return cool.ChannelArray(s.channel_width, s.channel_depth, s.wall_thickness, s.size_x, s.size_y, k)
+            return cool.ChannelArray(s.channel_width, s.fin_height, s.fin_thickness, s.size_x, s.size_y, k,
+                                     s.cover_thickness, k_cover)
+        return cool.ChannelArray(s.channel_width, s.channel_depth, s.wall_thickness, s.size_x, s.size_y, k,
+                                 s.cover_thickness, k_cover)
+
+    def _flow(self, props: cool.CoolantProperties) -> cool.ChannelFlow:
+        s = self.spec
+        stated = None
+        if s.heat_transfer_coefficient is not None:
+            stated = ((0.0,), (s.heat_transfer_coefficient,))
+        elif s.heat_transfer_table is not None:
+            stated = (s.heat_transfer_table.x, s.heat_transfer_table.h)
+        return cool.channel_flow(self.channels, props, s.flow, h_stated=stated, friction_factor=s.friction_factor,
+                                 source=f"stated in {self.path.name if self.path else 'the package'} [{self.cooling}]")
 
     @property
     def n_dofs(self) -> int:
@@ -180,13 +239,20 @@ class PackageModel:
             raise InputError(None, "power", f"GPU power must be positive, got {power_w:g} W")
         spec = self.spec
         inlet_k = spec.inlet if inlet_c is None else inlet_c + T0
-        props_in = cool.coolant_properties(spec.coolant, inlet_k)
+        props_in = cool.coolant_properties(spec.coolant, inlet_k, self.pkg.materials)
         cool.check_boiling(props_in, inlet_k, power_w, spec.flow, self.path, f"{self.cooling}.flow")
         rise = power_w / (props_in.density_kg_m3 * spec.flow * props_in.specific_heat_j_kgk)
-        props = cool.coolant_properties(spec.coolant, inlet_k + rise / 2)
-        flow = cool.channel_flow(self.channels, props, spec.flow)
-        x0 = self.geometry.cooled[0]
-        self.h.interpolate(lambda x: flow.h_footprint(np.maximum(x[0] - x0, 0.0)))
+        props = cool.coolant_properties(spec.coolant, inlet_k + rise / 2, self.pkg.materials)
+        zones = self._parallel_zones()
+        if zones is None:  # series: one channel field along x over every die
+            flow = self._flow(props)
+            x0 = self.geometry.cooled[0]
+            self.h.interpolate(lambda x: flow.h_footprint(np.maximum(x[0] - x0, 0.0)))
+            zone_kw = {}
+        else:  # parallel: one path per die, the flow split evenly, each path from the inlet
+            flow, h_of_x = _parallel_flow(self.channels, props, spec.flow, zones)
+            self.h.interpolate(h_of_x)
+            zone_kw = {"zone_starts_m": [z[0] for z in zones], "zone_flow_fractions": [1.0 / len(zones)] * len(zones)}
         self.h.x.scatter_forward()
         prev = self._previous
         # the operator changes with h (coolant properties) and k(T): one assembly per solve, the
@@ -205,7 +271,7 @@ class PackageModel:
         q.x.scatter_forward()
         sol, state = solve_with_coolant(self.problem, self.tm.boundaries[COOLANT], self.h, self.tc,
                                         self.geometry.cooled, flow.capacity_rate_w_k, inlet_k,
-                                        warm_start=prev is not None)
+                                        warm_start=prev is not None, **zone_kw)
         self._previous = (power_w, inlet_k, self.problem.u.x.array.copy(), self.tc.x.array.copy())
         maxes = {name: max(sol.max_k(t) for t in tags) - T0 for name, tags in self._junction.items()}
         tj = max(maxes.values())
@@ -215,7 +281,7 @@ class PackageModel:
                      for tags in self._junction.values())
         per_die = _die_spreads(sol, self._junction)
         heat = sol.heat_out_w(self.tm.boundaries[COOLANT])
-        mean_h = float(np.mean(flow.h_footprint(np.linspace(0, self.channels.length_m, 200))))
+        mean_h = float(np.mean(flow.h_footprint(np.linspace(0, flow.channels.length_m, 200))))
         return PackageResult(
             package=self.pkg.package.name, cooling=self.cooling, power_w=power_w,
             inlet_c=inlet_k - T0, tj_max_c=tj, die_delta_t_k=spread,
@@ -228,7 +294,86 @@ class PackageModel:
             energy_balance_error=(heat - power_w) / power_w, die_max_c=maxes, n_dofs=self.n_dofs,
             mesh_size_m=self.geometry.mesh_size_m, newton_iterations=sol.iterations,
             coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol,
-            die_max_minus_mean_k=max(d["max_minus_mean_k"] for d in per_die.values()), die_spread_k=per_die)
+            h_basis=flow.h_basis, friction_basis=flow.friction_basis, ceiling=self.channels.ceiling,
+            channels=self.channels.count,
+            die_max_minus_mean_k=max(d["max_minus_mean_k"] for d in per_die.values()), die_spread_k=per_die,
+            **self._error_fields(tj + T0 - inlet_k))
+
+    def _error_fields(self, rise_k: float) -> dict:
+        e = self.estimate
+        if e is None:
+            return {"mesh_note": f"{self.geometry.mesh_size_m * 1e3:.3g} mm, no error estimate"}
+        what = f"chosen for {e.tolerance_k:g} K on Tj" if e.tolerance_k is not None else "size given"
+        return {"tj_error_k": e.tj_error_at(rise_k), "die_delta_t_error_k": e.spread_error_at(rise_k),
+                "mesh_note": f"{e.mesh_size_m * 1e3:.3g} mm ({self.n_dofs} DOFs, {what}); error: {e.method}"}
+
+
+def _calibrate(model: PackageModel) -> tuple[float, float, float]:
+    """(Tj degC, die spread K, Tj - T_in K) of ``model`` at the file's power."""
+    r = model.solve(float(model.pkg.package.power))
+    return r.tj_max_c, r.die_delta_t_k, r.tj_max_c - r.inlet_c
+
+
+def _estimate(model: PackageModel, degree: int) -> MeshEstimate:
+    """Error estimate of an explicitly sized model from the two coarser meshes of its sequence."""
+    sizes = conv.sequence(model.geometry.mesh_size_m)
+    models = [PackageModel(model.pkg, model.cooling, comm=model.comm, mesh_size=h, degree=degree,
+                           source=model.path, estimate_error=False) for h in sizes[:-1]] + [model]
+    runs = [_calibrate(m) for m in models]
+    dofs = [m.n_dofs for m in models]
+    return MeshEstimate(sizes[-1], conv.error([r[0] for r in runs]), conv.error([r[1] for r in runs]), None,
+                        float(model.pkg.package.power), runs[-1][2], tuple(sizes), tuple(r[0] for r in runs),
+                        tuple(dofs))
+
+
+def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs, source=None) -> PackageModel:
+    """The coarsest model of the sequence whose Tj error estimate meets ``tol_k``."""
+    if not (tol_k > 0 and np.isfinite(tol_k)):
+        raise InputError(None, "--tj-tol-k", f"the Tj tolerance must be a positive number of kelvin, got {tol_k}")
+    comm = comm or MPI.COMM_WORLD
+    limit = max_dofs if max_dofs is not None else conv.max_dofs_default()
+    sizes, tjs, spreads, dofs = conv.sequence(), [], [], []
+    pkg = path if isinstance(path, config.PackageFile) else config.load_package(Path(path))
+    for h in sizes:
+        if grid_nodes(package_geometry(pkg, cooling, h)) > limit:
+            break
+        model = PackageModel(pkg, cooling, comm=comm, mesh_size=h, degree=degree, estimate_error=False,
+                             source=source if isinstance(path, config.PackageFile) else path)
+        tj, spread, rise = _calibrate(model)
+        tjs.append(tj)
+        spreads.append(spread)
+        dofs.append(model.n_dofs)
+        if conv.error(tjs) <= tol_k:
+            model.estimate = MeshEstimate(h, conv.error(tjs), conv.error(spreads), tol_k,
+                                          float(pkg.package.power), rise, tuple(sizes[:len(tjs)]),
+                                          tuple(tjs), tuple(dofs))
+            return model
+    raise conv.unreachable(tol_k, sizes, tjs, dofs, limit)
+
+
+def _parallel_flow(channels: cool.ChannelArray, props, flow_m3_s: float, zones: list[tuple[float, float]]):
+    """Parallel paths: each zone a channel field of its own length carrying ``flow / n``; the
+    paths see the same pressure drop (equal split of identical paths), the pump moves the total flow.
+    Returns (the first path's flow with the whole-array pressure drop, pumping power and capacity
+    rate, h(x) on the footprint)."""
+    from dataclasses import replace
+
+    n = len(zones)
+    flows = [cool.channel_flow(replace(channels, length_m=b - a), props, flow_m3_s / n) for a, b in zones]
+    starts = np.array([a for a, _ in zones])
+    dp = max(f.pressure_drop_pa for f in flows)
+
+    def h_of_x(x):
+        iz = np.clip(np.searchsorted(starts, x[0] + 1e-12, side="right") - 1, 0, n - 1)
+        out = np.empty(x.shape[1])
+        for z, f in enumerate(flows):
+            m = iz == z
+            out[m] = f.h_footprint(np.maximum(x[0][m] - starts[z], 0.0))
+        return out
+
+    whole = replace(flows[0], pressure_drop_pa=dp, pumping_power_w=dp * flow_m3_s, flow_m3_s=flow_m3_s,
+                    capacity_rate_w_k=sum(f.capacity_rate_w_k for f in flows))
+    return whole, h_of_x
 
 
 def _die_spreads(sol: HeatSolution, junction: dict[str, list[int]]) -> dict:
@@ -245,7 +390,7 @@ def _die_spreads(sol: HeatSolution, junction: dict[str, list[int]]) -> dict:
 
 
 def solve_package(package_path: str | Path, cooling: str, power_w: float, *, inlet_c: float | None = None,
-                  comm: MPI.Comm | None = None, mesh_size: float = DEFAULT_MESH_SIZE_M) -> PackageResult:
+                  comm: MPI.Comm | None = None, mesh_size: float | None = None) -> PackageResult:
     """Solve the package of ``package_path`` under ``cooling`` ("coldplate" | "microchannel") at
     ``power_w``; returns Tj max, die spread, R_th (junction to coolant inlet), coolant rise, pressure
     drop and pumping power (see :class:`PackageResult`)."""

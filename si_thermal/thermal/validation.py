@@ -23,6 +23,7 @@ from mpi4py import MPI
 from si_thermal.thermal import cooling as cool
 from si_thermal.thermal.coolant import solve_with_coolant
 from si_thermal.thermal.heat import HeatProblem, Neumann, Region, Robin
+from si_thermal.constants import ZERO_CELSIUS_K
 
 PUBLISHED_PEAK_RISE_K = 71.0
 PUBLISHED_RESISTANCE_K_CM2_W = 0.090
@@ -48,7 +49,7 @@ def tuckerman_pease(*, base_thickness_m: float = 100e-6, inlet_c: float = 23.0, 
     length, span, flux, flow = 1e-2, 1e-2, 790e4, 8.6e-6
     k_si = cool.config.material("silicon").thermal_conductivity
     channels = cool.ChannelArray(50e-6, 302e-6, 50e-6, length, span, k_si)
-    inlet = inlet_c + 273.15
+    inlet = inlet_c + ZERO_CELSIUS_K
     p_in = cool.coolant_properties("water", inlet)
     rise = flux * length * span / (p_in.density_kg_m3 * flow * p_in.specific_heat_j_kgk)
     props = cool.coolant_properties("water", inlet + rise / 2)

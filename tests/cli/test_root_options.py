@@ -50,3 +50,35 @@ def test_library_import_leaves_matplotlib_backend_alone():
 def test_help_keeps_square_brackets(cli):
     out = cli("backplane", "--help")
     assert out.returncode == 0 and "[backplane]" in out.stdout
+
+
+def test_schema_of_each_kind_and_unknown_kind(cli):
+    import json
+
+    from si_thermal.config.schema import KINDS, json_schema
+
+    for kind in KINDS:
+        s = json_schema(kind)
+        assert s["$schema"].endswith("2020-12/schema") and s["type"] == "object"
+    seg = json_schema("channel")["$defs"]["ConnectorSegment"]["properties"]["f_ref"]
+    assert seg["type"] == "string" and "GHz" in seg["description"]  # quantities are strings with units
+    out = cli("schema", "rack")
+    assert out.returncode == 0 and "rack" in json.loads(out.stdout)["properties"]
+    out = cli("schema", "nope")
+    assert out.returncode == 2 and "channel, stackup" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_shell_completion_of_commands_and_schema_kinds():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    script = Path(sys.executable).parent / "si-thermal"
+    if not script.exists():
+        pytest.skip("the si-thermal console script is not installed beside this interpreter")
+    env = {**os.environ, "_SI_THERMAL_COMPLETE": "complete_bash", "COMP_WORDS": "si-thermal schema c", "COMP_CWORD": "2"}
+    out = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["channel", "com_params"]

@@ -134,7 +134,7 @@ def test_not_toml(cli, tmp_path):
 
 @pytest.mark.parametrize(
     ("prop", "field", "fragment"),
-    [("df = 1.5", "df", "less than or equal to 1"), ("dk = 0.5", "dk", "greater than or equal to 1")],
+    [("df = 1.5", "df", "less than 1"), ("dk = 0.5", "dk", "greater than or equal to 1")],
 )
 def test_nonphysical_dielectric(cli, tmp_path, prop, field, fragment):
     path = tmp_path / "materials.toml"

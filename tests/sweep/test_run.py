@@ -36,7 +36,7 @@ def test_serial_local_processes_and_local_cluster_give_identical_rows(tmp_path):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://", host="127.0.0.1",
                       dashboard_address=None) as cluster:
         s = run_sweep(sw, tmp_path / "dask.csv", scheduler=cluster.scheduler_address, batch_size=3)
-    assert "2 workers" in s.engine
+    assert "2 worker(s)" in s.engine
     serial = read_results(tmp_path / "serial.parquet")[0]
     assert len(serial) == 8 and all(r["error"] == "" for r in serial)
     assert serial[0]["il_db_at_nyquist"] > 10 and serial[0]["il_budget_db"] > 0

@@ -4,6 +4,8 @@ clipping level (178A-30)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -269,7 +271,8 @@ def _score(srch: _Search, ic: np.ndarray, tx: np.ndarray, offsets: tuple[int, ..
     return out
 
 
-def search(srch: _Search, mode: str = "fast", keep: int = 8) -> Choice:
+def search(srch: _Search, mode: str = "fast", keep: int = 8,
+           progress: Callable[[int, int], None] | None = None) -> Choice:
     """Choose CTLE, Tx FFE and sampling time by the largest FOM (93A.1.6 / 178A.1.6).
 
     ``mode="full"``: every CTLE x Tx FFE candidate with the full sampling-time search.
@@ -278,6 +281,7 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8) -> Choice:
     grid neighbours (one step in gDC, gDC2 and each tap) of the ``keep`` best, repeated around the best
     until the best stop changing; (C) the full sampling-time search on the best 16 of (B). The FOM surface
     is smooth on these grids; tests and the benchmark compare the result with ``mode="full"``.
+    ``progress(done, total)`` is called after each CTLE setting of the full search.
     """
     n_ctle, n_tx = len(srch.settings), len(srch.coeffs)
     if mode == "full":
@@ -287,6 +291,8 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8) -> Choice:
             j = int(np.argmax(f))
             if f[j] > best.fom_db:
                 best = Choice(ic, j, int(ts[j]), float(f[j]))
+            if progress is not None:
+                progress(ic + 1, n_ctle)
         return best
     if mode != "fast":
         raise InputError(None, "search", f"unknown search mode {mode!r}: use 'fast' or 'full'")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,26 +119,29 @@ def equalize(srch: _Search, ch: Choice) -> tuple[Equalized, np.ndarray, np.ndarr
 
 def compute_com(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *,  # noqa: A002
                 rate: str | None = None, extrapolation: str = "fit", search_mode: str = "fast",
-                n_ui: int | None = None, eye: bool = True) -> ComResult:
+                n_ui: int | None = None, eye: bool = True, length_m: float | None = None,
+                progress: Callable[[int, int], None] | None = None) -> ComResult:
     """COM of a thru channel with FEXT and NEXT aggressors (Annex 93A / 178A).
 
-    ``thru``/``fext``/``next``: skrf Networks or Touchstone paths; 4-port single-ended (port order
+    ``thru``/``fext``/``next``: skrf Networks or Touchstone paths (``thru`` also a ``channels/*.toml``
+    file or ``ChannelFile``, as the CLI takes, with ``length_m`` for its variable segment); 4-port single-ended (port order
     detected from the thru's data, see :func:`si_thermal.si.pulse.to_sdd`) or 2-port Sdd.
     ``params``: a :class:`ComParams` or the name of a set in ``channels/com_params.toml``;
     ``rate`` moves a named set to a ``channels/serdes.toml`` rate. Returns a frozen :class:`ComResult`.
     """
     if isinstance(params, str):
         params = load_com_params(params, rate=rate)
-    prep = prepare(thru, fext, next, params, extrapolation=extrapolation, n_ui=n_ui)
-    return com_from_prepared(prep, search_mode=search_mode, eye=eye)
+    prep = prepare(thru, fext, next, params, extrapolation=extrapolation, n_ui=n_ui, length_m=length_m)
+    return com_from_prepared(prep, search_mode=search_mode, eye=eye, progress=progress)
 
 
-def com_from_prepared(prep: Prepared, *, search_mode: str = "fast", eye: bool = True) -> ComResult:
+def com_from_prepared(prep: Prepared, *, search_mode: str = "fast", eye: bool = True,
+                      progress: Callable[[int, int], None] | None = None) -> ComResult:
     """COM from :func:`prepare`'s output (lets reach searches and tests reuse the channel set)."""
     from si_thermal.si import eye as eye_mod
 
     srch = _Search(prep)
-    ch = search(srch, search_mode)
+    ch = search(srch, search_mode, progress=progress)
     p = prep.params
     eq, c, w, var = equalize(srch, ch)
     a_s = p.rlm * eq.victim[eq.ts] / (p.levels - 1)                                      # 93A-25 A_s

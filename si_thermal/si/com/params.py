@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from si_thermal import config, paths
+from si_thermal.errors import InputError
 from si_thermal.si import pulse as pl
 from si_thermal.si.equalizer import CtleFamily, TxTap
 

@@ -16,18 +16,28 @@ from si_thermal.si.com.params import ComParams, load_com_params
 from si_thermal.si.equalizer import ctle_basis
 
 
-def _as_network(x, role: str):
+#: Frequency step (Hz) of the network built from a channels/*.toml file for COM (0 to 1.5 fb).
+TOML_DF_HZ = 25e6
+
+
+def _as_network(x, role: str, fb_hz: float | None = None, length_m: float | None = None):
     import skrf as rf
 
-    if isinstance(x, rf.Network):
-        return x, x.name or role
+    from si_thermal.config import ChannelFile
+    from si_thermal.si import touchstone
+
+    if isinstance(x, rf.Network):  # the same checks as a file (finite, frequencies, passivity)
+        return touchstone.check_network(x, x.name or role), x.name or role
+    if fb_hz is not None and (isinstance(x, (ChannelFile, tuple)) or Path(x).suffix.lower() == ".toml"):
+        from si_thermal.si.channel import channel_network, load  # a channel file, as the CLI takes
+
+        ch, path = load(x)
+        net = channel_network((ch, path), np.arange(0.0, 1.5 * fb_hz + TOML_DF_HZ, TOML_DF_HZ), length_m=length_m)
+        return net, path.stem
     p = Path(x)
     if not p.exists():
         raise InputError(p, None, "file not found")
-    try:
-        return rf.Network(str(p)), p.stem
-    except Exception as err:  # skrf raises many kinds on a bad Touchstone file
-        raise InputError(p, None, f"cannot read as Touchstone: {err}") from None
+    return touchstone.read_network(p), p.stem  # strict: no pickle, finite, passive (si.touchstone)
 
 
 @dataclass(frozen=True)
@@ -53,12 +63,14 @@ class Prepared:
 
 
 def prepare(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, extrapolation: str = "fit",
-            n_ui: int | None = None) -> Prepared:  # noqa: A002 - "next" as the annex names it
-    """Load, convert and check the channels; build the basis pulses and noise of :class:`Prepared`."""
+            n_ui: int | None = None, length_m: float | None = None) -> Prepared:  # noqa: A002 - "next" as the annex names it
+    """Load, convert and check the channels; build the basis pulses and noise of :class:`Prepared`.
+    A ``channels/*.toml`` thru (path or ``ChannelFile``) is built from 0 to 1.5 fb at
+    :data:`TOML_DF_HZ`, its variable segment at ``length_m`` when given."""
     p = load_com_params(params) if isinstance(params, str) else params
     notes: list[str] = []
     fb = p.symbol_rate_hz
-    net, name = _as_network(thru, "thru")
+    net, name = _as_network(thru, "thru", fb, length_m)
     sdd_t, order, n1 = pl.to_sdd(net, name, role="thru")
     notes += n1
     chans = [(name, "thru", sdd_t)]
