@@ -38,11 +38,11 @@ def test_every_name_in_all_exists(pkg):
 
 
 def test_compute_com_takes_the_channel_toml_the_cli_takes():
-    from si_thermal.si import com
+    from si_thermal.si.com.pulses import TOML_DF_HZ
 
-    params = com.load_com_params("802.3dj")
+    params = st.load_com_params("802.3dj")
     fb = params.symbol_rate_hz
-    net = st.channel_network(SPINE, np.arange(0.0, 1.5 * fb + com.TOML_DF_HZ, com.TOML_DF_HZ))
+    net = st.channel_network(SPINE, np.arange(0.0, 1.5 * fb + TOML_DF_HZ, TOML_DF_HZ))
     by_net = st.compute_com(net, params=params, eye=False)
     by_file = st.compute_com(str(SPINE), params="802.3dj", eye=False)
     assert by_file.com_db == pytest.approx(by_net.com_db, abs=1e-9)

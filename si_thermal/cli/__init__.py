@@ -94,6 +94,10 @@ def main() -> None:
             sys.exit(err.exit_code)
         except typer.Exit as exc:
             sys.exit(exc.exit_code)
+        except SystemExit as exc:  # a command that reported its own interrupt (sweep: rows kept) exits as is
+            if received and exc.code in (130, 143):
+                sys.exit(128 + received[0])
+            raise
         except KeyboardInterrupt as exc:
             _interrupted(exc)
         except BaseException as exc:  # noqa: BLE001 - sorted below, everything else re-raised

@@ -12,6 +12,7 @@ from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from si_thermal.constants import SECONDS_PER_YEAR
 from si_thermal import paths
 from si_thermal.errors import InputError
 from si_thermal.files import read_input_text
@@ -60,7 +61,7 @@ SANITY: dict[str, Range] = {
     "frequency": Range(0.0, 1e13, "GHz", why="10 THz sanity cap"),
     "symbol_rate": Range(0.0, 1e12, "GBd", why="1 TBd sanity cap"),
     "bit_rate": Range(0.0, 1e13, "Gb/s", why="10 Tb/s sanity cap"),
-    "time": Range(0.0, 1e5 * 8760 * 3600.0, "yr", why="100,000 years sanity cap"),
+    "time": Range(0.0, 1e5 * SECONDS_PER_YEAR, "yr", why="100,000 years sanity cap"),
     "temperature": Range(0.0, 2000.0, "K", low_open=True,
                          why="above absolute zero, below 2000 K, above every melting point this package models"),
     "temperature_difference": Range(-1000.0, 1000.0, "K", why="1000 K sanity cap"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.config._base import (
     Fraction,
     Length,
@@ -158,6 +159,10 @@ class ColdPlate(_Channels):
     coolant: str
     flow: VolumeFlow
     inlet: Temperature = 308.15
+    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
+    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
+    # path per die, each path from the inlet across its die only
+    dies_in: Literal["series", "parallel"] = "series"
     source: str | None = None
 
     @model_validator(mode="after")
@@ -179,6 +184,10 @@ class MicrochannelLid(_Channels):
     coolant: str
     flow: VolumeFlow
     inlet: Temperature = 308.15
+    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
+    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
+    # path per die, each path from the inlet across its die only
+    dies_in: Literal["series", "parallel"] = "series"
     source: str | None = None
 
     @model_validator(mode="after")
@@ -198,8 +207,8 @@ def inlet_problem(coolant: str, inlet_k: float, local: dict | None = None) -> st
         (mat.table.temperature[0] - TABLE_SLACK_K if mat.table is not None else 0.0)
     high = mat.boiling_point
     if inlet_k < low or (high is not None and inlet_k >= high):
-        top = f"{high - 273.15:.4g} degC (boiling)" if high is not None else "inf"
-        return f"{inlet_k - 273.15:.4g} degC is outside [{low - 273.15:.4g} degC, {top}) for {coolant} (a liquid loop)"
+        top = f"{high - ZERO_CELSIUS_K:.4g} degC (boiling)" if high is not None else "inf"
+        return f"{inlet_k - ZERO_CELSIUS_K:.4g} degC is outside [{low - ZERO_CELSIUS_K:.4g} degC, {top}) for {coolant} (a liquid loop)"
     return None
 
 

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.config._base import (
     Fraction,
     HeatTransferCoefficient,
@@ -132,8 +133,8 @@ class BackplaneLoad(Model):
         if not 0 <= self.gradient <= MAX_GRADIENT_K:
             raise ValueError(f"gradient {self.gradient:g} K is outside [0, {MAX_GRADIENT_K:g}] K (above it the "
                              "board passes its laminate Tg, outside the linear-elastic model)")
-        if self.ambient + self.gradient > MAX_BOARD_C + 273.15:
-            raise ValueError(f"ambient + gradient = {self.ambient + self.gradient - 273.15:.4g} degC is above "
+        if self.ambient + self.gradient > MAX_BOARD_C + ZERO_CELSIUS_K:
+            raise ValueError(f"ambient + gradient = {self.ambient + self.gradient - ZERO_CELSIUS_K:.4g} degC is above "
                              f"{MAX_BOARD_C:g} degC (laminate decomposition)")
         for name, items in (("screws", self.screws), ("hot_spots", self.hot_spots)):
             for i, s in enumerate(items):

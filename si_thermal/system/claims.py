@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from si_thermal.constants import INCH_M
 from si_thermal.reliability.fleet import HOURS_PER_MONTH
 from si_thermal.system import cost as cost_mod
 from si_thermal.system.cooling import SystemCooling
@@ -410,7 +411,7 @@ def _pcie6_claim(results) -> Claim:
     val = (f"{up.channel.removesuffix('.toml')} (Megtron 7 + HVLP): {up.closing_fraction * 100:.0f} % close, worst IL margin "
            f"{up.worst_margin_db:+.1f} dB at {up.curve.nyquist_hz / 1e9:.0f} GHz, IL reach {up.curve.reach_il_m:.2f} m of midplane")
     cond = (f"PCIe 6.0 {up.curve.budget_db:.0f} dB budget at 16 GHz; {up.length_m.size} links, midplane runs "
-            f"{up.length_m.min() / 0.0254:.0f}-{up.longest_m / 0.0254:.0f} in plus 8 in HPM and 3 in card traces (estimates); "
+            f"{up.length_m.min() / INCH_M:.0f}-{up.longest_m / INCH_M:.0f} in plus 8 in HPM and 3 in card traces (estimates); "
             + ("COM: no PCIe parameter set, IL only" if up.com_margin_db is None else "COM included"))
     if old is not None:
         val += f"; Megtron 6 + VLP: {old.closing_fraction * 100:.0f} % close, worst {old.worst_margin_db:+.1f} dB"

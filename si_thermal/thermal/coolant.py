@@ -64,11 +64,23 @@ def _tributary(positions: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return np.diff(edges)
 
 
+def _zone_rise(q: np.ndarray, cap: np.ndarray, zone: np.ndarray, fz: np.ndarray, inlet_k: float) -> np.ndarray:
+    """Coolant temperature at the surface nodes (strips x columns): the heat picked up upstream
+    within each zone (each restarts from the inlet), over the zone's share of the capacity rate."""
+    out = np.empty_like(q)
+    for z in range(fz.size):
+        cols = zone == z
+        qz = q[:, cols]
+        out[:, cols] = inlet_k + (np.cumsum(qz, axis=1) - 0.5 * qz) / (cap[:, None] * fz[z])
+    return out
+
+
 def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolant: fem.Function,
                        rect: tuple[float, float, float, float], capacity_rate_w_k: float, inlet_k: float,
                        *, tol_k: float = 1e-3, max_iter: int = 80, relax: float = 1.0,
                        cross_axis: int | None = 1, depth: int = 5, forcing: float = 0.1,
-                       warm_start: bool = False) -> tuple[HeatSolution, CoolantState]:
+                       warm_start: bool = False, zone_starts_m=None,
+                       zone_flow_fractions=None) -> tuple[HeatSolution, CoolantState]:
     """Solve conduction with the Robin condition ``h (T - T_c)`` on facet ``tag`` while the coolant
     temperature ``t_coolant`` (a P1 function, updated in place) follows the energy balance.
 
@@ -78,6 +90,8 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
     plain fixed point). ``warm_start``: start from the caller's temperature and coolant fields
     (e.g. the solution at another power, scaled) instead of a first linear solve. ``forcing``:
     each conduction solve reduces its residual by this factor only (inexact fixed point).
+    ``zone_starts_m``, ``zone_flow_fractions``: parallel flow paths along x (issue 13), each zone
+    fed from the inlet with its fraction of the capacity rate; the coolant restarts at each zone's start.
     """
     comm = problem.comm
     V1 = t_coolant.function_space
@@ -88,6 +102,11 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
     coords = V1.tabulate_dof_coordinates()
     xs_all = _unique_global(comm, coords[dofs, 0])
     ix = _index(xs_all, coords[:, 0])
+    starts = np.array([rect[0]] if zone_starts_m is None else sorted(zone_starts_m), dtype=float)
+    fz = np.array([1.0] if zone_flow_fractions is None else zone_flow_fractions, dtype=float)
+    if fz.size != starts.size or np.any(fz <= 0):
+        raise ValueError("one positive flow fraction per zone")
+    zone = np.clip(np.searchsorted(starts, xs_all + 1e-12, side="right") - 1, 0, starts.size - 1)
     if cross_axis is None:
         ys_all = np.zeros(1)
         iy = np.zeros(coords.shape[0], dtype=np.int64)
@@ -128,7 +147,7 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
         q_vec.scatter_reverse(la.InsertMode.add)
         local = np.bincount(flat, weights=q_vec.array[owned], minlength=ys_all.size * xs_all.size)
         q = comm.allreduce(local, op=MPI.SUM).reshape(ys_all.size, xs_all.size)
-        target = inlet_k + (np.cumsum(q, axis=1) - 0.5 * q) / cap[:, None]
+        target = _zone_rise(q, cap, zone, fz, inlet_k)
         new = tc_nodes + relax * (target - tc_nodes)
         change = float(np.max(np.abs(new - tc_nodes)))
         if change < tol_k and change_t < tol_k:
@@ -152,7 +171,8 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
             f"coolant coupling did not converge in {max_iter} iterations (last change "
             f"{max(change, change_t):.3g} K)")
     sol = problem.solution(it)
-    outlet = inlet_k + q.sum(axis=1) / cap
+    outlet = np.concatenate([inlet_k + q[:, zone == z].sum(axis=1) / (cap * fz[z]) for z in range(fz.size)])
+    cap = np.concatenate([cap * fz[z] for z in range(fz.size)])
     heat = float(q.sum())
     mixed = float(np.sum(cap * outlet) / np.sum(cap))
     return sol, CoolantState(heat, mixed, float(outlet.max()), it, change)

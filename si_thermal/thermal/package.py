@@ -11,6 +11,11 @@ Silicon conductivity falls with temperature (``conductivity_temperature_coeffici
 material, Glassbrenner & Slack 1964), so the solve is nonlinear (Newton, :mod:`.heat`); coolant
 properties are taken at the mean bulk temperature ``T_in + P / (2 m_dot c_p)``.
 
+The dies share the coolant as the cooling table's ``dies_in`` says: ``series`` (default), one
+channel field along x over every die, or ``parallel``, the flow split evenly into one path per die
+(split between adjacent dies' centres), each path from the inlet; the paths' pressure drops are
+equal and the pump moves the total flow. Within-die spread is reported both ways: max - min and
+max - volume mean of each die's active layer.
 Every result carries the discretization error of its Tj and die spread (:mod:`.convergence`);
 the default mesh is the cheapest meeting a Tj tolerance. Out of scope: two heated dies sharing one
 coolant cavity (stacked dies with inter-tier cooling) — a package has one channel field, on its lid.
@@ -188,6 +193,15 @@ class PackageModel:
                 return d.material
         raise InputError(self.path, region, "region has no material")
 
+    def _parallel_zones(self) -> list[tuple[float, float]] | None:
+        """The x-ranges of the parallel paths (split between adjacent dies), or None in series."""
+        if getattr(self.spec, "dies_in", "series") != "parallel" or len(self.pkg.dies) < 2:
+            return None
+        x0, x1 = self.geometry.cooled[0], self.geometry.cooled[1]
+        cx = sorted(d.center_x for d in self.pkg.dies)
+        cuts = [x0] + [0.5 * (a + b) for a, b in zip(cx[:-1], cx[1:])] + [x1]
+        return list(zip(cuts[:-1], cuts[1:]))
+
     def _channels(self) -> cool.ChannelArray:
         s, local = self.spec, self.pkg.materials
         wall_material = s.material if self.cooling == "coldplate" else self.pkg.lid.material
@@ -229,9 +243,16 @@ class PackageModel:
         cool.check_boiling(props_in, inlet_k, power_w, spec.flow, self.path, f"{self.cooling}.flow")
         rise = power_w / (props_in.density_kg_m3 * spec.flow * props_in.specific_heat_j_kgk)
         props = cool.coolant_properties(spec.coolant, inlet_k + rise / 2, self.pkg.materials)
-        flow = self._flow(props)
-        x0 = self.geometry.cooled[0]
-        self.h.interpolate(lambda x: flow.h_footprint(np.maximum(x[0] - x0, 0.0)))
+        zones = self._parallel_zones()
+        if zones is None:  # series: one channel field along x over every die
+            flow = self._flow(props)
+            x0 = self.geometry.cooled[0]
+            self.h.interpolate(lambda x: flow.h_footprint(np.maximum(x[0] - x0, 0.0)))
+            zone_kw = {}
+        else:  # parallel: one path per die, the flow split evenly, each path from the inlet
+            flow, h_of_x = _parallel_flow(self.channels, props, spec.flow, zones)
+            self.h.interpolate(h_of_x)
+            zone_kw = {"zone_starts_m": [z[0] for z in zones], "zone_flow_fractions": [1.0 / len(zones)] * len(zones)}
         self.h.x.scatter_forward()
         prev = self._previous
         # the operator changes with h (coolant properties) and k(T): one assembly per solve, the
@@ -250,7 +271,7 @@ class PackageModel:
         q.x.scatter_forward()
         sol, state = solve_with_coolant(self.problem, self.tm.boundaries[COOLANT], self.h, self.tc,
                                         self.geometry.cooled, flow.capacity_rate_w_k, inlet_k,
-                                        warm_start=prev is not None)
+                                        warm_start=prev is not None, **zone_kw)
         self._previous = (power_w, inlet_k, self.problem.u.x.array.copy(), self.tc.x.array.copy())
         maxes = {name: max(sol.max_k(t) for t in tags) - T0 for name, tags in self._junction.items()}
         tj = max(maxes.values())
@@ -260,7 +281,7 @@ class PackageModel:
                      for tags in self._junction.values())
         per_die = _die_spreads(sol, self._junction)
         heat = sol.heat_out_w(self.tm.boundaries[COOLANT])
-        mean_h = float(np.mean(flow.h_footprint(np.linspace(0, self.channels.length_m, 200))))
+        mean_h = float(np.mean(flow.h_footprint(np.linspace(0, flow.channels.length_m, 200))))
         return PackageResult(
             package=self.pkg.package.name, cooling=self.cooling, power_w=power_w,
             inlet_c=inlet_k - T0, tj_max_c=tj, die_delta_t_k=spread,
@@ -328,6 +349,31 @@ def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs, source=None) -> P
                                           tuple(tjs), tuple(dofs))
             return model
     raise conv.unreachable(tol_k, sizes, tjs, dofs, limit)
+
+
+def _parallel_flow(channels: cool.ChannelArray, props, flow_m3_s: float, zones: list[tuple[float, float]]):
+    """Parallel paths: each zone a channel field of its own length carrying ``flow / n``; the
+    paths see the same pressure drop (equal split of identical paths), the pump moves the total flow.
+    Returns (the first path's flow with the whole-array pressure drop, pumping power and capacity
+    rate, h(x) on the footprint)."""
+    from dataclasses import replace
+
+    n = len(zones)
+    flows = [cool.channel_flow(replace(channels, length_m=b - a), props, flow_m3_s / n) for a, b in zones]
+    starts = np.array([a for a, _ in zones])
+    dp = max(f.pressure_drop_pa for f in flows)
+
+    def h_of_x(x):
+        iz = np.clip(np.searchsorted(starts, x[0] + 1e-12, side="right") - 1, 0, n - 1)
+        out = np.empty(x.shape[1])
+        for z, f in enumerate(flows):
+            m = iz == z
+            out[m] = f.h_footprint(np.maximum(x[0][m] - starts[z], 0.0))
+        return out
+
+    whole = replace(flows[0], pressure_drop_pa=dp, pumping_power_w=dp * flow_m3_s, flow_m3_s=flow_m3_s,
+                    capacity_rate_w_k=sum(f.capacity_rate_w_k for f in flows))
+    return whole, h_of_x
 
 
 def _die_spreads(sol: HeatSolution, junction: dict[str, list[int]]) -> dict:

@@ -145,3 +145,31 @@ def test_die_spread_both_ways(coldplate):
     # the dies share the coolant in series: the downstream die runs warmer on average
     means = [r.die_spread_k[d.name]["mean_c"] for d in sorted(coldplate.pkg.dies, key=lambda d: d.center_x)]
     assert means[-1] > means[0]
+
+
+def test_dies_sharing_the_coolant_in_series_or_parallel(tmp_path):
+    """Parallel paths (one per die, each from the inlet with half the flow) against the series
+    field (flow along x over both dies): all the power still reaches the coolant, the coolant rise is
+    the same, the downstream die runs cooler and the upstream die warmer (half the flow), and the
+    laminar pressure drop falls to about a quarter (half the flow over half the length)."""
+    text = PKG.read_text()
+    p = tmp_path / "pkg.toml"
+    p.write_text(text.replace('flow = "2.0 L/min"', 'flow = "2.0 L/min"\ndies_in = "parallel"'))
+    series = solve_package(PKG, "coldplate", 1400.0, mesh_size=COARSE)
+    par = solve_package(p, "coldplate", 1400.0, mesh_size=COARSE)
+    assert abs(par.energy_balance_error) < 5e-3
+    assert par.coolant_rise_k == pytest.approx(series.coolant_rise_k, rel=0.02)
+    up, down = sorted(series.die_spread_k, key=lambda n: next(d.center_x for d in _dies() if d.name == n))
+    assert par.die_spread_k[down]["mean_c"] < series.die_spread_k[down]["mean_c"] - 0.5
+    assert par.die_spread_k[up]["mean_c"] > series.die_spread_k[up]["mean_c"]
+    assert 0.2 < par.pressure_drop_pa / series.pressure_drop_pa < 0.3
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace('flow = "2.0 L/min"', 'flow = "2.0 L/min"\ndies_in = "diagonal"', 1))
+    with pytest.raises(InputError, match="dies_in"):
+        solve_package(bad, "coldplate", 1400.0, mesh_size=COARSE)
+
+
+def _dies():
+    from si_thermal import config
+
+    return config.load_package(PKG).dies
