@@ -53,5 +53,5 @@ from si_thermal.si.com.params import (  # noqa: F401
     standards,
     with_grid,
 )
-from si_thermal.si.com.pulses import Prepared, PulseSet, prepare  # noqa: F401
+from si_thermal.si.com.pulses import TOML_DF_HZ, Prepared, PulseSet, prepare  # noqa: F401
 from si_thermal.si.com.eq_search import Choice, _Search, clip_level, search  # noqa: F401
