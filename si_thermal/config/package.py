@@ -123,8 +123,17 @@ class HeatTransferTable(Model):
 
 
 class _Channels(Model):
-    """What every channel array may state instead of the built-in correlations, and its ceiling."""
+    """What every channel array has (its coolant loop, how the dies share it) and may state instead
+    of the built-in correlations, and its ceiling."""
 
+    coolant: str
+    flow: VolumeFlow
+    inlet: Temperature = 308.15
+    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
+    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
+    # path per die, each path from the inlet across its die only
+    dies_in: Literal["series", "parallel"] = "series"
+    source: str | None = None
     # the wall (wetted-area) coefficient, constant or along the flow; the fin model still applies
     heat_transfer_coefficient: StatedHeatTransferCoefficient | None = None
     heat_transfer_table: HeatTransferTable | None = None
@@ -156,14 +165,6 @@ class ColdPlate(_Channels):
     fin_height: PositiveLength
     fin_thickness: PositiveLength
     channel_width: PositiveLength
-    coolant: str
-    flow: VolumeFlow
-    inlet: Temperature = 308.15
-    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
-    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
-    # path per die, each path from the inlet across its die only
-    dies_in: Literal["series", "parallel"] = "series"
-    source: str | None = None
 
     @model_validator(mode="after")
     def _channels(self) -> ColdPlate:
@@ -181,14 +182,6 @@ class MicrochannelLid(_Channels):
     wall_thickness: PositiveLength
     size_x: PositiveLength
     size_y: PositiveLength
-    coolant: str
-    flow: VolumeFlow
-    inlet: Temperature = 308.15
-    # how the dies share the coolant (issue 13): "series", one channel field along x over all dies
-    # (the downstream die sees the upstream dies' heat), or "parallel", the flow split into one
-    # path per die, each path from the inlet across its die only
-    dies_in: Literal["series", "parallel"] = "series"
-    source: str | None = None
 
     @model_validator(mode="after")
     def _channels(self) -> MicrochannelLid:
