@@ -456,3 +456,65 @@ def test_years_to_fraction_guards_and_band():
     for bad in (np.array([1.0, np.nan]), np.array([])):
         with pytest.raises(ValueError):
             mc.Band.of(bad)
+
+
+# ---- fleet file -> failure modes (hand calculations on the shipped files) ------------------------
+
+def test_fleet_file_modes_against_hand_calculation():
+    """Each mode of the shipped fleet file becomes the rate or life its source states: the cable tray's
+    5,000 x 20 FIT, MIL-217 on the backplane's copper-plane count, and the wear-out modes a Weibull of
+    the stated shape whose median is the given median cycles x 24 h / cycles-per-day, weakest of n."""
+    from si_thermal.mechanics.laminate import effective_properties
+    from si_thermal.reliability import fleet
+    from si_thermal.system import fleet as system_fleet
+
+    inputs = system_fleet.load_fleet()
+    board = inputs.boards["backplane_78L_m9.toml"]
+    cmp = fleet.compare_cable_vs_backplane(inputs, 200, months=6, cycles_per_day=2.0,
+                                           pth_median_cycles=4e5, joint_median_cycles=9e5, renewal=False)
+    assert cmp.fleet_racks == 200 and cmp.months == 6 and cmp.cable_tray.racks == 200
+    ct, bp = cmp.cable_tray, cmp.backplane
+    assert ct.name == "NVL72 copper cable tray" and ct.modes[0].name == "twinax cable assembly"
+    assert ct.modes[0].fit_per_rack == pytest.approx(5000 * 20.0) and ct.modes[0].mttr_h == pytest.approx(4.0)
+    assert ct.hours_per_month == pytest.approx(730.0)
+    planes = sum(layer.type == "copper" for layer in board.layers)
+    random_bp, pth_mode, joint_mode = bp.modes
+    assert random_bp.fit_per_rack == pytest.approx(fleet.mil217_pwb_fit(41472, planes), rel=1e-12)
+    assert random_bp.mttr_h == pytest.approx(3 * 7 * 24.0) and "extrapolated" in random_bp.note
+    for mode, median, n in ((pth_mode, 4e5, 41472), (joint_mode, 9e5, 8000)):
+        site = Weibull.from_median(median * 12.0, 4.0)  # 2 cycles a day: 12 h per cycle
+        assert mode.life_h.beta == 4.0
+        assert mode.life_h.eta == pytest.approx(site.eta * n ** -0.25, rel=1e-12)
+        assert mode.note and mode.name
+    # first failures only (renewal off): the fleet's month-by-month wear-out events are N dF
+    wear = sum(fleet.wearout_events_by_month(200, m.life_h, 6, 730.0, renewal=False) for m in (pth_mode, joint_mode))
+    assert bp.wearout_events_by_month == pytest.approx(wear, rel=1e-12)
+    renewed = fleet.compare_cable_vs_backplane(inputs, 200, months=6, cycles_per_day=2.0,
+                                               pth_median_cycles=4e5, joint_median_cycles=9e5)
+    assert renewed.backplane.wearout_events_by_month.sum() >= bp.wearout_events_by_month.sum()
+    # the file's own fleet size when asked; no cycling: no wear-out
+    assert fleet.compare_cable_vs_backplane(inputs, None, months=2).fleet_racks == 1000
+    idle = fleet.compare_cable_vs_backplane(inputs, 10, months=2, cycles_per_day=0.0)
+    assert idle.backplane.modes[1].life_h is None and "no wear-out" in idle.backplane.modes[1].note
+    with pytest.raises(ValueError, match="cycles_per_day"):
+        fleet.compare_cable_vs_backplane(inputs, 10, cycles_per_day=-0.5)
+    # the closed forms: IPC-TR-579 on the homogenized board, Syed on the outermost joint (L/2 from centre)
+    eff = effective_properties(board)
+    bpd = board.backplane
+    cu = pth.BarrelCopper.from_material("copper", config.load_materials()["copper"])
+    want = pth.pth_fatigue(30.0, eff.cte_z_per_k, eff.e_z_pa, pth.PthGeometry(eff.thickness_m, bpd.via_drill,
+                                                                              bpd.via_plating), cu).cycles_to_failure
+    assert fleet._closed_form_pth_cycles(board, 30.0) == pytest.approx(want, rel=1e-12)
+    lib = config.load_materials()
+    con = bpd.connector
+    a_h = lib[con.housing_material].require(con.housing_material, "cte_xy")
+    el = solder.joint_elastic_range(con.joint_material, lib[con.joint_material])
+    dgamma = (con.length / 2) * abs(eff.cte_x_per_k - a_h) * 30.0 / con.joint_height
+    got = fleet._closed_form_joint_cycles(board, 30.0, 1.0)
+    assert got == pytest.approx(math.sqrt(3) / (0.0468 * (dgamma - el)), rel=1e-12)
+    assert fleet._closed_form_joint_cycles(board, 0.0, 1.0) == math.inf
+    assert fleet._closed_form_joint_cycles(board, 0.5, 1.0) > got  # a small swing: long (or inf) life
+    assert fleet._closed_form_joint_cycles(board, None, 1.0) == pytest.approx(
+        fleet._closed_form_joint_cycles(board, bpd.gradient, 1.0), rel=1e-12)
+    assert fleet._closed_form_pth_cycles(board, None) == pytest.approx(
+        fleet._closed_form_pth_cycles(board, bpd.gradient), rel=1e-12)
