@@ -175,7 +175,7 @@ def test_il_rl_and_interpolation():
     for bad in (0.5e9, 51e9):
         with pytest.raises(ValueError, match="outside"):
             metrics.il_at_db(ramp, bad)
-    assert metrics.loss_db_per_m(1.0) == pytest.approx(8.685889638, rel=1e-9)  # one neper
+    assert metrics.loss_db_per_m(2.0) == pytest.approx(2 * 8.685889638, rel=1e-9)  # two nepers
 
 
 def test_ild_band_and_fom_of_a_pure_ripple():
@@ -197,6 +197,12 @@ def test_ild_band_and_fom_of_a_pure_ripple():
     assert metrics.fom_ild(n, fb, fr_ratio=100.0, t_t_s=1e-15) > metrics.fom_ild(n, fb)  # less filtering
     with pytest.raises(ValueError, match="at least 4"):
         metrics.fitted_il(n, 0.1e9)
+    # the band is closed: four points exactly on [f_min, f_max] are enough and fit a cubic in sqrt f exactly
+    f4 = np.array([1e9, 4e9, 9e9, 16e9])
+    il4 = 1.0 + 2.0 * np.sqrt(f4 / 1e9) + 0.3 * f4 / 1e9 + 0.01 * (f4 / 1e9) ** 2
+    fit = metrics.fitted_il(_net(10 ** (-il4 / 20), f=f4), 16e9, 1e9)
+    assert fit(f4) == pytest.approx(il4, rel=1e-9) and (fit.f_min_hz, fit.f_max_hz) == (1e9, 16e9)
+    assert fit.a4 == pytest.approx(0.01 / 1e18, rel=1e-6) and fit.a1 == pytest.approx(2.0 / math.sqrt(1e9), rel=1e-6)
 
 
 def test_max_length_expands_and_caps_the_bracket():
@@ -287,3 +293,61 @@ def test_connector_delay_and_bad_inputs():
         s = abcd_to_s(connector.connector_abcd(np.array([53e9]), il_db=1.0, rl_db=20.0, f_ref_hz=53e9,
                                                delay_s=120e-12, conductor_share=share), 100.0)
         assert -20 * math.log10(abs(s[0, 1, 0])) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_twinax_series_impedance_dc_and_skin_effect_limits():
+    """Differential mode: the two wires in series, 2 R_dc at DC; at high frequency with a distant shield,
+    R = 2 Rs/(pi d) x (s/d)/sqrt((s/d)^2 - 1) (exact twin lead) and the internal reactance equals the
+    resistance (skin effect, (1 + j)); a close shield adds its own (1 + j) surface loss."""
+    import warnings
+
+    from si_thermal.si.tline import ClosedFormRangeWarning
+
+    d, s = 0.4e-3, 0.9e-3
+    diel = djordjevic_sarkar(2.1, 2e-4, 10e9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ClosedFormRangeWarning)
+        far = twinax.Twinax(np.array([1.0, 50e9]), d, s, 1000 * s, SIGMA, diel)
+        near = twinax.Twinax(np.array([50e9]), d, s, 2.2 * s, SIGMA, diel)
+    rdc = 1 / (SIGMA * math.pi * (d / 2) ** 2)
+    assert far.z_series[0].real == pytest.approx(2 * rdc, rel=1e-6)
+    w = 2 * math.pi * 50e9
+    l_ext = twinax.z_diff_air(d, s, 1000 * s) / C0
+    z_int = far.z_series[1] - 1j * w * l_ext
+    v = s / d
+    rs = float(c.surface_resistance(50e9, SIGMA))
+    assert z_int.real == pytest.approx(2 * rs / (math.pi * d) * v / math.sqrt(v * v - 1), rel=5e-3)
+    assert z_int.imag == pytest.approx(z_int.real, rel=5e-3)
+    zn = near.z_series[0] - 1j * w * twinax.z_diff_air(d, s, 2.2 * s) / C0
+    assert zn.real > 1.01 * z_int.real and zn.imag == pytest.approx(zn.real, rel=5e-3)
+    with pytest.raises(ValueError, match="spacing"):
+        twinax.Twinax(np.array([1e9]), d, d, 4 * d, SIGMA, diel)
+    with pytest.raises(ValueError, match="shield"):
+        twinax.Twinax(np.array([1e9]), d, s, s + d, SIGMA, diel)
+    with pytest.warns(ClosedFormRangeWarning):
+        twinax.Twinax(np.array([1e9]), d, 2.46 * d, 4.92 * d, SIGMA, diel)
+
+
+def test_material_dielectric_and_il_at_nyquist():
+    """``from_material`` fits the library's own Dk, Df at its f_ref; the IL at Nyquist of a channel is
+    its network's IL there, and reach reports IL per metre as the slope between 0 and 1 m."""
+    from si_thermal import config, paths
+    from si_thermal.si import channel as chan
+    from si_thermal.si.dielectric import from_material
+
+    lib = config.load_materials()
+    name = next(k for k, m in lib.items() if getattr(m, "dk", None) and getattr(m, "df", None))
+    m = lib[name]
+    model = from_material(m)
+    assert model.dk(m.f_ref) == pytest.approx(m.dk, rel=1e-12) and model.df(m.f_ref) == pytest.approx(m.df, rel=1e-12)
+    ch = paths.channels_dir() / "nvl72_spine_26awg.toml"
+    net = chan.channel_network(str(ch), np.array([26.5625e9]), length_m=0.7)
+    assert reach.il_at_nyquist(str(ch), 26.5625e9, 0.7) == pytest.approx(metrics.il_db(net)[0], rel=1e-12)
+    assert reach.il_at_nyquist(str(ch), 26.5625e9, 0.2) < reach.il_at_nyquist(str(ch), 26.5625e9, 0.7)
+    res = reach.reach_il(str(ch), "224g")
+    il = lambda x: reach.il_at_nyquist(str(ch), res.nyquist_hz, x, rate="224g")  # noqa: E731
+    assert res.il_db_per_m == pytest.approx(il(1.0) - il(0.0), rel=1e-9)
+    assert res.il_db_fixed == pytest.approx(il(0.0), rel=1e-9)
+    assert res.il_db_at_nyquist == pytest.approx(il(None), rel=1e-9) and res.closes == (il(0.0) <= res.budget_db)
+    assert il(res.reach_m) == pytest.approx(res.budget_db, abs=0.01)
+    assert res.as_dict()["reach_m"] == res.reach_m and res.as_dict()["channel"] == res.channel
