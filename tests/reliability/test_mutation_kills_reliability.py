@@ -518,3 +518,78 @@ def test_fleet_file_modes_against_hand_calculation():
         fleet._closed_form_joint_cycles(board, bpd.gradient, 1.0), rel=1e-12)
     assert fleet._closed_form_pth_cycles(board, None) == pytest.approx(
         fleet._closed_form_pth_cycles(board, bpd.gradient), rel=1e-12)
+
+
+# ---- second round: the survivors of the first re-run ---------------------------------------------
+
+def test_pth_damage_parameters_act_as_a_different_copper():
+    """Scaling S_u (or giving D_f) in the Monte Carlo path is the same as a copper with that S_u (or
+    D_f) on the default path: Miner damage of the vectorized model is consistent with its inputs."""
+    from dataclasses import replace
+
+    cu = _copper()
+    geom = pth.PthGeometry(1.6e-3, 0.3e-3, 25e-6)
+    c = _cyc((80.0, 200.0))
+    weak = replace(cu, ultimate_strength_pa=0.7 * cu.ultimate_strength_pa)
+    brittle = replace(cu, ductility=0.5 * cu.ductility)
+    base = PthSite(geom, cu, 60e-6, 3.5e9)
+    assert pth_damage(c, base, ultimate_scale=0.7) == pytest.approx(pth_damage(c, PthSite(geom, weak, 60e-6, 3.5e9)),
+                                                                   rel=1e-9)
+    assert pth_damage(c, base, ductility=0.5 * cu.ductility) == pytest.approx(
+        pth_damage(c, PthSite(geom, brittle, 60e-6, 3.5e9)), rel=1e-9)
+    big = np.array([250.0])
+    assert pth.barrel_strain_array(big, 60e-6, 3.5e9, geom, cu, ductility=0.5 * cu.ductility) == pytest.approx(
+        pth.barrel_strain_array(big, 60e-6, 3.5e9, geom, brittle), rel=1e-12)
+
+
+def test_pth_geometry_and_scalar_guards_at_their_limits():
+    with pytest.raises(ValueError, match="board_thickness_m"):
+        pth.PthGeometry(0.0, 0.3e-3, 25e-6)
+    with pytest.raises(ValueError, match="half the drill"):
+        pth.PthGeometry(1.6e-3, 0.3e-3, 0.15e-3)  # 2 t = d: no hole left
+    assert pth.PthGeometry(1.6e-3, 0.3e-3, 0.12e-3).barrel_area_m2 > 0  # 2 t = 0.8 d is a (thick) barrel
+    cu, geom = _copper(), pth.PthGeometry(1.6e-3, 0.3e-3, 25e-6)
+    assert pth.barrel_stress(0.0, 60e-6, 3.5e9, geom, cu) == (0.0, 0.0, False)
+    s_half = pth.barrel_stress(0.5, 60e-6, 3.5e9, geom, cu)
+    assert s_half[1] > 0 and not s_half[2]
+    with pytest.raises(ValueError, match="delta_t_k"):
+        pth.barrel_stress(-0.1, 60e-6, 3.5e9, geom, cu)
+    assert pth.cycles_to_failure(1e-3, cu) == pytest.approx(pth.cycles_to_failure(1e-3, cu, strain_distribution_factor=2.5))
+    for kd in (1.0, 10.0):  # IPC-TR-579's range is inclusive
+        assert math.isfinite(pth.cycles_to_failure(1e-3, cu, strain_distribution_factor=kd))
+    with pytest.raises(ValueError, match="strain_distribution_factor"):
+        pth.cycles_to_failure(1e-3, cu, strain_distribution_factor=10.5)
+    # a strain that fails in 3 cycles solves to 3, not to the 1-cycle floor
+    d, su, e = cu.ductility, cu.ultimate_strength_pa, cu.youngs_modulus_pa
+    lg = math.log10(3.0)
+    eff = 10 ** (-0.6 * lg) * d**0.75 + 0.9 * su / e * (math.exp(d) / 0.36) ** (0.1785 * (5 - lg))
+    assert pth.cycles_to_failure(eff / 2.5, cu) == pytest.approx(3.0, rel=1e-9)
+    assert pth.cycles_to_failure_array(np.array([eff / 2.5]), cu)[0] == pytest.approx(3.0, rel=1e-9)
+    r = pth.pth_fatigue(100.0, 60e-6, 3.5e9, geom, cu)
+    assert r.stress_pa == pytest.approx(pth.barrel_stress(100.0, 60e-6, 3.5e9, geom, cu)[0])
+    assert r.aspect_ratio == pytest.approx(1.6 / 0.3) and r.within_validity is True
+
+
+def test_solder_factor_and_tiny_but_valid_moduli():
+    c = solder.engelmaier_exponent(50.0, 1.0)
+    n1 = solder.engelmaier_cycles(0.01, 1e-4, 1e-5, 50.0, 50.0, 1.0)
+    assert solder.engelmaier_cycles(0.01, 1e-4, 1e-5, 50.0, 50.0, 1.0, factor=0.5) == pytest.approx(
+        n1 * 0.5 ** (1 / c), rel=1e-12)  # half the strain: life x 2^(-1/c)
+    assert solder.elastic_shear_range(0.5, 0.8, 0.0) == pytest.approx(2 * 0.5 / math.sqrt(3) / 0.4, rel=1e-12)
+
+
+def test_monte_carlo_clips_named_file_parameters_and_band_interpolates():
+    from si_thermal.config.uncertainty import Uncertain
+    from si_thermal.reliability import montecarlo as mc
+
+    unc = Uncertain(name="u", source="t", samples=4000, seed=1,
+                    parameters={"strain_distribution_factor": _param(distribution="normal", nominal=2.0, sigma=5.0)})
+    kd = mc.draw(unc, {"strain_distribution_factor": 2.5})["strain_distribution_factor"]
+    assert kd.min() == 1.0 and kd.max() == 10.0  # clipped to IPC-TR-579's [1, 10]
+    b = mc.Band.of(np.arange(1.0, 11.0))
+    assert (b.p10, b.p50, b.p90) == pytest.approx((1.9, 5.5, 9.1))  # linear between order statistics
+    assert b.to_dict() == {"p10": pytest.approx(1.9), "p50": pytest.approx(5.5), "p90": pytest.approx(9.1),
+                           "samples": 10}
+    # a sample with one mechanism that never wears out: the other alone sets the life
+    y = mc.years_to_fraction([np.array([365.0]), np.array([np.inf])], [np.array([1.0]), np.array([2.0])], 0.5)
+    assert y[0] == pytest.approx(math.log(2.0), rel=1e-9)
