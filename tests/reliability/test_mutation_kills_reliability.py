@@ -593,3 +593,64 @@ def test_monte_carlo_clips_named_file_parameters_and_band_interpolates():
     # a sample with one mechanism that never wears out: the other alone sets the life
     y = mc.years_to_fraction([np.array([365.0]), np.array([np.inf])], [np.array([1.0]), np.array([2.0])], 0.5)
     assert y[0] == pytest.approx(math.log(2.0), rel=1e-9)
+
+
+def test_rainflow_durations_scale_with_the_time_step_on_every_path():
+    """A cycle's duration is (reversal separation) x dt_s on every counting path: full count, the
+    settled-period shortcut with its transient and leftover, and the never-settling fallback; the
+    default step is 1 s; an empty count has empty arrays in every field."""
+    rng = np.random.default_rng(11)
+    one = np.sin(np.linspace(0, 2 * np.pi, 40, endpoint=False)) * 4 + rng.normal(0, 0.2, 40)
+    settled = np.concatenate([np.linspace(-6, 2, 25), np.tile(one, 12), one[:13]])
+    never = np.tile(one, 8) + rng.normal(0, 0.05, 320)
+    for x in (settled, never):
+        a, b = cycles.count_repeating(x, 40, dt_s=3.0), cycles.count_repeating(x, 40)
+        assert a.range == pytest.approx(b.range) and a.duration_s == pytest.approx(3.0 * b.duration_s)
+    c1 = cycles.count(np.array([0, 100, 40, 60, 40, 100, 0.0]))
+    assert c1.duration_s == pytest.approx([2.0, 6.0, 10.0, 2.0])  # dt_s = 1 s by default
+    assert cycles.count_periodic(one, 3).duration_s.max() <= 2 * 40  # at most twice the period in samples
+    empty = cycles.count(np.array([3.0, 3.0, 3.0]))
+    assert all(isinstance(a, np.ndarray) and a.size == 0 for a in (empty.range, empty.mean, empty.count, empty.duration_s))
+
+
+def test_fleet_boundaries_are_valid_inputs():
+    from si_thermal.reliability import fleet
+
+    life = Weibull(2.0, 5000.0)
+    assert fleet.wearout_events_by_month(10, life, 1, 730.0) == pytest.approx([10 * life.cdf(730.0)])
+    assert np.all(fleet.wearout_events_by_month(0, life, 3) == 0.0)
+    assert fleet.weakest_link(life, 1) == life
+    one = fleet.fleet_reliability("one", [fleet.FailureMode("w", 10.0, life_h=life)], 1, 2, 500.0)
+    assert one.wearout_events_by_month == pytest.approx(fleet.wearout_events_by_month(1, life, 2, 500.0))
+    assert one.wearout_events_by_month[0] == pytest.approx(life.cdf(500.0))  # the month's own hours
+
+
+def test_fleet_defaults_delta_t_and_stated_factors(tmp_path):
+    """Defaults: 1,000 racks, one cycle a day (24 h per cycle), failed units replaced (renewal); a
+    stated swing reaches both closed forms; quality and environment factors of the file multiply."""
+    from si_thermal.reliability import fleet
+    from si_thermal.system import fleet as system_fleet
+    from si_thermal import paths
+
+    inputs = system_fleet.load_fleet()
+    board = inputs.boards["backplane_78L_m9.toml"]
+    d = fleet.compare_cable_vs_backplane(inputs, months=24, pth_median_cycles=150.0, joint_median_cycles=9e5)
+    assert d.fleet_racks == 1000
+    pth_mode = d.backplane.modes[1]
+    assert pth_mode.life_h.eta == pytest.approx(Weibull.from_median(150.0 * 24.0, 4.0).eta * 41472 ** -0.25, rel=1e-12)
+    first = fleet.compare_cable_vs_backplane(inputs, months=24, pth_median_cycles=150.0, joint_median_cycles=9e5,
+                                             renewal=False)
+    assert d.backplane.wearout_events_by_month.sum() > 1.01 * first.backplane.wearout_events_by_month.sum()
+    hot = fleet.compare_cable_vs_backplane(inputs, 10, months=2, delta_t_k=60.0)
+    for mode, n_cyc, sites in ((hot.backplane.modes[1], fleet._closed_form_pth_cycles(board, 60.0), 41472),
+                               (hot.backplane.modes[2], fleet._closed_form_joint_cycles(board, 60.0, 1.0), 8000)):
+        assert mode.life_h.eta == pytest.approx(Weibull.from_median(n_cyc * 24.0, 4.0).eta * sites ** -0.25, rel=1e-9)
+    assert hot.backplane.modes[0].name == "plated holes, random"
+    text = (paths.racks_dir() / "fleet_reliability.toml").read_text()
+    f = tmp_path / "fleet.toml"
+    f.write_text(text.replace("quality_factor = 1.0", "quality_factor = 2.0")
+                 .replace("environment_factor = 1.0", "environment_factor = 3.0"))
+    stated = fleet.compare_cable_vs_backplane(system_fleet.load_fleet(f), 10, months=2)
+    assert stated.backplane.modes[0].fit_per_rack == pytest.approx(6 * hot.backplane.modes[0].fit_per_rack, rel=1e-12)
+    idle = fleet.compare_cable_vs_backplane(inputs, 10, months=2, cycles_per_day=0.0)
+    assert idle.backplane.modes[1].name == "plated-hole barrel fatigue, wear-out"
