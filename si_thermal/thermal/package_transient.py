@@ -60,6 +60,7 @@ class TjHistory:
     dt_s: float
     tj_c: np.ndarray = field(repr=False)
     period_steps: int
+    load: np.ndarray = field(repr=False)  # the load fraction that drove it
     step: StepResponses = field(repr=False)
     step_response_s: float
     superposition_s: float
@@ -116,31 +117,28 @@ def package_transient(pkg_model, power_w: float | None = None, *, inlet_c: float
     return PackageTransient(model, tuple(points), power, res.inlet_c, steady_nl, err, time.perf_counter() - t0)
 
 
-def tj_history(pt: PackageTransient, load: np.ndarray, dt_s: float, period_steps: int) -> TjHistory:
-    """Junction temperatures under the load history ``load`` (fraction of ``pt.power_w``, held over
-    each step of ``dt_s``; starting from the idle state, zero power): step response once, then
-    Duhamel superposition by overlap-add FFT."""
-    t0 = time.perf_counter()
-    sr = pt.model.step_responses(dt_s)
-    t1 = time.perf_counter()
-    rise = duhamel(sr.kernel(dt_s), np.asarray(load, dtype=float)[None, :])
-    t2 = time.perf_counter()
-    return TjHistory(pt.dies, dt_s, pt.inlet_c + rise, int(period_steps), sr, t1 - t0, t2 - t1)
-
-
-def profile_load(profile: config.Profile, kernel_steps: int) -> tuple[np.ndarray, int]:
-    """The profile's load fraction ``power / rated_power`` over enough whole periods for the start-up
-    to die out (the response kernel's length, plus one period), and the steps of one period."""
+def tj_history(pt: PackageTransient, profile: config.Profile) -> TjHistory:
+    """Junction temperatures under a workload profile (load fraction ``power / rated_power`` of
+    ``pt.power_w``, held over each step of the profile's resolution, from the idle state): step
+    response once, then Duhamel superposition by overlap-add FFT over enough whole periods for the
+    start-up to die out (the response kernel's length, plus one period)."""
     dt = profile.resolution
+    t0 = time.perf_counter()
+    sr = pt.model.step_responses(dt)
+    t1 = time.perf_counter()
+    kern = sr.kernel(dt)
     per = int(round(profile.period / dt))
-    n_per = max(int(np.ceil(kernel_steps / per)) + 1, 2)
+    n_per = max(int(np.ceil(kern.shape[-1] / per)) + 1, 2)
     _, load = profile.sample(n_per * per * dt, dt)
-    return load, per
+    rise = duhamel(kern, load[None, :])
+    t2 = time.perf_counter()
+    return TjHistory(pt.dies, dt, pt.inlet_c + rise, per, load, sr, t1 - t0, t2 - t1)
 
 
-def direct_check(pt: PackageTransient, hist: TjHistory, load: np.ndarray, steps: int) -> dict:
+def direct_check(pt: PackageTransient, hist: TjHistory, steps: int) -> dict:
     """Direct backward-Euler stepping of the first ``steps`` steps against the superposition:
     the largest difference (K) at any die's junction, and the seconds each took."""
+    load = hist.load
     steps = int(min(steps, load.size))
     t0 = time.perf_counter()
     direct = pt.model.simulate(np.asarray(load[:steps], dtype=float)[None, :], hist.dt_s)
