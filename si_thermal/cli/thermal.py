@@ -191,6 +191,11 @@ def thermal(
         typer.echo(f"{c}: {first.get('channels', 0)} channels; h: {first.get('h_basis', '')}; "
                    f"friction: {first.get('friction_basis', '')}; channel ceiling: {first.get('ceiling', '')}")
     for c, entry in out.items():
+        for p in entry.get("points", [entry] if "die_spread_k" in entry else []):
+            spread = "; ".join(f"{d} max-min {v['max_minus_min_k']:.1f} K, max-mean {v['max_minus_mean_k']:.1f} K"
+                               for d, v in p.get("die_spread_k", {}).items())
+            typer.echo(f"{c} at {p['power_w']:.0f} W: within-die spread: {spread}")
+    for c, entry in out.items():
         tr = entry.get("transient")
         if tr is None:
             continue
