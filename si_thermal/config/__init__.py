@@ -85,6 +85,7 @@ from si_thermal.config.stackup import (  # noqa: F401
     Screw,
     Stiffener,
     PressFitConnector,
+    PressFitPins,
     BackplaneLoad,
     StackupFile,
 )
@@ -213,6 +214,7 @@ __all__ = [
     "Screw",
     "Stiffener",
     "PressFitConnector",
+    "PressFitPins",
     "BackplaneLoad",
     "StackupFile",
     "TwinaxSegment",

@@ -104,6 +104,20 @@ class PressFitConnector(Model):
     joint_material: str = "sac305"  # the solder of the joints (its yield sets the elastic range)
 
 
+class PressFitPins(Model):
+    """Compliant (press-fit) connector pins in the board's plated holes: their normal force relaxes
+    with time at temperature (:mod:`si_thermal.reliability.pressfit`, Larson-Miller + Robinson).
+    ``larson_miller_failure`` is ``T (C + log10 t_h)`` (K) at which the pin's normal force has relaxed
+    to ``failure_fraction`` of its initial value; ``larson_miller_constant`` is the alloy's ``C``."""
+
+    pin_alloy: str
+    pins: Annotated[int, Field(ge=1, le=10**8)]  # press-fit pins in the board
+    larson_miller_failure: Annotated[float, Field(ge=5000.0, le=20000.0)]
+    larson_miller_constant: Annotated[float, Field(ge=10.0, le=30.0)] = 20.0
+    failure_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
+    source: str
+
+
 MAX_GRADIENT_K = 150.0  # edge-to-edge; from a 20 degC idle board it reaches 170 degC, above the Tg of
 # FR-4-class laminates (130-180 degC, IPC-4101): the linear-elastic board model does not hold beyond
 MAX_BOARD_C = 300.0  # hottest board edge (ambient + gradient): FR-4-class decomposition Td >= 300 degC
@@ -127,6 +141,7 @@ class BackplaneLoad(Model):
     screws: list[Screw] = []
     stiffeners: list[Stiffener] = []
     connector: PressFitConnector | None = None
+    press_fit: PressFitPins | None = None  # the stackup says press-fit: compliant pins relax (issue 13)
 
     @model_validator(mode="after")
     def _inside(self) -> BackplaneLoad:
