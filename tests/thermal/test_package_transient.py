@@ -79,3 +79,19 @@ def test_cli_profile_bad_input_exit_2(cli, args, match):
     res = cli("thermal", PKG, "--cooling", "coldplate", "--mesh-size-mm", "6", "--profile", PROFILE, *args)
     assert res.returncode == 2
     assert match in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("edit, field", [
+    (('power = "100 kW"', 'power = "-100 kW"'), "power"),  # negative power
+    (('t = "6.25 h"', 't = "5 h"'), "segments"),  # non-increasing times
+])
+def test_cli_bad_profile_one_line_exit_2(cli, tmp_path, edit, field):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / PROFILE).read_text()
+    assert edit[0] in text
+    f = tmp_path / "p.toml"
+    f.write_text(text.replace(*edit, 1))
+    res = cli("thermal", PKG, "--cooling", "coldplate", "--mesh-size-mm", "6", "--profile", str(f))
+    lines = res.stderr.strip().splitlines()
+    assert res.returncode == 2 and len(lines) == 1 and "p.toml" in lines[0] and field in lines[0]
