@@ -115,3 +115,14 @@ def test_cli_block_outside_die_one_line_exit_2(cli, tmp_path):
     assert res.returncode == 2
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and "bad.toml" in lines[0] and "beyond the die" in lines[0]
+
+
+def test_power_density_block_equals_its_power(tmp_path):
+    """150 W over 5 x 6 mm is 5 W/mm^2: the same block, the same share of the die power."""
+    f = tmp_path / "pd.toml"
+    f.write_text(_with_gpu0(BLOCK.replace('power = "150 W"', 'power_density = "5 W/mm^2"')))
+    pkg = config.load_package(f)
+    (hot,) = pkg.power_map(pkg.dies[0])
+    assert pkg.dies[0].floorplan[0].power_w == pytest.approx(150.0)
+    assert hot.power_fraction == pytest.approx(0.25)
+    assert (hot.center_x, hot.center_y) == pytest.approx((-4e-3, 3e-3))
