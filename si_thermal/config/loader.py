@@ -149,16 +149,16 @@ def check_references(obj: Model, path: str | Path) -> None:
     if isinstance(obj, StackupFile):
         for i, layer in enumerate(obj.layers):
             kind = ("conductor",) if layer.type == "copper" else ("laminate", "polymer")
-            material(layer.material, kind, path, f"layers[{i}].material")
+            obj.material(layer.material, kind, path, f"layers[{i}].material")
             if layer.foil is not None:
-                material(layer.foil, "foil", path, f"layers[{i}].foil")
+                obj.material(layer.foil, "foil", path, f"layers[{i}].foil")
         if obj.backplane is not None:
             for i, st in enumerate(obj.backplane.stiffeners):
-                material(st.material, "metal", path, f"backplane.stiffeners[{i}].material")
+                obj.material(st.material, "metal", path, f"backplane.stiffeners[{i}].material")
             if obj.backplane.connector is not None:
-                material(obj.backplane.connector.housing_material, "polymer", path,
+                obj.material(obj.backplane.connector.housing_material, "polymer", path,
                          "backplane.connector.housing_material")
-                material(obj.backplane.connector.joint_material, "solder", path,
+                obj.material(obj.backplane.connector.joint_material, "solder", path,
                          "backplane.connector.joint_material")
     elif isinstance(obj, FleetFile):
         for key, option in obj.options.items():

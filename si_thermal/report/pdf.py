@@ -20,6 +20,8 @@ from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, Simpl
 
 from si_thermal import paths
 from si_thermal.atomic import atomic_path
+from si_thermal.errors import InputError
+from si_thermal.report.finite import first_non_finite
 from si_thermal.system.claims import Claim
 from si_thermal.system.cooling import SystemCooling
 from si_thermal.system.model import SystemResult
@@ -403,6 +405,10 @@ def write_report(out: Path, results: dict[str, SystemResult], claims: list[Claim
         canvas.setFont("Helvetica", 7)
         canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, f"page {doc.page}")
 
+    bad = first_non_finite(story)
+    if bad is not None:  # checked before anything is written: no half-report under the final name
+        raise InputError(None, None, f"the report would print a non-finite value under '{bad[0]}' ({bad[1]!r}): "
+                                     "an input takes a model outside its range, so there is no verdict to report")
     with atomic_path(out) as tmp:
         doc = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm,
                                 topMargin=14 * mm, bottomMargin=14 * mm, title="si_thermal rack report",
