@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.config._base import (
@@ -17,7 +17,7 @@ from si_thermal.config._base import (
     Temperature,
     TemperatureDifference,
 )
-from si_thermal.config.materials import material
+from si_thermal.config.materials import LocalMaterial, Material, check_local_materials, load_materials, material
 
 
 class Layer(Model):
@@ -165,6 +165,23 @@ class StackupFile(Model):
     layers: list[Layer] = Field(min_length=1)
     traces: list[Trace] = []
     backplane: BackplaneLoad | None = None
+    # stackup-local materials (a vendor's laminate or foil, a benchmark's constant-property copper),
+    # validated like the library's; one with a library name must say ``override = true``
+    materials: dict[str, LocalMaterial] = {}
+
+    @field_validator("materials")
+    @classmethod
+    def _no_silent_shadowing(cls, value: dict[str, LocalMaterial]) -> dict[str, LocalMaterial]:
+        check_local_materials(value)
+        return value
+
+    def material(self, name: str, kind=None, file=None, field: str | None = None) -> Material:
+        """A material this stackup names: its own ``[materials]`` first, then the library."""
+        return material(name, kind, file, field, local=self.materials)
+
+    def library(self) -> dict[str, Material]:
+        """The materials library as this stackup sees it (its local materials over the library's)."""
+        return {**load_materials(), **self.materials}
 
     @model_validator(mode="after")
     def _consistent(self) -> StackupFile:

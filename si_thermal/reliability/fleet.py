@@ -326,7 +326,7 @@ def _closed_form_pth_cycles(board, delta_t_k: float | None) -> float:
     bp = board.backplane
     dt = bp.gradient if delta_t_k is None else delta_t_k
     eff = effective_properties(board)
-    copper = BarrelCopper.from_material("copper", config.load_materials()["copper"])
+    copper = BarrelCopper.from_material("copper", board.library()["copper"])
     geom = PthGeometry(eff.thickness_m, bp.via_drill, bp.via_plating)
     return pth_fatigue(dt, eff.cte_z_per_k, eff.e_z_pa, geom, copper).cycles_to_failure
 
@@ -357,7 +357,7 @@ def _closed_form_joint_cycles(board, delta_t_k: float | None, cycles_per_day: fl
     dt = bp.gradient if delta_t_k is None else delta_t_k
     if dt <= 0:
         return np.inf
-    lib = config.load_materials()
+    lib = board.library()
     name, jm = bp.connector.housing_material, bp.connector.joint_material
     a_housing = lib[name].require(name, "cte_xy")
     eff = effective_properties(board)

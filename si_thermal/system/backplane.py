@@ -309,7 +309,7 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
     t_idle = fm.t_idle_k
 
     # plated holes: the FEM thickness change as the board's expansion, vs the closed form
-    lib = config.load_materials()
+    lib = stack.library()
     copper = pth_mod.BarrelCopper.from_material("copper", lib["copper"])
     geom = pth_mod.PthGeometry(h, bp.via_drill, bp.via_plating)
     cte_eff = fm.z_strain / dt_via if dt_via > 0 else eff.cte_z_per_k
