@@ -95,13 +95,13 @@ class PackageDie(Model):
     thickness: PositiveLength
     active_thickness: PositiveLength = 50e-6
     power_fraction: Fraction
-    hotspots: list[DieHotSpot] = []
+    hot_spots: list[DieHotSpot] = []
     floorplan: list[FloorplanBlock] = []
 
     @model_validator(mode="after")
     def _floorplan_inside(self) -> PackageDie:
-        if self.floorplan and self.hotspots:
-            raise ValueError(f"die '{self.name}': give hotspots or a floorplan, not both")
+        if self.floorplan and self.hot_spots:
+            raise ValueError(f"die '{self.name}': give hot_spots or a floorplan, not both")
         boxes = []
         for i, b in enumerate(self.floorplan):
             label = f"floorplan block {i}" + (f" ('{b.name}')" if b.name else "")
@@ -116,11 +116,11 @@ class PackageDie(Model):
         return self
 
     @model_validator(mode="after")
-    def _hotspots_inside(self) -> PackageDie:
-        if sum(h.power_fraction for h in self.hotspots) > 1.0 + 1e-9:
+    def _hot_spots_inside(self) -> PackageDie:
+        if sum(h.power_fraction for h in self.hot_spots) > 1.0 + 1e-9:
             raise ValueError(f"die '{self.name}': hot spot power fractions add up to more than 1")
         boxes = []
-        for i, h in enumerate(self.hotspots):
+        for i, h in enumerate(self.hot_spots):
             box = (h.center_x - h.size_x / 2, h.center_x + h.size_x / 2,
                    h.center_y - h.size_y / 2, h.center_y + h.size_y / 2)
             if (box[0] < -self.size_x / 2 - 1e-12 or box[1] > self.size_x / 2 + 1e-12
@@ -273,7 +273,7 @@ class PackageFile(Model):
         of the die's power: its hot spots, or its floorplan blocks (power / (package.power x
         power_fraction)); the rest of the power spreads over the area they leave."""
         if not die.floorplan:
-            return list(die.hotspots)
+            return list(die.hot_spots)
         die_w = self.package.power * die.power_fraction
         return [DieHotSpot.model_construct(center_x=b.x + b.w / 2 - die.size_x / 2, center_y=b.y + b.h / 2 - die.size_y / 2,
                            size_x=b.w, size_y=b.h, power_fraction=min(b.power_w / die_w, 1.0) if die_w > 0 else 0.0)

@@ -25,7 +25,7 @@ def _with_gpu0(extra: str) -> str:
 
 
 HOTSPOT = '''
-[[dies.hotspots]]
+[[dies.hot_spots]]
 center_x = "-4 mm"
 center_y = "3 mm"
 size_x = "5 mm"
@@ -98,7 +98,7 @@ def test_tiling_floorplan_must_add_up_to_the_die_power(tmp_path):
         config.load_package(f)
 
 
-def test_floorplan_with_hotspots_and_overlap_rejected(tmp_path):
+def test_floorplan_with_hot_spots_and_overlap_rejected(tmp_path):
     f = tmp_path / "bad.toml"
     f.write_text(_with_gpu0(BLOCK + HOTSPOT))
     with pytest.raises(InputError, match="not both"):
