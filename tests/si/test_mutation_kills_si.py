@@ -351,3 +351,29 @@ def test_material_dielectric_and_il_at_nyquist():
     assert res.il_db_at_nyquist == pytest.approx(il(None), rel=1e-9) and res.closes == (il(0.0) <= res.budget_db)
     assert il(res.reach_m) == pytest.approx(res.budget_db, abs=0.01)
     assert res.as_dict()["reach_m"] == res.reach_m and res.as_dict()["channel"] == res.channel
+
+
+def test_shielded_pair_formula_value_and_validity_edges():
+    """Z_diff = (eta0/pi) [acosh(s/d) + ln((1 - q^2)/(1 + q^2))] at s/d = 2.5, q = 0.5 by hand (Reference
+    Data for Engineers ch. 29 with the exact twin-lead term); the solver reaches spacings below 2 d;
+    the stated validity edges are inclusive."""
+    d = 0.4e-3
+    z = twinax.z_diff_air(d, 2.5 * d, 5 * d)
+    assert z == pytest.approx(ETA0 / math.pi * (math.acosh(2.5) + math.log(0.75 / 1.25)), rel=1e-12)
+    s = twinax.spacing_for_impedance(d, twinax.z_diff_air(d, 1.5 * d, 3 * d) / math.sqrt(2.0), 2.0)
+    assert s == pytest.approx(1.5 * d, rel=1e-9)
+    assert twinax.validity_issue(d, 2.4 * d, 12 * d) is None  # s/d = 2.4, s/D = 0.2: inside
+    assert twinax.validity_issue(d, 4 * d, 4 * d / 0.6) is not None  # s/D = 0.6 > 0.5
+    with pytest.raises(ValueError, match="antipad"):
+        via.via_impedance_air(0.3e-3, 1e-3, 0.3e-3)
+
+
+def test_stripline_internal_reactance_equals_resistance_at_high_frequency():
+    """Skin effect on strip and planes: the internal impedance is (1 + j) R at high frequency."""
+    from si_thermal.si import stripline as sl
+
+    g = sl.StriplineGeometry(140e-6, 17e-6, 200e-6, 127e-6, 127e-6)
+    f = np.array([40e9])
+    line = sl.Stripline(f, g, SIGMA, djordjevic_sarkar(3.2, 0.002, 10e9), mode="single")
+    z_int = line.z_series[0] - 1j * 2 * math.pi * 40e9 * sl.mode_impedance_air(g, "single") / C0
+    assert z_int.imag == pytest.approx(z_int.real, rel=0.02)
