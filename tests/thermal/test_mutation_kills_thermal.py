@@ -230,3 +230,32 @@ def test_anderson_depth_zero_is_picard_and_full_depth_solves_a_linear_map():
     for _ in range(n + 2):  # GMRES-like: exact after n + 1 linearly independent differences
         x = mixer.step(x, m @ x + b)
     assert x == pytest.approx(exact, rel=1e-8)
+
+
+# ---- added after the mutation run (not re-measured) ----------------------------------------------
+
+def test_thermal_entry_uses_the_graetz_coordinate():
+    """h_wall(x) = Nu_fd(a) Nu_x,circ(x*) / 4.364 k / Dh with x* = x / (Dh Re Pr), by hand at x* = 0.01."""
+    ch = cool.ChannelArray(0.3e-3, 3e-3, 0.2e-3, 0.064, 0.06, 398.0)
+    flow = cool.channel_flow(ch, WATER, 1e-5)
+    dh = ch.hydraulic_diameter_m
+    x = 0.01 * dh * flow.reynolds * WATER.prandtl
+    nu_x = 4.364 + 8.68 * 10.0 ** (-0.506) * math.exp(-0.41)
+    want = cool.nu_laminar(ch.aspect) * nu_x / 4.364 * WATER.conductivity_w_mk / dh
+    assert flow.h_wall(np.array([x]))[0] == pytest.approx(want, rel=1e-9)
+
+
+def test_gnielinski_by_hand():
+    """Gnielinski (1975) at Re 1e4, Pr 7 with Filonenko's f: Nu = (f/8)(Re - 1000) Pr / (1 + 12.7
+    sqrt(f/8)(Pr^(2/3) - 1))."""
+    f = (0.790 * math.log(1e4) - 1.64) ** -2
+    want = f / 8 * 9000 * 7 / (1 + 12.7 * math.sqrt(f / 8) * (7 ** (2 / 3) - 1))
+    assert cool.nu_gnielinski(1e4, 7.0) == pytest.approx(want, rel=1e-12)
+
+
+def test_richardson_estimate_takes_the_larger_difference_and_scales_small_rises():
+    assert conv.error([10.0, 10.1, 10.5]) == pytest.approx(0.4 / (math.sqrt(2) - 1))  # the last is larger
+    assert conv.error([9.0, 10.0, 10.1, 10.5]) == pytest.approx(0.4 / (math.sqrt(2) - 1))  # only the last three
+    assert len(conv.sequence()) == 40
+    est = conv.MeshEstimate(1e-3, 0.1, 0.05, 0.2, 1000.0, 0.5, (), (), ())  # a 0.5 K rise
+    assert est.tj_error_at(1.0) == pytest.approx(0.2) and est.spread_error_at(1.0) == pytest.approx(0.1)
