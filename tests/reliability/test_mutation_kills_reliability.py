@@ -661,3 +661,49 @@ def test_fleet_defaults_delta_t_and_stated_factors(tmp_path):
     assert stated.backplane.modes[0].fit_per_rack == pytest.approx(6 * hot.backplane.modes[0].fit_per_rack, rel=1e-12)
     idle = fleet.compare_cable_vs_backplane(inputs, 10, months=2, cycles_per_day=0.0)
     assert "plated-hole barrel fatigue, wear-out" in {m.name for m in idle.backplane.modes}
+
+
+# ---- press-fit relaxation (Larson-Miller + Robinson) -----------------------------------------------
+
+def test_time_at_level_conserves_time_and_bins_conservatively():
+    """Every second of the history is kept, in a bin whose level is at or above the sample and less
+    than one bin width above it; a flat history is one level; the default is 200 bins."""
+    from si_thermal.reliability import pressfit as pf
+
+    rng = np.random.default_rng(4)
+    x = rng.uniform(5.0, 45.0, 5000)
+    for bins in (7, 200):
+        lv, dur = pf.time_at_level(x, 2.0, bins)
+        assert dur.sum() == pytest.approx(x.size * 2.0) and len(lv) <= bins and np.all(dur > 0)
+        width = (x.max() - x.min()) / bins
+        idx = np.searchsorted(lv, x - 1e-9)  # the bin each sample sits in: first level >= it
+        assert np.all(lv[idx] >= x - 1e-9) and np.all(lv[idx] - x < width + 1e-9)
+    ramp = np.linspace(0.0, 10.0, 4000)
+    assert len(pf.time_at_level(ramp, 1.0)[0]) == 200 and pf.time_at_level(ramp, 1.0)[0][-1] == 10.0
+    lv, dur = pf.time_at_level(np.full(30, 12.5), 3.0)
+    assert list(lv) == [12.5] and list(dur) == [90.0]
+    lv, dur = pf.time_at_level(np.array([-3.0, -3.0, -3.0]), 0.5)  # a flat negative history too
+    assert list(lv) == [-3.0] and list(dur) == [1.5]
+
+
+def test_robinson_damage_is_one_at_the_larson_miller_life():
+    """Held at T for t_f(T) = 10^(P_f/T - C) hours the life fraction is 1; half the time, 1/2; the swing
+    scale multiplies the rise above idle; C and P_f broadcast as Monte Carlo columns."""
+    from si_thermal.reliability import pressfit as pf
+
+    p_fail, t_idle = 9000.0, 300.0
+    t_f = pf.time_to_failure_h(340.0, p_fail)
+    assert t_f == pytest.approx(10 ** (p_fail / 340.0 - 20.0), rel=1e-12)
+    assert pf.larson_miller(340.0, t_f) == pytest.approx(p_fail, rel=1e-12)
+    d = pf.relaxation_damage(np.array([40.0]), np.array([t_f * 3600.0]), t_idle, p_fail=p_fail)
+    assert d == pytest.approx(1.0, rel=1e-9)
+    half = pf.relaxation_damage(np.array([40.0]), np.array([t_f * 1800.0]), t_idle, p_fail=p_fail)
+    assert half == pytest.approx(0.5, rel=1e-9)
+    assert pf.relaxation_damage(np.array([20.0]), np.array([t_f * 3600.0]), t_idle, p_fail=p_fail,
+                                swing_scale=2.0) == pytest.approx(1.0, rel=1e-9)
+    col = pf.relaxation_damage(np.array([40.0]), np.array([t_f * 3600.0]), t_idle,
+                               p_fail=np.array([p_fail, p_fail]), c=np.array([20.0, 21.0]))
+    assert col.shape == (2,) and col == pytest.approx([1.0, 10.0], rel=1e-9)  # C + 1: ten times the rate
+    assert pf.time_to_failure_h(0.5, 10.0) == pytest.approx(10 ** (20.0 - 20.0))  # any positive kelvin
+    with pytest.raises(ValueError, match="positive kelvin"):
+        pf.time_to_failure_h(np.array([300.0, 0.0]), p_fail)
