@@ -682,6 +682,7 @@ def test_time_at_level_conserves_time_and_bins_conservatively():
     assert len(pf.time_at_level(ramp, 1.0)[0]) == 200 and pf.time_at_level(ramp, 1.0)[0][-1] == 10.0
     lv, dur = pf.time_at_level(np.full(30, 12.5), 3.0)
     assert list(lv) == [12.5] and list(dur) == [90.0]
+    assert pf.time_at_level(np.array([0.0, 10.0, 3.0]), 0.5, 4)[1].sum() == 1.5  # half-second bins kept
     lv, dur = pf.time_at_level(np.array([-3.0, -3.0, -3.0]), 0.5)  # a flat negative history too
     assert list(lv) == [-3.0] and list(dur) == [1.5]
 
