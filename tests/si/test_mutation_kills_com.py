@@ -1,2 +1,0 @@
-"""Physics checks added after mutation testing (issue 18, ``benchmarks/MUTATION.md``) of the pulse
-response, equalizer and COM modules."""
