@@ -45,8 +45,15 @@ def verdict_rows(results: dict[str, SystemResult]) -> list[list[str]]:
             rows.append([f"{r.rack.rack.name}: {g.group} ({g.channel})",
                          f"{g.rate}, {c.reference_planes}",
                          f"{il_long:.1f} dB vs {c.budget_db:g} dB ({g.worst_margin_db:+.1f}); IL reach {c.reach_il_m:.2f} m",
-                         com, xt, verdict, limiting_text(g)])
+                         com, xt, verdict, "; ".join(x for x in (limiting_text(g), _whatif(r, g)) if x and x != "-")
+                         or "-"])
     return rows
+
+
+def _whatif(r: SystemResult, g) -> str:
+    from si_thermal.system.verdict import whatif_text
+
+    return whatif_text(r.si, g) if g.closing_fraction < 1.0 else ""
 
 
 def limiting_text(g) -> str:

@@ -56,6 +56,19 @@ def _link_change(g, limit: str) -> str:
     return head + tail
 
 
+def whatif_text(si, g) -> str:
+    """The alternate channels of ``g``'s link group (what-ifs of the rack file) with the share of links
+    each closes and its worst margin, e.g. a cabled path where the filed PCB path fails ('' if none)."""
+    alts = [a for a in si.groups if not a.primary and a.group == g.group]
+    out = []
+    for a in alts:
+        m = link_margin_db(a)
+        if np.isfinite(m).all():
+            out.append(f"what-if {a.channel.removesuffix('.toml')}: {a.closing_fraction * 100:.0f} % close "
+                       f"(worst {m.min():+.1f} dB)")
+    return "; ".join(out)
+
+
 def _fmt_group(g) -> str:
     return f"{g.group} @ {g.rate}"
 
@@ -107,6 +120,8 @@ def system_verdict(r) -> SystemVerdict:
         worst = min(limits, key=lambda x: x[0])
         limit, margin = worst[2], f"{worst[0]:+.1f} dB"
         change = _link_change(worst[3], worst[2])
+        alt = whatif_text(r.si, worst[3]) if worst[3].closing_fraction < 1.0 else ""
+        change += f"; {alt}" if alt else ""
     else:
         limit, margin, change = "", "", ""
     if isinstance(c, SystemCooling):
