@@ -26,6 +26,10 @@ from si_thermal.caches import cached, register
 from si_thermal.errors import InputError
 
 
+#: Rates whose link groups get the 448G what-if (the NVLink/Ethernet SerDes line; not PCIe).
+PROJECTED_FROM = ("200g", "224g")
+
+
 @dataclass(frozen=True)
 class Bar:
     name: str
@@ -219,7 +223,7 @@ def system_sensitivity(si):
     COM penalty of each segment class at the longest link, one tornado (the group with the least COM
     margin) and the 448G projection of each group. COM at the longest link is taken from the SI stage
     (both package cases were solved there), not solved again."""
-    prim = [g for g in si.groups if g.primary and g.curve.com_db is not None]
+    prim = [g for g in si.groups if g.primary and g.curve.com_db is not None and not g.com_advisory]
     if not prim:
         return si
     for g in prim:
@@ -230,5 +234,6 @@ def system_sensitivity(si):
                    if any(g is p for p in prim) and g.budget is not None else g for g in si.groups)
     g = min(prim, key=lambda x: float(x.com_margin_db.min()))
     torn = (tornado(si.system, g.group, g.channel, g.rate, round(g.longest_m, 3)),)
-    proj = tuple((g.group, projection(g.channel, round(g.longest_m, 3))) for g in prim)
+    proj = tuple((g.group, projection(g.channel, round(g.longest_m, 3))) for g in prim
+                 if g.rate in PROJECTED_FROM)
     return replace(si, groups=groups, tornado=torn, projection=proj)

@@ -25,7 +25,7 @@ LINK_LEVERS = ("host-trace length and laminate", "connector IL/RL", "reference r
 def link_margin_db(g) -> np.ndarray:
     """Per-link margin: min(IL margin, COM margin) (dB)."""
     m = np.asarray(g.il_margin_db, float)
-    if g.com_margin_db is not None:
+    if g.com_margin_db is not None and not getattr(g, "com_advisory", False):
         m = np.minimum(m, np.asarray(g.com_margin_db, float))
     return m
 
@@ -48,6 +48,9 @@ def _link_change(g, limit: str) -> str:
     if "(COM" in limit:
         reach = getattr(c, "reach_com_m", float("nan"))
         head = f"COM reach {reach:.2f} m vs longest {g.longest_m:.2f} m" if np.isfinite(reach) else "COM"
+        if g.rate == "pcie6":
+            return head + ("; PCIe 6.0 reference CTLE range and Tx presets (a COM approximation of PCIe's "
+                           "statistical eye), package case, trace length")
         return head + "; receiver (178A floating FFE, MLSD), connector RL, package case, crosstalk"
     head = f"IL reach {c.reach_il_m:.2f} m vs longest {g.longest_m:.2f} m"
     tail = "; shorter path, lower-loss laminate/cable, host traces"
@@ -82,7 +85,8 @@ def system_verdict(r) -> SystemVerdict:
         if not np.isfinite(m).all():
             flags.append(f"{k.name}: {_fmt_group(g)} has a non-finite margin (solver failure): no verdict")
             continue
-        crit = "COM" if g.com_margin_db is not None and np.min(g.com_margin_db) < np.min(g.il_margin_db) else "IL"
+        crit = "COM" if g.com_margin_db is not None and not g.com_advisory \
+            and np.min(g.com_margin_db) < np.min(g.il_margin_db) else "IL"
         limits.append((float(m.min()), "dB", f"{_fmt_group(g)} ({crit}, longest {g.longest_m:.2f} m)", g))
         if g.closing_fraction < 1.0:
             flags.append(f"{k.name}: links that do not close - {_fmt_group(g)}: {g.closing_fraction * 100:.0f} % of "
@@ -102,6 +106,8 @@ def system_verdict(r) -> SystemVerdict:
         if rel.availability_range:
             lo, hi = rel.availability_range
             av += f" ({lo * 100:.1f}-{hi * 100:.1f})"
+        if rel.physics is not None:
+            av += f"; physics, interconnect only: {rel.physics.mean * 100:.1f} % ({rel.physics.months}-month mean)"
         if rel.availability < 0.99:
             flags.append(f"{k.name}: availability {av} (MTBF {rel.mtbf_h:,.0f} h, MTTR {rel.mttr_h / 168:.0f} weeks, "
                          f"factory return); {rel.events_per_month:.0f} rack returns per month per {rel.fleet_racks:,} racks")
