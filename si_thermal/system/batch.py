@@ -1,9 +1,9 @@
 """Many rack systems through :func:`si_thermal.system.model.evaluate_system`, in local worker processes.
 
-Systems that share an input file (a channel, a package, a backplane stackup) form one task, run in
-order in one worker, so the in-process caches keep serving the shared solves (GB200 and GB300 share
-the NVL72 spine curves, the Vera Rubin racks the R200 package FEM); the tasks are spread over the
-workers largest first. Results are the same objects the serial loop returns (plain frozen
+Systems that share a primary channel at its rate or a package stay in one task, run in order in one
+worker, so the in-process caches keep serving the shared solves (GB200 and GB300 share the NVL72 spine
+curves, the Vera Rubin racks the R200 package FEM); these clusters are spread over one task per worker,
+heaviest first onto the lightest task (weights: channels evaluated, packages, backplane analysis). Results are the same objects the serial loop returns (plain frozen
 dataclasses, pickled back). Warnings raised in a worker are handed back and re-issued here, so the
 command line shows them (once each: :mod:`si_thermal.warn_once`).
 
@@ -21,36 +21,55 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def _inputs(path: Path) -> set[str]:
-    """The input files of a rack file that a worker's caches share: channels, packages, backplane."""
+def _inputs(path: Path) -> tuple[set, set]:
+    """(what a worker's caches would share with another system, the work items) of a rack file.
+    Shared: each primary channel at its rate (curves are cached per channel and rate) and each package
+    (the cooling FEM). Work: every channel at its rate (primary and alternates: one COM curve each),
+    every package, and the backplane analysis (an FEM sweep)."""
     from si_thermal import config
 
     rack = config.load_rack(path)
-    out = set()
+    shared, work = set(), set()
     for link in rack.links:
-        out.update(c for c in ([link.channel] if link.channel else []) + list(link.alternate_channels))
+        if link.channel:
+            shared.add((link.channel, link.rate))
+        work.update((c, link.rate) for c in ([link.channel] if link.channel else []) + list(link.alternate_channels))
     if rack.cooling is not None:
-        out.update(p for p in (rack.cooling.package, rack.cooling.aux_package) if p)
+        pkgs = {p for p in (rack.cooling.package, rack.cooling.aux_package) if p}
+        shared |= pkgs
+        work |= pkgs
     if rack.reliability is not None and rack.reliability.backplane:
-        out.add(rack.reliability.backplane)
-    return out
+        work.add(("backplane", rack.reliability.backplane))
+    return shared, work
 
 
-def tasks(chosen: dict[str, Path]) -> list[list[tuple[str, Path]]]:
-    """Systems grouped so that systems sharing an input file land in one task (union of overlaps),
-    largest task first (size: the number of distinct input files, a proxy for solves)."""
-    groups: list[tuple[set[str], list[tuple[str, Path]]]] = []
+def _weight(work: set) -> float:
+    """Cost of a cluster's work items: 1 per channel curve or package, 3 per backplane analysis."""
+    return sum(3.0 if isinstance(w, tuple) and w[0] == "backplane" else 1.0 for w in work)
+
+
+def tasks(chosen: dict[str, Path], jobs: int | None = None) -> list[list[tuple[str, Path]]]:
+    """The systems as at most ``jobs`` worker tasks: systems that share a primary channel (at its rate)
+    or a package are kept together (clusters, by union of overlaps), and the clusters are spread over
+    the tasks heaviest first onto the lightest task (LPT; weight: :func:`_weight` of the cluster's
+    distinct work items). ``jobs=None``: one task per cluster."""
+    clusters: list[tuple[set, set, list[tuple[str, Path]]]] = []
     for key, path in chosen.items():
-        files = _inputs(path)
-        merged = [g for g in groups if g[0] & files]
-        for g in merged:
-            groups.remove(g)
-            files |= g[0]
-        members = [m for g in merged for m in g[1]] + [(key, path)]
-        groups.append((files, members))
-    groups.sort(key=lambda g: -len(g[0]))
+        shared, work = _inputs(path)
+        merged = [c for c in clusters if c[0] & shared]
+        for c in merged:
+            clusters.remove(c)
+            shared |= c[0]
+            work |= c[1]
+        clusters.append((shared, work, [m for c in merged for m in c[2]] + [(key, path)]))
+    clusters.sort(key=lambda c: -_weight(c[1]))
+    n = len(clusters) if jobs is None else max(1, min(int(jobs), len(clusters)))
+    bins: list[tuple[float, list]] = [(0.0, []) for _ in range(n)]
+    for _, work, members in clusters:
+        i = min(range(n), key=lambda j: bins[j][0])
+        bins[i] = (bins[i][0] + _weight(work), bins[i][1] + members)
     order = list(chosen)
-    return [sorted(g[1], key=lambda m: order.index(m[0])) for g in groups]
+    return [sorted(b, key=lambda m: order.index(m[0])) for _, b in sorted(bins, key=lambda b: -b[0]) if b]
 
 
 @dataclass(frozen=True)
@@ -112,8 +131,8 @@ def evaluate_systems(chosen: dict[str, Path], *, with_cooling: bool = True, jobs
     arrives when workers run it)."""
     from si_thermal.system.model import evaluate_system
 
-    groups = tasks(chosen)
-    jobs = default_jobs(len(groups)) if jobs is None else max(1, int(jobs))
+    jobs = default_jobs(len(tasks(chosen))) if jobs is None else max(1, int(jobs))
+    groups = tasks(chosen, jobs)
     if jobs == 1 or len(groups) == 1:
         return {key: evaluate_system(key, path, with_cooling=with_cooling, with_sensitivity=True, on_stage=on_stage)
                 for key, path in chosen.items()}

@@ -105,10 +105,18 @@ def _margin(pair, rate: str, length_m: float, case: int, budget_shift: float = 0
     return min(r.il_budget + budget_shift - il, com - COM_THRESHOLD_DB)
 
 
-#: COM per package case at a link already solved by the SI stage: (channel, rate, length) -> tuple (dB).
-#: Seeds for the tornado and the COM accounting, which would otherwise solve that point again.
-_KNOWN: dict[tuple[str, str, float], tuple[float, ...]] = {}
+#: COM per package case at a link already solved by the SI stage, keyed by :func:`_key` (channel, rate,
+#: length and the state of every input file of the channel): seeds for the tornado and the COM
+#: accounting, which would otherwise solve that point again. An edited input never meets an old seed.
+_KNOWN: dict[tuple, tuple[float, ...]] = {}
 register(_KNOWN.clear)
+
+
+def _key(channel: str, rate: str, length_m: float) -> tuple:
+    from si_thermal.caches import file_state
+    from si_thermal.provenance import input_files
+
+    return channel, rate, round(float(length_m), 6), file_state(input_files([paths.channels_dir() / channel]))
 
 
 def known_com(g) -> tuple[float, ...] | None:
@@ -147,7 +155,7 @@ def tornado(system: str, group: str, channel: str, rate: str, length_m: float,
     ``known``: COM per package case at ``length_m`` already solved (the SI stage's), reused. Cached by
     channel, rate and length: systems that share a channel and a longest link share the solves."""
     if known is not None:
-        _KNOWN[(channel, rate, round(length_m, 6))] = tuple(known)
+        _KNOWN[_key(channel, rate, length_m)] = tuple(known)
     return replace(_tornado(channel, rate, length_m), system=system, group=group)
 
 
@@ -162,7 +170,7 @@ def _tornado(channel: str, rate: str, length_m: float) -> Tornado:
     ch, path = chan.load(paths.channels_dir() / channel)
     r = serdes_rate(rate)
     params = com_params_for(rate)
-    lc = _seeded_link_com((ch, path), params, length_m, _KNOWN.get((channel, rate, round(length_m, 6))))
+    lc = _seeded_link_com((ch, path), params, length_m, _KNOWN.get(_key(channel, rate, length_m)))
     il = il_between_planes((ch, path), rate, r.nyquist_hz, length_m)
     per_case = [min(r.il_budget - il[min(k, len(il) - 1)], lc.com_db[k] - COM_THRESHOLD_DB) for k in range(len(lc.com_db))]
     k = lc.worst_case
@@ -213,7 +221,7 @@ def _com_budget(channel: str, rate: str, length_m: float):
     from si_thermal.si.com_reach import com_params_for
 
     pair = chan.load(paths.channels_dir() / channel)
-    seed = _KNOWN.get((channel, rate, round(length_m, 6)))
+    seed = _KNOWN.get(_key(channel, rate, length_m))
     full = None if seed is None else _seeded_link_com(pair, com_params_for(rate), length_m, seed)
     return channel_budget(pair, rate, length_m, with_com=True, full_com=full)
 
@@ -229,7 +237,7 @@ def system_sensitivity(si):
     for g in prim:
         seed = known_com(g)
         if seed is not None:
-            _KNOWN[(g.channel, g.rate, round(round(g.longest_m, 3), 6))] = seed
+            _KNOWN[_key(g.channel, g.rate, round(g.longest_m, 3))] = seed
     groups = tuple(replace(g, budget=_com_budget(g.channel, g.rate, round(g.longest_m, 3)))
                    if any(g is p for p in prim) and g.budget is not None else g for g in si.groups)
     g = min(prim, key=lambda x: float(x.com_margin_db.min()))
