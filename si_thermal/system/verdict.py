@@ -89,8 +89,9 @@ def system_verdict(r) -> SystemVerdict:
             and np.min(g.com_margin_db) < np.min(g.il_margin_db) else "IL"
         limits.append((float(m.min()), "dB", f"{_fmt_group(g)} ({crit}, longest {g.longest_m:.2f} m)", g))
         if g.closing_fraction < 1.0:
+            alt = whatif_text(r.si, g)
             flags.append(f"{k.name}: links that do not close - {_fmt_group(g)}: {g.closing_fraction * 100:.0f} % of "
-                         f"{g.length_m.size} close, worst margin {m.min():+.1f} dB ({crit})")
+                         f"{g.length_m.size} close, worst margin {m.min():+.1f} dB ({crit})" + (f"; {alt}" if alt else ""))
     c = r.cooling
     cool_margin = None
     if isinstance(c, SystemCooling):
