@@ -85,7 +85,7 @@ def system_verdict(r) -> SystemVerdict:
         if not np.isfinite(m).all():
             flags.append(f"{k.name}: {_fmt_group(g)} has a non-finite margin (solver failure): no verdict")
             continue
-        crit = "COM" if g.com_margin_db is not None and not g.com_advisory \
+        crit = "COM" if g.com_margin_db is not None and not getattr(g, "com_advisory", False) \
             and np.min(g.com_margin_db) < np.min(g.il_margin_db) else "IL"
         limits.append((float(m.min()), "dB", f"{_fmt_group(g)} ({crit}, longest {g.longest_m:.2f} m)", g))
         if g.closing_fraction < 1.0:
