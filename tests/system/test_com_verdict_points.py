@@ -47,3 +47,19 @@ def test_a_short_link_failing_com_does_not_close_inside_the_reach(monkeypatch):
     monkeypatch.setattr(links, "channel_curve", lambda *a, **k: replace(base, com_db=np.array([4.0, 6.0, 3.5])))
     assert links.group_si(rack, link, lengths, "synthetic", primary=True, rate="224g",
                           with_budget=False).closing_fraction == 1.0
+
+
+def test_reach_at_the_rounded_longest_link_closes_the_longest_link(monkeypatch):
+    """The curve is solved at the longest link rounded to 1 mm: a reach 'at least the longest link'
+    (0.688 m) must not fail the unrounded longest link (0.688325 m)."""
+    rack = config.load_rack(paths.racks_dir() / "vr_nvl72.toml")
+    link = next(g for g in rack.links if g.rate == "224g")
+    x = np.array([0.3, 0.688325])
+    lengths = LinkLengths(link.name, x, x, 0.0, x, 1)
+    curve = links.ChannelCurve(channel="synthetic", rate="224g", nyquist_hz=56e9, length_m=np.array([0.0, 1.0]),
+                               il_db=np.array([10.0, 20.0]), budget_db=40.0, reach_il_m=3.0,
+                               com_db=np.array([4.2, 4.1]), com_length_m=np.array([0.0, 0.688]),
+                               com_db_cases=np.array([[4.2, 4.1]]), reach_com_m=0.688, com_reach_beyond=True)
+    monkeypatch.setattr(links, "channel_curve", lambda *a, **k: curve)
+    g = links.group_si(rack, link, lengths, "synthetic", primary=False, rate="224g", with_budget=False)
+    assert g.closing_fraction == 1.0
