@@ -84,8 +84,9 @@ def main() -> None:
     ``finally`` blocks run (temporary files removed, workers stopped) and nothing partial is left
     under a final name; the process then exits 130 or 143 with one line.
     """
-    from si_thermal import signals
+    from si_thermal import signals, warn_once
 
+    warn_once.install()  # each distinct warning once per run (a catch_warnings block resets the registry)
     with signals.interrupts_as_exceptions() as received:
         try:
             status = app(standalone_mode=False)

@@ -52,7 +52,7 @@ def report(
             progress.update(task, description=f"report: {stage}", completed=done, total=total)
 
         path, timings = build_report(systems or None, output, with_cooling=cooling, on_stage=on_stage)
-    table = Table(title="wall time by stage")
+    table = Table(title="time by stage (summed over the worker processes; total: wall)")
     table.add_column("stage")
     table.add_column("seconds", justify="right")
     for k, v in timings.items():

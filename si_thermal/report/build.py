@@ -17,7 +17,9 @@ STAGES = (*model.STAGES, "claims", "figures", "pdf")
 
 def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = True,
                  on_stage: Callable[[str, int, int], None] | None = None) -> tuple[Path, dict[str, float]]:
-    """Evaluate ``names`` (all systems when empty), write the report to ``out``; return (path, timings)."""
+    """Evaluate ``names`` (all systems when empty), write the report to ``out``; return (path, timings).
+    Systems run in local worker processes (:mod:`si_thermal.system.batch`); a stage's time is then
+    the sum over the workers (CPU-side), not wall time."""
     chosen = model.resolve(names)
     timings = {s: 0.0 for s in STAGES}
     total = len(chosen) * len(model.STAGES) + 3
@@ -33,9 +35,9 @@ def build_report(names: list[str] | None, out: Path, *, with_cooling: bool = Tru
     def tick(stage: str, t0: float) -> None:
         stage_done(stage, time.perf_counter() - t0)
 
-    results = {key: model.evaluate_system(key, path, with_cooling=with_cooling, with_sensitivity=True,
-                                          on_stage=stage_done)
-               for key, path in chosen.items()}
+    from si_thermal.system.batch import evaluate_systems
+
+    results = evaluate_systems(chosen, with_cooling=with_cooling, on_stage=stage_done)  # worker processes
     t = time.perf_counter()
     claims = claims_table(results)
     tick("claims", t)

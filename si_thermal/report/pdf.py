@@ -157,6 +157,9 @@ def system_rows(r: SystemResult) -> list[list[str]]:
         rows.append(["availability (the system's one value)", f"MTBF {rel.mtbf_h:,.0f} h, MTTR {rel.mttr_h:,.0f} h "
                      f"({rel.mttr_h / 168:.0f} weeks): {rel.availability * 100:.1f} %{rng}; {rel.events_per_month:.1f} "
                      f"rack failure events per month per {rel.fleet_racks:,} racks", rel.source])
+        if rel.physics is not None:
+            rows.append(["availability, physics cross-check", rel.reconciliation(),
+                         "si_thermal.reliability.fleet on boards/racks/fleet_reliability.toml"])
     if not isinstance(r.cost, StageSkipped):
         ci = r.cost.inputs
         av_src = "the system's modelled availability" if r.availability is not None else "not modelled: S0's equal-availability assumption"

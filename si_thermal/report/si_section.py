@@ -38,6 +38,9 @@ def verdict_rows(results: dict[str, SystemResult]) -> list[list[str]]:
                 com_m = float(g.com_margin_db.min())
                 com = (f"{per} dB at {g.longest_m:.2f} m; " if per else "") + f"margin {com_m:+.2f} dB; COM reach " \
                       + (f">= {c.reach_com_m:.2f} m" if c.com_reach_beyond else f"{c.reach_com_m:.2f} m")
+            if g.com_advisory:
+                com += (" [advisory, not the verdict: COM with the PCIe 6.0 reference equalizer at FBER 1e-6 "
+                        "approximates PCIe's statistical-eye compliance; the verdict is the IL budget's]")
             xt = ("thru only (no stated NEXT/FEXT)" if c.com_db is not None and not c.aggressors
                   else f"{len(c.aggressors)} aggressors" if c.aggressors else "-")
             closes = g.closing_fraction == 1.0
@@ -45,8 +48,15 @@ def verdict_rows(results: dict[str, SystemResult]) -> list[list[str]]:
             rows.append([f"{r.rack.rack.name}: {g.group} ({g.channel})",
                          f"{g.rate}, {c.reference_planes}",
                          f"{il_long:.1f} dB vs {c.budget_db:g} dB ({g.worst_margin_db:+.1f}); IL reach {c.reach_il_m:.2f} m",
-                         com, xt, verdict, limiting_text(g)])
+                         com, xt, verdict, "; ".join(x for x in (limiting_text(g), _whatif(r, g)) if x and x != "-")
+                         or "-"])
     return rows
+
+
+def _whatif(r: SystemResult, g) -> str:
+    from si_thermal.system.verdict import whatif_text
+
+    return whatif_text(r.si, g) if g.closing_fraction < 1.0 else ""
 
 
 def limiting_text(g) -> str:
@@ -62,7 +72,8 @@ def limiting_text(g) -> str:
         parts.append(f"largest COM penalty: {com_pen[0]} {com_pen[1]:.1f} dB")
     if g.closing_fraction < 1.0:
         il_def = -g.worst_margin_db if g.worst_margin_db < 0 else 0.0
-        com_def = -float(g.com_margin_db.min()) if g.com_margin_db is not None and g.com_margin_db.min() < 0 else 0.0
+        com_def = -float(g.com_margin_db.min()) if g.com_margin_db is not None and not g.com_advisory \
+            and g.com_margin_db.min() < 0 else 0.0
         parts.append(f"deficit IL {il_def:.1f} dB, COM {com_def:.1f} dB at the longest link")
         reach = g.curve.reach_il_m if g.com_margin_db is None else min(g.curve.reach_il_m, g.curve.reach_com_m)
         parts.append(f"closes if the longest link is cut from {g.longest_m:.2f} m to {reach:.2f} m"

@@ -111,8 +111,11 @@ def _without(ch: config.ChannelFile, kind: str) -> config.ChannelFile | None:
     return ch.model_copy(update={"segments": keep, "channel": ch.channel.model_copy(update={"variable_segment": name})})
 
 
-def channel_budget(channel, rate: str, length_m: float | None = None, *, with_com: bool = True) -> Budget:
-    """IL rows and (``with_com``) COM penalty per class of ``channel`` at ``length_m``."""
+def channel_budget(channel, rate: str, length_m: float | None = None, *, with_com: bool = True,
+                   full_com=None) -> Budget:
+    """IL rows and (``with_com``) COM penalty per class of ``channel`` at ``length_m``. ``full_com``:
+    the whole channel's :class:`~si_thermal.si.com_reach.LinkCom` at ``length_m`` (every package case)
+    when already solved (the rack SI stage's), so it is not solved again."""
     from si_thermal.si.com_reach import com_params_for, link_com
 
     ch, path = chan.load(channel)
@@ -123,7 +126,7 @@ def channel_budget(channel, rate: str, length_m: float | None = None, *, with_co
     if not with_com:
         return out
     params = com_params_for(rate)
-    full = link_com((ch, path), params)
+    full = link_com((ch, path), params) if full_com is None else full_com
     k = full.worst_case
     pk = params.with_package_case(k)
     base = full.com_db[k]

@@ -26,7 +26,7 @@ from si_thermal.si.rates import serdes_rate
 from si_thermal.si.reach import ReachResult, il_at_nyquist
 
 #: Default COM parameter set per SerDes rate key of channels/serdes.toml (else: the set that names the rate).
-DEFAULT_STD = {"200g": "802.3dj", "224g": "224g", "112g": "802.3ck", "448g": "448g"}
+DEFAULT_STD = {"200g": "802.3dj", "224g": "224g", "112g": "802.3ck", "448g": "448g", "pcie6": "pcie6"}
 DF_HZ = 100e6  # frequency step of the channel handed to COM
 
 

@@ -116,6 +116,10 @@ class ProcessEngine:
             for k in self._env_set:
                 os.environ.pop(k, None)
 
+    def submit(self, fn, *args):
+        """One call of ``fn(*args)`` in a worker: its future (for callers that are not batch sweeps)."""
+        return self._pool.submit(fn, *args)
+
     def map(self, study, batches: Iterable[Batch]) -> Iterator[list]:
         todo = list(batches)
         attempts = [0] * len(todo)

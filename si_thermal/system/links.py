@@ -34,6 +34,9 @@ from si_thermal.system.stages import StageSkipped
 from si_thermal.caches import cached
 
 N_GRID = 9  # lengths per IL curve
+#: Rates whose COM set only approximates the standard's own compliance method (PCIe 6.0: a statistical
+#: eye, not COM): their COM margin is computed and reported, labelled, but the verdict is the IL budget's.
+ADVISORY_COM_RATES = ("pcie6",)
 COM_XTOL_M = 0.02  # COM reach tolerance (root-finding), m
 
 
@@ -86,6 +89,11 @@ class GroupSI:
     limit_scale: float  # rack scale at which the longest link stops closing (inf: any)
     limit_height_m: float
     budget: object | None = None  # si.budget.Budget at the longest link (primary groups)
+
+    @property
+    def com_advisory(self) -> bool:
+        """COM reported but not part of the verdict (:data:`ADVISORY_COM_RATES`)."""
+        return self.com_margin_db is not None and self.rate in ADVISORY_COM_RATES
 
     @property
     def limiting(self) -> str:
@@ -250,7 +258,12 @@ def group_si(rack: RackFile, link: LinkGroup, lengths: LinkLengths, channel: str
     ok = margin >= 0
     if curve.com_db is not None:
         com_margin = np.interp(lengths.length_m, curve.com_length_m, curve.com_db) - curve.com_threshold_db
-        ok &= lengths.length_m <= curve.reach_com_m + 1e-9
+        if rate not in ADVISORY_COM_RATES:
+            # within the root-found reach AND a non-negative margin where solved/interpolated: COM is not
+            # always monotone in length (a short channel can fail on reflections or over-equalization)
+            # (+0.5 mm: the curve is solved at the longest link rounded to 1 mm, so a reach "at least the
+            # longest link" may sit up to 0.5 mm below the unrounded longest link)
+            ok &= (lengths.length_m <= curve.reach_com_m + 5e-4) & (com_margin >= -1e-9)
         bad = ~np.isfinite(com_margin)
         if bad.any():  # never let a non-finite value pass as a verdict
             raise ValueError(f"non-finite COM margin for {link.name} over {channel}")

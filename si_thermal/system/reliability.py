@@ -43,6 +43,32 @@ class RackReliabilityResult:
     backplane: dict | None = None  # analyze_backplane(...) at gradient_k, as a dict
     backplane_sweep: dict | None = None  # gradient_k -> warpage, PTH life, years to 1 % (arrays)
     backplane_life_bands: dict | None = None  # duty -> mechanism -> P10/P50/P90 years to 1 % failing
+    physics: InterconnectAvailability | None = None  # the fleet model's interconnect-only cross-check
+
+    def reconciliation(self) -> str:
+        """The one availability beside the physics fleet model's, with why they differ ('' if no model)."""
+        p = self.physics
+        if p is None:
+            return ""
+        return (f"cross-check, physics fleet model of the {p.option} alone ({p.modes}): {p.mean * 100:.1f} % "
+                f"mean over {p.months} months ({p.first * 100:.2f} % in month 1, {p.last * 100:.1f} % in month "
+                f"{p.months} as wear-out sets in). The system's one value, {self.availability * 100:.1f} %, is a lower "
+                "bound: it takes the sources' whole-system MTBF and makes every failure a factory return (S0 "
+                "section 10.1 arithmetic), though S0 section 2.4 hot-swaps compute and switch nodes; the model is "
+                "an upper bound: it counts the interconnect's failure modes only")
+
+
+@dataclass(frozen=True)
+class InterconnectAvailability:
+    """Availability of a rack's scale-up interconnect alone from the physics fleet model
+    (:func:`si_thermal.system.fleet.compare_cable_vs_backplane`, boards/racks/fleet_reliability.toml)."""
+
+    option: str  # the fleet file's option name
+    modes: str  # its failure modes, comma-separated
+    mean: float  # mean availability over the horizon
+    first: float  # month 1
+    last: float  # last month
+    months: int
 
 
 def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mtbf_h: float | None = None,
@@ -76,7 +102,28 @@ def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mt
                  random_events_per_month(fleet_racks, min(mtbfs), HOURS_PER_MONTH))
     return RackReliabilityResult(system, mtbf, mttr, avail, fleet_racks, events, dies, lost, rel.source,
                                  availability_range=a_rng, events_range=e_rng, backplane=backplane,
-                                 backplane_sweep=sweep, backplane_life_bands=bands)
+                                 backplane_sweep=sweep, backplane_life_bands=bands,
+                                 physics=interconnect_availability(system, fleet_racks))
+
+
+@cached(8, files=lambda *a, **k: [_fleet_file()], follow=True)
+def interconnect_availability(system: str, fleet_racks: int = 1000) -> InterconnectAvailability | None:
+    """The physics fleet model's availability of the interconnect of ``system`` (rack file stem), where
+    the fleet file models that rack as one of its options; None otherwise."""
+    from pathlib import Path
+
+    from si_thermal.system.fleet import load_fleet
+
+    spec = load_fleet().spec
+    hit = [k for k, o in spec.options.items() if Path(o.rack).stem == system]
+    if not hit:
+        return None
+    cmp = compare_cable_vs_backplane(fleet_racks)
+    res = getattr(cmp, hit[0])
+    opt = spec.options[hit[0]]
+    by_month = np.asarray(res.availability_by_month, float)
+    return InterconnectAvailability(opt.name, ", ".join(m.name for m in opt.modes), float(by_month.mean()),
+                                    float(by_month[0]), float(by_month[-1]), int(by_month.size))
 
 
 @cached(32, files=lambda stackup, gradient_k: [stackup], follow=True)
@@ -106,6 +153,12 @@ def backplane_life_bands(stackup: str, uncertainty: str | None = None) -> dict:
         out[duty] = {"bands": r.life_bands, "cycles_per_day": r.cycles_per_day,
                      "pth_within_validity": r.pth_within_validity, "pth_aspect_ratio": r.pth_aspect_ratio}
     return out
+
+
+def _fleet_file():
+    from si_thermal.system.fleet import default_fleet_file
+
+    return default_fleet_file()
 
 
 def _scalars(res) -> dict:

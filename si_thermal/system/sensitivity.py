@@ -22,7 +22,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from si_thermal import config, paths
+from si_thermal.caches import cached, register
 from si_thermal.errors import InputError
+
+
+#: Rates whose link groups get the 448G what-if (the NVLink/Ethernet SerDes line; not PCIe).
+PROJECTED_FROM = ("200g", "224g")
 
 
 @dataclass(frozen=True)
@@ -100,19 +105,72 @@ def _margin(pair, rate: str, length_m: float, case: int, budget_shift: float = 0
     return min(r.il_budget + budget_shift - il, com - COM_THRESHOLD_DB)
 
 
-@lru_cache(maxsize=32)
-def tornado(system: str, group: str, channel: str, rate: str, length_m: float) -> Tornado:
-    """Tornado of the margin at ``length_m`` of ``channel`` at ``rate`` (see the module docstring)."""
+#: COM per package case at a link already solved by the SI stage, keyed by :func:`_key` (channel, rate,
+#: length and the state of every input file of the channel): seeds for the tornado and the COM
+#: accounting, which would otherwise solve that point again. An edited input never meets an old seed.
+_KNOWN: dict[tuple, tuple[float, ...]] = {}
+register(_KNOWN.clear)
+
+
+def _key(channel: str, rate: str, length_m: float) -> tuple:
+    from si_thermal.caches import file_state
+    from si_thermal.provenance import input_files
+
+    return channel, rate, round(float(length_m), 6), file_state(input_files([paths.channels_dir() / channel]))
+
+
+def known_com(g) -> tuple[float, ...] | None:
+    """COM per package case that the SI stage solved at the longest link of group ``g`` (both cases),
+    or None (no COM, or the curve's COM set is not the one the sensitivity uses)."""
+    import numpy as np
+
+    from si_thermal.si.com_reach import DEFAULT_STD
+    from si_thermal.system.links import com_standard
+
+    c = g.curve
+    if c.com_db_cases is None or c.com_length_m is None:
+        return None
+    if com_standard(g.rate) != DEFAULT_STD.get(g.rate, "802.3dj"):
+        return None
+    hit = np.flatnonzero(np.abs(np.asarray(c.com_length_m) - round(g.longest_m, 3)) < 1e-9)
+    return tuple(float(v) for v in np.asarray(c.com_db_cases)[:, hit[0]]) if hit.size else None
+
+
+def _seeded_link_com(pair, params, length_m: float, seed: tuple[float, ...] | None):
+    """:func:`si_thermal.si.com_reach.link_com` at ``length_m`` (both cases), or the SI stage's values."""
+    from si_thermal.si.com_reach import LinkCom, case_name, link_com
+
+    n = max(len(params.package_cases), 1)
+    if seed is None or len(seed) != n:
+        return link_com(pair, params, length_m)
+    from si_thermal.si.crosstalk import aggressors
+
+    aggs = tuple(a.name for a in aggressors(pair, [1e9], length_m=length_m))
+    return LinkCom(length_m, tuple(seed), tuple(case_name(params, i) for i in range(n)), aggs)
+
+
+def tornado(system: str, group: str, channel: str, rate: str, length_m: float,
+            known: tuple[float, ...] | None = None) -> Tornado:
+    """Tornado of the margin at ``length_m`` of ``channel`` at ``rate`` (see the module docstring).
+    ``known``: COM per package case at ``length_m`` already solved (the SI stage's), reused. Cached by
+    channel, rate and length: systems that share a channel and a longest link share the solves."""
+    if known is not None:
+        _KNOWN[_key(channel, rate, length_m)] = tuple(known)
+    return replace(_tornado(channel, rate, length_m), system=system, group=group)
+
+
+@cached(32, files=lambda channel, *a, **k: [paths.channels_dir() / channel], follow=True)
+def _tornado(channel: str, rate: str, length_m: float) -> Tornado:
     from si_thermal.si import channel as chan
     from si_thermal.si.com import COM_THRESHOLD_DB
-    from si_thermal.si.com_reach import com_params_for, link_com
+    from si_thermal.si.com_reach import com_params_for
     from si_thermal.si.planes import il_between_planes
     from si_thermal.si.rates import serdes_rate
 
     ch, path = chan.load(paths.channels_dir() / channel)
     r = serdes_rate(rate)
     params = com_params_for(rate)
-    lc = link_com((ch, path), params, length_m)
+    lc = _seeded_link_com((ch, path), params, length_m, _KNOWN.get(_key(channel, rate, length_m)))
     il = il_between_planes((ch, path), rate, r.nyquist_hz, length_m)
     per_case = [min(r.il_budget - il[min(k, len(il) - 1)], lc.com_db[k] - COM_THRESHOLD_DB) for k in range(len(lc.com_db))]
     k = lc.worst_case
@@ -135,7 +193,7 @@ def tornado(system: str, group: str, channel: str, rate: str, length_m: float) -
                         per_case[1], per_case[0]))
     bars.append(Bar("IL budget", "+2 dB", "-2 dB", min(r.il_budget + 2 - max(il), min(lc.com_db) - COM_THRESHOLD_DB),
                     min(r.il_budget - 2 - max(il), min(lc.com_db) - COM_THRESHOLD_DB)))
-    return Tornado(system, group, channel, rate, length_m, base, tuple(bars))
+    return Tornado("", "", channel, rate, length_m, base, tuple(bars))
 
 
 @lru_cache(maxsize=32)
@@ -156,24 +214,34 @@ def projection(channel: str, length_m: float, rate: str = "448g") -> Projection:
     return Projection(rate, il, r.il_budget, lc.worst_db, lc.com_db)
 
 
-@lru_cache(maxsize=32)
+@cached(32, files=lambda channel, *a, **k: [paths.channels_dir() / channel], follow=True)
 def _com_budget(channel: str, rate: str, length_m: float):
     from si_thermal.si import channel as chan
     from si_thermal.si.budget import channel_budget
+    from si_thermal.si.com_reach import com_params_for
 
-    return channel_budget(chan.load(paths.channels_dir() / channel), rate, length_m, with_com=True)
+    pair = chan.load(paths.channels_dir() / channel)
+    seed = _KNOWN.get(_key(channel, rate, length_m))
+    full = None if seed is None else _seeded_link_com(pair, com_params_for(rate), length_m, seed)
+    return channel_budget(pair, rate, length_m, with_com=True, full_com=full)
 
 
 def system_sensitivity(si):
     """A copy of a :class:`si_thermal.system.links.SystemSI` with, for its primary groups with COM: the
     COM penalty of each segment class at the longest link, one tornado (the group with the least COM
-    margin) and the 448G projection of each group."""
-    prim = [g for g in si.groups if g.primary and g.curve.com_db is not None]
+    margin) and the 448G projection of each group. COM at the longest link is taken from the SI stage
+    (both package cases were solved there), not solved again."""
+    prim = [g for g in si.groups if g.primary and g.curve.com_db is not None and not g.com_advisory]
     if not prim:
         return si
+    for g in prim:
+        seed = known_com(g)
+        if seed is not None:
+            _KNOWN[_key(g.channel, g.rate, round(g.longest_m, 3))] = seed
     groups = tuple(replace(g, budget=_com_budget(g.channel, g.rate, round(g.longest_m, 3)))
                    if any(g is p for p in prim) and g.budget is not None else g for g in si.groups)
     g = min(prim, key=lambda x: float(x.com_margin_db.min()))
     torn = (tornado(si.system, g.group, g.channel, g.rate, round(g.longest_m, 3)),)
-    proj = tuple((g.group, projection(g.channel, round(g.longest_m, 3))) for g in prim)
+    proj = tuple((g.group, projection(g.channel, round(g.longest_m, 3))) for g in prim
+                 if g.rate in PROJECTED_FROM)
     return replace(si, groups=groups, tornado=torn, projection=proj)

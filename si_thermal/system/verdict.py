@@ -25,7 +25,7 @@ LINK_LEVERS = ("host-trace length and laminate", "connector IL/RL", "reference r
 def link_margin_db(g) -> np.ndarray:
     """Per-link margin: min(IL margin, COM margin) (dB)."""
     m = np.asarray(g.il_margin_db, float)
-    if g.com_margin_db is not None:
+    if g.com_margin_db is not None and not getattr(g, "com_advisory", False):
         m = np.minimum(m, np.asarray(g.com_margin_db, float))
     return m
 
@@ -48,12 +48,28 @@ def _link_change(g, limit: str) -> str:
     if "(COM" in limit:
         reach = getattr(c, "reach_com_m", float("nan"))
         head = f"COM reach {reach:.2f} m vs longest {g.longest_m:.2f} m" if np.isfinite(reach) else "COM"
+        if g.rate == "pcie6":
+            return head + ("; PCIe 6.0 reference CTLE range and Tx presets (a COM approximation of PCIe's "
+                           "statistical eye), package case, trace length")
         return head + "; receiver (178A floating FFE, MLSD), connector RL, package case, crosstalk"
     head = f"IL reach {c.reach_il_m:.2f} m vs longest {g.longest_m:.2f} m"
     tail = "; shorter path, lower-loss laminate/cable, host traces"
     if g.com_margin_db is None:
         tail += f"; no COM set for {g.rate} (IL only)"
     return head + tail
+
+
+def whatif_text(si, g) -> str:
+    """The alternate channels of ``g``'s link group (what-ifs of the rack file) with the share of links
+    each closes and its worst margin, e.g. a cabled path where the filed PCB path fails ('' if none)."""
+    alts = [a for a in si.groups if not a.primary and a.group == g.group]
+    out = []
+    for a in alts:
+        m = link_margin_db(a)
+        if np.isfinite(m).all():
+            out.append(f"what-if {a.channel.removesuffix('.toml')}: {a.closing_fraction * 100:.0f} % close "
+                       f"(worst {m.min():+.1f} dB)")
+    return "; ".join(out)
 
 
 def _fmt_group(g) -> str:
@@ -69,11 +85,13 @@ def system_verdict(r) -> SystemVerdict:
         if not np.isfinite(m).all():
             flags.append(f"{k.name}: {_fmt_group(g)} has a non-finite margin (solver failure): no verdict")
             continue
-        crit = "COM" if g.com_margin_db is not None and np.min(g.com_margin_db) < np.min(g.il_margin_db) else "IL"
+        crit = "COM" if g.com_margin_db is not None and not getattr(g, "com_advisory", False) \
+            and np.min(g.com_margin_db) < np.min(g.il_margin_db) else "IL"
         limits.append((float(m.min()), "dB", f"{_fmt_group(g)} ({crit}, longest {g.longest_m:.2f} m)", g))
         if g.closing_fraction < 1.0:
+            alt = whatif_text(r.si, g)
             flags.append(f"{k.name}: links that do not close - {_fmt_group(g)}: {g.closing_fraction * 100:.0f} % of "
-                         f"{g.length_m.size} close, worst margin {m.min():+.1f} dB ({crit})")
+                         f"{g.length_m.size} close, worst margin {m.min():+.1f} dB ({crit})" + (f"; {alt}" if alt else ""))
     c = r.cooling
     cool_margin = None
     if isinstance(c, SystemCooling):
@@ -89,6 +107,8 @@ def system_verdict(r) -> SystemVerdict:
         if rel.availability_range:
             lo, hi = rel.availability_range
             av += f" ({lo * 100:.1f}-{hi * 100:.1f})"
+        if rel.physics is not None:
+            av += f"; physics, interconnect only: {rel.physics.mean * 100:.1f} % ({rel.physics.months}-month mean)"
         if rel.availability < 0.99:
             flags.append(f"{k.name}: availability {av} (MTBF {rel.mtbf_h:,.0f} h, MTTR {rel.mttr_h / 168:.0f} weeks, "
                          f"factory return); {rel.events_per_month:.0f} rack returns per month per {rel.fleet_racks:,} racks")
@@ -107,6 +127,8 @@ def system_verdict(r) -> SystemVerdict:
         worst = min(limits, key=lambda x: x[0])
         limit, margin = worst[2], f"{worst[0]:+.1f} dB"
         change = _link_change(worst[3], worst[2])
+        alt = whatif_text(r.si, worst[3]) if worst[3].closing_fraction < 1.0 else ""
+        change += f"; {alt}" if alt else ""
     else:
         limit, margin, change = "", "", ""
     if isinstance(c, SystemCooling):
