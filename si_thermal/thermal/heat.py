@@ -34,7 +34,7 @@ from typing import Any
 import dolfinx_solver  # noqa: F401  (orders MPI ahead of the dolfinx bindings)
 import numpy as np
 import ufl
-from dolfinx import fem, io
+from dolfinx import fem, io, la
 from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
@@ -45,6 +45,12 @@ from si_thermal.errors import ConvergenceError, InputError
 # A spatially varying value: a float, a function of points x (shape (3, n)) returning (n,) values,
 # or a dolfinx Function the caller may update in place between solves.
 Field = float | Callable[[np.ndarray], np.ndarray] | fem.Function
+
+#: Up to this many unknowns the frozen-operator solves use a sparse Cholesky factorization (MUMPS) as
+#: CG's preconditioner, kept while the operator changes (h, k(T)) like the multigrid hierarchy
+#: above it. Measured on the package problem (benchmarks/bench_solver_choice.py): at 11k DOFs a
+#: Tj curve costs 0.79 s direct vs 1.06 s multigrid, at 19k about equal, at 53k 4.9 s vs 4.0 s.
+DIRECT_MAX_DOFS = 20_000
 
 
 @dataclass(frozen=True)
@@ -132,10 +138,7 @@ class HeatSolution:
 
     def mean_k(self, tag: int) -> float:
         """Volume-averaged temperature (K) over the cells of ``tag``."""
-        p = self._problem
-        num = _assemble_scalar(self.temperature * p.dx(tag), self.comm)
-        vol = _assemble_scalar(fem.Constant(p.mesh, 1.0) * p.dx(tag), self.comm)
-        return num / vol
+        return self._problem.integral(self.temperature, tag) / self._problem.volume(tag)
 
     def heat_out_w(self, tag: int) -> float:
         """Heat flow (W) LEAVING the body through facet tag ``tag``.
@@ -159,10 +162,8 @@ def _reduce_over_cells(sol: HeatSolution, tag, local_op, mpi_op) -> float:
     V = u.function_space
     tdim = V.mesh.topology.dim
     n_local = V.mesh.topology.index_map(tdim).size_local
-    cells = np.arange(n_local, dtype=np.int32) if tag is None else sol.cell_tags.find(tag)
-    cells = cells[cells < n_local]
-    if cells.size:
-        dofs = np.unique(V.dofmap.list[cells].ravel())
+    dofs = sol._problem.tag_dofs(tag) if V is sol._problem.V else _cell_dofs(V, sol.cell_tags, tag, n_local)
+    if dofs.size:
         local = float(local_op(u.x.array[dofs]))
     else:
         local = -np.inf if mpi_op == MPI.MAX else np.inf
@@ -170,6 +171,13 @@ def _reduce_over_cells(sol: HeatSolution, tag, local_op, mpi_op) -> float:
     if not np.isfinite(value):
         raise InputError(None, f"cell tag {tag}", "no cells carry this tag")
     return value
+
+
+def _cell_dofs(V, cell_tags, tag, n_local: int) -> np.ndarray:
+    """The dofs of the owned cells of ``tag`` (every owned cell if None)."""
+    cells = np.arange(n_local, dtype=np.int32) if tag is None else cell_tags.find(tag)
+    cells = cells[cells < n_local]
+    return np.unique(V.dofmap.list[cells].ravel()) if cells.size else np.zeros(0, dtype=np.int32)
 
 
 def _assemble_scalar(form, comm) -> float:
@@ -186,7 +194,9 @@ class HeatProblem:
                  surface_sources: Sequence[SurfaceSource] = (),
                  volume_sources: Sequence[VolumeSource] = (),
                  petsc_options: dict | None = None, rtol: float = 1e-8, max_iter: int = 30,
-                 source_file: str | Path | None = None):
+                 source_file: str | Path | None = None, space: fem.FunctionSpace | None = None):
+        """``space``: the Lagrange space of ``degree`` on ``mesh`` to solve in, when the caller
+        already has one (its Robin fields live there); built here otherwise."""
         self.mesh = mesh
         self.comm = mesh.comm
         self.cell_tags = cell_tags
@@ -200,8 +210,9 @@ class HeatProblem:
         self._check_regions()
         tdim = mesh.topology.dim
         mesh.topology.create_connectivity(tdim - 1, tdim)
-        self.V = fem.functionspace(mesh, ("Lagrange", degree))
-        self.V1 = fem.functionspace(mesh, ("Lagrange", 1))
+        self.V = space if space is not None else fem.functionspace(mesh, ("Lagrange", degree))
+        self.V1 = self.V if degree == 1 else fem.functionspace(mesh, ("Lagrange", 1))
+        self._post: dict = {}  # per-tag dofs, integration weights and compiled post-processing forms
         self.dx = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags)
         # conduction terms: degree 3p integrates (p-1) + (p-1) + p exactly on simplices with a
         # linear k(T); the default estimate for hexahedra with coefficients is far higher
@@ -218,7 +229,8 @@ class HeatProblem:
         self._keep_pc = False
         self._nl = None
         self._a_form = None
-        self.linear_solver = "cg+gamg"
+        opts = self._ksp_options(True)
+        self.linear_solver = f"{opts['ksp_type']}+{opts.get('pc_factor_mat_solver_type', opts['pc_type'])}"
         self.krylov_iterations = 0  # all Krylov iterations of this problem so far
 
     def reset_matrix(self, keep_preconditioner: bool = False) -> None:
@@ -355,6 +367,12 @@ class HeatProblem:
                   + robin_lhs_u - self.L_lin)
 
     # -- solving -----------------------------------------------------------------------------------
+    @property
+    def direct(self) -> bool:
+        """Whether the frozen-operator solves are preconditioned by a sparse factorization (MUMPS)
+        rather than multigrid: below :data:`DIRECT_MAX_DOFS` unknowns, where it costs less."""
+        return self.V.dofmap.index_map.size_global * self.V.dofmap.index_map_bs <= DIRECT_MAX_DOFS
+
     def _ksp_options(self, symmetric: bool) -> dict:
         opts = {
             "ksp_type": "cg" if symmetric else "gmres",
@@ -366,6 +384,9 @@ class HeatProblem:
             "mg_levels_ksp_type": "chebyshev",
             "mg_levels_pc_type": "jacobi",
         }
+        if symmetric and self.direct:  # CG on the current operator, the first one's factorization kept
+            opts = {k: v for k, v in opts.items() if not k.startswith("mg_")}
+            opts.update({"pc_type": "cholesky", "pc_factor_mat_solver_type": "mumps"})
         opts.update(self.user_options)
         return opts
 
@@ -548,15 +569,64 @@ class HeatProblem:
         return self.solution(iterations)
 
     # -- post-processing ---------------------------------------------------------------------------
+    # Forms are compiled once per problem and evaluated on a scratch copy of the field asked about;
+    # integrals over a tag are dot products with the tag's weights int phi_i dx (exact for any
+    # field of the space), so a post-processed solve builds no forms.
+    def tag_dofs(self, tag: int | None) -> np.ndarray:
+        """The dofs of the owned cells of ``tag`` (every owned cell if None), cached."""
+        key = ("dofs", tag)
+        if key not in self._post:
+            n_local = self.mesh.topology.index_map(self.mesh.topology.dim).size_local
+            self._post[key] = _cell_dofs(self.V, self.cell_tags, tag, n_local)
+        return self._post[key]
+
+    def _weights(self, tag: int) -> tuple[np.ndarray, float]:
+        key = ("weights", tag)
+        if key not in self._post:
+            w = fem.assemble_vector(fem.form(self._v * self.dx(tag)))
+            w.scatter_reverse(la.InsertMode.add)
+            n = self.V.dofmap.index_map.size_local
+            owned = w.array[:n].copy()
+            self._post[key] = (owned, self.comm.allreduce(float(owned.sum()), op=MPI.SUM))
+        return self._post[key]
+
+    def volume(self, tag: int) -> float:
+        """Volume (m^3) of the cells of ``tag``."""
+        return self._weights(tag)[1]
+
+    def integral(self, u: fem.Function, tag: int) -> float:
+        """``int_tag u dx`` of a field ``u`` (of this problem's space: a dot product with weights)."""
+        if u.function_space is not self.V:
+            return _assemble_scalar(u * self.dx(tag), self.comm)
+        w, _ = self._weights(tag)
+        return self.comm.allreduce(float(w @ u.x.array[:w.size]), op=MPI.SUM)
+
+    def _scratch_form(self, key, build: Callable[[fem.Function], Any]) -> tuple[fem.Function, Any]:
+        if "scratch" not in self._post:
+            self._post["scratch"] = fem.Function(self.V, name="post")
+        scratch = self._post["scratch"]
+        if key not in self._post:
+            self._post[key] = fem.form(build(scratch))
+        return scratch, self._post[key]
+
     def heat_out_w(self, u: fem.Function, tag: int) -> float:
+        if tag in self._neumann and tag not in self._robin:
+            return -_assemble_scalar(self._neumann[tag] * self.ds(tag), self.comm)
+        if u.function_space is not self.V:  # a field of another space: a form of its own
+            h, ta = self._robin.get(tag, (None, None))
+            n = ufl.FacetNormal(self.mesh)
+            expr = h * (u - ta) if h is not None else -ufl.inner(
+                (1 + self.beta * (u - self.tref)) * self.K * ufl.grad(u), n)
+            return _assemble_scalar(expr * self.ds(tag), self.comm)
         if tag in self._robin:
             h, ta = self._robin[tag]
-            return _assemble_scalar(h * (u - ta) * self.ds(tag), self.comm)
-        if tag in self._neumann:
-            return -_assemble_scalar(self._neumann[tag] * self.ds(tag), self.comm)
-        n = ufl.FacetNormal(self.mesh)
-        factor = 1 + self.beta * (u - self.tref)
-        return _assemble_scalar(-ufl.inner(factor * self.K * ufl.grad(u), n) * self.ds(tag), self.comm)
+            scratch, form = self._scratch_form(("heat_out", tag), lambda w: h * (w - ta) * self.ds(tag))
+        else:
+            n = ufl.FacetNormal(self.mesh)
+            scratch, form = self._scratch_form(("heat_out", tag), lambda w: -ufl.inner(
+                (1 + self.beta * (w - self.tref)) * self.K * ufl.grad(w), n) * self.ds(tag))
+        scratch.x.array[:] = u.x.array
+        return self.comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
 
     def power_in_w(self) -> float:
         one = fem.Constant(self.mesh, PETSc.ScalarType(1.0))

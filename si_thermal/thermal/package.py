@@ -170,7 +170,7 @@ class PackageModel:
         self.tc = fem.Function(V1, name="t_coolant")
         self.problem = HeatProblem(self.tm.mesh, self.tm.cell_tags, self.tm.facet_tags, regions,
                                    [Robin(self.tm.boundaries[COOLANT], self.h, self.tc)],
-                                   degree=degree, source_file=self.path)
+                                   degree=degree, source_file=self.path, space=V1 if degree == 1 else None)
         self._cells = {tag: self.tm.cell_tags.find(tag) for tag in self._unit_q}
         self._previous: tuple | None = None  # (power W, inlet K, T, T_coolant) of the last solve
         if estimate_error:
@@ -235,6 +235,40 @@ class PackageModel:
 
     def solve(self, power_w: float, *, inlet_c: float | None = None) -> PackageResult:
         """Solve at GPU power ``power_w`` (W) and coolant inlet ``inlet_c`` (degC, default: the file's)."""
+        sol, state, flow, inlet_k = self._solve_field(power_w, inlet_c)
+        spec = self.spec
+        tj, spread = self._junction_max_spread(sol)
+        maxes = {name: max(sol.max_k(t) for t in tags) - T0 for name, tags in self._junction.items()}
+        per_die = _die_spreads(sol, self._junction)
+        heat = sol.heat_out_w(self.tm.boundaries[COOLANT])
+        mean_h = float(np.mean(flow.h_footprint(np.linspace(0, flow.channels.length_m, 200))))
+        return PackageResult(
+            package=self.pkg.package.name, cooling=self.cooling, power_w=power_w,
+            inlet_c=inlet_k - T0, tj_max_c=tj, die_delta_t_k=spread,
+            r_th_k_per_w=(tj + T0 - inlet_k) / power_w,
+            heat_flux_w_per_mm2=power_w / (self.die_area_m2 * 1e6),
+            coolant_rise_k=state.outlet_mixed_k - inlet_k, coolant_outlet_max_c=state.outlet_max_k - T0,
+            pressure_drop_pa=flow.pressure_drop_pa, pumping_power_w=flow.pumping_power_w,
+            flow_l_per_min=spec.flow * 6e4, reynolds=flow.reynolds, flow_regime=flow.regime,
+            h_footprint_mean_w_per_m2k=mean_h, heat_to_coolant_w=heat,
+            energy_balance_error=(heat - power_w) / power_w, die_max_c=maxes, n_dofs=self.n_dofs,
+            mesh_size_m=self.geometry.mesh_size_m, newton_iterations=sol.iterations,
+            coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol,
+            h_basis=flow.h_basis, friction_basis=flow.friction_basis, ceiling=self.channels.ceiling,
+            channels=self.channels.count,
+            die_max_minus_mean_k=max(d["max_minus_mean_k"] for d in per_die.values()), die_spread_k=per_die,
+            **self._error_fields(tj + T0 - inlet_k))
+
+    def _junction_max_spread(self, sol: HeatSolution) -> tuple[float, float]:
+        """Tj (degC) and the largest within-die spread max - min over one die's active layer (K)."""
+        # the articles' "die temperature gradient": max - min over one die, the worst die; the
+        # dies differ further by the coolant's rise between them
+        ext = {name: (max(sol.max_k(t) for t in tags), min(sol.min_k(t) for t in tags))
+               for name, tags in self._junction.items()}
+        return max(hi for hi, _ in ext.values()) - T0, max(hi - lo for hi, lo in ext.values())
+
+    def _solve_field(self, power_w: float, inlet_c: float | None):
+        """The coupled solve: (solution, coolant state, channel flow, inlet K)."""
         if not power_w > 0:
             raise InputError(None, "power", f"GPU power must be positive, got {power_w:g} W")
         spec = self.spec
@@ -273,31 +307,7 @@ class PackageModel:
                                         self.geometry.cooled, flow.capacity_rate_w_k, inlet_k,
                                         warm_start=prev is not None, **zone_kw)
         self._previous = (power_w, inlet_k, self.problem.u.x.array.copy(), self.tc.x.array.copy())
-        maxes = {name: max(sol.max_k(t) for t in tags) - T0 for name, tags in self._junction.items()}
-        tj = max(maxes.values())
-        # within-die spread (the articles' "die temperature gradient"): max - min over one die's
-        # active layer, the worst die; the dies differ further by the coolant's rise between them
-        spread = max(max(sol.max_k(t) for t in tags) - min(sol.min_k(t) for t in tags)
-                     for tags in self._junction.values())
-        per_die = _die_spreads(sol, self._junction)
-        heat = sol.heat_out_w(self.tm.boundaries[COOLANT])
-        mean_h = float(np.mean(flow.h_footprint(np.linspace(0, flow.channels.length_m, 200))))
-        return PackageResult(
-            package=self.pkg.package.name, cooling=self.cooling, power_w=power_w,
-            inlet_c=inlet_k - T0, tj_max_c=tj, die_delta_t_k=spread,
-            r_th_k_per_w=(tj + T0 - inlet_k) / power_w,
-            heat_flux_w_per_mm2=power_w / (self.die_area_m2 * 1e6),
-            coolant_rise_k=state.outlet_mixed_k - inlet_k, coolant_outlet_max_c=state.outlet_max_k - T0,
-            pressure_drop_pa=flow.pressure_drop_pa, pumping_power_w=flow.pumping_power_w,
-            flow_l_per_min=spec.flow * 6e4, reynolds=flow.reynolds, flow_regime=flow.regime,
-            h_footprint_mean_w_per_m2k=mean_h, heat_to_coolant_w=heat,
-            energy_balance_error=(heat - power_w) / power_w, die_max_c=maxes, n_dofs=self.n_dofs,
-            mesh_size_m=self.geometry.mesh_size_m, newton_iterations=sol.iterations,
-            coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol,
-            h_basis=flow.h_basis, friction_basis=flow.friction_basis, ceiling=self.channels.ceiling,
-            channels=self.channels.count,
-            die_max_minus_mean_k=max(d["max_minus_mean_k"] for d in per_die.values()), die_spread_k=per_die,
-            **self._error_fields(tj + T0 - inlet_k))
+        return sol, state, flow, inlet_k
 
     def _error_fields(self, rise_k: float) -> dict:
         e = self.estimate
@@ -309,9 +319,10 @@ class PackageModel:
 
 
 def _calibrate(model: PackageModel) -> tuple[float, float, float]:
-    """(Tj degC, die spread K, Tj - T_in K) of ``model`` at the file's power."""
-    r = model.solve(float(model.pkg.package.power))
-    return r.tj_max_c, r.die_delta_t_k, r.tj_max_c - r.inlet_c
+    """(Tj degC, die spread K, Tj - T_in K) of ``model`` at the file's power (no other post-processing)."""
+    sol, _, _, inlet_k = model._solve_field(float(model.pkg.package.power), None)
+    tj, spread = model._junction_max_spread(sol)
+    return tj, spread, tj + T0 - inlet_k
 
 
 def _estimate(model: PackageModel, degree: int) -> MeshEstimate:
@@ -381,8 +392,7 @@ def _die_spreads(sol: HeatSolution, junction: dict[str, list[int]]) -> dict:
     p = sol._problem
     out = {}
     for name, tags in junction.items():
-        vols = [sol.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(p.mesh, 1.0) * p.dx(t))), op=MPI.SUM)
-                for t in tags]
+        vols = [p.volume(t) for t in tags]
         mean = sum(sol.mean_k(t) * v for t, v in zip(tags, vols)) / sum(vols)
         tmax, tmin = max(sol.max_k(t) for t in tags), min(sol.min_k(t) for t in tags)
         out[name] = {"max_minus_min_k": tmax - tmin, "max_minus_mean_k": tmax - mean, "mean_c": mean - T0}
