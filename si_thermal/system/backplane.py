@@ -102,6 +102,8 @@ class BackplaneResult:
     profile: dict = field(default_factory=dict)  # name, cycles a day, swings, transient timing
     comparison: dict = field(default_factory=dict)
     fields: object = field(default=None, repr=False, compare=False)  # (heat, elastic) solutions
+    # estimated discretization error of each FEM output (thermal.backplane.discretization_error)
+    discretization_error: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """JSON-ready: the solution fields left out, infinities (no failure within the model) as None."""
@@ -386,4 +388,5 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
         ranks=fm.ranks, pth_median_years=med_years.get("pth", math.inf),
         joint_median_years=med_years.get("joint", math.inf), life_bands=bands, uncertain_inputs=desc,
         profile=hist.info, comparison=cmp.to_dict(), fields=fm.fields,
+        discretization_error=fm.discretization_error,
     )

@@ -48,7 +48,7 @@ Field = float | Callable[[np.ndarray], np.ndarray] | fem.Function
 
 #: Up to this many unknowns the frozen-operator solves use a sparse Cholesky factorization (MUMPS) as
 #: CG's preconditioner, kept while the operator changes (h, k(T)) like the multigrid hierarchy
-#: above it. Measured on the package problem (benchmarks/bench_solver_choice.py): at 11k DOFs a
+#: above it. Measured on the package problem (``benchmarks/bench_solver_choice.py``): at 11k DOFs a
 #: Tj curve costs 0.79 s direct vs 1.06 s multigrid, at 19k about equal, at 53k 4.9 s vs 4.0 s.
 DIRECT_MAX_DOFS = 20_000
 
@@ -467,9 +467,10 @@ class HeatProblem:
         ``dT`` the change of temperature since this call."""
         if not self.nonlinear:
             return
-        Q = self.kscale.function_space
-        expr = fem.Expression(1 + self.beta * (self.u - self.tref), Q.element.interpolation_points)
-        self.kscale.interpolate(expr)
+        if "kscale" not in self._post:
+            Q = self.kscale.function_space
+            self._post["kscale"] = fem.Expression(1 + self.beta * (self.u - self.tref), Q.element.interpolation_points)
+        self.kscale.interpolate(self._post["kscale"])
         self.kscale.x.scatter_forward()
         self._A = None
         self._keep_pc = self._ksp is not None
@@ -638,8 +639,10 @@ def _all_tags(comm, values: np.ndarray) -> set[int]:
     return set().union(*comm.allgather(local))
 
 
-# the last linear problem by what defines its operator (mesh, tags, regions, boundary-condition
+# the last linear problems by what defines their operator (mesh, tags, regions, boundary-condition
 # kinds and h): a sweep over boundary values (a backplane's edge gradient) assembles and sets up once
+# per mesh; two are kept, the result's mesh and the companion of its error estimate
+KEPT_OPERATORS = 2
 _PROBLEMS: dict[tuple, HeatProblem] = {}
 
 
@@ -685,7 +688,8 @@ def solve_heat(mesh, cell_tags, facet_tags, regions: Sequence[Region], bcs: Sequ
                           surface_sources=surface_sources, volume_sources=volume_sources,
                           petsc_options=petsc_options, rtol=rtol, max_iter=max_iter)
     if key is not None:
-        _PROBLEMS.clear()
+        while len(_PROBLEMS) >= KEPT_OPERATORS:  # the oldest goes
+            _PROBLEMS.pop(next(iter(_PROBLEMS)))
         _PROBLEMS[key] = problem
         problem._keep_alive = (mesh, cell_tags, facet_tags)  # the ids in the key stay theirs
     return problem.solve(method=method)

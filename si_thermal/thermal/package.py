@@ -100,13 +100,13 @@ def _region_conductivity(mat) -> float | tuple[float, float, float]:
     return (k, k, mat.thermal_conductivity_z) if mat.thermal_conductivity_z is not None else k
 
 
-_MESHES: dict[tuple[str, int], TaggedMesh] = {}
+_MESHES: dict[tuple[str, int, str], TaggedMesh] = {}
 
 
-def _mesh(geom, comm) -> TaggedMesh:
-    key = (geom.key(), MPI.Comm.py2f(comm))
+def _mesh(geom, comm, cell: str = "hexahedron") -> TaggedMesh:
+    key = (geom.key(), MPI.Comm.py2f(comm), cell)
     if key not in _MESHES:
-        _MESHES[key] = mesh_stack(geom, comm)
+        _MESHES[key] = mesh_stack(geom, comm, cell)
     return _MESHES[key]
 
 
@@ -115,14 +115,17 @@ class PackageModel:
 
     def __init__(self, package_path: str | Path | config.PackageFile, cooling: str, *, comm: MPI.Comm | None = None,
                  mesh_size: float | None = None, degree: int = 1, source: str | Path | None = None,
-                 tj_tol_k: float = DEFAULT_TJ_TOL_K, estimate_error: bool = True, max_dofs: int | None = None):
+                 tj_tol_k: float = DEFAULT_TJ_TOL_K, estimate_error: bool = True, max_dofs: int | None = None,
+                 cell: str = "hexahedron"):
         """``mesh_size`` (m): in-plane element size; None picks the cheapest mesh of the sequence of
         :mod:`.convergence` whose estimated Tj error meets ``tj_tol_k`` (K) at the file's power.
         Either way the model carries the estimate (``self.estimate``) unless ``estimate_error`` is
-        False (benchmarks); ``max_dofs`` bounds the search (default: half the available memory)."""
+        False (benchmarks); ``max_dofs`` bounds the search (default: half the available memory).
+        ``cell``: "hexahedron" (default: the cheaper for the same Tj error, measured in
+        ``benchmarks/bench_elements.py``) or "tetrahedron"."""
         self.estimate: MeshEstimate | None = None
         if mesh_size is None:
-            chosen = _choose_mesh(package_path, cooling, comm, degree, tj_tol_k, max_dofs, source)
+            chosen = _choose_mesh(package_path, cooling, comm, degree, tj_tol_k, max_dofs, source, cell)
             self.__dict__.update(chosen.__dict__)  # the chosen mesh's model, solved and estimated
             return
         # a validated package (the system layer reads the file; ``source`` names it in messages) or,
@@ -139,10 +142,10 @@ class PackageModel:
             raise InputError(self.path, cooling, f"the package has no [{cooling}] table")
         if not mesh_size > 0:
             raise InputError(None, "mesh_size", "mesh size must be positive")
-        self.cooling, self.spec = cooling, spec
+        self.cooling, self.spec, self.cell = cooling, spec, cell
         self.comm = comm or MPI.COMM_WORLD
         self.geometry = package_geometry(self.pkg, cooling, mesh_size)
-        self.tm = _mesh(self.geometry, self.comm)
+        self.tm = _mesh(self.geometry, self.comm, cell)
         self.channels = self._channels()
         self.die_area_m2 = sum(d.size_x * d.size_y for d in self.pkg.dies)
         regions = []
@@ -329,7 +332,7 @@ def _estimate(model: PackageModel, degree: int) -> MeshEstimate:
     """Error estimate of an explicitly sized model from the two coarser meshes of its sequence."""
     sizes = conv.sequence(model.geometry.mesh_size_m)
     models = [PackageModel(model.pkg, model.cooling, comm=model.comm, mesh_size=h, degree=degree,
-                           source=model.path, estimate_error=False) for h in sizes[:-1]] + [model]
+                           source=model.path, estimate_error=False, cell=model.cell) for h in sizes[:-1]] + [model]
     runs = [_calibrate(m) for m in models]
     dofs = [m.n_dofs for m in models]
     return MeshEstimate(sizes[-1], conv.error([r[0] for r in runs]), conv.error([r[1] for r in runs]), None,
@@ -337,7 +340,7 @@ def _estimate(model: PackageModel, degree: int) -> MeshEstimate:
                         tuple(dofs))
 
 
-def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs, source=None) -> PackageModel:
+def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs, source=None, cell="hexahedron") -> PackageModel:
     """The coarsest model of the sequence whose Tj error estimate meets ``tol_k``."""
     if not (tol_k > 0 and np.isfinite(tol_k)):
         raise InputError(None, "--tj-tol-k", f"the Tj tolerance must be a positive number of kelvin, got {tol_k}")
@@ -349,7 +352,7 @@ def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs, source=None) -> P
         if grid_nodes(package_geometry(pkg, cooling, h)) > limit:
             break
         model = PackageModel(pkg, cooling, comm=comm, mesh_size=h, degree=degree, estimate_error=False,
-                             source=source if isinstance(path, config.PackageFile) else path)
+                             source=source if isinstance(path, config.PackageFile) else path, cell=cell)
         tj, spread, rise = _calibrate(model)
         tjs.append(tj)
         spreads.append(spread)
