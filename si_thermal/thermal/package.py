@@ -176,6 +176,7 @@ class PackageModel:
                                    degree=degree, source_file=self.path, space=V1 if degree == 1 else None)
         self._cells = {tag: self.tm.cell_tags.find(tag) for tag in self._unit_q}
         self._previous: tuple | None = None  # (power W, inlet K, T, T_coolant) of the last solve
+        self._older: tuple | None = None  # and of the one before
         if estimate_error:
             self.estimate = _estimate(self, degree)
 
@@ -295,7 +296,14 @@ class PackageModel:
         # the operator changes with h (coolant properties) and k(T): one assembly per solve, the
         # multigrid hierarchy of the first solve kept for all later ones
         self.problem.reset_matrix(keep_preconditioner=prev is not None)
-        if prev is not None:  # warm start: the last solution, its rise scaled to this power
+        older = self._older if prev is not None else None
+        if older is not None and older[1] == prev[1] == inlet_k and older[0] != prev[0]:
+            # warm start from the last two solutions at this inlet: linear in power through both
+            # (Tj(P) bends slowly: the start is off by the curvature only)
+            w = (power_w - prev[0]) / (prev[0] - older[0])
+            self.problem.u.x.array[:] = prev[2] + w * (prev[2] - older[2])
+            self.tc.x.array[:] = prev[3] + w * (prev[3] - older[3])
+        elif prev is not None:  # warm start: the last solution, its rise scaled to this power
             scale = power_w / prev[0]
             self.problem.u.x.array[:] = inlet_k + (prev[2] - prev[1]) * scale
             self.tc.x.array[:] = inlet_k + (prev[3] - prev[1]) * scale
@@ -309,7 +317,7 @@ class PackageModel:
         sol, state = solve_with_coolant(self.problem, self.tm.boundaries[COOLANT], self.h, self.tc,
                                         self.geometry.cooled, flow.capacity_rate_w_k, inlet_k,
                                         warm_start=prev is not None, **zone_kw)
-        self._previous = (power_w, inlet_k, self.problem.u.x.array.copy(), self.tc.x.array.copy())
+        self._older, self._previous = prev, (power_w, inlet_k, self.problem.u.x.array.copy(), self.tc.x.array.copy())
         return sol, state, flow, inlet_k
 
     def _error_fields(self, rise_k: float) -> dict:
