@@ -125,14 +125,14 @@ def _error_rows(e: dict) -> list[tuple[str, str]]:
     """The discretization-error estimate of the FEM outputs (thermal.backplane.discretization_error)."""
     if not e:
         return [("discretization error", "not estimated")]
-    return [("discretization error (estimate): hottest point / via swing / joint rise",
+    return [("discretization error: hottest / via / joint swing",
              f"+-{e['delta_t_hot_k']:.2g} / +-{e['via_delta_t_k']:.2g} / +-{e['joint_delta_t_k']:.2g} K"),
-            ("discretization error (estimate): z-strain / connector stretch / warpage",
+            ("discretization error: z-strain / stretch / warpage",
              f"+-{e['z_strain']:.2g} / +-{e['connector_stretch']:.2g} / +-{e['max_warpage_um']:.2g} um"),
-            ("discretization error (estimate): in-plane / peel / shear stress",
+            ("discretization error: in-plane / peel / shear",
              f"+-{e['inplane_stress_mpa']:.2g} / +-{e['interlaminar_peel_mpa']:.2g} / "
              f"+-{e['interlaminar_shear_mpa']:.2g} MPa"),
-            ("error estimate method", e["method"])]
+            ("discretization error estimated by", e["method"])]
 
 
 def _plot(r, out: Path) -> None:

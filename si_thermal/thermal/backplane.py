@@ -190,10 +190,11 @@ def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = Non
         raise InputError(None, "mesh", f"unknown mesh '{mesh}'; use one of {', '.join(MESHES)}")
     layers = lam.layer_properties(stack)  # a missing mechanical property fails here, before any FEM
     t0 = time.perf_counter()
-    out = _solve(stack, layers, gradient, MESHES[mesh], comm, solver, keep_fields)
+    eff = lam.homogenize(layers)
+    out = _solve(stack, layers, eff, gradient, MESHES[mesh], comm, solver, keep_fields)
     if not estimate_error:
         return out
-    rough = _solve(stack, layers, gradient, tuple(ERROR_RATIO * s for s in MESHES[mesh]), comm, solver, False)
+    rough = _solve(stack, layers, eff, gradient, tuple(ERROR_RATIO * s for s in MESHES[mesh]), comm, solver, False)
     errors = discretization_error(out, rough)
     from mpi4py import MPI
 
@@ -227,9 +228,10 @@ def discretization_error(fine: BackplaneFields, rough: BackplaneFields) -> dict:
     return out
 
 
-def _solve(stack, layers, gradient: float, sizes: tuple[float, float], comm, solver: str,
+def _solve(stack, layers, eff, gradient: float, sizes: tuple[float, float], comm, solver: str,
            keep_fields: bool) -> BackplaneFields:
-    """The region solved on one mesh (``sizes``: element size away from and under the connector fields)."""
+    """The region solved on one mesh (``sizes``: element size away from and under the connector
+    fields); ``eff``: the homogenized ``layers``."""
     bp = stack.backplane
     import dolfinx_solver  # noqa: F401
     from dolfinx import fem
@@ -241,7 +243,6 @@ def _solve(stack, layers, gradient: float, sizes: tuple[float, float], comm, sol
     comm = comm or MPI.COMM_WORLD
     t0 = time.perf_counter()
 
-    eff = lam.homogenize(layers)
     h = eff.thickness_m
     msh, cell_tags, facet_tags = region_mesh(bp, h, sizes, comm)
 
@@ -457,13 +458,28 @@ def _classify(bp, cx: float, cy: float, cz: float, lx: float, h: float, eps: flo
     return None  # the y = 0 and y = W cut faces: adiabatic and traction free
 
 
+_TREES: dict[int, tuple] = {}
+
+
+def _tree(msh):
+    """The cells' bounding-box tree of ``msh``, built once per mesh (the region meshes are kept)."""
+    from dolfinx import geometry
+
+    hit = _TREES.get(id(msh))
+    if hit is None or hit[0] is not msh:
+        if len(_TREES) >= 8:
+            _TREES.pop(next(iter(_TREES)))
+        hit = _TREES[id(msh)] = (msh, geometry.bb_tree(msh, msh.topology.dim))
+    return hit[1]
+
+
 def _eval(f, points: np.ndarray, comm) -> np.ndarray:
     """Values of a dolfinx Function at points (n, 3), on every rank (averaged where cells meet)."""
     from dolfinx import geometry
     from mpi4py import MPI
 
     msh = f.function_space.mesh
-    tree = geometry.bb_tree(msh, msh.topology.dim)
+    tree = _tree(msh)
     pts = np.ascontiguousarray(points, dtype=np.float64)
     cells = geometry.compute_colliding_cells(msh, geometry.compute_collisions_points(tree, pts), pts)
     size = int(np.prod(f.ufl_shape)) if f.ufl_shape else 1
