@@ -113,9 +113,8 @@ def backplane_life_bands(stackup: str, uncertainty: str | None = None) -> dict:
 
 def _scalars(res) -> dict:
     """The numeric and text fields of a BackplaneResult (fields and nested objects left out)."""
-    out = {k: getattr(res, k) for k in res.__dataclass_fields__
-           if isinstance(getattr(res, k), (int, float, str, bool))}
-    out["discretization_error"] = dict(getattr(res, "discretization_error", {}) or {})
+    out = {k: v for k, v in res.values().items() if isinstance(v, (int, float, str, bool))}
+    out["discretization_error"] = dict(res.values().get("discretization_error") or {})
     return out
 
 
