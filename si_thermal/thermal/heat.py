@@ -48,8 +48,9 @@ Field = float | Callable[[np.ndarray], np.ndarray] | fem.Function
 
 #: Up to this many unknowns the frozen-operator solves use a sparse Cholesky factorization (MUMPS) as
 #: CG's preconditioner, kept while the operator changes (h, k(T)) like the multigrid hierarchy
-#: above it. Measured on the package problem (``benchmarks/bench_solver_choice.py``): at 11k DOFs a
-#: Tj curve costs 0.79 s direct vs 1.06 s multigrid, at 19k about equal, at 53k 4.9 s vs 4.0 s.
+#: above it. Measured on the package problem (``benchmarks/bench_solver_choice.py``, CPU seconds of a
+#: four-power Tj curve, direct / multigrid): 4.4k DOFs 0.24 / 0.32, 11k 0.59 / 0.76, 19k 1.09 / 1.28,
+#: 53k 4.5 / 4.5; above that the factorization grows faster than multigrid (about DOFs^1.5 vs ^1).
 DIRECT_MAX_DOFS = 20_000
 
 
