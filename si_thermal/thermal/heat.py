@@ -50,7 +50,8 @@ Field = float | Callable[[np.ndarray], np.ndarray] | fem.Function
 #: CG's preconditioner, kept while the operator changes (h, k(T)) like the multigrid hierarchy
 #: above it. Measured on the package problem (``benchmarks/bench_solver_choice.py``, CPU seconds of a
 #: four-power Tj curve, direct / multigrid): 4.4k DOFs 0.24 / 0.32, 11k 0.59 / 0.76, 19k 1.09 / 1.28,
-#: 53k 4.5 / 4.5; above that the factorization grows faster than multigrid (about DOFs^1.5 vs ^1).
+#: 53k 4.5 / 4.5; above that the factorization falls behind (nested dissection on a 3-D grid costs
+#: about N^2 operations, George 1973; multigrid about N).
 DIRECT_MAX_DOFS = 20_000
 
 
