@@ -25,8 +25,7 @@ bench: $(STAMP)
 
 mutation: $(STAMP)
 	$(VPY) -m pip install --quiet 'mutmut>=3.8,<4'
-	SI_THERMAL_ROOT=$(CURDIR) $(VENV)/bin/mutmut run $(MUTANTS)
-	$(VENV)/bin/mutmut results
+	$(VPY) benchmarks/mutation_run.py $(GROUPS)
 
 clean-venv:
 	rm -rf $(VENV)

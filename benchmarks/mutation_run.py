@@ -1,0 +1,117 @@
+"""Mutation testing of the physics modules with mutmut 3, one group at a time (``make mutation``).
+
+Usage: ``python benchmarks/mutation_run.py GROUP [GROUP ...] [--children N]``, GROUP one of
+``reliability``, ``si`` (line physics: conductor, dielectric, media, via, connector, metrics, reach),
+``si-com`` (pulse response, equalizer, COM), ``thermal``; ``--mutants NAME ...`` reruns only those
+mutants (after adding tests). Each group runs in its own scratch folder
+``build/mutation/<group>/`` (links to the package, tests and data) with a ``[tool.mutmut]`` of its
+own, so that mutmut's clean run and its test-to-function map cover only the group's fast tests and
+each mutant runs only the tests that executed the mutated function. Results:
+``benchmarks/mutation_summary.py build/mutation/<group>``.
+
+The thermal group mutates the closed-form physics (correlations, coolant properties, Anderson
+mixing, mesh convergence) and runs only the tests that need no FEM solve; the FEM modules (heat,
+package, backplane, transient, elastic) are verified by MMS convergence tests that take minutes and
+are not mutated here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SI_MODULES = ["conductor", "dielectric", "twinax", "stripline", "via", "connector", "metrics", "reach"]
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "reliability": (["si_thermal/reliability/*.py"], ["tests/reliability"]),
+    "si": ([f"si_thermal/si/{m}.py" for m in SI_MODULES],
+           ["tests/si/test_conductor.py", "tests/si/test_dielectric.py", "tests/si/test_media.py",
+            "tests/si/test_connector_via_xt.py", "tests/si/test_metrics_reach.py", "tests/si/test_channel.py",
+            "tests/si/test_planes_budget.py", "tests/si/test_stripline_out_of_sample.py",
+            "tests/si/test_mutation_kills_si.py"]),
+    "si-com": (["si_thermal/si/pulse.py", "si_thermal/si/equalizer.py", "si_thermal/si/com/*.py"],
+               ["tests/si/test_pulse.py", "tests/si/test_eq.py", "tests/si/test_com.py",
+                "tests/si/test_mutation_kills_com.py"]),
+    "thermal": (["si_thermal/thermal/cooling.py", "si_thermal/thermal/anderson.py",
+                 "si_thermal/thermal/convergence.py"],
+                ["tests/thermal/test_cooling.py", "tests/thermal/test_cooling_inputs.py",
+                 "tests/thermal/test_anderson.py", "tests/thermal/test_convergence.py",
+                 "tests/thermal/test_tuckerman_pease.py", "tests/thermal/test_mutation_kills_thermal.py"]),
+}
+LINKS = ["si_thermal", "tests", "boards", "channels", "meshes"]
+# tests left out of a group's mutant runs because each takes 5-15 s of FEM (they stay in make test):
+# the resolved conjugate unit cell and the package mesh-convergence check
+DESELECT = {"thermal": "not resolved_unit_cell and not default_mesh_meets_the_tolerance"}
+
+
+def _toml_list(items: list[str]) -> str:
+    return "[" + ", ".join(f'"{i}"' for i in items) + "]"
+
+
+def prepare(group: str) -> Path:
+    """The group's scratch folder: links to the checkout and a pyproject.toml naming what to mutate."""
+    mutate, tests = GROUPS[group]
+    tests = [t for t in tests if (ROOT / t).exists()]
+    work = ROOT / "build" / "mutation" / group
+    work.mkdir(parents=True, exist_ok=True)
+    for name in LINKS + ["shared"]:
+        link, target = work / name, (ROOT / name) if name != "shared" else (ROOT.parent / "shared")
+        if not link.exists() and target.exists():
+            link.symlink_to(target)
+    pytest_opts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    (work / "pyproject.toml").write_text(
+        "[tool.pytest.ini_options]\n"
+        f'addopts = "{pytest_opts["addopts"]}"\n'
+        f"pythonpath = {_toml_list(pytest_opts['pythonpath'])}\n"
+        f"markers = {_toml_list(pytest_opts['markers'])}\n\n"
+        "[tool.mutmut]\n"
+        'source_paths = ["si_thermal"]\n'
+        f"only_mutate = {_toml_list(mutate)}\n"
+        f"also_copy = {_toml_list(LINKS[1:] + ['pyproject.toml'])}\n"
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:cov", "-q"'
+        + (f', "-k", "{DESELECT[group]}"' if group in DESELECT else "") + "]\n"
+        f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
+        # every covered or uncovered line is mutated; an uncovered mutant counts as not killed
+        "mutate_only_covered_lines = false\n"
+        # the text of error messages and warnings is not physics (the CLI tests check that errors name
+        # the file and field); the guards that raise them are still mutated
+        + ("" if group == "reliability" else
+           'do_not_mutate_patterns = ["^\\\\s*raise ", "warnings\\\\.warn\\\\("]\n'))
+    return work
+
+
+def run(group: str, children: int, mutants: list[str] | None = None) -> float:
+    work = prepare(group)
+    mutmut = Path(sys.executable).with_name("mutmut")
+    env = {**os.environ, "SI_THERMAL_ROOT": str(ROOT), "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1",
+           "OPENBLAS_NUM_THREADS": "1"}
+    t0 = time.perf_counter()
+    subprocess.run(["nice", "-n", "15", str(mutmut), "run", "--max-children", str(children), *(mutants or [])],
+                   cwd=work, env=env, check=False)
+    wall = time.perf_counter() - t0
+    with open(work / "runs.log", "a") as log:  # one line per run: a rerun of some mutants adds a line
+        log.write(f"{time.strftime('%Y-%m-%dT%H:%M:%S')} {group} children={children} wall_s={wall:.0f}\n")
+    print(f"{group}: mutmut run {wall:.0f} s wall")
+    return wall
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("groups", nargs="*", default=list(GROUPS), choices=list(GROUPS))
+    ap.add_argument("--children", type=int, default=2)
+    ap.add_argument("--mutants", nargs="*", help="mutant names or globs (default: all, new ones only)")
+    args = ap.parse_args()
+    for g in args.groups:
+        run(g, args.children, args.mutants)
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "mutation_summary.py"),
+                    *[str(ROOT / "build" / "mutation" / g) for g in args.groups]], check=False)
+
+
+if __name__ == "__main__":
+    main()
