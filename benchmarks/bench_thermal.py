@@ -51,7 +51,7 @@ def one(size_mm: float, cooling: str, repeats: int) -> dict:
     rows = []
     for _ in range(repeats):
         tm, t_mesh = timed(lambda: mesh_stack(geom, comm))
-        pk._MESHES[(geom.key(), MPI.Comm.py2f(comm))] = tm
+        pk._MESHES[(geom.key(), MPI.Comm.py2f(comm), "hexahedron")] = tm
         model, t_setup = timed(lambda: pk.PackageModel(PKG, cooling, comm=comm, mesh_size=size_mm * 1e-3,
                                                          estimate_error=False))
         r, t_solve = timed(lambda: model.solve(1400.0))

@@ -18,6 +18,7 @@ Inputs are the files named on the command line and, transitively, the files they
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -72,13 +73,26 @@ def _named_files(path: Path, seen: set[Path]) -> None:
     seen.add(path)
     if path.suffix != ".toml":
         return
-    try:
-        data = tomllib.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return
     from si_thermal import paths
 
     bases = (path.parent, paths.boards_dir(), paths.channels_dir(), paths.racks_dir())
+    st = path.stat()
+    for candidates in _named_strings(path, st.st_mtime_ns, st.st_size, bases):
+        for cand in candidates:  # existence checked each time: a named file may appear later
+            if cand.is_file():
+                _named_files(cand, seen)
+                break
+
+
+@functools.lru_cache(maxsize=2048)
+def _named_strings(path: Path, mtime_ns: int, size: int, bases: tuple[Path, ...]) -> tuple[tuple[Path, ...], ...]:
+    """Per file name a TOML file's strings hold, the places it may lie (``bases`` in order); one
+    parse per state of the file (its modification time and size are in the key)."""
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return ()
+    out: list[tuple[Path, ...]] = []
 
     def walk(v) -> None:
         if isinstance(v, dict):
@@ -88,13 +102,10 @@ def _named_files(path: Path, seen: set[Path]) -> None:
             for x in v:
                 walk(x)
         elif isinstance(v, str) and (v.endswith(".toml") or v.lower().endswith(_TOUCHSTONE_SUFFIXES)):
-            for base in bases:
-                cand = base / v
-                if cand.is_file():
-                    _named_files(cand, seen)
-                    break
+            out.append(tuple(base / v for base in bases))
 
     walk(data)
+    return tuple(out)
 
 
 def input_files(files: Iterable[str | Path], *, packaged: bool = True) -> list[Path]:

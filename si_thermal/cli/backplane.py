@@ -116,10 +116,25 @@ def _print(r) -> None:
         ("cable tray events / month, availability",
          f"{r.comparison['cable_tray']['failures_per_month']:.3g}, {r.comparison['cable_tray']['availability']:.5f}"),
         ("solve", f"{r.dofs_thermal} + {r.dofs_elastic} DOF, {r.solve_time_s:.1f} s on {r.ranks} rank(s)"),
+        *_error_rows(r.discretization_error),
     ]
     for k, v in rows:
         t.add_row(k, v)
     Console(width=140).print(t)
+
+
+def _error_rows(e: dict) -> list[tuple[str, str]]:
+    """The discretization-error estimate of the FEM outputs (thermal.backplane.discretization_error)."""
+    if not e:
+        return [("discretization error", "not estimated")]
+    return [("discretization error: hottest / via / joint swing",
+             f"+-{e['delta_t_hot_k']:.2g} / +-{e['via_delta_t_k']:.2g} / +-{e['joint_delta_t_k']:.2g} K"),
+            ("discretization error: z-strain / stretch / warpage",
+             f"+-{e['z_strain']:.2g} / +-{e['connector_stretch']:.2g} / +-{e['max_warpage_um']:.2g} um"),
+            ("discretization error: in-plane / peel / shear",
+             f"+-{e['inplane_stress_mpa']:.2g} / +-{e['interlaminar_peel_mpa']:.2g} / "
+             f"+-{e['interlaminar_shear_mpa']:.2g} MPa"),
+            ("discretization error estimated by", e["method"])]
 
 
 def _plot(r, out: Path) -> None:

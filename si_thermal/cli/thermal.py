@@ -66,6 +66,8 @@ def thermal(
     mesh_size_mm: float | None = typer.Option(
         None, "--mesh-size-mm", help="In-plane element size (mm); default: the cheapest mesh meeting --tj-tol-k."),
     tj_tol_k: float = typer.Option(0.2, "--tj-tol-k", help="Discretization error allowed on Tj (K) when choosing the mesh."),
+    max_dofs: int | None = typer.Option(
+        None, "--max-dofs", help="Largest mesh (DOFs) the --tj-tol-k search may try; default: half the free memory."),
     profile: Path | None = typer.Option(
         None, "--profile", help="Workload profile (boards/profiles/*.toml): Tj history, swing and rainflow cycles per die."),
     profile_check_s: float = typer.Option(
@@ -79,6 +81,8 @@ def thermal(
         raise InputError(None, "--mesh-size-mm", f"must be in [0.05, 50] mm, got {mesh_size_mm:g}")
     if not (math.isfinite(tj_tol_k) and tj_tol_k > 0):
         raise InputError(None, "--tj-tol-k", f"must be a positive number of kelvin, got {tj_tol_k}")
+    if max_dofs is not None and max_dofs < 1:
+        raise InputError(None, "--max-dofs", f"must be a positive number of DOFs, got {max_dofs}")
     check_celsius(inlet_c, "--inlet-c")
     check_celsius(tj_limit_c, "--tj-limit-c")
     check_output_path(plot, "--plot")
@@ -122,7 +126,7 @@ def thermal(
         for c in cooling:
             task = progress.add_task(f"{c}", total=None)
             model = PackageModel(package, c, mesh_size=None if mesh_size_mm is None else mesh_size_mm * 1e-3,
-                                 tj_tol_k=tj_tol_k)
+                                 tj_tol_k=tj_tol_k, max_dofs=max_dofs)
             if powers is None and not limit:
                 powers_c = [model.pkg.package.power]
             else:

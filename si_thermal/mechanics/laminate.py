@@ -31,6 +31,7 @@ Voigt notation throughout: (xx, yy, zz, yz, xz, xy), engineering shear strains.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -296,11 +297,18 @@ def layer_stresses(layers: list[LayerProperties], strain_inplane: np.ndarray, st
     and holes, where the explicit-layer model is needed.
     """
     e_i, s_o = np.asarray(strain_inplane, dtype=float), np.asarray(stress_out_pa, dtype=float)
+    m, q, ma = (np.stack(x) for x in zip(*(_mixed_law(layer) for layer in layers)))
     out = np.zeros((len(layers), 6))
-    for k, layer in enumerate(layers):
-        c, a = layer.stiffness(), layer.cte()
-        roo = np.linalg.inv(c[np.ix_(OUT, OUT)])
-        m = c[np.ix_(IN, IN)] - c[np.ix_(IN, OUT)] @ roo @ c[np.ix_(OUT, IN)]
-        out[k, IN] = m @ e_i + c[np.ix_(IN, OUT)] @ roo @ s_o - m @ a[IN] * delta_t_k
-        out[k, OUT] = s_o
+    out[:, IN] = m @ e_i + q @ s_o - ma * delta_t_k
+    out[:, OUT] = s_o
     return out
+
+
+@lru_cache(maxsize=1024)
+def _mixed_law(layer: LayerProperties) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A layer's mixed-form law ``s_I = M e_I + Q s_O - (M a_I) dT`` of :func:`layer_stresses`:
+    (M, Q, M a_I), once per layer (a via column recovers the same layers at many points)."""
+    c, a = layer.stiffness(), layer.cte()
+    roo = np.linalg.inv(c[np.ix_(OUT, OUT)])
+    m = c[np.ix_(IN, IN)] - c[np.ix_(IN, OUT)] @ roo @ c[np.ix_(OUT, IN)]
+    return m, c[np.ix_(IN, OUT)] @ roo, m @ a[IN]

@@ -296,17 +296,22 @@ def temperature_fields(results: dict[str, SystemResult], out_dir: Path) -> Figur
 
 
 def backplane(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
-    rows = [(r.rack, r.reliability.backplane_sweep) for r in results.values()
+    rows = [(r.rack, r.reliability) for r in results.values()
             if isinstance(r.reliability, RackReliabilityResult) and r.reliability.backplane_sweep]
     if not rows:
         return None
-    rack, sw = rows[0]
+    rack, rel = rows[0]
+    sw = rel.backplane_sweep
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.2, 3.2))
     for a in (a1, a2):
         a.axvspan(20, 30, color="tab:orange", alpha=0.15, label="S0: 20-30 K")
         a.set_xlabel("in-rack temperature gradient (K)")
         a.grid(alpha=0.3)
-    a1.plot(sw["gradient_k"], sw["max_warpage_um"], "o-")
+    err = sw.get("max_warpage_um_error")
+    if err is not None and np.all(np.isfinite(err)):  # the discretization-error estimate as error bars
+        a1.errorbar(sw["gradient_k"], sw["max_warpage_um"], yerr=err, fmt="o-", capsize=3)
+    else:
+        a1.plot(sw["gradient_k"], sw["max_warpage_um"], "o-")
     a1.set_ylabel("maximum warpage (um)")
     a2.semilogy(sw["gradient_k"], sw["years_to_1pct_failure"], "o-")
     a2.axhspan(3, 5, color="tab:red", alpha=0.15, label="S0: 3-5 years")
@@ -317,7 +322,18 @@ def backplane(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:
                   f"Backplane of {rack.rack.name} ({rack.reliability.backplane}) versus the in-rack gradient "
                   "(si_thermal.thermal.backplane: FEM thermoelastic warpage, IPC-TR-579 plated-hole fatigue at the "
                   "board file's cycling rate); shaded: the article's gradient and lifetime bands."
-                  + _validity_note(results))
+                  + _error_note(rel.backplane) + _validity_note(results))
+
+
+def _error_note(backplane: dict | None) -> str:
+    """The discretization-error estimate of the backplane's FEM outputs at the report's gradient."""
+    e = (backplane or {}).get("discretization_error")
+    if not e:
+        return " No discretization-error estimate."
+    return (f" Error bars and estimates: discretization error ({e['method']}); at the report's gradient "
+            f"via swing +-{e['via_delta_t_k']:.2g} K, joint rise +-{e['joint_delta_t_k']:.2g} K, "
+            f"z-strain +-{e['z_strain']:.2g}, connector stretch +-{e['connector_stretch']:.2g}, "
+            f"warpage +-{e['max_warpage_um']:.2g} um.")
 
 
 def life_bands(results: dict[str, SystemResult], out_dir: Path) -> Figure | None:

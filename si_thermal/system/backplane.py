@@ -301,7 +301,9 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
     inputs = load_fleet(fleet_file)
 
     if comm is None and not keep_fields:  # the report and sweeps ask for the same load case again
-        fm = _steady_cached(str(path.resolve()), gradient_k, mesh, solver, _mtime(path))
+        # the file's own gradient, stated or not: one cache entry
+        grad = None if gradient_k is None or float(gradient_k) == float(bp.gradient) else gradient_k
+        fm = _steady_cached(str(path.resolve()), grad, mesh, solver, _mtime(path))
     else:
         fm = solve_backplane(stack, gradient_k=gradient_k, comm=comm, mesh=mesh, solver=solver,
                              keep_fields=keep_fields, source=path)

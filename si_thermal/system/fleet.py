@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from si_thermal import config, paths
+from si_thermal.caches import cached
 from si_thermal.errors import InputError
 from si_thermal.reliability.fleet import FleetInputs, InterconnectComparison
 from si_thermal.reliability.fleet import compare_cable_vs_backplane as _compare
@@ -16,8 +17,10 @@ def default_fleet_file() -> Path:
     return paths.racks_dir() / "fleet_reliability.toml"
 
 
+@cached(8, files=lambda fleet_file=None: [Path(fleet_file) if fleet_file else default_fleet_file()], follow=True)
 def load_fleet(fleet_file: str | Path | None = None) -> FleetInputs:
-    """The fleet file (default ``boards/racks/fleet_reliability.toml``) with its boards and racks."""
+    """The fleet file (default ``boards/racks/fleet_reliability.toml``) with its boards and racks,
+    read once per state of the files (a sweep analyses the backplane many times)."""
     path = Path(fleet_file) if fleet_file else default_fleet_file()
     spec = config.load(path)
     if not isinstance(spec, config.FleetFile):

@@ -90,6 +90,9 @@ def rack_reliability(system: str, rack: RackFile, *, fleet_racks: int = 1000, mt
         runs = [_backplane_at(str(board_path(rel.backplane)), g) for g in grads]
         backplane = runs[grads.index(float(gradient_k))]
         sweep = {k: np.array([r[k] for r in runs]) for k in SWEEP_KEYS}
+        # the warpage's discretization-error estimate at each gradient (nan where none was made)
+        sweep["max_warpage_um_error"] = np.array([r.get("discretization_error", {}).get("max_warpage_um", np.nan)
+                                                  for r in runs], dtype=float)
         bands = backplane_life_bands(str(board_path(rel.backplane)))
     else:
         bands = None
@@ -163,7 +166,9 @@ def _fleet_file():
 
 def _scalars(res) -> dict:
     """The numeric and text fields of a BackplaneResult (fields and nested objects left out)."""
-    return {k: v for k, v in res.values().items() if isinstance(v, (int, float, str, bool))}
+    out = {k: v for k, v in res.values().items() if isinstance(v, (int, float, str, bool))}
+    out["discretization_error"] = dict(res.values().get("discretization_error") or {})
+    return out
 
 
 def system_availability(rel: RackReliabilityResult | StageSkipped) -> float | None:

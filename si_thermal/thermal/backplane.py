@@ -35,7 +35,7 @@ The reliability models (:mod:`si_thermal.reliability`) take these values in the 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as dc_fields
 from pathlib import Path
 
@@ -85,6 +85,8 @@ class BackplaneFields:
     elastic_time_s: float
     ranks: int
     fields: object = field(default=None, repr=False, compare=False)  # (heat, elastic) solutions
+    # estimated discretization error of each FEM output (same units) and how it was estimated
+    discretization_error: dict = field(default_factory=dict, compare=False)
 
 
 def _conductivity(stackup: config.StackupFile) -> tuple[float, float, float]:
@@ -168,13 +170,15 @@ def _check(name: str, value: float, path) -> None:
 
 def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = None, comm=None,
                     mesh: str = "coarse", solver: str = "auto", keep_fields: bool = False,
-                    source: str | Path | None = None) -> BackplaneFields:
+                    source: str | Path | None = None, estimate_error: bool = True) -> BackplaneFields:
     """Steady thermal + elastic response of a backplane region at full load (module docstring).
 
     ``stack`` is a validated stackup with a ``[backplane]`` table (``source``: its file, for
     messages); ``gradient_k`` overrides its gradient. ``mesh`` is "coarse" (seconds), "medium" or
     "fine". ``comm`` is the MPI communicator (default COMM_WORLD). ``solver`` is the elastic
-    solver: "auto", "direct" (MUMPS) or "iterative" (CG + GAMG).
+    solver: "auto", "direct" (MUMPS) or "iterative" (CG + GAMG). ``estimate_error``: solve the
+    region again on a mesh ``ERROR_RATIO`` coarser and carry the discretization-error estimate of
+    every FEM output (:func:`discretization_error`).
     """
     path = source
     if stack.backplane is None:
@@ -185,7 +189,50 @@ def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = Non
     if mesh not in MESHES:
         raise InputError(None, "mesh", f"unknown mesh '{mesh}'; use one of {', '.join(MESHES)}")
     layers = lam.layer_properties(stack)  # a missing mechanical property fails here, before any FEM
+    t0 = time.perf_counter()
+    eff = lam.homogenize(layers)
+    out = _solve(stack, layers, eff, gradient, MESHES[mesh], comm, solver, keep_fields)
+    if not estimate_error:
+        return out
+    rough = _solve(stack, layers, eff, gradient, tuple(ERROR_RATIO * s for s in MESHES[mesh]), comm, solver, False)
+    errors = discretization_error(out, rough)
+    from mpi4py import MPI
 
+    total = (comm or MPI.COMM_WORLD).allreduce(time.perf_counter() - t0, op=MPI.MAX)
+    return replace(out, discretization_error=errors, solve_time_s=total)
+
+
+#: the companion mesh of the error estimate: every element size this factor larger (the refinement ratio r)
+ERROR_RATIO = 1.5
+#: Roache's factor of safety for a two-grid estimate (GCI), and the order assumed (one: the loads
+#: are not smooth, flux patches and clamped discs; P2 would give two to three on smooth fields)
+SAFETY_FACTOR, ASSUMED_ORDER = 3.0, 1.0
+#: the FEM outputs that carry an estimate
+ERROR_KEYS = ("t_max_c", "delta_t_hot_k", "via_delta_t_k", "joint_delta_t_k", "z_strain", "connector_stretch",
+              "max_warpage_um", "max_displacement_um", "inplane_stress_mpa", "copper_inplane_stress_mpa",
+              "dielectric_inplane_stress_mpa", "interlaminar_peel_mpa", "interlaminar_shear_mpa")
+
+
+def discretization_error(fine: BackplaneFields, rough: BackplaneFields) -> dict:
+    """Estimated |Q(mesh) - Q(exact)| of each output of ``ERROR_KEYS`` from the same region solved on
+    a mesh ``ERROR_RATIO`` coarser: Roache's grid convergence index for two grids,
+    ``Fs |Q_h - Q_rh| / (r^p - 1)`` with ``Fs = 3``, ``p = 1`` (P. J. Roache, *Verification and
+    Validation in Computational Science and Engineering*, Hermosa 1998, ch. 5). Also ``method``,
+    the companion's DOFs and the ratio. ``tests/thermal/test_backplane_error.py`` checks the
+    estimate against a finer mesh."""
+    factor = SAFETY_FACTOR / (ERROR_RATIO**ASSUMED_ORDER - 1.0)
+    out: dict = {k: factor * abs(float(getattr(fine, k)) - float(getattr(rough, k))) for k in ERROR_KEYS}
+    out = {k: (v if np.isfinite(v) else float("nan")) for k, v in out.items()}
+    out["method"] = (f"two-grid GCI (Roache): {SAFETY_FACTOR:g} |Q_h - Q_rh| / (r^p - 1), r = {ERROR_RATIO:g}, "
+                     f"p = {ASSUMED_ORDER:g}; companion {rough.dofs_thermal} + {rough.dofs_elastic} DOF")
+    return out
+
+
+def _solve(stack, layers, eff, gradient: float, sizes: tuple[float, float], comm, solver: str,
+           keep_fields: bool) -> BackplaneFields:
+    """The region solved on one mesh (``sizes``: element size away from and under the connector
+    fields); ``eff``: the homogenized ``layers``."""
+    bp = stack.backplane
     import dolfinx_solver  # noqa: F401
     from dolfinx import fem
     from mpi4py import MPI
@@ -196,9 +243,8 @@ def solve_backplane(stack: config.StackupFile, *, gradient_k: float | None = Non
     comm = comm or MPI.COMM_WORLD
     t0 = time.perf_counter()
 
-    eff = lam.homogenize(layers)
     h = eff.thickness_m
-    msh, cell_tags, facet_tags = region_mesh(bp, h, MESHES[mesh], comm)
+    msh, cell_tags, facet_tags = region_mesh(bp, h, sizes, comm)
 
     import ufl
 
@@ -412,13 +458,28 @@ def _classify(bp, cx: float, cy: float, cz: float, lx: float, h: float, eps: flo
     return None  # the y = 0 and y = W cut faces: adiabatic and traction free
 
 
+_TREES: dict[int, tuple] = {}
+
+
+def _tree(msh):
+    """The cells' bounding-box tree of ``msh``, built once per mesh (the region meshes are kept)."""
+    from dolfinx import geometry
+
+    hit = _TREES.get(id(msh))
+    if hit is None or hit[0] is not msh:
+        if len(_TREES) >= 8:
+            _TREES.pop(next(iter(_TREES)))
+        hit = _TREES[id(msh)] = (msh, geometry.bb_tree(msh, msh.topology.dim))
+    return hit[1]
+
+
 def _eval(f, points: np.ndarray, comm) -> np.ndarray:
     """Values of a dolfinx Function at points (n, 3), on every rank (averaged where cells meet)."""
     from dolfinx import geometry
     from mpi4py import MPI
 
     msh = f.function_space.mesh
-    tree = geometry.bb_tree(msh, msh.topology.dim)
+    tree = _tree(msh)
     pts = np.ascontiguousarray(points, dtype=np.float64)
     cells = geometry.compute_colliding_cells(msh, geometry.compute_collisions_points(tree, pts), pts)
     size = int(np.prod(f.ufl_shape)) if f.ufl_shape else 1

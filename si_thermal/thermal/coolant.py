@@ -75,6 +75,23 @@ def _zone_rise(q: np.ndarray, cap: np.ndarray, zone: np.ndarray, fz: np.ndarray,
     return out
 
 
+def _surface(problem: HeatProblem, tag: int, h: fem.Function, t_coolant: fem.Function):
+    """The cooled surface's dofs, dof coordinates, distinct x over all ranks, each dof's x index
+    and the form of the nodal heat into the coolant; computed once per problem and surface."""
+    key = ("coolant_surface", tag, id(h), id(t_coolant))
+    if key not in problem._post:
+        V1 = t_coolant.function_space
+        mesh = V1.mesh
+        dofs = fem.locate_dofs_topological(V1, mesh.topology.dim - 1, problem.facet_tags.find(tag))
+        coords = V1.tabulate_dof_coordinates()
+        xs_all = _unique_global(problem.comm, coords[dofs, 0])
+        ds = ufl.Measure("ds", domain=mesh, subdomain_data=problem.facet_tags)
+        q_form = fem.form(h * (problem.u - t_coolant) * ufl.TestFunction(V1) * ds(tag))
+        # the form holds h and t_coolant, so their ids in the key stay theirs
+        problem._post[key] = (dofs, coords, xs_all, _index(xs_all, coords[:, 0]), q_form)
+    return problem._post[key]
+
+
 def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolant: fem.Function,
                        rect: tuple[float, float, float, float], capacity_rate_w_k: float, inlet_k: float,
                        *, tol_k: float = 1e-3, max_iter: int = 80, relax: float = 1.0,
@@ -95,13 +112,8 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
     """
     comm = problem.comm
     V1 = t_coolant.function_space
-    mesh = V1.mesh
-    fdim = mesh.topology.dim - 1
-    dofs = fem.locate_dofs_topological(V1, fdim, problem.facet_tags.find(tag))
     n_owned = V1.dofmap.index_map.size_local
-    coords = V1.tabulate_dof_coordinates()
-    xs_all = _unique_global(comm, coords[dofs, 0])
-    ix = _index(xs_all, coords[:, 0])
+    dofs, coords, xs_all, ix, q_form = _surface(problem, tag, h, t_coolant)
     starts = np.array([rect[0]] if zone_starts_m is None else sorted(zone_starts_m), dtype=float)
     fz = np.array([1.0] if zone_flow_fractions is None else zone_flow_fractions, dtype=float)
     if fz.size != starts.size or np.any(fz <= 0):
@@ -118,9 +130,6 @@ def solve_with_coolant(problem: HeatProblem, tag: int, h: fem.Function, t_coolan
         cap = capacity_rate_w_k * width / (rect[3] - rect[2])
     owned = dofs[dofs < n_owned]
     flat = iy[owned] * xs_all.size + ix[owned]
-    v = ufl.TestFunction(V1)
-    ds = ufl.Measure("ds", domain=mesh, subdomain_data=problem.facet_tags)
-    q_form = fem.form(h * (problem.u - t_coolant) * v * ds(tag))
     n_t = problem.V.dofmap.index_map.size_local * problem.V.dofmap.index_map_bs
     root = comm.rank == 0
 

@@ -335,7 +335,10 @@ def solve_elastic(msh, cell_tags, materials: dict[int, ElasticMaterial] | Elasti
     for k in settings:
         del opts[f"{pfx}{k}"]
     if key is not None:
-        _OPERATORS.clear()  # one operator kept: a factorization can take much memory
+        # two operators kept (the result's mesh and the companion of its error estimate): a
+        # factorization can take much memory
+        while len(_OPERATORS) >= 2:
+            _OPERATORS.pop(next(iter(_OPERATORS)))
         _OPERATORS[key] = (msh, V, a, dbcs, A, ksp, (cell_tags, facet_tags))  # tags kept alive: ids stay theirs
     return _solve_rhs(V, a, L, dbcs, A, ksp, cell_tags, materials, delta_t, kind, keep=key is not None)
 

@@ -176,13 +176,20 @@ def _local_cells(grid: _Grid, comm: MPI.Comm) -> tuple[np.ndarray, np.ndarray]:
     return cells, x
 
 
-def mesh_stack(geom: StackGeometry, comm: MPI.Comm | None = None) -> TaggedMesh:
+#: the six tetrahedra of a grid cell (DOLFINx hexahedron vertex order), all about the diagonal 0-7
+#: (Kuhn's subdivision: neighbouring cells' faces split alike, so the mesh is conforming)
+_KUHN = np.array([[0, 1, 3, 7], [0, 1, 5, 7], [0, 2, 3, 7], [0, 2, 6, 7], [0, 4, 5, 7], [0, 4, 6, 7]])
+
+
+def mesh_stack(geom: StackGeometry, comm: MPI.Comm | None = None, cell: str = "hexahedron") -> TaggedMesh:
     """Hexahedral mesh of ``geom`` built directly in DOLFINx, tags included, over ``comm``.
 
     Every rank generates its own share of the tensor grid's solid cells and nodes (no rank holds
     the whole mesh, no file is written); DOLFINx partitions and distributes them. Cell tags are the
     region of each cell's block (from its midpoint), facet tags the exterior facets: "board" at
     z = 0, "coolant" on the top of the stack inside ``cooled``, "adiabatic" elsewhere.
+    ``cell="tetrahedron"``: each grid cell cut into six tetrahedra on the same nodes (the element
+    comparison of ``benchmarks/bench_elements.py``; hexahedra are the measured cheaper default).
     """
     import basix.ufl
     from dolfinx import mesh as dmesh
@@ -190,7 +197,11 @@ def mesh_stack(geom: StackGeometry, comm: MPI.Comm | None = None) -> TaggedMesh:
     comm = comm or MPI.COMM_WORLD
     grid = _grid(geom)
     cells, x = _local_cells(grid, comm)
-    element = basix.ufl.element("Lagrange", "hexahedron", 1, shape=(3,))
+    if cell == "tetrahedron":
+        cells = cells[:, _KUHN].reshape(-1, 4)
+    elif cell != "hexahedron":
+        raise InputError(None, "cell", f"unknown cell type '{cell}'; use hexahedron or tetrahedron")
+    element = basix.ufl.element("Lagrange", cell, 1, shape=(3,))
     msh = dmesh.create_mesh(comm, cells, element, x)
     tdim = msh.topology.dim
     n_cells = msh.topology.index_map(tdim).size_local + msh.topology.index_map(tdim).num_ghosts

@@ -34,7 +34,7 @@ from typing import Any
 import dolfinx_solver  # noqa: F401  (orders MPI ahead of the dolfinx bindings)
 import numpy as np
 import ufl
-from dolfinx import fem, io
+from dolfinx import fem, io, la
 from dolfinx.fem import petsc as fem_petsc
 from mpi4py import MPI
 from petsc4py import PETSc
@@ -45,6 +45,14 @@ from si_thermal.errors import ConvergenceError, InputError
 # A spatially varying value: a float, a function of points x (shape (3, n)) returning (n,) values,
 # or a dolfinx Function the caller may update in place between solves.
 Field = float | Callable[[np.ndarray], np.ndarray] | fem.Function
+
+#: Up to this many unknowns the frozen-operator solves use a sparse Cholesky factorization (MUMPS) as
+#: CG's preconditioner, kept while the operator changes (h, k(T)) like the multigrid hierarchy
+#: above it. Measured on the package problem (``benchmarks/bench_solver_choice.py``, CPU seconds of a
+#: four-power Tj curve, direct / multigrid): 4.4k DOFs 0.24 / 0.32, 11k 0.59 / 0.76, 19k 1.09 / 1.28,
+#: 53k 4.5 / 4.5; above that the factorization falls behind (nested dissection on a 3-D grid costs
+#: about N^2 operations, George 1973; multigrid about N).
+DIRECT_MAX_DOFS = 20_000
 
 
 @dataclass(frozen=True)
@@ -132,10 +140,7 @@ class HeatSolution:
 
     def mean_k(self, tag: int) -> float:
         """Volume-averaged temperature (K) over the cells of ``tag``."""
-        p = self._problem
-        num = _assemble_scalar(self.temperature * p.dx(tag), self.comm)
-        vol = _assemble_scalar(fem.Constant(p.mesh, 1.0) * p.dx(tag), self.comm)
-        return num / vol
+        return self._problem.integral(self.temperature, tag) / self._problem.volume(tag)
 
     def heat_out_w(self, tag: int) -> float:
         """Heat flow (W) LEAVING the body through facet tag ``tag``.
@@ -159,10 +164,8 @@ def _reduce_over_cells(sol: HeatSolution, tag, local_op, mpi_op) -> float:
     V = u.function_space
     tdim = V.mesh.topology.dim
     n_local = V.mesh.topology.index_map(tdim).size_local
-    cells = np.arange(n_local, dtype=np.int32) if tag is None else sol.cell_tags.find(tag)
-    cells = cells[cells < n_local]
-    if cells.size:
-        dofs = np.unique(V.dofmap.list[cells].ravel())
+    dofs = sol._problem.tag_dofs(tag) if V is sol._problem.V else _cell_dofs(V, sol.cell_tags, tag, n_local)
+    if dofs.size:
         local = float(local_op(u.x.array[dofs]))
     else:
         local = -np.inf if mpi_op == MPI.MAX else np.inf
@@ -170,6 +173,13 @@ def _reduce_over_cells(sol: HeatSolution, tag, local_op, mpi_op) -> float:
     if not np.isfinite(value):
         raise InputError(None, f"cell tag {tag}", "no cells carry this tag")
     return value
+
+
+def _cell_dofs(V, cell_tags, tag, n_local: int) -> np.ndarray:
+    """The dofs of the owned cells of ``tag`` (every owned cell if None)."""
+    cells = np.arange(n_local, dtype=np.int32) if tag is None else cell_tags.find(tag)
+    cells = cells[cells < n_local]
+    return np.unique(V.dofmap.list[cells].ravel()) if cells.size else np.zeros(0, dtype=np.int32)
 
 
 def _assemble_scalar(form, comm) -> float:
@@ -186,7 +196,9 @@ class HeatProblem:
                  surface_sources: Sequence[SurfaceSource] = (),
                  volume_sources: Sequence[VolumeSource] = (),
                  petsc_options: dict | None = None, rtol: float = 1e-8, max_iter: int = 30,
-                 source_file: str | Path | None = None):
+                 source_file: str | Path | None = None, space: fem.FunctionSpace | None = None):
+        """``space``: the Lagrange space of ``degree`` on ``mesh`` to solve in, when the caller
+        already has one (its Robin fields live there); built here otherwise."""
         self.mesh = mesh
         self.comm = mesh.comm
         self.cell_tags = cell_tags
@@ -200,8 +212,9 @@ class HeatProblem:
         self._check_regions()
         tdim = mesh.topology.dim
         mesh.topology.create_connectivity(tdim - 1, tdim)
-        self.V = fem.functionspace(mesh, ("Lagrange", degree))
-        self.V1 = fem.functionspace(mesh, ("Lagrange", 1))
+        self.V = space if space is not None else fem.functionspace(mesh, ("Lagrange", degree))
+        self.V1 = self.V if degree == 1 else fem.functionspace(mesh, ("Lagrange", 1))
+        self._post: dict = {}  # per-tag dofs, integration weights and compiled post-processing forms
         self.dx = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags)
         # conduction terms: degree 3p integrates (p-1) + (p-1) + p exactly on simplices with a
         # linear k(T); the default estimate for hexahedra with coefficients is far higher
@@ -218,7 +231,8 @@ class HeatProblem:
         self._keep_pc = False
         self._nl = None
         self._a_form = None
-        self.linear_solver = "cg+gamg"
+        opts = self._ksp_options(True)
+        self.linear_solver = f"{opts['ksp_type']}+{opts.get('pc_factor_mat_solver_type', opts['pc_type'])}"
         self.krylov_iterations = 0  # all Krylov iterations of this problem so far
 
     def reset_matrix(self, keep_preconditioner: bool = False) -> None:
@@ -355,6 +369,12 @@ class HeatProblem:
                   + robin_lhs_u - self.L_lin)
 
     # -- solving -----------------------------------------------------------------------------------
+    @property
+    def direct(self) -> bool:
+        """Whether the frozen-operator solves are preconditioned by a sparse factorization (MUMPS)
+        rather than multigrid: below :data:`DIRECT_MAX_DOFS` unknowns, where it costs less."""
+        return self.V.dofmap.index_map.size_global * self.V.dofmap.index_map_bs <= DIRECT_MAX_DOFS
+
     def _ksp_options(self, symmetric: bool) -> dict:
         opts = {
             "ksp_type": "cg" if symmetric else "gmres",
@@ -366,6 +386,9 @@ class HeatProblem:
             "mg_levels_ksp_type": "chebyshev",
             "mg_levels_pc_type": "jacobi",
         }
+        if symmetric and self.direct:  # CG on the current operator, the first one's factorization kept
+            opts = {k: v for k, v in opts.items() if not k.startswith("mg_")}
+            opts.update({"pc_type": "cholesky", "pc_factor_mat_solver_type": "mumps"})
         opts.update(self.user_options)
         return opts
 
@@ -446,9 +469,10 @@ class HeatProblem:
         ``dT`` the change of temperature since this call."""
         if not self.nonlinear:
             return
-        Q = self.kscale.function_space
-        expr = fem.Expression(1 + self.beta * (self.u - self.tref), Q.element.interpolation_points)
-        self.kscale.interpolate(expr)
+        if "kscale" not in self._post:
+            Q = self.kscale.function_space
+            self._post["kscale"] = fem.Expression(1 + self.beta * (self.u - self.tref), Q.element.interpolation_points)
+        self.kscale.interpolate(self._post["kscale"])
         self.kscale.x.scatter_forward()
         self._A = None
         self._keep_pc = self._ksp is not None
@@ -548,15 +572,64 @@ class HeatProblem:
         return self.solution(iterations)
 
     # -- post-processing ---------------------------------------------------------------------------
+    # Forms are compiled once per problem and evaluated on a scratch copy of the field asked about;
+    # integrals over a tag are dot products with the tag's weights int phi_i dx (exact for any
+    # field of the space), so a post-processed solve builds no forms.
+    def tag_dofs(self, tag: int | None) -> np.ndarray:
+        """The dofs of the owned cells of ``tag`` (every owned cell if None), cached."""
+        key = ("dofs", tag)
+        if key not in self._post:
+            n_local = self.mesh.topology.index_map(self.mesh.topology.dim).size_local
+            self._post[key] = _cell_dofs(self.V, self.cell_tags, tag, n_local)
+        return self._post[key]
+
+    def _weights(self, tag: int) -> tuple[np.ndarray, float]:
+        key = ("weights", tag)
+        if key not in self._post:
+            w = fem.assemble_vector(fem.form(self._v * self.dx(tag)))
+            w.scatter_reverse(la.InsertMode.add)
+            n = self.V.dofmap.index_map.size_local
+            owned = w.array[:n].copy()
+            self._post[key] = (owned, self.comm.allreduce(float(owned.sum()), op=MPI.SUM))
+        return self._post[key]
+
+    def volume(self, tag: int) -> float:
+        """Volume (m^3) of the cells of ``tag``."""
+        return self._weights(tag)[1]
+
+    def integral(self, u: fem.Function, tag: int) -> float:
+        """``int_tag u dx`` of a field ``u`` (of this problem's space: a dot product with weights)."""
+        if u.function_space is not self.V:
+            return _assemble_scalar(u * self.dx(tag), self.comm)
+        w, _ = self._weights(tag)
+        return self.comm.allreduce(float(w @ u.x.array[:w.size]), op=MPI.SUM)
+
+    def _scratch_form(self, key, build: Callable[[fem.Function], Any]) -> tuple[fem.Function, Any]:
+        if "scratch" not in self._post:
+            self._post["scratch"] = fem.Function(self.V, name="post")
+        scratch = self._post["scratch"]
+        if key not in self._post:
+            self._post[key] = fem.form(build(scratch))
+        return scratch, self._post[key]
+
     def heat_out_w(self, u: fem.Function, tag: int) -> float:
+        if tag in self._neumann and tag not in self._robin:
+            return -_assemble_scalar(self._neumann[tag] * self.ds(tag), self.comm)
+        if u.function_space is not self.V:  # a field of another space: a form of its own
+            h, ta = self._robin.get(tag, (None, None))
+            n = ufl.FacetNormal(self.mesh)
+            expr = h * (u - ta) if h is not None else -ufl.inner(
+                (1 + self.beta * (u - self.tref)) * self.K * ufl.grad(u), n)
+            return _assemble_scalar(expr * self.ds(tag), self.comm)
         if tag in self._robin:
             h, ta = self._robin[tag]
-            return _assemble_scalar(h * (u - ta) * self.ds(tag), self.comm)
-        if tag in self._neumann:
-            return -_assemble_scalar(self._neumann[tag] * self.ds(tag), self.comm)
-        n = ufl.FacetNormal(self.mesh)
-        factor = 1 + self.beta * (u - self.tref)
-        return _assemble_scalar(-ufl.inner(factor * self.K * ufl.grad(u), n) * self.ds(tag), self.comm)
+            scratch, form = self._scratch_form(("heat_out", tag), lambda w: h * (w - ta) * self.ds(tag))
+        else:
+            n = ufl.FacetNormal(self.mesh)
+            scratch, form = self._scratch_form(("heat_out", tag), lambda w: -ufl.inner(
+                (1 + self.beta * (w - self.tref)) * self.K * ufl.grad(w), n) * self.ds(tag))
+        scratch.x.array[:] = u.x.array
+        return self.comm.allreduce(fem.assemble_scalar(form), op=MPI.SUM)
 
     def power_in_w(self) -> float:
         one = fem.Constant(self.mesh, PETSc.ScalarType(1.0))
@@ -568,8 +641,10 @@ def _all_tags(comm, values: np.ndarray) -> set[int]:
     return set().union(*comm.allgather(local))
 
 
-# the last linear problem by what defines its operator (mesh, tags, regions, boundary-condition
+# the last linear problems by what defines their operator (mesh, tags, regions, boundary-condition
 # kinds and h): a sweep over boundary values (a backplane's edge gradient) assembles and sets up once
+# per mesh; two are kept, the result's mesh and the companion of its error estimate
+KEPT_OPERATORS = 2
 _PROBLEMS: dict[tuple, HeatProblem] = {}
 
 
@@ -615,7 +690,8 @@ def solve_heat(mesh, cell_tags, facet_tags, regions: Sequence[Region], bcs: Sequ
                           surface_sources=surface_sources, volume_sources=volume_sources,
                           petsc_options=petsc_options, rtol=rtol, max_iter=max_iter)
     if key is not None:
-        _PROBLEMS.clear()
+        while len(_PROBLEMS) >= KEPT_OPERATORS:  # the oldest goes
+            _PROBLEMS.pop(next(iter(_PROBLEMS)))
         _PROBLEMS[key] = problem
         problem._keep_alive = (mesh, cell_tags, facet_tags)  # the ids in the key stay theirs
     return problem.solve(method=method)

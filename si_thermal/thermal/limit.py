@@ -69,8 +69,11 @@ def power_limit(package_path: str | Path, cooling: str, *, tj_limit_c: float | N
         if abs(r.inlet_c - inlet) < 1e-9:
             results[float(r.power_w)] = r
     if len(results) >= 2:  # the two known powers nearest the limit (by their excess) start the secant
-        p0, p1 = sorted(results, key=lambda p: abs(results[p].tj_max_c - tj_limit))[:2]
+        near = sorted(results, key=lambda p: abs(results[p].tj_max_c - tj_limit))[:3]
+        p0, p1 = near[:2]
         f0 = excess(p0)
+        if len(near) == 3:  # three known: the root of the parabola through them (one solve confirms it)
+            p1 = _parabola_root(near, [excess(p) for p in near], p0, p1)
     else:
         p0 = float(model.pkg.package.power)
         f0 = excess(p0)
@@ -100,6 +103,22 @@ def power_limit(package_path: str | Path, cooling: str, *, tj_limit_c: float | N
     return LimitResult(model.pkg.package.name, cooling, tj_limit, inlet, p_lim,
                        p_lim / (model.die_area_m2 * 1e6), at.r_th_k_per_w, at.pressure_drop_pa,
                        at.pumping_power_w, at.coolant_rise_k, len(results), at)
+
+
+def _parabola_root(ps: Sequence[float], fs: Sequence[float], p0: float, p1: float) -> float:
+    """The root nearest ``p0`` of the parabola through ``(ps, fs)`` (Tj(P) bends slowly, so it lands
+    within a watt or two of the limit and one secant step confirms it); the secant root of
+    ``p0, p1`` where the parabola has no real root."""
+    a, b, c = np.polyfit(np.asarray(ps, float), np.asarray(fs, float), 2)
+    f0, f1 = fs[0], fs[1]
+    secant = p1 - f1 * (p1 - p0) / (f1 - f0) if f1 != f0 else p1
+    if abs(a) < 1e-300:
+        return secant
+    disc = b * b - 4 * a * c
+    if disc < 0:
+        return secant
+    roots = [(-b + sgn * np.sqrt(disc)) / (2 * a) for sgn in (1.0, -1.0)]
+    return float(min(roots, key=lambda r: abs(r - p0)))
 
 
 def tj_curve(package_path: str | Path, cooling: str, powers_w, *, inlet_c: float | None = None,

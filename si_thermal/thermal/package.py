@@ -100,13 +100,13 @@ def _region_conductivity(mat) -> float | tuple[float, float, float]:
     return (k, k, mat.thermal_conductivity_z) if mat.thermal_conductivity_z is not None else k
 
 
-_MESHES: dict[tuple[str, int], TaggedMesh] = {}
+_MESHES: dict[tuple[str, int, str], TaggedMesh] = {}
 
 
-def _mesh(geom, comm) -> TaggedMesh:
-    key = (geom.key(), MPI.Comm.py2f(comm))
+def _mesh(geom, comm, cell: str = "hexahedron") -> TaggedMesh:
+    key = (geom.key(), MPI.Comm.py2f(comm), cell)
     if key not in _MESHES:
-        _MESHES[key] = mesh_stack(geom, comm)
+        _MESHES[key] = mesh_stack(geom, comm, cell)
     return _MESHES[key]
 
 
@@ -115,14 +115,17 @@ class PackageModel:
 
     def __init__(self, package_path: str | Path | config.PackageFile, cooling: str, *, comm: MPI.Comm | None = None,
                  mesh_size: float | None = None, degree: int = 1, source: str | Path | None = None,
-                 tj_tol_k: float = DEFAULT_TJ_TOL_K, estimate_error: bool = True, max_dofs: int | None = None):
+                 tj_tol_k: float = DEFAULT_TJ_TOL_K, estimate_error: bool = True, max_dofs: int | None = None,
+                 cell: str = "hexahedron"):
         """``mesh_size`` (m): in-plane element size; None picks the cheapest mesh of the sequence of
         :mod:`.convergence` whose estimated Tj error meets ``tj_tol_k`` (K) at the file's power.
         Either way the model carries the estimate (``self.estimate``) unless ``estimate_error`` is
-        False (benchmarks); ``max_dofs`` bounds the search (default: half the available memory)."""
+        False (benchmarks); ``max_dofs`` bounds the search (default: half the available memory).
+        ``cell``: "hexahedron" (default: the cheaper for the same Tj error, measured in
+        ``benchmarks/bench_elements.py``) or "tetrahedron"."""
         self.estimate: MeshEstimate | None = None
         if mesh_size is None:
-            chosen = _choose_mesh(package_path, cooling, comm, degree, tj_tol_k, max_dofs, source)
+            chosen = _choose_mesh(package_path, cooling, comm, degree, tj_tol_k, max_dofs, source, cell)
             self.__dict__.update(chosen.__dict__)  # the chosen mesh's model, solved and estimated
             return
         # a validated package (the system layer reads the file; ``source`` names it in messages) or,
@@ -139,10 +142,10 @@ class PackageModel:
             raise InputError(self.path, cooling, f"the package has no [{cooling}] table")
         if not mesh_size > 0:
             raise InputError(None, "mesh_size", "mesh size must be positive")
-        self.cooling, self.spec = cooling, spec
+        self.cooling, self.spec, self.cell = cooling, spec, cell
         self.comm = comm or MPI.COMM_WORLD
         self.geometry = package_geometry(self.pkg, cooling, mesh_size)
-        self.tm = _mesh(self.geometry, self.comm)
+        self.tm = _mesh(self.geometry, self.comm, cell)
         self.channels = self._channels()
         self.die_area_m2 = sum(d.size_x * d.size_y for d in self.pkg.dies)
         regions = []
@@ -173,9 +176,10 @@ class PackageModel:
         self.tc = fem.Function(V1, name="t_coolant")
         self.problem = HeatProblem(self.tm.mesh, self.tm.cell_tags, self.tm.facet_tags, regions,
                                    [Robin(self.tm.boundaries[COOLANT], self.h, self.tc)],
-                                   degree=degree, source_file=self.path)
+                                   degree=degree, source_file=self.path, space=V1 if degree == 1 else None)
         self._cells = {tag: self.tm.cell_tags.find(tag) for tag in self._unit_q}
         self._previous: tuple | None = None  # (power W, inlet K, T, T_coolant) of the last solve
+        self._older: tuple | None = None  # and of the one before
         if estimate_error:
             self.estimate = _estimate(self, degree)
 
@@ -238,6 +242,40 @@ class PackageModel:
 
     def solve(self, power_w: float, *, inlet_c: float | None = None) -> PackageResult:
         """Solve at GPU power ``power_w`` (W) and coolant inlet ``inlet_c`` (degC, default: the file's)."""
+        sol, state, flow, inlet_k = self._solve_field(power_w, inlet_c)
+        spec = self.spec
+        tj, spread = self._junction_max_spread(sol)
+        maxes = {name: max(sol.max_k(t) for t in tags) - T0 for name, tags in self._junction.items()}
+        per_die = _die_spreads(sol, self._junction)
+        heat = sol.heat_out_w(self.tm.boundaries[COOLANT])
+        mean_h = float(np.mean(flow.h_footprint(np.linspace(0, flow.channels.length_m, 200))))
+        return PackageResult(
+            package=self.pkg.package.name, cooling=self.cooling, power_w=power_w,
+            inlet_c=inlet_k - T0, tj_max_c=tj, die_delta_t_k=spread,
+            r_th_k_per_w=(tj + T0 - inlet_k) / power_w,
+            heat_flux_w_per_mm2=power_w / (self.die_area_m2 * 1e6),
+            coolant_rise_k=state.outlet_mixed_k - inlet_k, coolant_outlet_max_c=state.outlet_max_k - T0,
+            pressure_drop_pa=flow.pressure_drop_pa, pumping_power_w=flow.pumping_power_w,
+            flow_l_per_min=spec.flow * 6e4, reynolds=flow.reynolds, flow_regime=flow.regime,
+            h_footprint_mean_w_per_m2k=mean_h, heat_to_coolant_w=heat,
+            energy_balance_error=(heat - power_w) / power_w, die_max_c=maxes, n_dofs=self.n_dofs,
+            mesh_size_m=self.geometry.mesh_size_m, newton_iterations=sol.iterations,
+            coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol,
+            h_basis=flow.h_basis, friction_basis=flow.friction_basis, ceiling=self.channels.ceiling,
+            channels=self.channels.count,
+            die_max_minus_mean_k=max(d["max_minus_mean_k"] for d in per_die.values()), die_spread_k=per_die,
+            **self._error_fields(tj + T0 - inlet_k))
+
+    def _junction_max_spread(self, sol: HeatSolution) -> tuple[float, float]:
+        """Tj (degC) and the largest within-die spread max - min over one die's active layer (K)."""
+        # the articles' "die temperature gradient": max - min over one die, the worst die; the
+        # dies differ further by the coolant's rise between them
+        ext = {name: (max(sol.max_k(t) for t in tags), min(sol.min_k(t) for t in tags))
+               for name, tags in self._junction.items()}
+        return max(hi for hi, _ in ext.values()) - T0, max(hi - lo for hi, lo in ext.values())
+
+    def _solve_field(self, power_w: float, inlet_c: float | None):
+        """The coupled solve: (solution, coolant state, channel flow, inlet K)."""
         if not power_w > 0:
             raise InputError(None, "power", f"GPU power must be positive, got {power_w:g} W")
         spec = self.spec
@@ -261,7 +299,14 @@ class PackageModel:
         # the operator changes with h (coolant properties) and k(T): one assembly per solve, the
         # multigrid hierarchy of the first solve kept for all later ones
         self.problem.reset_matrix(keep_preconditioner=prev is not None)
-        if prev is not None:  # warm start: the last solution, its rise scaled to this power
+        older = self._older if prev is not None else None
+        if older is not None and older[1] == prev[1] == inlet_k and older[0] != prev[0]:
+            # warm start from the last two solutions at this inlet: linear in power through both
+            # (Tj(P) bends slowly: the start is off by the curvature only)
+            w = (power_w - prev[0]) / (prev[0] - older[0])
+            self.problem.u.x.array[:] = prev[2] + w * (prev[2] - older[2])
+            self.tc.x.array[:] = prev[3] + w * (prev[3] - older[3])
+        elif prev is not None:  # warm start: the last solution, its rise scaled to this power
             scale = power_w / prev[0]
             self.problem.u.x.array[:] = inlet_k + (prev[2] - prev[1]) * scale
             self.tc.x.array[:] = inlet_k + (prev[3] - prev[1]) * scale
@@ -275,32 +320,8 @@ class PackageModel:
         sol, state = solve_with_coolant(self.problem, self.tm.boundaries[COOLANT], self.h, self.tc,
                                         self.geometry.cooled, flow.capacity_rate_w_k, inlet_k,
                                         warm_start=prev is not None, **zone_kw)
-        self._previous = (power_w, inlet_k, self.problem.u.x.array.copy(), self.tc.x.array.copy())
-        maxes = {name: max(sol.max_k(t) for t in tags) - T0 for name, tags in self._junction.items()}
-        tj = max(maxes.values())
-        # within-die spread (the articles' "die temperature gradient"): max - min over one die's
-        # active layer, the worst die; the dies differ further by the coolant's rise between them
-        spread = max(max(sol.max_k(t) for t in tags) - min(sol.min_k(t) for t in tags)
-                     for tags in self._junction.values())
-        per_die = _die_spreads(sol, self._junction)
-        heat = sol.heat_out_w(self.tm.boundaries[COOLANT])
-        mean_h = float(np.mean(flow.h_footprint(np.linspace(0, flow.channels.length_m, 200))))
-        return PackageResult(
-            package=self.pkg.package.name, cooling=self.cooling, power_w=power_w,
-            inlet_c=inlet_k - T0, tj_max_c=tj, die_delta_t_k=spread,
-            r_th_k_per_w=(tj + T0 - inlet_k) / power_w,
-            heat_flux_w_per_mm2=power_w / (self.die_area_m2 * 1e6),
-            coolant_rise_k=state.outlet_mixed_k - inlet_k, coolant_outlet_max_c=state.outlet_max_k - T0,
-            pressure_drop_pa=flow.pressure_drop_pa, pumping_power_w=flow.pumping_power_w,
-            flow_l_per_min=spec.flow * 6e4, reynolds=flow.reynolds, flow_regime=flow.regime,
-            h_footprint_mean_w_per_m2k=mean_h, heat_to_coolant_w=heat,
-            energy_balance_error=(heat - power_w) / power_w, die_max_c=maxes, n_dofs=self.n_dofs,
-            mesh_size_m=self.geometry.mesh_size_m, newton_iterations=sol.iterations,
-            coolant_iterations=state.iterations, linear_solver=sol.linear_solver, solution=sol,
-            h_basis=flow.h_basis, friction_basis=flow.friction_basis, ceiling=self.channels.ceiling,
-            channels=self.channels.count,
-            die_max_minus_mean_k=max(d["max_minus_mean_k"] for d in per_die.values()), die_spread_k=per_die,
-            **self._error_fields(tj + T0 - inlet_k))
+        self._older, self._previous = prev, (power_w, inlet_k, self.problem.u.x.array.copy(), self.tc.x.array.copy())
+        return sol, state, flow, inlet_k
 
     def _error_fields(self, rise_k: float) -> dict:
         e = self.estimate
@@ -312,16 +333,17 @@ class PackageModel:
 
 
 def _calibrate(model: PackageModel) -> tuple[float, float, float]:
-    """(Tj degC, die spread K, Tj - T_in K) of ``model`` at the file's power."""
-    r = model.solve(float(model.pkg.package.power))
-    return r.tj_max_c, r.die_delta_t_k, r.tj_max_c - r.inlet_c
+    """(Tj degC, die spread K, Tj - T_in K) of ``model`` at the file's power (no other post-processing)."""
+    sol, _, _, inlet_k = model._solve_field(float(model.pkg.package.power), None)
+    tj, spread = model._junction_max_spread(sol)
+    return tj, spread, tj + T0 - inlet_k
 
 
 def _estimate(model: PackageModel, degree: int) -> MeshEstimate:
     """Error estimate of an explicitly sized model from the two coarser meshes of its sequence."""
     sizes = conv.sequence(model.geometry.mesh_size_m)
     models = [PackageModel(model.pkg, model.cooling, comm=model.comm, mesh_size=h, degree=degree,
-                           source=model.path, estimate_error=False) for h in sizes[:-1]] + [model]
+                           source=model.path, estimate_error=False, cell=model.cell) for h in sizes[:-1]] + [model]
     runs = [_calibrate(m) for m in models]
     dofs = [m.n_dofs for m in models]
     return MeshEstimate(sizes[-1], conv.error([r[0] for r in runs]), conv.error([r[1] for r in runs]), None,
@@ -329,7 +351,7 @@ def _estimate(model: PackageModel, degree: int) -> MeshEstimate:
                         tuple(dofs))
 
 
-def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs, source=None) -> PackageModel:
+def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs, source=None, cell="hexahedron") -> PackageModel:
     """The coarsest model of the sequence whose Tj error estimate meets ``tol_k``."""
     if not (tol_k > 0 and np.isfinite(tol_k)):
         raise InputError(None, "--tj-tol-k", f"the Tj tolerance must be a positive number of kelvin, got {tol_k}")
@@ -341,7 +363,7 @@ def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs, source=None) -> P
         if grid_nodes(package_geometry(pkg, cooling, h)) > limit:
             break
         model = PackageModel(pkg, cooling, comm=comm, mesh_size=h, degree=degree, estimate_error=False,
-                             source=source if isinstance(path, config.PackageFile) else path)
+                             source=source if isinstance(path, config.PackageFile) else path, cell=cell)
         tj, spread, rise = _calibrate(model)
         tjs.append(tj)
         spreads.append(spread)
@@ -384,8 +406,7 @@ def _die_spreads(sol: HeatSolution, junction: dict[str, list[int]]) -> dict:
     p = sol._problem
     out = {}
     for name, tags in junction.items():
-        vols = [sol.comm.allreduce(fem.assemble_scalar(fem.form(fem.Constant(p.mesh, 1.0) * p.dx(t))), op=MPI.SUM)
-                for t in tags]
+        vols = [p.volume(t) for t in tags]
         mean = sum(sol.mean_k(t) * v for t, v in zip(tags, vols)) / sum(vols)
         tmax, tmin = max(sol.max_k(t) for t in tags), min(sol.min_k(t) for t in tags)
         out[name] = {"max_minus_min_k": tmax - tmin, "max_minus_mean_k": tmax - mean, "mean_c": mean - T0}

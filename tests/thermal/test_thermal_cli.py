@@ -52,6 +52,17 @@ def test_bad_arguments_exit_2_with_one_line(cli, args, match):
     assert match in res.stderr and len(res.stderr.strip().splitlines()) == 1
 
 
+def test_a_tolerance_no_mesh_within_the_limit_meets_exits_2_and_writes_nothing(cli, tmp_path):
+    png, fields = tmp_path / "curves.png", tmp_path / "fields"
+    res = cli("thermal", PKG, "--cooling", "coldplate", "--power-w", "1000:2000:1000", "--tj-tol-k", "1e-4",
+              "--max-dofs", "10000", "--plot", str(png), "--xdmf", str(fields), "--json")
+    assert res.returncode == 2, res.stderr
+    msg = res.stderr.strip()
+    assert len(msg.splitlines()) == 1 and "Traceback" not in msg
+    assert "--tj-tol-k" in msg and "finest mesh tried, 4 mm (4384 DOFs)" in msg and "estimated Tj error of" in msg
+    assert res.stdout == "" and not png.exists() and not fields.exists()
+
+
 def test_coolant_that_would_boil_exits_2(cli, tmp_path):
     text = (ROOT / PKG).read_text().replace('flow = "2.0 L/min"', 'flow = "0.05 L/min"')
     p = tmp_path / "low_flow.toml"
