@@ -32,6 +32,7 @@ from si_thermal.config import LinkGroup, RackFile
 from si_thermal.system.geometry import LinkLengths, _pairs, allowances, endpoints
 from si_thermal.system.stages import StageSkipped
 from si_thermal.caches import cached
+from si_thermal.si.com.params import COM_THRESHOLD_DB
 
 N_GRID = 9  # lengths per IL curve
 COM_XTOL_M = 0.02  # COM reach tolerance (root-finding), m
@@ -49,7 +50,7 @@ class ChannelCurve:
     budget_db: float
     reach_il_m: float  # longest length with IL <= budget (Brent)
     com_db: np.ndarray | None = None  # worst-case COM at com_length_m
-    com_threshold_db: float = 3.0
+    com_threshold_db: float = COM_THRESHOLD_DB
     com_skipped: str | None = None  # why COM is absent
     com_length_m: np.ndarray | None = None  # lengths of the COM solves (both package cases)
     reference_planes: str = "ball-to-ball"

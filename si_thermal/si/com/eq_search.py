@@ -17,12 +17,13 @@ from si_thermal.si.equalizer import ctle_coefficients, mmse_solve, tx_ffe_grid
 
 
 def _corr(seq: np.ndarray, n_lag: int) -> np.ndarray:
-    """Cross-correlations of UI-sampled basis sequences: ``seq`` (B, n_ui, M) -> (B, B, n_lag, M)."""
+    """Cross-correlations of UI-sampled basis sequences: ``seq`` (B, n_ui, M) -> (B, B, n_lag, M),
+    ``out[i, j, l, m] = sum_n seq[i, n, m] seq[j, n + l, m]`` (linear, by zero-padded FFT)."""
     b, n, m = seq.shape
-    out = np.empty((b, b, n_lag, m))
-    for lag in range(n_lag):
-        out[:, :, lag] = np.einsum("inm,jnm->ijm", seq[:, : n - lag], seq[:, lag:])
-    return out
+    nfft = 1 << int(np.ceil(np.log2(n + n_lag)))
+    f = np.fft.rfft(seq, nfft, axis=1)                                      # (B, F, M)
+    out = np.fft.irfft(np.conj(f)[:, None] * f[None, :], nfft, axis=2)[:, :, :n_lag]
+    return np.ascontiguousarray(out)
 
 
 def _quad(r_all: np.ndarray, ic: np.ndarray, coeffs: np.ndarray, shifts: np.ndarray, lags: np.ndarray,
@@ -57,10 +58,12 @@ class _Search:
         self.a = ctle_coefficients(self.settings, p.ctle)             # (S, 4)
         self.nw = max(p.rx_ffe_taps, 1)
         self.dw = p.rx_ffe_precursors if p.rx_ffe_taps else 0
+        self.nf = p.n_float                                       # floating Rx FFE taps (178A.1.8.1)
+        self.n_span = p.rx_ffe_span if self.nf else self.nw       # N_max
         self.nb = len(p.dfe_max)
         self.b_min, self.b_max = np.array(p.dfe_min), np.array(p.dfe_max)
         span = int(self.shifts.max() - self.shifts.min())
-        self.n_lag = self.nw + span + 1
+        self.n_lag = self.n_span + span + 1
         aa = np.einsum("si,sj->sij", self.a, self.a)
         basis = prep.thru.basis
         self.pulse = self.a @ basis                                    # (S, N) victim, no Tx FFE
@@ -127,12 +130,82 @@ class _Search:
         vqc = clip_level(h, var_n, self.p.levels, self.p.p_qc)
         return vqc / np.sqrt(self.p.var_x * (h**2).sum() + var_n)
 
-    def fom(self, ic, coeffs, ts, detail: bool = False):
-        """Figure of merit (dB) of the candidates."""
+    def fom(self, ic, coeffs, ts, detail: bool = False, floating: bool = False):
+        """Figure of merit (dB) of the candidates; ``floating``: with the floating Rx FFE taps placed."""
         self.n_evaluated += len(ts)
         if self.p.fom == "mmse":
+            if floating and self.nf:
+                return self._fom_floating(ic, coeffs, ts, detail)
             return self._fom_mmse(ic, coeffs, ts, detail)
         return self._fom_93a(ic, coeffs, ts, detail)
+
+    def _fom_floating(self, ic, coeffs, ts, detail, chunk: int = 64):
+        """MMSE FOM with the floating Rx FFE tap groups of 178A.1.8.1 placed, in chunks of candidates."""
+        out = [self._fom_floating_chunk(ic[i:i + chunk], coeffs[i:i + chunk], ts[i:i + chunk], detail)
+               for i in range(0, len(ts), chunk)]
+        if not detail:
+            return np.concatenate(out)
+        return (np.concatenate([o[0] for o in out]),
+                {k: np.concatenate([o[1][k] for o in out]) for k in ("w", "b", "mse", "cols")})
+
+    def _fom_floating_chunk(self, ic, coeffs, ts, detail):
+        """Floating taps (178A.1.8.1): the ``rx_ffe_taps`` fixed taps plus N_g groups of N_gw contiguous taps
+        anywhere in positions ``rx_ffe_taps .. N_max - 1``, each floating tap within
+        ``+-rx_ffe_float_limit``. The groups are placed one at a time where the MMSE FOM (178A.1.8) of the
+        taps so far is largest, without overlap (the procedure of the MATLAB COM reference code,
+        ``FOM_rxffe_floating_taps``, that the annex's reference receiver is computed with). The MMSE solve
+        is the closed form of :func:`mmse_solve` on the rows/columns of the N_max x N_max system that the
+        chosen taps select. Returns the FOM and, with ``detail``, the taps on all N_max positions."""
+        p, k, n_s, nw, gw = self.p, len(ts), self.n_span, self.nw, self.p.rx_ffe_float_taps
+        ph = ts % self.m
+        lags = np.arange(n_s)
+        r_tx = _quad(self.r_v, ic, coeffs, self.shifts, lags, ph)
+        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx)
+        r_full = (r_tx + rn / p.var_x)[:, np.abs(lags[:, None] - lags[None, :])]       # (K, N, N)
+        offs = np.arange(self.dw - n_s + 1, self.dw + self.nb + 1)
+        h = self._samples(ic, coeffs, ts, offs)
+        pos = (ts // self.m)[:, None] + offs[None, :]
+        h = np.where((pos >= 0) & (pos < self.n_ui), h, 0.0)         # outside the pulse window: zero
+        base = self.dw - offs[0]
+        h_d = h[:, base - lags]                                       # (K, N)
+        h_b = np.stack([h[:, base + j - lags] for j in range(1, self.nb + 1)], 1)   # (K, B, N)
+        starts = np.arange(nw, n_s - gw + 1)
+        chosen = np.zeros((k, 0), int)
+        kk = np.arange(k)
+        for _ in range(p.rx_ffe_float_groups):
+            new = starts[:, None] + np.arange(gw)[None, :]                               # (S, gw)
+            clash = (chosen[:, None, :, None] == new[None, :, None, :]).any((-1, -2))  # (K, S) overlap
+            free = new[np.argmin(clash, axis=1)]                     # a start that fits, per candidate
+            new_k = np.where(clash[..., None], free[:, None, :], new[None])           # (K, S, gw)
+            cols = np.sort(np.concatenate([np.broadcast_to(np.arange(nw), (k, len(starts), nw)),
+                                           np.broadcast_to(chosen[:, None, :], (k, len(starts), chosen.shape[1])),
+                                           new_k], -1), axis=-1)
+            f = self._solve_cols(r_full, h_d, h_b, cols)[0].reshape(k, len(starts))
+            f = np.where(clash, -np.inf, f)
+            best = np.argmax(f, axis=1)                       # the earliest start on a tie
+            chosen = np.sort(np.concatenate([chosen, new[best]], 1), axis=1)
+        cols = np.concatenate([np.broadcast_to(np.arange(nw), (k, nw)), chosen], 1)
+        fom, w, b, mse = self._solve_cols(r_full, h_d, h_b, cols[:, None, :])
+        if not detail:
+            return fom
+        w_all = np.zeros((k, n_s))
+        w_all[kk[:, None], cols] = w
+        return fom, {"w": w_all, "b": b, "mse": mse, "cols": cols}
+
+    def _solve_cols(self, r_full, h_d, h_b, cols):
+        """MMSE FOM of the tap subsets ``cols`` (K, S, W) of each candidate's full system: flat (K S,)."""
+        p = self.p
+        k, n_c, w_n = cols.shape
+        kk = np.repeat(np.arange(k), n_c)
+        c = cols.reshape(-1, w_n)
+        r_mat = r_full[kk[:, None, None], c[:, :, None], c[:, None, :]]
+        lim = np.where(np.arange(w_n) < self.nw, p.rx_ffe_limit, p.rx_ffe_float_limit)
+        w, b, mse = mmse_solve(r_mat, h_d[kk[:, None], c], h_b[kk[:, None, None], np.arange(self.nb)[None, :, None],
+                                                           c[:, None, :]],
+                               self.b_min, self.b_max, p.var_x, dw=self.dw, w_limit=lim)
+        fom = 20 * np.log10(p.rlm / ((p.levels - 1) * np.sqrt(mse)))                   # 178A FOM
+        fom = np.where(h_d[kk, self.dw] > 0, fom, -100.0)
+        return fom, w, b, mse
 
     def _fom_mmse(self, ic, coeffs, ts, detail):
         p = self.p
@@ -249,6 +322,25 @@ def _best_ts_sweep(srch: _Search, ic: np.ndarray, tx: np.ndarray) -> tuple[np.nd
     return f[np.arange(k), j], ts.reshape(k, len(offs))[np.arange(k), j]
 
 
+def _floating_stage(srch: _Search, ic: np.ndarray, tx: np.ndarray, ts: np.ndarray, full: bool) -> Choice:
+    """Re-score the best fixed-tap candidates with the floating Rx FFE taps placed (178A.1.8.1).
+
+    ``full``: every sampling time within +-UI/2 of each candidate's pulse peak (178A.1.6); otherwise the
+    samples within +-UI/4 of its best fixed-tap sampling time. Placing the groups costs ~130 MMSE solves per
+    candidate, so the CTLE x Tx FFE grid is ranked by the fixed-tap FOM and only its best are re-scored.
+    """
+    coeffs = srch.coeffs[tx]
+    if full:
+        centre, half = srch.peaks(ic, coeffs), srch.m // 2
+    else:
+        centre, half = ts, srch.m // 4
+    offs = np.arange(-half, half + 1)
+    t_all = (centre[:, None] + offs[None, :]).ravel()
+    f = srch.fom(np.repeat(ic, len(offs)), np.repeat(coeffs, len(offs), axis=0), t_all, floating=True)
+    j = int(np.argmax(f))
+    return Choice(int(ic[j // len(offs)]), int(tx[j // len(offs)]), int(t_all[j]), float(f[j]))
+
+
 def _tap_index(srch: _Search) -> np.ndarray:
     """Grid index of every Tx FFE setting on each swept tap: (K, taps)."""
     cols = [int(np.searchsorted(srch.shifts, t.position)) for t in srch.p.tx_taps]
@@ -279,20 +371,29 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8,
     ``mode="fast"``: coarse-to-fine. (A) every other grid value of gDC, gDC2 and of each Tx tap (every
     third on taps with more than 8 values), at one sampling time; (B) all
     grid neighbours (one step in gDC, gDC2 and each tap) of the ``keep`` best, repeated around the best
-    until the best stop changing; (C) the full sampling-time search on the best 16 of (B). The FOM surface
+    until the best stop changing; (C) the full sampling-time search on the best 16 of (B); (D) with floating
+    Rx FFE taps, the best 4 of (C) re-scored with the groups placed (:func:`_floating_stage`; ``mode="full"``:
+    the best 16 of the whole grid, full sampling-time search). The FOM surface
     is smooth on these grids; tests and the benchmark compare the result with ``mode="full"``.
     ``progress(done, total)`` is called after each CTLE setting of the full search.
     """
     n_ctle, n_tx = len(srch.settings), len(srch.coeffs)
     if mode == "full":
         best = Choice(-1, -1, -1, -np.inf)
+        tops: list[tuple[float, int, int, int]] = []
         for ic in range(n_ctle):                       # one batched call per CTLE setting
             f, ts = _best_ts_sweep(srch, np.full(n_tx, ic), np.arange(n_tx))
             j = int(np.argmax(f))
             if f[j] > best.fom_db:
                 best = Choice(ic, j, int(ts[j]), float(f[j]))
+            if srch.nf:
+                tops = sorted(tops + [(float(f[t]), ic, int(t), int(ts[t])) for t in np.argsort(f)[-16:]],
+                              reverse=True)[:16]
             if progress is not None:
                 progress(ic + 1, n_ctle)
+        if srch.nf:
+            arr = np.array([t[1:] for t in tops], int)
+            return _floating_stage(srch, arr[:, 0], arr[:, 1], arr[:, 2], full=True)
         return best
     if mode != "fast":
         raise InputError(None, "search", f"unknown search mode {mode!r}: use 'fast' or 'full'")
@@ -332,5 +433,8 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8,
         evaluate(batch, offsets)
     top = np.array(sorted(scores, key=scores.get, reverse=True)[:16], int)                       # (C)
     f, ts = _best_ts_sweep(srch, top[:, 0], top[:, 1])
+    if srch.nf:                                                                                # (D)
+        order = np.argsort(f)[::-1][:4]
+        return _floating_stage(srch, top[order, 0], top[order, 1], ts[order], full=False)
     j = int(np.argmax(f))
     return Choice(int(top[j, 0]), int(top[j, 1]), int(ts[j]), float(f[j]))

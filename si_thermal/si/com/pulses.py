@@ -120,7 +120,7 @@ def prepare(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, extr
                              f"{n_ui}-UI window (time wrap): results may be inaccurate")
         sets.append(PulseSet(cname, kind, pulses))
     # receiver noise autocorrelation at UI lags for each basis pair (93A-35, 178A-18)
-    n_lag = max(p.rx_ffe_taps, 1) + 2
+    n_lag = max(p.rx_ffe_taps, p.rx_ffe_span if p.n_float else 0, 1) + 2   # floating taps: N_max lags
     hr2 = np.abs(pl.rx_filter(f, p.f_r_hz)) ** 2
     acf = np.zeros((4, 4, n_lag))
     for i in range(4):
