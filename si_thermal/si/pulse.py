@@ -212,7 +212,11 @@ def terminated_tf(s_chan: np.ndarray, z0_chan: float, freq_hz: np.ndarray, *, r0
         chain.insert(0, package_abcd(tx_pkg, freq_hz, receiver=False))
     if rx_pkg is not None:
         chain.append(package_abcd(rx_pkg, freq_hz, receiver=True))
-    s = abcd_to_s(cascade(chain), ref)
+    s = abcd_to_s(cascade(chain), ref, reciprocal=True)
+    # the packages are reciprocal: S12 / S21 of the cascade is the channel's own (exact, and robust where
+    # AD - BC of a very lossy cascade has lost its digits, see tline.abcd_to_s)
+    s21c = s_chan[:, 1, 0]
+    s[:, 0, 1] *= np.where(np.abs(s21c) > 0, s_chan[:, 0, 1] / np.where(np.abs(s21c) > 0, s21c, 1.0), 1.0)
     g = (rd_ohm - r0_ohm) / (rd_ohm + r0_ohm)
     s11, s12, s21, s22 = s[:, 0, 0], s[:, 0, 1], s[:, 1, 0], s[:, 1, 1]
     ds = s11 * s22 - s12 * s21

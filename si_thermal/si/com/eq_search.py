@@ -16,10 +16,21 @@ from si_thermal.si.com.pulses import Prepared
 from si_thermal.si.equalizer import ctle_coefficients, mmse_solve, tx_ffe_grid
 
 
-def _corr(seq: np.ndarray, n_lag: int) -> np.ndarray:
+def _corr(seq: np.ndarray, n_lag: int, auto: bool = False) -> np.ndarray:
     """Cross-correlations of UI-sampled basis sequences: ``seq`` (B, n_ui, M) -> (B, B, n_lag, M),
-    ``out[i, j, l, m] = sum_n seq[i, n, m] seq[j, n + l, m]`` (linear, by zero-padded FFT)."""
+    ``out[i, j, l, m] = sum_n seq[i, n, m] seq[j, n + l, m]`` (linear, by zero-padded FFT).
+    ``auto``: ``seq`` (1, S, n_ui, M) of S sequences, only their autocorrelations: (S, n_lag, M)."""
+    if auto:
+        x = seq[0]
+        nfft = 1 << int(np.ceil(np.log2(x.shape[1] + n_lag)))
+        f = np.fft.rfft(x, nfft, axis=1)
+        return np.ascontiguousarray(np.fft.irfft(np.abs(f) ** 2, nfft, axis=1)[:, :n_lag])
     b, n, m = seq.shape
+    if n_lag <= 32:                       # few lags (the search): direct sums are cheaper than FFTs
+        out = np.empty((b, b, n_lag, m))
+        for lag in range(n_lag):
+            out[:, :, lag] = np.einsum("inm,jnm->ijm", seq[:, : n - lag], seq[:, lag:])
+        return out
     nfft = 1 << int(np.ceil(np.log2(n + n_lag)))
     f = np.fft.rfft(seq, nfft, axis=1)                                      # (B, F, M)
     out = np.fft.irfft(np.conj(f)[:, None] * f[None, :], nfft, axis=2)[:, :, :n_lag]
@@ -62,15 +73,15 @@ class _Search:
         self.n_span = p.rx_ffe_span if self.nf else self.nw       # N_max
         self.nb = len(p.dfe_max)
         self.b_min, self.b_max = np.array(p.dfe_min), np.array(p.dfe_max)
-        span = int(self.shifts.max() - self.shifts.min())
-        self.n_lag = self.n_span + span + 1
+        self.tx_span = int(self.shifts.max() - self.shifts.min())
+        self.n_lag = self.nw + self.tx_span + 1        # the search's lags; N_max lags: :meth:`_long_tables`
         aa = np.einsum("si,sj->sij", self.a, self.a)
         basis = prep.thru.basis
         self.pulse = self.a @ basis                                    # (S, N) victim, no Tx FFE
         self.n = self.pulse.shape[1]
         self.seq = self.pulse.reshape(len(self.a), self.n_ui, m)
         self.peak = np.argmax(self.pulse, axis=1)
-        jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23 slope, V/UI
+        jv = self.jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23, V/UI
         self.r_v = np.einsum("sij,ijlm->slm", aa, _corr(basis.reshape(4, self.n_ui, m), self.n_lag))
         self.r_j = np.einsum("sij,ijlm->slm", aa, _corr(jv.reshape(4, self.n_ui, m), self.n_lag))
         self.r_agg = [np.einsum("sij,ijlm->slm", aa, _corr(ag.basis.reshape(4, self.n_ui, m), self.n_lag))
@@ -81,6 +92,18 @@ class _Search:
         self.kq = self._clip_ratio() if p.n_qb else 0.0
         self.n_evaluated = 0
 
+    def _long_tables(self, ic: np.ndarray):
+        """Autocorrelations over N_max + Tx-span lags for the CTLE settings ``ic`` only (the floating-tap
+        stage): ``(local ic, r_v, r_j, r_agg)`` in the layout of the search's tables."""
+        uniq, inv = np.unique(ic, return_inverse=True)
+        n_lag, a, m = self.n_span + self.tx_span + 1, self.a[uniq], self.m
+
+        def auto(basis):
+            return _corr((a @ basis).reshape(len(uniq), self.n_ui, m)[None], n_lag, auto=True)
+
+        return (inv, auto(self.prep.thru.basis), auto(self.jv),
+                [auto(ag.basis) for ag in self.prep.aggressors])
+
     def _samples(self, ic, coeffs, ts, offsets):
         """Tx-FFE'd victim UI samples at ``ts + offsets * UI`` for candidates: (K, len(offsets))."""
         n0, ph = ts // self.m, ts % self.m
@@ -88,20 +111,23 @@ class _Search:
         vals = self.seq[ic[:, None, None], idx % self.n_ui, ph[:, None, None]]
         return np.einsum("kot,kt->ko", vals, coeffs)
 
-    def noise_acf(self, ic, coeffs, ph, lags, r_tx):
-        """Noise autocorrelation at the FFE input (V^2), (K, lags), and crosstalk variance per candidate."""
+    def noise_acf(self, ic, coeffs, ph, lags, r_tx, tables=None):
+        """Noise autocorrelation at the FFE input (V^2), (K, lags), and crosstalk variance per candidate.
+        ``tables``: :meth:`_long_tables` of ``ic`` (lags beyond the search's)."""
         p = self.p
         k = len(coeffs)
         var_x = p.var_x
         cur = np.zeros_like(coeffs)
         cur[:, self.i0] = 1.0
         rn = self.rx_acf[ic][:, lags].copy()                                            # 178A-18 (eta_0)
-        rn += 10 ** (-p.snr_tx_db / 10) * self.r_v[ic[:, None], lags[None, :], ph[:, None]]  # 178A-21
-        rn += var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(self.r_j, ic, coeffs, self.shifts, lags, ph)
+        jc, r_v, r_j, r_agg = (ic, self.r_v, self.r_j, self.r_agg) if tables is None else tables
+        rn += 10 ** (-p.snr_tx_db / 10) * r_v[jc[:, None], lags[None, :], ph[:, None]]  # 178A-21
+        rn += var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(r_j, jc, coeffs, self.shifts, lags, ph)
         xt_total = np.zeros(k)
         d = np.abs(self.shifts[:, None] - self.shifts[None, :])
         n_d = int(d.max()) + 1
-        for r_a, fext in zip(self.r_agg, self.agg_fext):
+        ic = jc
+        for r_a, fext in zip(r_agg, self.agg_fext):
             c = coeffs if fext else cur
             cc = np.einsum("ki,kj->kij", c, c)
             wd = np.stack([cc[:, d == j].sum(-1) for j in range(n_d)], -1)   # (K, n_d)
@@ -130,25 +156,27 @@ class _Search:
         vqc = clip_level(h, var_n, self.p.levels, self.p.p_qc)
         return vqc / np.sqrt(self.p.var_x * (h**2).sum() + var_n)
 
-    def fom(self, ic, coeffs, ts, detail: bool = False, floating: bool = False):
-        """Figure of merit (dB) of the candidates; ``floating``: with the floating Rx FFE taps placed."""
+    def fom(self, ic, coeffs, ts, detail: bool = False, floating: bool = False, cols=None):
+        """Figure of merit (dB) of the candidates; ``floating``: with the floating Rx FFE taps placed
+        (``cols`` (K, W): at these tap positions instead of placing them)."""
         self.n_evaluated += len(ts)
         if self.p.fom == "mmse":
             if floating and self.nf:
-                return self._fom_floating(ic, coeffs, ts, detail)
+                return self._fom_floating(ic, coeffs, ts, detail, cols)
             return self._fom_mmse(ic, coeffs, ts, detail)
         return self._fom_93a(ic, coeffs, ts, detail)
 
-    def _fom_floating(self, ic, coeffs, ts, detail, chunk: int = 64):
+    def _fom_floating(self, ic, coeffs, ts, detail, cols=None, chunk: int = 64):
         """MMSE FOM with the floating Rx FFE tap groups of 178A.1.8.1 placed, in chunks of candidates."""
-        out = [self._fom_floating_chunk(ic[i:i + chunk], coeffs[i:i + chunk], ts[i:i + chunk], detail)
+        out = [self._fom_floating_chunk(ic[i:i + chunk], coeffs[i:i + chunk], ts[i:i + chunk], detail,
+                                        None if cols is None else cols[i:i + chunk])
                for i in range(0, len(ts), chunk)]
         if not detail:
             return np.concatenate(out)
         return (np.concatenate([o[0] for o in out]),
                 {k: np.concatenate([o[1][k] for o in out]) for k in ("w", "b", "mse", "cols")})
 
-    def _fom_floating_chunk(self, ic, coeffs, ts, detail):
+    def _fom_floating_chunk(self, ic, coeffs, ts, detail, cols=None):
         """Floating taps (178A.1.8.1): the ``rx_ffe_taps`` fixed taps plus N_g groups of N_gw contiguous taps
         anywhere in positions ``rx_ffe_taps .. N_max - 1``, each floating tap within
         ``+-rx_ffe_float_limit``. The groups are placed one at a time where the MMSE FOM (178A.1.8) of the
@@ -159,8 +187,9 @@ class _Search:
         p, k, n_s, nw, gw = self.p, len(ts), self.n_span, self.nw, self.p.rx_ffe_float_taps
         ph = ts % self.m
         lags = np.arange(n_s)
-        r_tx = _quad(self.r_v, ic, coeffs, self.shifts, lags, ph)
-        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx)
+        tables = self._long_tables(ic)
+        r_tx = _quad(tables[1], tables[0], coeffs, self.shifts, lags, ph)
+        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx, tables)
         r_full = (r_tx + rn / p.var_x)[:, np.abs(lags[:, None] - lags[None, :])]       # (K, N, N)
         offs = np.arange(self.dw - n_s + 1, self.dw + self.nb + 1)
         h = self._samples(ic, coeffs, ts, offs)
@@ -170,9 +199,9 @@ class _Search:
         h_d = h[:, base - lags]                                       # (K, N)
         h_b = np.stack([h[:, base + j - lags] for j in range(1, self.nb + 1)], 1)   # (K, B, N)
         starts = np.arange(nw, n_s - gw + 1)
-        chosen = np.zeros((k, 0), int)
+        chosen = np.zeros((k, 0), int) if cols is None else np.asarray(cols)[:, nw:]
         kk = np.arange(k)
-        for _ in range(p.rx_ffe_float_groups):
+        for _ in range(p.rx_ffe_float_groups if cols is None else 0):
             new = starts[:, None] + np.arange(gw)[None, :]                               # (S, gw)
             clash = (chosen[:, None, :, None] == new[None, :, None, :]).any((-1, -2))  # (K, S) overlap
             free = new[np.argmin(clash, axis=1)]                     # a start that fits, per candidate
@@ -303,6 +332,7 @@ class Choice:
     tx: int
     ts: int
     fom_db: float
+    cols: tuple[int, ...] | None = None   # Rx FFE tap positions with floating taps (178A.1.8.1)
 
 
 def _best_ts_sweep(srch: _Search, ic: np.ndarray, tx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -332,13 +362,17 @@ def _floating_stage(srch: _Search, ic: np.ndarray, tx: np.ndarray, ts: np.ndarra
     coeffs = srch.coeffs[tx]
     if full:
         centre, half = srch.peaks(ic, coeffs), srch.m // 2
-    else:
+        cols = None
+    else:  # place the groups once, at the fixed-tap sampling time, and keep them over the sweep
         centre, half = ts, srch.m // 4
+        cols = srch.fom(ic, coeffs, ts, detail=True, floating=True)[1]["cols"]
     offs = np.arange(-half, half + 1)
     t_all = (centre[:, None] + offs[None, :]).ravel()
-    f = srch.fom(np.repeat(ic, len(offs)), np.repeat(coeffs, len(offs), axis=0), t_all, floating=True)
+    rep = np.repeat(np.arange(len(ic)), len(offs))
+    f, det = srch.fom(ic[rep], coeffs[rep], t_all, detail=True, floating=True,
+                      cols=None if cols is None else cols[rep])
     j = int(np.argmax(f))
-    return Choice(int(ic[j // len(offs)]), int(tx[j // len(offs)]), int(t_all[j]), float(f[j]))
+    return Choice(int(ic[rep[j]]), int(tx[rep[j]]), int(t_all[j]), float(f[j]), tuple(int(c) for c in det["cols"][j]))
 
 
 def _tap_index(srch: _Search) -> np.ndarray:
@@ -373,7 +407,8 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8,
     grid neighbours (one step in gDC, gDC2 and each tap) of the ``keep`` best, repeated around the best
     until the best stop changing; (C) the full sampling-time search on the best 16 of (B); (D) with floating
     Rx FFE taps, the best 4 of (C) re-scored with the groups placed (:func:`_floating_stage`; ``mode="full"``:
-    the best 16 of the whole grid, full sampling-time search). The FOM surface
+    the best 16 of the whole grid, full sampling-time search, the groups placed at every sampling time;
+    fast: placed once at each candidate's fixed-tap sampling time, kept over a +-UI/4 sweep). The FOM surface
     is smooth on these grids; tests and the benchmark compare the result with ``mode="full"``.
     ``progress(done, total)`` is called after each CTLE setting of the full search.
     """

@@ -67,7 +67,8 @@ def equalize(srch: _Search, ch: Choice) -> tuple[Equalized, np.ndarray, np.ndarr
     a = srch.a[ch.ic]
     pulse_v = srch.pulse[ch.ic]
     rx_acf = srch.rx_acf[ch.ic]
-    _, det = srch.fom(np.array([ch.ic]), c[None, :], np.array([ch.ts]), detail=True, floating=True)
+    _, det = srch.fom(np.array([ch.ic]), c[None, :], np.array([ch.ts]), detail=True, floating=True,
+                      cols=None if ch.cols is None else np.array([ch.cols]))
     w = det["w"][0]
     dw = srch.dw
     if p.rx_ffe_taps:
@@ -80,7 +81,7 @@ def equalize(srch: _Search, ch: Choice) -> tuple[Equalized, np.ndarray, np.ndarr
         return sum(ci * _shift(pulse_v, int(s) * m) for ci, s in zip(c, srch.shifts))
 
     def rx(x: np.ndarray) -> np.ndarray:
-        return sum(wi * _shift(x, (i - dw) * m) for i, wi in enumerate(w))
+        return sum(wi * _shift(x, (i - dw) * m) for i, wi in enumerate(w) if wi != 0.0)
 
     victim_pre = tx(pulse_v, True)
     victim = rx(victim_pre)
