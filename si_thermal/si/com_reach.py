@@ -79,7 +79,7 @@ def link_com(channel, params: ComParams, length_m: float | None = None, *, cross
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             prep = prepare(net, fext, nxt, p)
-        r = com_from_prepared(prep, eye=False)
+        r = com_from_prepared(prep, eye=False, seed=(res[0].choice,) if res else None)  # case 2 climbs from case 1
         if not math.isfinite(r.com_db):
             raise ConvergenceError(f"COM is not finite ({r.com_db}) for {net.name} at {length_m} m, "
                                    f"{case_name(params, i)}")

@@ -91,18 +91,26 @@ class _Search:
         self.i0 = int(np.searchsorted(self.shifts, 0))
         self.kq = self._clip_ratio() if p.n_qb else 0.0
         self.n_evaluated = 0
+        self._long: dict[int, list[np.ndarray]] = {}   # CTLE setting -> long-lag tables (floating stage)
 
     def _long_tables(self, ic: np.ndarray):
         """Autocorrelations over N_max + Tx-span lags for the CTLE settings ``ic`` only (the floating-tap
         stage): ``(local ic, r_v, r_j, r_agg)`` in the layout of the search's tables."""
         uniq, inv = np.unique(ic, return_inverse=True)
-        n_lag, a, m = self.n_span + self.tx_span + 1, self.a[uniq], self.m
+        n_lag, m, cache = self.n_span + self.tx_span + 1, self.m, self._long
+        todo = [int(i) for i in uniq if int(i) not in cache]
+        if todo:
+            a = self.a[todo]
 
-        def auto(basis):
-            return _corr((a @ basis).reshape(len(uniq), self.n_ui, m)[None], n_lag, auto=True)
+            def auto(basis):
+                return _corr((a @ basis).reshape(len(todo), self.n_ui, m)[None], n_lag, auto=True)
 
-        return (inv, auto(self.prep.thru.basis), auto(self.jv),
-                [auto(ag.basis) for ag in self.prep.aggressors])
+            tabs = [auto(self.prep.thru.basis), auto(self.jv)] + [auto(ag.basis) for ag in self.prep.aggressors]
+            for n, i in enumerate(todo):
+                cache[i] = [t[n] for t in tabs]
+        rows = [cache[int(i)] for i in uniq]
+        stack = [np.stack([r[t] for r in rows]) for t in range(len(rows[0]))]
+        return inv, stack[0], stack[1], stack[2:]
 
     def _samples(self, ic, coeffs, ts, offsets):
         """Tx-FFE'd victim UI samples at ``ts + offsets * UI`` for candidates: (K, len(offsets))."""
@@ -398,7 +406,8 @@ def _score(srch: _Search, ic: np.ndarray, tx: np.ndarray, offsets: tuple[int, ..
 
 
 def search(srch: _Search, mode: str = "fast", keep: int = 8,
-           progress: Callable[[int, int], None] | None = None) -> Choice:
+           progress: Callable[[int, int], None] | None = None,
+           seed: tuple[tuple[int, int], ...] | None = None) -> Choice:
     """Choose CTLE, Tx FFE and sampling time by the largest FOM (93A.1.6 / 178A.1.6).
 
     ``mode="full"``: every CTLE x Tx FFE candidate with the full sampling-time search.
@@ -410,7 +419,9 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8,
     the best 16 of the whole grid, full sampling-time search, the groups placed at every sampling time;
     fast: placed once at each candidate's fixed-tap sampling time, kept over a +-UI/4 sweep). The FOM surface
     is smooth on these grids; tests and the benchmark compare the result with ``mode="full"``.
-    ``progress(done, total)`` is called after each CTLE setting of the full search.
+    ``progress(done, total)`` is called after each CTLE setting of the full search. ``seed`` (fast mode):
+    (CTLE index, Tx FFE index) pairs of a neighbouring solve (the other package case) that replace the
+    coarse stage (A); (B) climbs from them.
     """
     n_ctle, n_tx = len(srch.settings), len(srch.coeffs)
     if mode == "full":
@@ -451,8 +462,11 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8,
             for pr, v in zip(pairs, _score(srch, arr[:, 0], arr[:, 1], offs)):
                 scores[pr] = float(v)
 
-    evaluate([(int(i1 * n2 + i2), int(t)) for i1 in _coarse(n1) for i2 in _coarse(n2) for t in coarse_tx],
-             offsets_a)                                                                        # (A)
+    if seed:
+        evaluate([(int(a), int(b)) for a, b in seed], offsets)
+    else:
+        evaluate([(int(i1 * n2 + i2), int(t)) for i1 in _coarse(n1) for i2 in _coarse(n2) for t in coarse_tx],
+                 offsets_a)                                                                    # (A)
     seen: set[tuple[int, int]] = set()
     for _ in range(10):                                                                        # (B)
         fresh = [s for s in sorted(scores, key=scores.get, reverse=True)[:keep] if s not in seen]

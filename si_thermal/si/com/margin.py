@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from si_thermal.si.com.noise import Equalized, amplitude_at_der, grid_for, noise_pmf
+from si_thermal.si.com.noise import Equalized, amplitude_at_der, conv_pmf, gauss_pmf, grid_for, noise_pmf
 from si_thermal.si.com.params import ComParams, load_com_params
 from si_thermal.si.com.pulses import Prepared, prepare
 from si_thermal.si.com.eq_search import Choice, _Search, clip_level, search
@@ -44,10 +44,11 @@ class ComResult:
     search: str
     equalized: Equalized = field(repr=False, compare=False)
     com_dfe_db: float | None = None     # MLSD receiver (178A.1.10): COM of the DFE receiver alone
+    choice: tuple[int, int] | None = field(default=None, repr=False, compare=False)  # (CTLE, Tx FFE) indices
     mlsd_delta_db: float | None = None  # the MLSD's advantage term of 178A-49 (COM = COM_DFE + max(0, it))
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: v for k, v in self.__dict__.items() if k != "equalized"}
+        d = {k: v for k, v in self.__dict__.items() if k not in ("equalized", "choice")}
         d["tx_ffe"] = {str(k): v for k, v in self.tx_ffe.items()}
         d["rx_ffe"] = list(self.rx_ffe)
         d["dfe"] = list(self.dfe)
@@ -124,7 +125,7 @@ def equalize(srch: _Search, ch: Choice) -> tuple[Equalized, np.ndarray, np.ndarr
 
 
 def _mlsd(srch: _Search, eq: Equalized, w: np.ndarray, var: dict, a_s: float, a_ni: float, y_step: float,
-          n: int) -> MlsdResult:
+          p_rest: np.ndarray) -> MlsdResult:
     """The MLSD term of 178A-49 for the chosen equalizer: noise autocorrelations at the Rx FFE output, UI lags
     (178A-56): receiver noise (93A-35 through the FFE), Tx noise (178A-21), jitter (178A-23), crosstalk
     (178A-20), quantisation (178A-28, white at the ADC) and residual ISI after the DFE."""
@@ -137,7 +138,6 @@ def _mlsd(srch: _Search, eq: Equalized, w: np.ndarray, var: dict, a_s: float, a_
         r += p.var_x * _acf(ag[int(np.argmax((ag.reshape(-1, m) ** 2).sum(0)))::m], n_lag)
     r[:len(w)] += var["var_q_in"] * np.array([w[:len(w) - l] @ w[l:] for l in range(min(len(w), n_lag))])
     r += p.var_x * _acf(_residual_isi(eq), n_lag)
-    p_rest = noise_pmf(eq, eq.ts, y_step, n, gauss=False)
     return mlsd_delta(p_rest, y_step, a_s=a_s, a_ni=a_ni, var_g=eq.sigma_gauss_v**2, var_rn=var["var_rx"],
                       r_ni=r, r_rn=r_rn, b=float(eq.dfe[0]) if len(eq.dfe) else 0.0, levels=p.levels, der0=p.der0, dcom_an_db=p.mlsd_dcom_an_db)
 
@@ -161,23 +161,26 @@ def compute_com(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, 
 
 
 def com_from_prepared(prep: Prepared, *, search_mode: str = "fast", eye: bool = True,
-                      progress: Callable[[int, int], None] | None = None) -> ComResult:
-    """COM from :func:`prepare`'s output (lets reach searches and tests reuse the channel set)."""
+                      progress: Callable[[int, int], None] | None = None,
+                      seed: tuple[tuple[int, int], ...] | None = None) -> ComResult:
+    """COM from :func:`prepare`'s output (lets reach searches and tests reuse the channel set).
+    ``seed``: equalizer indices (``ComResult.choice``) of a neighbouring solve to start the fast search from."""
     from si_thermal.si import eye as eye_mod
 
     srch = _Search(prep)
-    ch = search(srch, search_mode, progress=progress)
+    ch = search(srch, search_mode, progress=progress, seed=seed)
     p = prep.params
     eq, c, w, var = equalize(srch, ch)
     a_s = p.rlm * eq.victim[eq.ts] / (p.levels - 1)                                      # 93A-25 A_s
     y_step, n = grid_for(eq, a_s)
-    pmf = noise_pmf(eq, eq.ts, y_step, n)
+    p_rest = noise_pmf(eq, eq.ts, y_step, n, gauss=False)                  # ISI, crosstalk, dual-Dirac
+    pmf = conv_pmf(p_rest, gauss_pmf(eq.sigma_gauss_v, y_step, n))       # 93A-41/42: + Gaussian
     a_ni = amplitude_at_der(pmf, y_step, p.der0)
     com = 20 * np.log10(a_s / a_ni) if a_ni > 0 else np.inf
     notes = list(prep.notes)
     com_dfe = ml = None
     if p.mlsd and np.isfinite(com):                                                     # 178A.1.10
-        ml = _mlsd(srch, eq, w, var, float(a_s), float(a_ni), y_step, n)
+        ml = _mlsd(srch, eq, w, var, float(a_s), float(a_ni), y_step, p_rest)
         com_dfe = com
         if ml.der_mlsd < 0.5:
             com = max(com, com + ml.delta_db)
@@ -206,7 +209,8 @@ def com_from_prepared(prep: Prepared, *, search_mode: str = "fast", eye: bool = 
         sigma_noise_v=float(np.sqrt(var["var_rx"] + var["var_tx"] + var["var_q"])),
         sigma_jitter_v=float(np.sqrt(p.var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * (var["hj"] ** 2).sum())),
         notes=tuple(notes), port_order=prep.port_order, search=search_mode, equalized=eq,
-        com_dfe_db=None if com_dfe is None else float(com_dfe), mlsd_delta_db=None if ml is None else ml.delta_db)
+        com_dfe_db=None if com_dfe is None else float(com_dfe), mlsd_delta_db=None if ml is None else ml.delta_db,
+        choice=(ch.ic, ch.tx))
 
 
 def _residual_isi(eq: Equalized) -> np.ndarray:
