@@ -27,7 +27,7 @@ from si_thermal.si.reach import ReachResult, il_at_nyquist
 
 #: Default COM parameter set per SerDes rate key of channels/serdes.toml (else: the set that names the rate).
 DEFAULT_STD = {"200g": "802.3dj", "224g": "224g", "112g": "802.3ck", "448g": "448g"}
-DF_HZ = 100e6  # frequency step of the channel handed to COM
+DF_HZ = 25e6  # frequency step of the channel handed to COM: the phase step 2 pi DF tau stays below pi/2 up to tau = 10 ns (at 100 MHz a 5 ns channel aliased its unwrapped phase: COM -3 dB at 0.8 m of NVLink cable between +5 dB at 0.7 and 0.9 m)
 
 
 def com_params_for(rate: str, std: str | None = None) -> ComParams:

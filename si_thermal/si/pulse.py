@@ -172,7 +172,25 @@ def package_gamma_per_mm(pkg: Package, freq_hz: np.ndarray) -> np.ndarray:
     return np.where(np.asarray(freq_hz) == 0, pkg.gamma0_per_mm + 0j, g)
 
 
+_PKG_CACHE: dict[tuple, np.ndarray] = {}
+
+
 def package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.ndarray:
+    """Differential ABCD of one device package, ordered in the direction of the signal (remembered for the
+    last few (package, frequency grid) pairs: COM builds it for the thru and every aggressor)."""
+    f = np.asarray(freq_hz, float)
+    key = (pkg, receiver, len(f), float(f[0]) if len(f) else 0.0, float(f[-1]) if len(f) else 0.0,
+           hash(f.tobytes()))
+    out = _PKG_CACHE.get(key)
+    if out is None:
+        if len(_PKG_CACHE) > 16:
+            _PKG_CACHE.clear()
+        out = _PKG_CACHE[key] = _package_abcd(pkg, f, receiver=receiver)
+        out.setflags(write=False)
+    return out
+
+
+def _package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.ndarray:
     """Differential ABCD of one device package, ordered in the direction of the signal.
 
     Transmitter: die ladder (C_d[0], L_s[0], C_d[1], ...), C_b, line sections, C_p -> channel.

@@ -26,11 +26,12 @@ def _corr(seq: np.ndarray, n_lag: int, auto: bool = False) -> np.ndarray:
         f = np.fft.rfft(x, nfft, axis=1)
         return np.ascontiguousarray(np.fft.irfft(np.abs(f) ** 2, nfft, axis=1)[:, :n_lag])
     b, n, m = seq.shape
-    if n_lag <= 32:                       # few lags (the search): direct sums are cheaper than FFTs
-        out = np.empty((b, b, n_lag, m))
+    if n_lag <= 32:                       # few lags (the search): direct sums (batched matmul over M)
+        st = np.ascontiguousarray(seq.transpose(2, 0, 1))                  # (M, B, n)
+        out = np.empty((n_lag, m, b, b))
         for lag in range(n_lag):
-            out[:, :, lag] = np.einsum("inm,jnm->ijm", seq[:, : n - lag], seq[:, lag:])
-        return out
+            np.matmul(st[:, :, :n - lag], st[:, :, lag:].transpose(0, 2, 1), out=out[lag])
+        return out.transpose(2, 3, 0, 1)
     nfft = 1 << int(np.ceil(np.log2(n + n_lag)))
     f = np.fft.rfft(seq, nfft, axis=1)                                      # (B, F, M)
     out = np.fft.irfft(np.conj(f)[:, None] * f[None, :], nfft, axis=2)[:, :, :n_lag]
@@ -75,19 +76,22 @@ class _Search:
         self.b_min, self.b_max = np.array(p.dfe_min), np.array(p.dfe_max)
         self.tx_span = int(self.shifts.max() - self.shifts.min())
         self.n_lag = self.nw + self.tx_span + 1        # the search's lags; N_max lags: :meth:`_long_tables`
-        aa = np.einsum("si,sj->sij", self.a, self.a)
+        aa = np.einsum("si,sj->sij", self.a, self.a).reshape(len(self.a), 16)
+
+        def contract(corr):                   # sum_ij a_i a_j corr_ij: (S, L, M)
+            return (aa @ corr.reshape(16, -1)).reshape(len(self.a), *corr.shape[2:])
+
         basis = prep.thru.basis
         self.pulse = self.a @ basis                                    # (S, N) victim, no Tx FFE
         self.n = self.pulse.shape[1]
         self.seq = self.pulse.reshape(len(self.a), self.n_ui, m)
         self.peak = np.argmax(self.pulse, axis=1)
         jv = self.jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23, V/UI
-        self.r_v = np.einsum("sij,ijlm->slm", aa, _corr(basis.reshape(4, self.n_ui, m), self.n_lag))
-        self.r_j = np.einsum("sij,ijlm->slm", aa, _corr(jv.reshape(4, self.n_ui, m), self.n_lag))
-        self.r_agg = [np.einsum("sij,ijlm->slm", aa, _corr(ag.basis.reshape(4, self.n_ui, m), self.n_lag))
-                      for ag in prep.aggressors]
+        self.r_v = contract(_corr(basis.reshape(4, self.n_ui, m), self.n_lag))
+        self.r_j = contract(_corr(jv.reshape(4, self.n_ui, m), self.n_lag))
+        self.r_agg = [contract(_corr(ag.basis.reshape(4, self.n_ui, m), self.n_lag)) for ag in prep.aggressors]
         self.agg_fext = [ag.kind == "fext" for ag in prep.aggressors]
-        self.rx_acf = np.einsum("sij,ijl->sl", aa, prep.rx_noise_acf)
+        self.rx_acf = contract(prep.rx_noise_acf)
         self.i0 = int(np.searchsorted(self.shifts, 0))
         self.kq = self._clip_ratio() if p.n_qb else 0.0
         self.n_evaluated = 0

@@ -130,7 +130,7 @@ def _mlsd(srch: _Search, eq: Equalized, w: np.ndarray, var: dict, a_s: float, a_
     (178A-56): receiver noise (93A-35 through the FFE), Tx noise (178A-21), jitter (178A-23), crosstalk
     (178A-20), quantisation (178A-28, white at the ADC) and residual ISI after the DFE."""
     p, m = srch.p, srch.m
-    n_lag = srch.n_ui // 2
+    n_lag = min(srch.n_ui // 2, 128)   # error events up to 127 UI (the 178A-50 series stops far earlier)
     r_rn = output_acf(w, var["rx_acf"], n_lag)
     r = r_rn + 10 ** (-p.snr_tx_db / 10) * _acf(var["h_tn"], n_lag)
     r += p.var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _acf(var["hj"], n_lag)

@@ -44,7 +44,7 @@ def _conv_full(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out / out.sum()
 
 
-def _trim(p: np.ndarray, tol: float = 1e-30) -> np.ndarray:
+def _trim(p: np.ndarray, tol: float = 1e-20) -> np.ndarray:
     """Drop the same number of bins from both ends where they hold less than ``tol`` (stays centred)."""
     c = np.cumsum(p)
     lo = int(np.searchsorted(c, tol))
@@ -123,13 +123,14 @@ def _acf(x: np.ndarray, n_lag: int) -> np.ndarray:
 
 
 def output_acf(w: np.ndarray, r_in: np.ndarray, n_lag: int) -> np.ndarray:
-    """Autocorrelation at the Rx FFE output of noise with input autocorrelation ``r_in`` (zero beyond it)."""
-    r = np.zeros(n_lag + 2 * len(w))
+    """Autocorrelation at the Rx FFE output of noise with input autocorrelation ``r_in`` (zero beyond it):
+    ``R(l) = sum_d c_w(d) r(|l + d|)``, ``c_w`` the autocorrelation of the taps."""
+    c = np.correlate(w, w, "full")                       # lags -(N-1) .. N-1
+    d = np.arange(-(len(w) - 1), len(w))
+    r = np.zeros(n_lag + len(w) + 1)
     r[:min(len(r_in), len(r))] = r_in[:len(r)]
-    i = np.arange(len(w))
-    d = i[:, None] - i[None, :]
-    ww = np.outer(w, w)
-    return np.array([(ww * r[np.abs(l + d)]).sum() for l in range(n_lag)])
+    idx = np.abs(np.arange(n_lag)[:, None] + d[None, :])
+    return (r[np.minimum(idx, len(r) - 1)] * (idx < len(r)) * c[None, :]).sum(-1)
 
 
 def mlsd_delta(p_rest: np.ndarray, y_step: float, *, a_s: float, a_ni: float, var_g: float, var_rn: float,

@@ -5,6 +5,7 @@ terminations, band extension, Tx rise and receiver filters, one pulse per CTLE b
 from __future__ import annotations
 
 import warnings
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from si_thermal.si.equalizer import ctle_basis
 
 #: Frequency step (Hz) of the network built from a channels/*.toml file for COM (0 to 1.5 fb).
 TOML_DF_HZ = 25e6
+_CHECKED: dict[int, tuple] = {}   # id(Network) -> (weakref, checked network): package cases reuse the check
 
 
 def _as_network(x, role: str, fb_hz: float | None = None, length_m: float | None = None):
@@ -26,8 +28,12 @@ def _as_network(x, role: str, fb_hz: float | None = None, length_m: float | None
     from si_thermal.config import ChannelFile
     from si_thermal.si import touchstone
 
-    if isinstance(x, rf.Network):  # the same checks as a file (finite, frequencies, passivity)
-        return touchstone.check_network(x, x.name or role), x.name or role
+    if isinstance(x, rf.Network):  # the same checks as a file (finite, frequencies, passivity), once per object
+        hit = _CHECKED.get(id(x))
+        if hit is None or hit[0]() is not x:
+            hit = _CHECKED[id(x)] = (weakref.ref(x), touchstone.check_network(x, x.name or role))
+            weakref.finalize(x, _CHECKED.pop, id(x), None)
+        return hit[1], x.name or role
     if fb_hz is not None and (isinstance(x, (ChannelFile, tuple)) or Path(x).suffix.lower() == ".toml"):
         from si_thermal.si.channel import channel_network, load  # a channel file, as the CLI takes
 
