@@ -70,8 +70,9 @@ def case_name(params: ComParams, i: int) -> str:
 
 
 def link_com(channel, params: ComParams, length_m: float | None = None, *, crosstalk: bool = True,
-             cases: tuple[int, ...] | None = None) -> LinkCom:
-    """COM of the channel with its variable segment at ``length_m``, per package case."""
+             cases: tuple[int, ...] | None = None, seed: tuple[int, int] | None = None) -> LinkCom:
+    """COM of the channel with its variable segment at ``length_m``, per package case. ``seed``: the
+    equalizer (``ComResult.choice``) of a solve at a nearby length to start the fast search from."""
     from si_thermal.si.crosstalk import aggressors
 
     fb = params.symbol_rate_hz
@@ -87,8 +88,9 @@ def link_com(channel, params: ComParams, length_m: float | None = None, *, cross
         p = params.with_package_case(i)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            prep = prepare(net, fext, nxt, p)
-        r = com_from_prepared(prep, eye=False, seed=(res[0].choice,) if res else None)  # case 2 climbs from case 1
+            prep = prepare(net, fext, nxt, p, check=False)   # our own models: passive by construction
+        start = (res[0].choice,) if res else ((seed,) if seed is not None else None)  # case 2 climbs from case 1
+        r = com_from_prepared(prep, eye=False, seed=start)
         if not math.isfinite(r.com_db):
             raise ConvergenceError(f"COM is not finite ({r.com_db}) for {net.name} at {length_m} m, "
                                    f"{case_name(params, i)}")

@@ -22,12 +22,14 @@ TOML_DF_HZ = 25e6
 _CHECKED: dict[int, tuple] = {}   # id(Network) -> (weakref, checked network): package cases reuse the check
 
 
-def _as_network(x, role: str, fb_hz: float | None = None, length_m: float | None = None):
+def _as_network(x, role: str, fb_hz: float | None = None, length_m: float | None = None, check: bool = True):
     import skrf as rf
 
     from si_thermal.config import ChannelFile
     from si_thermal.si import touchstone
 
+    if isinstance(x, rf.Network) and not check:
+        return x, x.name or role
     if isinstance(x, rf.Network):  # the same checks as a file (finite, frequencies, passivity), once per object
         hit = _CHECKED.get(id(x))
         if hit is None or hit[0]() is not x:
@@ -69,20 +71,23 @@ class Prepared:
 
 
 def prepare(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, extrapolation: str = "fit",
-            n_ui: int | None = None, length_m: float | None = None) -> Prepared:  # noqa: A002 - "next" as the annex names it
+            n_ui: int | None = None, length_m: float | None = None,
+            check: bool = True) -> Prepared:  # noqa: A002 - "next" as the annex names it
     """Load, convert and check the channels; build the basis pulses and noise of :class:`Prepared`.
     A ``channels/*.toml`` thru (path or ``ChannelFile``) is built from 0 to 1.5 fb at
-    :data:`TOML_DF_HZ`, its variable segment at ``length_m`` when given."""
+    :data:`TOML_DF_HZ`, its variable segment at ``length_m`` when given. ``check=False``: skrf Networks
+    built by si_thermal's own channel models skip the Touchstone checks (finite and passive by
+    construction, tests/si/test_hf_passivity.py)."""
     p = load_com_params(params) if isinstance(params, str) else params
     notes: list[str] = []
     fb = p.symbol_rate_hz
-    net, name = _as_network(thru, "thru", fb, length_m)
+    net, name = _as_network(thru, "thru", fb, length_m, check)
     sdd_t, order, n1 = pl.to_sdd(net, name, role="thru")
     notes += n1
     chans = [(name, "thru", sdd_t)]
     for kind, items in (("fext", fext), ("next", next)):
         for x in items:
-            a, aname = _as_network(x, kind)
+            a, aname = _as_network(x, kind, check=check)
             sdd_a, _, n2 = pl.to_sdd(a, aname, role=kind, port_order=None if order == "sdd" else order)
             notes += n2
             if len(sdd_a.f) != len(sdd_t.f) or not np.allclose(sdd_a.f, sdd_t.f):
