@@ -53,6 +53,33 @@ def _quad(r_all: np.ndarray, ic: np.ndarray, coeffs: np.ndarray, shifts: np.ndar
     return out
 
 
+class _LazyRows:
+    """Rows of a per-CTLE-setting array computed on first use (a seeded search touches a few settings):
+    ``fill(rows)`` returns the rows; indexing takes the setting index first."""
+
+    def __init__(self, data: np.ndarray, fill, done: np.ndarray | None = None, base=None):
+        self.data, self.fill = data, fill
+        self.done = np.zeros(len(data), bool) if done is None else done
+        self.base = base
+
+    def view(self, shape) -> _LazyRows:
+        return _LazyRows(self.data.reshape(shape), None, self.done, base=self)
+
+    def ensure(self, rows) -> None:
+        rows = np.unique(np.asarray(rows).ravel())
+        missing = rows[~self.done[rows]]
+        if len(missing):
+            if self.base is not None:
+                self.base.ensure(missing)
+                return
+            self.data[missing] = self.fill(missing)
+            self.done[missing] = True
+
+    def __getitem__(self, key):
+        self.ensure(key[0] if isinstance(key, tuple) else key)
+        return self.data[key]
+
+
 class _Search:
     """Batched figure-of-merit evaluation over the equalizer grid (see the module docstring).
 
@@ -82,10 +109,11 @@ class _Search:
             return (aa @ corr.reshape(16, -1)).reshape(len(self.a), *corr.shape[2:])
 
         basis = prep.thru.basis
-        self.pulse = self.a @ basis                                    # (S, N) victim, no Tx FFE
-        self.n = self.pulse.shape[1]
-        self.seq = self.pulse.reshape(len(self.a), self.n_ui, m)
-        self.peak = np.argmax(self.pulse, axis=1)
+        n_s = len(self.a)
+        self.n = basis.shape[1]
+        self.pulse = _LazyRows(np.empty((n_s, self.n)), lambda r: self.a[r] @ basis)   # (S, N) victim, no Tx FFE
+        self.seq = self.pulse.view((n_s, self.n_ui, m))                # built per CTLE setting when first used
+        self.peak = _LazyRows(np.empty(n_s, int), lambda r: np.argmax(self.pulse[r], axis=1))
         jv = self.jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23, V/UI
         self.r_v = contract(_corr(basis.reshape(4, self.n_ui, m), self.n_lag))
         self.r_j = contract(_corr(jv.reshape(4, self.n_ui, m), self.n_lag))
