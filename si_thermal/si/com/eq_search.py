@@ -66,7 +66,10 @@ class _LazyRows:
         return _LazyRows(self.data.reshape(shape), None, self.done, base=self)
 
     def ensure(self, rows) -> None:
-        rows = np.unique(np.asarray(rows).ravel())
+        rows = np.asarray(rows)
+        if self.done[rows].all():
+            return
+        rows = np.unique(rows.ravel())
         missing = rows[~self.done[rows]]
         if len(missing):
             if self.base is not None:
