@@ -104,6 +104,8 @@ def _print(r) -> None:
                   f"{r.profile['via_swing_max_k']:.1f} K (via) / {r.profile['joint_swing_max_k']:.1f} K (joint)")
          if r.profile else f"{r.cycles_per_day:g} idle-to-load cycles/day"),
         ("median life of one site: hole / joint", f"{r.pth_median_years:.3g} / {r.joint_median_years:.3g} years"),
+        *([("median life of one press-fit pin (relaxation, Larson-Miller)", f"{r.press_fit_median_years:.3g} years")]
+          if r.press_fit_median_years != float("inf") else []),
         ("years to 1 % failure: backplanes / joints",
          f"{r.years_to_1pct_failure:.3g} / {r.joint_years_to_1pct_failure:.3g} (nominal inputs)"),
         *[(f"years to 1 % failing, {k}: P10 / P50 / P90",

@@ -66,6 +66,10 @@ def thermal(
     mesh_size_mm: float | None = typer.Option(
         None, "--mesh-size-mm", help="In-plane element size (mm); default: the cheapest mesh meeting --tj-tol-k."),
     tj_tol_k: float = typer.Option(0.2, "--tj-tol-k", help="Discretization error allowed on Tj (K) when choosing the mesh."),
+    profile: Path | None = typer.Option(
+        None, "--profile", help="Workload profile (boards/profiles/*.toml): Tj history, swing and rainflow cycles per die."),
+    profile_check_s: float = typer.Option(
+        600.0, "--profile-check-s", help="Seconds of direct time stepping that check the superposition (0: none)."),
 ) -> None:
     """Solve the package (dolfinx FEM + channel correlations + coolant energy balance)."""
     for c in cooling:
@@ -80,6 +84,15 @@ def thermal(
     check_output_path(plot, "--plot")
     check_output_path(xdmf, "--xdmf", folder=True)
     powers = parse_powers(power_w) if power_w is not None else None
+    prof = None
+    if profile is not None:
+        from si_thermal import config
+
+        prof = config.load_profile(profile).profile
+        if not (math.isfinite(profile_check_s) and 0 <= profile_check_s <= 86400):
+            raise InputError(None, "--profile-check-s", f"must be in [0, 86400] s, got {profile_check_s:g}")
+        if powers is not None and len(powers) != 1:
+            raise InputError(None, "--power-w", "with --profile give one power (the package power at load 1)")
     if inlet_c is not None:
         from si_thermal import config
 
@@ -131,6 +144,11 @@ def thermal(
                               "r_th_at_limit_k_per_w": lr.r_th_k_per_w})
                 if not results:
                     entry.update({k: v for k, v in lr.at_limit.to_dict().items() if k not in entry})
+            if prof is not None:
+                from si_thermal.system.package_duty import package_duty
+
+                entry["transient"] = package_duty(model, prof, power_w=powers[0] if powers else None,
+                                                  inlet_c=inlet_c, check_s=profile_check_s)
             if xdmf is not None:
                 for r in results:
                     stamp_xdmf(r.solution.write_xdmf(xdmf / f"{Path(package).stem}_{c}_{r.power_w:.0f}W.xdmf"),
@@ -172,6 +190,24 @@ def thermal(
         typer.echo(f"{c}: mesh {first.get('mesh_note', '')}")
         typer.echo(f"{c}: {first.get('channels', 0)} channels; h: {first.get('h_basis', '')}; "
                    f"friction: {first.get('friction_basis', '')}; channel ceiling: {first.get('ceiling', '')}")
+    for c, entry in out.items():
+        for p in entry.get("points", [entry] if "die_spread_k" in entry else []):
+            spread = "; ".join(f"{d} max-min {v['max_minus_min_k']:.1f} K, max-mean {v['max_minus_mean_k']:.1f} K"
+                               for d, v in p.get("die_spread_k", {}).items())
+            typer.echo(f"{c} at {p['power_w']:.0f} W: within-die spread: {spread}")
+    for c, entry in out.items():
+        tr = entry.get("transient")
+        if tr is None:
+            continue
+        j = tr["junction"]
+        typer.echo(f"{c}: profile '{tr['profile']}' at {tr['power_w']:.0f} W: Tj {j['tj_min_c']:.1f}-{j['tj_max_c']:.1f} degC "
+                   f"(swing {j['swing_k']:.1f} K), {j['cycles_per_day']:.0f} rainflow cycles/day, "
+                   f"{j['cycles_per_day_over_5k']:.1f}/day of 5 K and more, largest {j['largest_range_k']:.1f} K")
+        chk = tr.get("check")
+        note = (f"; direct stepping over {chk['check_s']:.0f} s agrees within {chk['max_abs_diff_k']:.3g} K"
+                if chk else "")
+        typer.echo(f"{c}: step response {tr['step_response_s']:.1f} s ({tr['step_response_solves']} solves), "
+                   f"superposition of {tr['history_s'] / 3600:.0f} h {tr['superposition_s']:.2f} s{note}")
     for c, w in limits.items():
         e = out[c]
         typer.echo(f"{c}: power limit {w:.0f} W ({e['heat_flux_limit_w_per_mm2']:.2f} W/mm^2 over the dies) "

@@ -14,7 +14,7 @@ class FailureModeSpec(Model):
 
     name: str
     source: str
-    model: Literal["fit", "mil217_pwb", "wearout_pth", "wearout_joint"]
+    model: Literal["fit", "mil217_pwb", "wearout_pth", "wearout_joint", "wearout_press_fit"]
     units_per_rack: Annotated[int, Field(ge=1, le=10**7)] = 1
     fit_per_unit: Annotated[float, Field(ge=0, le=1e9)] | None = None  # model = "fit": failures per 1e9 h
     board: str | None = None  # model = "mil217_pwb" / "wearout_pth": a stackup file in boards/

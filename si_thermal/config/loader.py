@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from si_thermal import paths
@@ -144,23 +145,64 @@ def load(path: str | Path) -> Any:
     return obj
 
 
-def check_references(obj: Model, path: str | Path) -> None:
-    """Cross-file checks: materials exist and have the right kind, boards and traces exist."""
+_DIELECTRICS = ("laminate", "polymer", "cable_dielectric")
+
+
+def _material_refs(obj: Model) -> Iterator[tuple[str, str, Any]]:
+    """(field, material name, allowed kinds or None) of every material a file names."""
     if isinstance(obj, StackupFile):
         for i, layer in enumerate(obj.layers):
-            kind = ("conductor",) if layer.type == "copper" else ("laminate", "polymer")
-            material(layer.material, kind, path, f"layers[{i}].material")
+            yield f"layers[{i}].material", layer.material, ("conductor",) if layer.type == "copper" else ("laminate", "polymer")
             if layer.foil is not None:
-                material(layer.foil, "foil", path, f"layers[{i}].foil")
+                yield f"layers[{i}].foil", layer.foil, "foil"
         if obj.backplane is not None:
             for i, st in enumerate(obj.backplane.stiffeners):
-                material(st.material, "metal", path, f"backplane.stiffeners[{i}].material")
+                yield f"backplane.stiffeners[{i}].material", st.material, "metal"
             if obj.backplane.connector is not None:
-                material(obj.backplane.connector.housing_material, "polymer", path,
-                         "backplane.connector.housing_material")
-                material(obj.backplane.connector.joint_material, "solder", path,
-                         "backplane.connector.joint_material")
-    elif isinstance(obj, FleetFile):
+                yield "backplane.connector.housing_material", obj.backplane.connector.housing_material, "polymer"
+                yield "backplane.connector.joint_material", obj.backplane.connector.joint_material, "solder"
+    elif isinstance(obj, ChannelFile):
+        for i, seg in enumerate(obj.segments):
+            if isinstance(seg, TwinaxSegment):
+                yield f"segments[{i}].dielectric", seg.dielectric, "cable_dielectric"
+                yield f"segments[{i}].conductor", seg.conductor, "conductor"
+    elif isinstance(obj, PackageFile):
+        for field in ("substrate", "interposer", "lid", "mold", "tim1", "tim2", "coldplate"):
+            if getattr(obj, field) is not None:
+                yield f"{field}.material", getattr(obj, field).material, None
+        for i, die in enumerate(obj.dies):
+            yield f"dies[{i}].material", die.material, None
+        for name in ("coldplate", "microchannel"):
+            c = getattr(obj, name)
+            if c is not None:
+                yield f"{name}.coolant", c.coolant, "coolant"
+                if c.cover_material is not None:
+                    yield f"{name}.cover_material", c.cover_material, None
+    elif isinstance(obj, XSectionFile):
+        for i, layer in enumerate(obj.layers):
+            yield f"layers[{i}].material", layer.material, _DIELECTRICS
+        if obj.shield is not None:
+            yield "shield.dielectric", obj.shield.dielectric, _DIELECTRICS
+        for name, items in (("traces", obj.traces), ("wires", obj.wires)):
+            for i, item in enumerate(items):
+                yield f"{name}[{i}].material", item.material, "conductor"
+                if getattr(item, "foil", None) is not None:
+                    yield f"{name}[{i}].foil", item.foil, "foil"
+        for name, item in (("planes", obj.planes), ("shield", obj.shield)):
+            if item is not None:
+                yield f"{name}.material", item.material, "conductor"
+        for foil in ("foil_bottom", "foil_top"):
+            if obj.planes is not None and getattr(obj.planes, foil) is not None:
+                yield f"planes.{foil}", getattr(obj.planes, foil), "foil"
+
+
+def check_references(obj: Model, path: str | Path) -> None:
+    """Cross-file checks: materials exist and have the right kind (a file's own ``[materials]``
+    first), boards, traces and other referenced files exist."""
+    local = getattr(obj, "materials", None) or {}
+    for field, name, kind in _material_refs(obj):
+        material(name, kind, path, field, local=local)
+    if isinstance(obj, FleetFile):
         for key, option in obj.options.items():
             if not rack_path(option.rack, path).is_file():
                 raise InputError(path, f"options.{key}.rack", f"rack file not found: {option.rack}")
@@ -172,10 +214,7 @@ def check_references(obj: Model, path: str | Path) -> None:
                     _referenced(load_stackup, board_path(mode.board, path), path, f"options.{key}.modes[{i}].board")
     elif isinstance(obj, ChannelFile):
         for i, seg in enumerate(obj.segments):
-            if isinstance(seg, TwinaxSegment):
-                material(seg.dielectric, "cable_dielectric", path, f"segments[{i}].dielectric")
-                material(seg.conductor, "conductor", path, f"segments[{i}].conductor")
-            elif isinstance(seg, (StriplineSegment, ViaSegment)):
+            if isinstance(seg, (StriplineSegment, ViaSegment)):
                 board = load_stackup(board_path(seg.board, path))
                 if isinstance(seg, StriplineSegment) and seg.trace not in {t.name for t in board.traces}:
                     raise InputError(path, f"segments[{i}].trace",
@@ -184,43 +223,12 @@ def check_references(obj: Model, path: str | Path) -> None:
                 if not touchstone_path(seg, path).is_file():
                     raise InputError(path, f"segments[{i}].file", f"file not found: {seg.file}")
     elif isinstance(obj, PackageFile):
-        local = obj.materials  # the file's own materials come first
-        for field in ("substrate", "interposer", "lid"):
-            material(getattr(obj, field).material, None, path, f"{field}.material", local=local)
-        if obj.mold is not None:
-            material(obj.mold.material, None, path, "mold.material", local=local)
-        for i, die in enumerate(obj.dies):
-            material(die.material, None, path, f"dies[{i}].material", local=local)
-        material(obj.tim1.material, None, path, "tim1.material", local=local)
-        if obj.tim2 is not None:
-            material(obj.tim2.material, None, path, "tim2.material", local=local)
-        if obj.coldplate is not None:
-            material(obj.coldplate.material, None, path, "coldplate.material", local=local)
         for name in ("coldplate", "microchannel"):
             c = getattr(obj, name)
             if c is not None:
-                material(c.coolant, "coolant", path, f"{name}.coolant", local=local)
-                if c.cover_material is not None:
-                    material(c.cover_material, None, path, f"{name}.cover_material", local=local)
-                why = inlet_problem(c.coolant, c.inlet, local)
+                why = inlet_problem(c.coolant, c.inlet, obj.materials)
                 if why is not None:
                     raise InputError(path, f"{name}.inlet", why)
-    elif isinstance(obj, XSectionFile):
-        for i, layer in enumerate(obj.layers):
-            material(layer.material, ("laminate", "polymer", "cable_dielectric"), path, f"layers[{i}].material")
-        if obj.shield is not None:
-            material(obj.shield.dielectric, ("laminate", "polymer", "cable_dielectric"), path, "shield.dielectric")
-        for name, items in (("traces", obj.traces), ("wires", obj.wires)):
-            for i, item in enumerate(items):
-                material(item.material, "conductor", path, f"{name}[{i}].material")
-                if getattr(item, "foil", None) is not None:
-                    material(item.foil, "foil", path, f"{name}[{i}].foil")
-        for name, item in (("planes", obj.planes), ("shield", obj.shield)):
-            if item is not None:
-                material(item.material, "conductor", path, f"{name}.material")
-        for foil in ("foil_bottom", "foil_top"):
-            if obj.planes is not None and getattr(obj.planes, foil) is not None:
-                material(getattr(obj.planes, foil), "foil", path, f"planes.{foil}")
     elif isinstance(obj, RackFile):
         rate = obj.rack.serdes_rate
         if rate != "none" and rate not in load_serdes().rates:

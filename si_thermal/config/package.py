@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.config._base import (
     Fraction,
+    HeatFlux,
     Length,
     Model,
     PositiveLength,
@@ -55,9 +56,35 @@ class DieHotSpot(Model):
     power_fraction: Fraction
 
 
+class FloorplanBlock(Model):
+    """A block of a die's floorplan (issue 13): lower-left corner ``(x, y)`` measured from the die's
+    lower-left corner, size ``w`` by ``h``, and its ``power`` (W at the package's rated power) or
+    ``power_density`` (W/mm^2 at that power). The die power left over spreads uniformly over the
+    die area no block covers."""
+
+    name: str = ""
+    x: Annotated[float, _quantity("length", 0.0)]
+    y: Annotated[float, _quantity("length", 0.0)]
+    w: PositiveLength
+    h: PositiveLength
+    power: Power | None = None
+    power_density: HeatFlux | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _one_power(self) -> FloorplanBlock:
+        if (self.power is None) == (self.power_density is None):
+            raise ValueError(f"block '{self.name}': give power or power_density (one of them)")
+        return self
+
+    @property
+    def power_w(self) -> float:
+        return self.power if self.power is not None else self.power_density * self.w * self.h
+
+
 class PackageDie(Model):
     """A die on the interposer; its power dissipates in the active layer at its bottom (flip chip),
-    uniformly except for optional hot spots."""
+    uniformly except for optional hot spots, or as its floorplan's blocks say (``[[dies.floorplan]]``)."""
 
     name: str
     material: str = "silicon"
@@ -68,14 +95,32 @@ class PackageDie(Model):
     thickness: PositiveLength
     active_thickness: PositiveLength = 50e-6
     power_fraction: Fraction
-    hotspots: list[DieHotSpot] = []
+    hot_spots: list[DieHotSpot] = []
+    floorplan: list[FloorplanBlock] = []
 
     @model_validator(mode="after")
-    def _hotspots_inside(self) -> PackageDie:
-        if sum(h.power_fraction for h in self.hotspots) > 1.0 + 1e-9:
+    def _floorplan_inside(self) -> PackageDie:
+        if self.floorplan and self.hot_spots:
+            raise ValueError(f"die '{self.name}': give hot_spots or a floorplan, not both")
+        boxes = []
+        for i, b in enumerate(self.floorplan):
+            label = f"floorplan block {i}" + (f" ('{b.name}')" if b.name else "")
+            if b.x + b.w > self.size_x * (1 + 1e-9) or b.y + b.h > self.size_y * (1 + 1e-9):
+                raise ValueError(f"die '{self.name}': {label} extends beyond the die "
+                                 f"({self.size_x * 1e3:.4g} x {self.size_y * 1e3:.4g} mm)")
+            box = (b.x, b.x + b.w, b.y, b.y + b.h)
+            for j, o in boxes:
+                if box[0] < o[1] - 1e-12 and o[0] < box[1] - 1e-12 and box[2] < o[3] - 1e-12 and o[2] < box[3] - 1e-12:
+                    raise ValueError(f"die '{self.name}': floorplan blocks {j} and {i} overlap")
+            boxes.append((i, box))
+        return self
+
+    @model_validator(mode="after")
+    def _hot_spots_inside(self) -> PackageDie:
+        if sum(h.power_fraction for h in self.hot_spots) > 1.0 + 1e-9:
             raise ValueError(f"die '{self.name}': hot spot power fractions add up to more than 1")
         boxes = []
-        for i, h in enumerate(self.hotspots):
+        for i, h in enumerate(self.hot_spots):
             box = (h.center_x - h.size_x / 2, h.center_x + h.size_x / 2,
                    h.center_y - h.size_y / 2, h.center_y + h.size_y / 2)
             if (box[0] < -self.size_x / 2 - 1e-12 or box[1] > self.size_x / 2 + 1e-12
@@ -206,6 +251,9 @@ def inlet_problem(coolant: str, inlet_k: float, local: dict | None = None) -> st
 
 
 class PackageFile(Model):
+    """A package stack; :meth:`power_map` gives each die's power map as rectangles with their
+    fractions of the die's power (hot spots, or floorplan blocks)."""
+
     package: PackageInfo
     substrate: Slab
     interposer: Slab
@@ -219,6 +267,17 @@ class PackageFile(Model):
     # package-local materials (a benchmark's constant-property silicon, a vendor's TIM), validated
     # like the library's; one with a library name must say ``override = true``
     materials: dict[str, LocalMaterial] = {}
+
+    def power_map(self, die: PackageDie) -> list[DieHotSpot]:
+        """The die's power map as rectangles centred relative to the die centre with their fraction
+        of the die's power: its hot spots, or its floorplan blocks (power / (package.power x
+        power_fraction)); the rest of the power spreads over the area they leave."""
+        if not die.floorplan:
+            return list(die.hot_spots)
+        die_w = self.package.power * die.power_fraction
+        return [DieHotSpot.model_construct(center_x=b.x + b.w / 2 - die.size_x / 2, center_y=b.y + b.h / 2 - die.size_y / 2,
+                           size_x=b.w, size_y=b.h, power_fraction=min(b.power_w / die_w, 1.0) if die_w > 0 else 0.0)
+                for b in die.floorplan]
 
     @field_validator("materials")
     @classmethod
@@ -236,6 +295,18 @@ class PackageFile(Model):
         names = [d.name for d in self.dies]
         if len(set(names)) != len(names):
             raise ValueError("die names must be unique")
+        for d in self.dies:
+            if not d.floorplan:
+                continue
+            die_w = self.package.power * d.power_fraction
+            total = sum(b.power_w for b in d.floorplan)
+            covered = sum(b.w * b.h for b in d.floorplan)
+            if total > die_w * (1 + 1e-3):
+                raise ValueError(f"die '{d.name}': floorplan blocks add up to {total:.4g} W, more than the die's "
+                                 f"{die_w:.4g} W (package.power x power_fraction)")
+            if covered >= d.size_x * d.size_y * (1 - 1e-9) and abs(total - die_w) > 1e-3 * die_w:
+                raise ValueError(f"die '{d.name}': the floorplan covers the whole die but its blocks add up to "
+                                 f"{total:.4g} W, not the die's {die_w:.4g} W (package.power x power_fraction)")
         ix, iy = self.interposer.size_x / 2, self.interposer.size_y / 2
         boxes = []
         for d in self.dies:

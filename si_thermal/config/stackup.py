@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from si_thermal.constants import ZERO_CELSIUS_K
 from si_thermal.config._base import (
@@ -17,7 +17,7 @@ from si_thermal.config._base import (
     Temperature,
     TemperatureDifference,
 )
-from si_thermal.config.materials import material
+from si_thermal.config.materials import LocalMaterial, Material, check_local_materials, load_materials, material
 
 
 class Layer(Model):
@@ -104,6 +104,20 @@ class PressFitConnector(Model):
     joint_material: str = "sac305"  # the solder of the joints (its yield sets the elastic range)
 
 
+class PressFitPins(Model):
+    """Compliant (press-fit) connector pins in the board's plated holes: their normal force relaxes
+    with time at temperature (:mod:`si_thermal.reliability.pressfit`, Larson-Miller + Robinson).
+    ``larson_miller_failure`` is ``T (C + log10 t_h)`` (K) at which the pin's normal force has relaxed
+    to ``failure_fraction`` of its initial value; ``larson_miller_constant`` is the alloy's ``C``."""
+
+    pin_alloy: str
+    pins: Annotated[int, Field(ge=1, le=10**8)]  # press-fit pins in the board
+    larson_miller_failure: Annotated[float, Field(ge=5000.0, le=20000.0)]
+    larson_miller_constant: Annotated[float, Field(ge=10.0, le=30.0)] = 20.0
+    failure_fraction: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
+    source: str
+
+
 MAX_GRADIENT_K = 150.0  # edge-to-edge; from a 20 degC idle board it reaches 170 degC, above the Tg of
 # FR-4-class laminates (130-180 degC, IPC-4101): the linear-elastic board model does not hold beyond
 MAX_BOARD_C = 300.0  # hottest board edge (ambient + gradient): FR-4-class decomposition Td >= 300 degC
@@ -127,6 +141,7 @@ class BackplaneLoad(Model):
     screws: list[Screw] = []
     stiffeners: list[Stiffener] = []
     connector: PressFitConnector | None = None
+    press_fit: PressFitPins | None = None  # the stackup says press-fit: compliant pins relax (issue 13)
 
     @model_validator(mode="after")
     def _inside(self) -> BackplaneLoad:
@@ -150,6 +165,23 @@ class StackupFile(Model):
     layers: list[Layer] = Field(min_length=1)
     traces: list[Trace] = []
     backplane: BackplaneLoad | None = None
+    # stackup-local materials (a vendor's laminate or foil, a benchmark's constant-property copper),
+    # validated like the library's; one with a library name must say ``override = true``
+    materials: dict[str, LocalMaterial] = {}
+
+    @field_validator("materials")
+    @classmethod
+    def _no_silent_shadowing(cls, value: dict[str, LocalMaterial]) -> dict[str, LocalMaterial]:
+        check_local_materials(value)
+        return value
+
+    def material(self, name: str, kind=None, file=None, field: str | None = None) -> Material:
+        """A material this stackup names: its own ``[materials]`` first, then the library."""
+        return material(name, kind, file, field, local=self.materials)
+
+    def library(self) -> dict[str, Material]:
+        """The materials library as this stackup sees it (its local materials over the library's)."""
+        return {**load_materials(), **self.materials}
 
     @model_validator(mode="after")
     def _consistent(self) -> StackupFile:

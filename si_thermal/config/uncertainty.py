@@ -29,6 +29,9 @@ PARAMETERS: dict[str, tuple[str | None, float, float, str]] = {
     "cycle_rate_factor": (None, 0.0, 100.0, "factor on the counted cycles (job boundaries per day uncertain)"),
     "pth_weibull_shape": (None, 1.0, 20.0, "Weibull shape of plated-hole fatigue populations"),
     "joint_weibull_shape": (None, 1.0, 20.0, "Weibull shape of solder-joint fatigue populations"),
+    "press_fit_larson_miller": (None, 5000.0, 20000.0,
+                                "Larson-Miller parameter T (C + log10 t_h) at which a press-fit pin's force has relaxed to failure, K"),
+    "press_fit_weibull_shape": (None, 1.0, 20.0, "Weibull shape of press-fit relaxation failures"),
 }
 
 

@@ -178,7 +178,7 @@ def layer_properties(stackup: StackupFile, *, above_tg: bool = False) -> list[La
     Raises :class:`si_thermal.errors.InputError` (through :meth:`Material.require`) when a material
     lacks a property the model needs.
     """
-    library = config.load_materials()
+    library = stackup.library()
     out = []
     for i, layer in enumerate(stackup.layers):
         mat = library[layer.material]
@@ -280,7 +280,7 @@ def effective_properties(stackup: str | Path | StackupFile, *, above_tg: bool = 
 
 def glass_transition_k(stackup: StackupFile) -> float:
     """The lowest Tg of the stackup's dielectrics, K (the laminate softens from there)."""
-    library = config.load_materials()
+    library = stackup.library()
     names = {layer.material for layer in stackup.layers if layer.type == "dielectric"}
     return min(float(library[n].require(n, "tg")) for n in names)
 

@@ -270,7 +270,8 @@ def _mode_from_spec(spec, board, lives: dict, cycles_per_day: float) -> FailureM
 def compare_cable_vs_backplane(inputs: FleetInputs, fleet_racks: int | None = 1000, *,
                                months: int | None = None, cycles_per_day: float = 1.0,
                                pth_median_cycles: float | None = None, joint_median_cycles: float | None = None,
-                               delta_t_k: float | None = None, renewal: bool = True) -> InterconnectComparison:
+                               delta_t_k: float | None = None, renewal: bool = True,
+                               press_fit_median_cycles: float | None = None) -> InterconnectComparison:
     """Failure events per month and availability of a fleet with cable trays vs with backplanes.
 
     ``inputs`` is the validated fleet file (each option's failure modes, rates, repair times and
@@ -297,6 +298,10 @@ def compare_cable_vs_backplane(inputs: FleetInputs, fleet_racks: int | None = 10
             if mode.model == "wearout_pth":
                 lives[key] = pth_median_cycles if pth_median_cycles is not None else \
                     _closed_form_pth_cycles(board, delta_t_k)
+            elif mode.model == "wearout_press_fit":  # a time-at-temperature life, in days (cycles at 1 a day)
+                days = press_fit_median_cycles if press_fit_median_cycles is not None else \
+                    _closed_form_press_fit_days(board, delta_t_k)
+                lives[key] = days * cycles_per_day
             else:
                 lives[key] = joint_median_cycles if joint_median_cycles is not None else \
                     _closed_form_joint_cycles(board, delta_t_k, cycles_per_day)
@@ -321,9 +326,22 @@ def _closed_form_pth_cycles(board, delta_t_k: float | None) -> float:
     bp = board.backplane
     dt = bp.gradient if delta_t_k is None else delta_t_k
     eff = effective_properties(board)
-    copper = BarrelCopper.from_material("copper", config.load_materials()["copper"])
+    copper = BarrelCopper.from_material("copper", board.library()["copper"])
     geom = PthGeometry(eff.thickness_m, bp.via_drill, bp.via_plating)
     return pth_fatigue(dt, eff.cte_z_per_k, eff.e_z_pa, geom, copper).cycles_to_failure
+
+
+def _closed_form_press_fit_days(board, delta_t_k: float | None) -> float:
+    """Median days of one press-fit pin held at the board's hottest edge (idle + gradient) all the
+    time (Larson-Miller time to the failure fraction; conservative: no idle hours)."""
+    from si_thermal.reliability.pressfit import time_to_failure_h
+
+    bp = board.backplane
+    if bp is None or bp.press_fit is None:
+        raise ValueError(f"stackup '{board.stackup.name}' has no [backplane.press_fit] (pin alloy, Larson-Miller failure)")
+    dt = bp.gradient if delta_t_k is None else delta_t_k
+    pf = bp.press_fit
+    return float(time_to_failure_h(bp.ambient + dt, pf.larson_miller_failure, pf.larson_miller_constant)) / 24.0
 
 
 def _closed_form_joint_cycles(board, delta_t_k: float | None, cycles_per_day: float) -> float:
@@ -339,7 +357,7 @@ def _closed_form_joint_cycles(board, delta_t_k: float | None, cycles_per_day: fl
     dt = bp.gradient if delta_t_k is None else delta_t_k
     if dt <= 0:
         return np.inf
-    lib = config.load_materials()
+    lib = board.library()
     name, jm = bp.connector.housing_material, bp.connector.joint_material
     a_housing = lib[name].require(name, "cte_xy")
     eff = effective_properties(board)

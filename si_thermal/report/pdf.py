@@ -20,6 +20,8 @@ from reportlab.platypus import (Image, KeepTogether, PageBreak, Paragraph, Simpl
 
 from si_thermal import paths
 from si_thermal.atomic import atomic_path
+from si_thermal.errors import InputError
+from si_thermal.report.finite import first_non_finite
 from si_thermal.system.claims import Claim
 from si_thermal.system.cooling import SystemCooling
 from si_thermal.system.model import SystemResult
@@ -223,27 +225,12 @@ def sha256(path: Path) -> str:
 
 
 def input_files(results: dict[str, SystemResult]) -> list[Path]:
-    files = {paths.materials_file(), paths.serdes_file(), paths.com_params_file()}
-    for r in results.values():
-        files.add(r.path)
-        for link in r.rack.links:
-            for ch in filter(None, (link.channel, *link.alternate_channels)):
-                files.add(paths.channels_dir() / ch)
-        for c in (r.cooling, r.aux_cooling):
-            if isinstance(c, SystemCooling):
-                files.add(paths.boards_dir() / c.package)
-        if r.rack.reliability and r.rack.reliability.backplane:
-            files.add(paths.boards_dir() / r.rack.reliability.backplane)
-    for f in list(files):
-        if f.suffix == ".toml" and f.parent == paths.channels_dir():
-            import tomllib
-            for seg in tomllib.loads(f.read_text()).get("segments", []):
-                if "board" in seg:
-                    files.add(paths.boards_dir() / seg["board"])
+    """Every input file of the report: the rack files and what they name, transitively (channels,
+    boards, packages, Touchstone), the fleet file, and the packaged tables (:mod:`si_thermal.provenance`)."""
+    from si_thermal.provenance import input_files as named_files
+
     fleet = paths.racks_dir() / "fleet_reliability.toml"
-    if fleet.is_file():
-        files.add(fleet)
-    return sorted(f for f in files if f.is_file())
+    return named_files([r.path for r in results.values()] + ([fleet] if fleet.is_file() else []))
 
 
 def versions() -> list[list[str]]:
@@ -403,6 +390,10 @@ def write_report(out: Path, results: dict[str, SystemResult], claims: list[Claim
         canvas.setFont("Helvetica", 7)
         canvas.drawRightString(A4[0] - 15 * mm, 8 * mm, f"page {doc.page}")
 
+    bad = first_non_finite(story)
+    if bad is not None:  # checked before anything is written: no half-report under the final name
+        raise InputError(None, None, f"the report would print a non-finite value under '{bad[0]}' ({bad[1]!r}): "
+                                     "an input takes a model outside its range, so there is no verdict to report")
     with atomic_path(out) as tmp:
         doc = SimpleDocTemplate(str(tmp), pagesize=A4, leftMargin=14 * mm, rightMargin=14 * mm,
                                 topMargin=14 * mm, bottomMargin=14 * mm, title="si_thermal rack report",

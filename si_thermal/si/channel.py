@@ -85,7 +85,8 @@ def _dielectric(name: str) -> DjordjevicSarkar:
 
 @cached(64, files=lambda board_file, trace_name: [board_file, paths.materials_file()])
 def stripline_cross_section(board_file: str, trace_name: str):
-    """(geometry, sigma, laminate name(s), strip foil, plane foils) of a board's trace."""
+    """(geometry, sigma, ((dielectric model, thickness), ...), strip foil, plane foils) of a board's
+    trace; materials as the stackup sees them (its own ``[materials]`` over the library)."""
     board = config.load_stackup(board_file)
     trace = next(t for t in board.traces if t.name == trace_name)
     layers = board.layers
@@ -100,7 +101,7 @@ def stripline_cross_section(board_file: str, trace_name: str):
                 return height, dielectrics, layer
             height += layer.thickness
             if layer.type == "dielectric":
-                dielectrics.append((layer.material, layer.thickness))
+                dielectrics.append((from_material(board.material(layer.material)), layer.thickness))
             i += step
         raise InputError(board_file, f"traces.{trace_name}", "no reference plane on one side: not a stripline")
 
@@ -108,14 +109,18 @@ def stripline_cross_section(board_file: str, trace_name: str):
     h_dn, d_dn, plane_dn = walk(+1)
     width = trace.width - trace.etch_factor * strip.thickness  # mean width of the trapezoid
     geom = StriplineGeometry(width, strip.thickness, trace.spacing, h_up, h_dn)
-    sigma = config.material(strip.material).conductivity
-    return geom, sigma, tuple(d_up + d_dn), strip.foil, (plane_up.foil, plane_dn.foil)
+    sigma = board.material(strip.material).conductivity
+
+    def foil(name):
+        return None if name is None else board.material(name, "foil")
+
+    return geom, sigma, tuple(d_up + d_dn), foil(strip.foil), (foil(plane_up.foil), foil(plane_dn.foil))
 
 
 def _mixed_dielectric(parts: tuple[tuple[str, float], ...], f: np.ndarray) -> np.ndarray:
-    """Thickness-weighted complex permittivity of the dielectric layers around a strip."""
+    """Thickness-weighted complex permittivity of the dielectric layers ((model, thickness), ...)."""
     total = sum(t for _, t in parts)
-    return sum(_dielectric(name).eps(f) * t for name, t in parts) / total
+    return sum(model.eps(f) * t for model, t in parts) / total
 
 
 class _Eps:
@@ -128,10 +133,6 @@ class _Eps:
         return _mixed_dielectric(self.parts, f)
 
 
-def _foil(name):
-    return None if name is None else config.material(name, "foil")
-
-
 def stripline_media(seg: config.StriplineSegment, f: np.ndarray, path: Path, mode: str = "odd") -> Stripline:
     board_file = str(config.board_path(seg.board, path))
     if seg.solver == "field":
@@ -139,8 +140,8 @@ def stripline_media(seg: config.StriplineSegment, f: np.ndarray, path: Path, mod
 
         return trace_media(board_file, seg.trace, f, seg.roughness, mode)
     geom, sigma, parts, strip_foil, plane_foils = stripline_cross_section(board_file, seg.trace)
-    k_strip = conductor.foil_factor(f, sigma, _foil(strip_foil), seg.roughness)
-    k_plane = 0.5 * sum(conductor.foil_factor(f, sigma, _foil(p), seg.roughness) for p in plane_foils)
+    k_strip = conductor.foil_factor(f, sigma, strip_foil, seg.roughness)
+    k_plane = 0.5 * sum(conductor.foil_factor(f, sigma, p, seg.roughness) for p in plane_foils)
     return Stripline(f, geom, sigma, _Eps(parts), strip_roughness=k_strip, plane_roughness=k_plane, mode=mode)
 
 
@@ -167,12 +168,13 @@ def twinax_at(seg: config.TwinaxSegment, f: np.ndarray) -> Twinax:
 
 @cached(64, files=lambda board_file: [board_file, paths.materials_file()])
 def _board_laminate(board_file: str) -> tuple[tuple[str, float], ...]:
-    """(material, total thickness) of the board's dielectrics, one entry per material."""
+    """(dielectric model, total thickness) of the board's dielectrics, one entry per material."""
+    board = config.load_stackup(board_file)
     totals: dict[str, float] = {}
-    for layer in config.load_stackup(board_file).layers:
+    for layer in board.layers:
         if layer.type == "dielectric":
             totals[layer.material] = totals.get(layer.material, 0.0) + layer.thickness
-    return tuple(totals.items())
+    return tuple((from_material(board.material(name)), t) for name, t in totals.items())
 
 
 def segment_abcd(seg, f: np.ndarray, path: Path, mode: str = "odd") -> np.ndarray:

@@ -17,10 +17,10 @@ that mismatch is an input error.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-
 import numpy as np
 
+from si_thermal import paths
+from si_thermal.caches import cached
 from si_thermal.errors import InputError
 from si_thermal.si import channel as chan
 from si_thermal.si.pulse import Package, package_abcd
@@ -42,7 +42,7 @@ class Planes:
         return tuple(f"z_p {'+'.join(f'{z * 1e3:g}' for z in p.z_p_m)} mm" for p in self.packages) or ("none",)
 
 
-@lru_cache(maxsize=32)
+@cached(32, files=lambda std, rate: [paths.com_params_file()])
 def _package_cases(std: str, rate: str) -> tuple[Package, ...]:
     from si_thermal.si.com import load_com_params
 

@@ -40,38 +40,33 @@ from si_thermal.reliability import pth as pth_mod
 from si_thermal.reliability.cycles import Cycles, count_periodic
 from si_thermal.reliability.damage import JointSite, PthSite, joint_damage, median_life_days, pth_damage
 from si_thermal.reliability.montecarlo import Band, draw, unit_weibull_eta_days, years_to_fraction
+from si_thermal.reliability.pressfit import relaxation_damage, time_at_level
 from si_thermal.reliability.weibull import Weibull
 from si_thermal.system.fleet import load_fleet
+from si_thermal.thermal.backplane import BackplaneFields
 
 JOINT_WEIBULL_SHAPE = 4.0  # Engelmaier: thermal-cycling solder fatigue populations, beta about 4
 SOURCE_YEARS = (3.0, 5.0)  # S0 sec. 2.4: inter-layer microcracks 'may surface after 3-5 years'
 FAILED_FRACTION = 0.01
 
 
+# the steady response's values a result reports (held once, in :class:`BackplaneFields`)
+_STEADY = tuple(f.name for f in dc_fields(BackplaneFields) if f.name not in ("effective", "fields"))
+
+
 @dataclass(frozen=True)
 class BackplaneResult:
-    """What ``si-thermal backplane`` reports (SI unless the name says otherwise)."""
+    """What ``si-thermal backplane`` reports (SI unless the name says otherwise): the steady
+    thermo-mechanical response (``steady``, a :class:`si_thermal.thermal.backplane.BackplaneFields`,
+    whose values read as attributes of the result: ``r.t_max_c``, ``r.fields``) and what the
+    reliability chain made of it."""
 
-    stackup: str
-    layers: int
+    steady: BackplaneFields = field(repr=False)
     thickness_mm: float
     cte_xy_ppm_per_k: float
     cte_z_ppm_per_k: float
     e_xy_gpa: float
     e_z_gpa: float
-    gradient_k: float
-    t_max_c: float
-    delta_t_hot_k: float  # hottest point minus idle temperature: the cycle's swing there
-    above_tg: bool
-    max_warpage_um: float
-    max_displacement_um: float
-    inplane_stress_mpa: float  # homogenized board, largest |sigma_xx|, |sigma_yy| in the via column
-    copper_inplane_stress_mpa: float  # recovered in the copper layers along the via column
-    dielectric_inplane_stress_mpa: float
-    via_delta_t_k: float  # mean temperature swing along the via column
-    z_strain: float  # thickness change / thickness along the via column
-    interlaminar_peel_mpa: float  # largest |sigma_zz| in the via column
-    interlaminar_shear_mpa: float  # largest sqrt(tau_xz^2 + tau_yz^2) in the via column
     pth_strain: float  # IPC-TR-579 barrel strain with the FEM thickness change as the board's expansion
     pth_strain_closed_form: float  # same, laminate z-CTE and the via column's swing
     pth_plastic: bool
@@ -89,23 +84,28 @@ class BackplaneResult:
     mtbf_h: float  # backplane, constant-rate modes
     failures_per_month: float  # backplane, mean over the horizon (random + wear-out)
     availability: float  # backplane rack, mean over the horizon
-    dofs_thermal: int
-    dofs_elastic: int
-    solve_time_s: float  # mesh to fleet, wall clock
-    thermal_time_s: float  # heat solve
-    elastic_time_s: float  # elastic assembly + solve
-    ranks: int
     pth_median_years: float = math.inf  # one hole, nominal inputs, this duty (profile or cycles)
     joint_median_years: float = math.inf  # one SAC joint, nominal inputs
+    press_fit_median_years: float = math.inf  # one press-fit pin (relaxation), nominal inputs; inf: none
     life_bands: dict = field(default_factory=dict)  # mechanism -> Band.to_dict(), years to 1 % failing
     uncertain_inputs: dict = field(default_factory=dict)  # parameter -> {distribution, source, ...}
     profile: dict = field(default_factory=dict)  # name, cycles a day, swings, transient timing
     comparison: dict = field(default_factory=dict)
-    fields: object = field(default=None, repr=False, compare=False)  # (heat, elastic) solutions
+
+    def __getattr__(self, name: str):
+        steady = self.__dict__.get("steady")
+        if steady is not None and (name in _STEADY or name == "fields"):
+            return getattr(steady, name)
+        raise AttributeError(name)
+
+    def values(self) -> dict:
+        """Every reported value (the steady response's, then the reliability chain's), unconverted."""
+        own = {f.name: getattr(self, f.name) for f in dc_fields(self) if f.name != "steady"}
+        return {**{k: getattr(self.steady, k) for k in _STEADY}, **own}
 
     def to_dict(self) -> dict:
         """JSON-ready: the solution fields left out, infinities (no failure within the model) as None."""
-        return _clean({f.name: getattr(self, f.name) for f in dc_fields(self) if f.name != "fields"})
+        return _clean(self.values())
 
 
 def _clean(v):
@@ -128,6 +128,8 @@ class SiteHistory:
     joint: Cycles
     period_s: float
     info: dict
+    via_series_k: np.ndarray | None = None  # the via column's rise over one period (press-fit relaxation)
+    series_dt_s: float = 0.0
 
 
 def steady_cycles(via_swing_k: float, joint_swing_k: float, t_idle_k: float, cycles_per_day: float) -> SiteHistory:
@@ -138,7 +140,8 @@ def steady_cycles(via_swing_k: float, joint_swing_k: float, t_idle_k: float, cyc
         return Cycles(np.array([dt]), np.array([t_idle_k + dt / 2]), np.array([float(cycles_per_day)]),
                       np.array([dur]))
 
-    return SiteHistory(one(via_swing_k), one(joint_swing_k), 86400.0, {})
+    # time at temperature (press-fit relaxation): at full load all day (conservative, no idle hours)
+    return SiteHistory(one(via_swing_k), one(joint_swing_k), 86400.0, {}, np.array([via_swing_k]), 86400.0)
 
 
 def _mtime(path: Path) -> float:
@@ -200,7 +203,7 @@ def profile_cycles(step, profile: config.Profile, *, horizon_s: float | None = N
             "joint_swing_max_k": float(last[1].max() - last[1].min()),
             "step_response_solves": sr.solves, "step_response_s": t_step, "superposition_s": t_conv,
             "kernel_s": kern.shape[-1] * dt, "history_s": n * dt}
-    return SiteHistory(via, joint, profile.period, info)
+    return SiteHistory(via, joint, profile.period, info, last[0].copy(), dt)
 
 
 def _fleet_mode(inputs, model: str):
@@ -211,20 +214,27 @@ def _fleet_mode(inputs, model: str):
 
 
 def life_bands(hist: SiteHistory, pth_site: PthSite | None, joint_site: JointSite | None, gradient_k: float,
-               inputs, uncertain: config.Uncertain | None, defaults: dict) -> tuple[dict, dict, dict]:
-    """(bands, nominal median years per mechanism, drawn parameters' descriptions)."""
+               inputs, uncertain: config.Uncertain | None, defaults: dict,
+               press_fit: tuple[float, float] | None = None) -> tuple[dict, dict, dict]:
+    """(bands, nominal median years per mechanism, drawn parameters' descriptions). ``press_fit``:
+    (idle board temperature K, Larson-Miller constant) where the stackup has press-fit pins."""
     s = draw(uncertain, defaults)
     nominal = draw(None, defaults)
     out, med = {}, {}
     etas, betas = [], []
     for name, site, mode_key, shape_key in (("pth", pth_site, "wearout_pth", "pth_weibull_shape"),
-                                            ("joint", joint_site, "wearout_joint", "joint_weibull_shape")):
+                                            ("joint", joint_site, "wearout_joint", "joint_weibull_shape"),
+                                            ("press_fit", press_fit, "wearout_press_fit", "press_fit_weibull_shape")):
         if site is None:
             continue
         days = {}
         for key, p in (("mc", s), ("nominal", nominal)):
             scale = p["gradient"] / gradient_k if gradient_k > 0 else np.ones_like(p["gradient"])
-            if name == "pth":
+            if name == "press_fit":  # time at temperature of the via column (Larson-Miller + Robinson)
+                levels, durations = time_at_level(hist.via_series_k, hist.series_dt_s)
+                d = relaxation_damage(levels, durations, site[0], p_fail=p["press_fit_larson_miller"], c=site[1],
+                                      swing_scale=scale)
+            elif name == "pth":
                 d = pth_damage(hist.via, site, strain_distribution_factor=p["strain_distribution_factor"],
                                swing_scale=scale, ductility=p["copper_ductility"],
                                ultimate_scale=p["copper_ultimate_strength_scale"],
@@ -299,7 +309,7 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
     t_idle = fm.t_idle_k
 
     # plated holes: the FEM thickness change as the board's expansion, vs the closed form
-    lib = config.load_materials()
+    lib = stack.library()
     copper = pth_mod.BarrelCopper.from_material("copper", lib["copper"])
     geom = pth_mod.PthGeometry(h, bp.via_drill, bp.via_plating)
     cte_eff = fm.z_strain / dt_via if dt_via > 0 else eff.cte_z_per_k
@@ -344,16 +354,23 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
                 "copper_ductility": copper.ductility, "copper_ultimate_strength_scale": 1.0,
                 "sac_creep_coefficient": solder.SYED_SAC_CREEP_COEFF, "joint_strain_factor": 1.0,
                 "cycle_rate_factor": 1.0}
-    for key, mode_key in (("pth_weibull_shape", "wearout_pth"), ("joint_weibull_shape", "wearout_joint")):
+    press_fit = None
+    if bp.press_fit is not None:  # the stackup says press-fit: compliant pins relax at temperature
+        defaults["press_fit_larson_miller"] = bp.press_fit.larson_miller_failure
+        press_fit = (t_idle, bp.press_fit.larson_miller_constant)
+    for key, mode_key in (("pth_weibull_shape", "wearout_pth"), ("joint_weibull_shape", "wearout_joint"),
+                          ("press_fit_weibull_shape", "wearout_press_fit")):
         m = _fleet_mode(inputs, mode_key)
         defaults[key] = m.weibull_shape if m is not None else JOINT_WEIBULL_SHAPE
-    bands, med_years, desc = life_bands(hist, pth_site, joint_site, fm.gradient_k, inputs, unc, defaults)
+    bands, med_years, desc = life_bands(hist, pth_site, joint_site, fm.gradient_k, inputs, unc, defaults, press_fit)
 
     # fleet: nominal site lives in days (median cycles = days at one 'cycle' a day)
     pth_days = med_years.get("pth", math.inf) * 365.0
     joint_days = med_years.get("joint", math.inf) * 365.0
+    press_fit_days = med_years.get("press_fit", math.inf) * 365.0
     cmp = fleet_mod.compare_cable_vs_backplane(inputs, fleet_racks, months=months, cycles_per_day=1.0,
-                                               pth_median_cycles=pth_days, joint_median_cycles=joint_days)
+                                               pth_median_cycles=pth_days, joint_median_cycles=joint_days,
+                                               press_fit_median_cycles=press_fit_days)
     wear = [m for m in cmp.backplane.modes if m.life_h is not None]
     years_1pct = fleet_mod.first_failure_quantile([m.life_h for m in wear], FAILED_FRACTION) / HOURS_PER_YEAR
     pth_spec = _fleet_mode(inputs, "wearout_pth")
@@ -365,14 +382,8 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
                             / 365.0)
 
     return BackplaneResult(
-        stackup=fm.stackup, layers=fm.layers, thickness_mm=h * 1e3, cte_xy_ppm_per_k=eff.cte_x_per_k * 1e6,
+        steady=fm, thickness_mm=h * 1e3, cte_xy_ppm_per_k=eff.cte_x_per_k * 1e6,
         cte_z_ppm_per_k=eff.cte_z_per_k * 1e6, e_xy_gpa=eff.e_x_pa / 1e9, e_z_gpa=eff.e_z_pa / 1e9,
-        gradient_k=fm.gradient_k, t_max_c=fm.t_max_c, delta_t_hot_k=fm.delta_t_hot_k, above_tg=fm.above_tg,
-        max_warpage_um=fm.max_warpage_um, max_displacement_um=fm.max_displacement_um,
-        inplane_stress_mpa=fm.inplane_stress_mpa, copper_inplane_stress_mpa=fm.copper_inplane_stress_mpa,
-        dielectric_inplane_stress_mpa=fm.dielectric_inplane_stress_mpa, via_delta_t_k=dt_via,
-        z_strain=fm.z_strain, interlaminar_peel_mpa=fm.interlaminar_peel_mpa,
-        interlaminar_shear_mpa=fm.interlaminar_shear_mpa,
         pth_strain=pth_fem.strain_range, pth_strain_closed_form=pth_cf.strain_range, pth_plastic=pth_fem.plastic,
         pth_cycles_to_failure=pth_fem.cycles_to_failure, pth_aspect_ratio=geom.aspect_ratio,
         pth_within_validity=geom.within_validity, joint_cycles_to_failure=float(joint_n),
@@ -381,9 +392,8 @@ def analyze_backplane(stackup_path: str | Path, *, gradient_k: float | None = No
         joint_years_to_1pct_failure=joint_years,
         joint_tc1_cycles_for_5_years=tc1_5y, fleet_racks=fleet_racks,
         mtbf_h=cmp.backplane.mtbf_random_h, failures_per_month=cmp.backplane.mean_events_per_month,
-        availability=cmp.backplane.availability, dofs_thermal=fm.dofs_thermal, dofs_elastic=fm.dofs_elastic,
-        solve_time_s=fm.solve_time_s, thermal_time_s=fm.thermal_time_s, elastic_time_s=fm.elastic_time_s,
-        ranks=fm.ranks, pth_median_years=med_years.get("pth", math.inf),
-        joint_median_years=med_years.get("joint", math.inf), life_bands=bands, uncertain_inputs=desc,
-        profile=hist.info, comparison=cmp.to_dict(), fields=fm.fields,
+        availability=cmp.backplane.availability, pth_median_years=med_years.get("pth", math.inf),
+        joint_median_years=med_years.get("joint", math.inf),
+        press_fit_median_years=med_years.get("press_fit", math.inf), life_bands=bands, uncertain_inputs=desc,
+        profile=hist.info, comparison=cmp.to_dict(),
     )

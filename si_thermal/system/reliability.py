@@ -110,8 +110,7 @@ def backplane_life_bands(stackup: str, uncertainty: str | None = None) -> dict:
 
 def _scalars(res) -> dict:
     """The numeric and text fields of a BackplaneResult (fields and nested objects left out)."""
-    return {k: getattr(res, k) for k in res.__dataclass_fields__
-            if isinstance(getattr(res, k), (int, float, str, bool))}
+    return {k: v for k, v in res.values().items() if isinstance(v, (int, float, str, bool))}
 
 
 def system_availability(rel: RackReliabilityResult | StageSkipped) -> float | None:

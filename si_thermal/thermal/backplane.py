@@ -89,7 +89,7 @@ class BackplaneFields:
 
 def _conductivity(stackup: config.StackupFile) -> tuple[float, float, float]:
     """Effective (k_x, k_y, k_z) of the stack, W/(m K): parallel in-plane, series through it."""
-    lib = config.load_materials()
+    lib = stackup.library()
     t, kp, kz = [], [], []
     for i, layer in enumerate(stackup.layers):
         mat = lib[layer.material]
@@ -115,7 +115,7 @@ def _conductivity(stackup: config.StackupFile) -> tuple[float, float, float]:
 def _heat_capacity(stackup: config.StackupFile) -> float:
     """Effective volumetric heat capacity of the stack, J/(m^3 K): thickness mean of the layers'
     rho c_p, copper layers as copper/fill mixtures by coverage (heat capacities add by volume)."""
-    lib = config.load_materials()
+    lib = stackup.library()
     t, c = [], []
     for i, layer in enumerate(stackup.layers):
         mat = lib[layer.material]

@@ -222,8 +222,8 @@ def package_geometry(pkg, cooling: str, mesh_size_m: float) -> StackGeometry:
     """The layer stack of a :class:`si_thermal.config.PackageFile` for ``cooling``
     ("coldplate": lid, TIM2 and cold-plate base; "microchannel": the lid base under the channels).
 
-    Region names: substrate, interposer, ``<die>_active``, ``<die>_hot<i>`` (hot spots of the active
-    layer), ``<die>``, mold, tim1, lid, tim2, coldplate.
+    Region names: substrate, interposer, ``<die>_active``, ``<die>_hot<i>`` (hot spots or floorplan
+    blocks of the active layer, :meth:`PackageFile.power_map`), ``<die>``, mold, tim1, lid, tim2, coldplate.
     The channels (cold-plate fins, lid channels) are not meshed: their top surface is the "coolant"
     boundary carrying the fin-corrected heat-transfer coefficient of :mod:`.cooling`.
     """
@@ -241,12 +241,15 @@ def package_geometry(pkg, cooling: str, mesh_size_m: float) -> StackGeometry:
     fill = (("mold", inter),) if pkg.mold is not None else ()
     hot = tuple((f"{d.name}_hot{i}", (d.center_x + h.center_x - h.size_x / 2, d.center_x + h.center_x + h.size_x / 2,
                                       d.center_y + h.center_y - h.size_y / 2, d.center_y + h.center_y + h.size_y / 2))
-                for d in pkg.dies for i, h in enumerate(d.hotspots))
+                for d in pkg.dies for i, h in enumerate(pkg.power_map(d)))
+    # a die its power-map blocks cover entirely has no background region left
+    die_rects_bg = [(name, r) for (name, r), d in zip(die_rects, pkg.dies)
+                    if sum(h.size_x * h.size_y for h in pkg.power_map(d)) < d.size_x * d.size_y * (1 - 1e-9)]
     t_die, t_act = pkg.dies[0].thickness, pkg.dies[0].active_thickness
     layers = [
         slab("substrate", pkg.substrate),
         slab("interposer", pkg.interposer),
-        StackLayer("active", t_act, 1, hot + tuple((f"{name}_active", r) for name, r in die_rects) + fill),
+        StackLayer("active", t_act, 1, hot + tuple((f"{name}_active", r) for name, r in die_rects_bg) + fill),
         StackLayer("die", t_die - t_act, n(t_die - t_act), tuple(die_rects) + fill),
         StackLayer("tim1", pkg.tim1.thickness, n(pkg.tim1.thickness), (("tim1", inter),)),
     ]

@@ -149,13 +149,16 @@ class PackageModel:
         self._unit_q: dict[int, float] = {}
         self._junction: dict[str, list[int]] = {}  # die -> active-layer tags (hot spots included)
         for d in self.pkg.dies:
-            tag = self.tm.regions[f"{d.name}_active"]
-            hot_area = sum(h.size_x * h.size_y for h in d.hotspots)
-            hot_power = sum(h.power_fraction for h in d.hotspots)
-            background = (1.0 - hot_power) / (d.size_x * d.size_y - hot_area)
-            self._unit_q[tag] = d.power_fraction * background / d.active_thickness
-            self._junction[d.name] = [tag]
-            for i, h in enumerate(d.hotspots):
+            blocks = self.pkg.power_map(d)  # hot spots or floorplan blocks
+            self._junction[d.name] = []
+            if f"{d.name}_active" in self.tm.regions:  # the area no block covers
+                tag = self.tm.regions[f"{d.name}_active"]
+                hot_area = sum(h.size_x * h.size_y for h in blocks)
+                hot_power = sum(h.power_fraction for h in blocks)
+                background = max(1.0 - hot_power, 0.0) / (d.size_x * d.size_y - hot_area)
+                self._unit_q[tag] = d.power_fraction * background / d.active_thickness
+                self._junction[d.name].append(tag)
+            for i, h in enumerate(blocks):
                 hot_tag = self.tm.regions[f"{d.name}_hot{i}"]
                 self._unit_q[hot_tag] = d.power_fraction * h.power_fraction / (h.size_x * h.size_y * d.active_thickness)
                 self._junction[d.name].append(hot_tag)

@@ -52,7 +52,8 @@ class Capacity:
 class Load:
     """One heat source at unit amplitude. ``dirichlet``: (facet tag, temperature rise K) pairs;
     ``flux``: (facet tag, W/m^2 into the body); ``ambient``: (Robin facet tag, ambient rise K);
-    ``volume``: (cell tag, W/m^3)."""
+    ``volume``: (cell tag, W/m^3). Flux, ambient and volume values may be dolfinx Functions (a
+    power map, the coolant's rise along the flow)."""
 
     name: str
     dirichlet: tuple[tuple[int, float], ...] = ()
@@ -153,41 +154,68 @@ class TransientModel:
     temperature dependence is ignored: the conductivity at ``t_ref_k``), ``capacities`` per cell
     tag, ``robin``: (facet tag, h W/(m^2 K)) pairs (ambient at zero rise unless a load raises it),
     ``fixed``: facet tags held at zero rise unless a load sets them, ``loads``: the sources.
+
+    The conductance matrix is the steady problem's own linear operator (``HeatProblem.a_lin``:
+    conduction plus Robin terms), so the steady and transient models share one set of forms;
+    :meth:`from_problem` builds the transient model of an existing steady problem (fields for h,
+    the conductivity frozen where the steady solve left it).
     """
 
     def __init__(self, mesh, cell_tags, facet_tags, regions: Sequence, capacities: Sequence[Capacity],
                  robin: Sequence[tuple[int, float]], fixed: Sequence[int], loads: Sequence[Load],
                  probes: dict[str, tuple[float, float, float]]):
+        from si_thermal.thermal.heat import Dirichlet, HeatProblem, Robin
+
+        if mesh.comm.size != 1:
+            raise ValueError("TransientModel is serial: build its mesh on MPI.COMM_SELF")
+        tags = {tag for ld in loads for tag, _ in ld.dirichlet}
+        bcs = [Robin(tag, h, 0.0) for tag, h in robin] + [Dirichlet(tag, 0.0) for tag in dict.fromkeys([*fixed, *sorted(tags)])]
+        self._setup(HeatProblem(mesh, cell_tags, facet_tags, regions, bcs), capacities, loads, probes)
+
+    @classmethod
+    def from_problem(cls, problem, capacities: Sequence[Capacity], loads: Sequence[Load],
+                     probes: dict[str, tuple[float, float, float]]) -> TransientModel:
+        """The transient model of a steady :class:`si_thermal.thermal.heat.HeatProblem` (P1, serial):
+        its conduction and Robin operator, its Dirichlet facets held at zero rise unless a load sets
+        them; a load's ``ambient`` rise on a Robin facet uses that facet's h (a field or a number)."""
+        if problem.mesh.comm.size != 1:
+            raise ValueError("TransientModel is serial: build its mesh on MPI.COMM_SELF")
+        self = cls.__new__(cls)
+        self._setup(problem, capacities, loads, probes)
+        return self
+
+    def _setup(self, problem, capacities: Sequence[Capacity], loads: Sequence[Load], probes: dict) -> None:
         import scipy.sparse as sp
         import ufl
         from dolfinx import fem
 
-        if mesh.comm.size != 1:
-            raise ValueError("TransientModel is serial: build its mesh on MPI.COMM_SELF")
+        from si_thermal.thermal.heat import Dirichlet
+
+        mesh, cell_tags, facet_tags = problem.mesh, problem.cell_tags, problem.facet_tags
+        if problem.V.element.basix_element.degree != 1:
+            raise ValueError("TransientModel is P1: build the steady problem with degree 1")
         self.loads = tuple(loads)
-        self.V = V = fem.functionspace(mesh, ("Lagrange", 1))
-        dx = ufl.Measure("dx", domain=mesh, subdomain_data=cell_tags)
-        ds = ufl.Measure("ds", domain=mesh, subdomain_data=facet_tags)
+        self.V = V = problem.V
+        dx, ds = problem.dx, problem.ds
         u, v = ufl.TrialFunction(V), ufl.TestFunction(V)
         cap = {c.tag: c.rho_cp_j_per_m3k for c in capacities}
-        a_k, a_m = 0, 0
-        for r in regions:
+        a_m = 0
+        for r in problem.regions:
             if r.tag not in cap:
                 raise InputError(None, f"region {r.name or r.tag}", "no heat capacity given")
             if not cap[r.tag] > 0:
                 raise InputError(None, f"region {r.name or r.tag}", "heat capacity must be positive")
-            k = r.k_w_per_mk
-            kk = ufl.as_matrix(np.diag(k).tolist()) if isinstance(k, tuple) else k
-            a_k += ufl.inner(kk * ufl.grad(u), ufl.grad(v)) * dx(r.tag)
             a_m += cap[r.tag] * u * v * dx(r.tag)
-        for tag, h in robin:
-            a_k += h * u * v * ds(tag)
-        self.K = fem.assemble_matrix(fem.form(a_k)).to_scipy().tocsr()
+        self.K = fem.assemble_matrix(fem.form(problem.a_lin)).to_scipy().tocsr()
         self.M = fem.assemble_matrix(fem.form(a_m)).to_scipy().tocsr()
         n = self.K.shape[0]
         fdim = mesh.topology.dim - 1
         mesh.topology.create_connectivity(fdim, mesh.topology.dim)
-        dtags = set(fixed) | {tag for ld in self.loads for tag, _ in ld.dirichlet}
+        dtags = {bc.tag for bc in problem.bcs if isinstance(bc, Dirichlet)}
+        for ld in self.loads:
+            for tag, _ in ld.dirichlet:
+                if tag not in dtags:
+                    raise InputError(None, f"load {ld.name}", f"facet tag {tag} is not a fixed (Dirichlet) boundary")
         d_dofs = {tag: fem.locate_dofs_topological(V, fdim, facet_tags.find(tag)) for tag in dtags}
         for tag, dofs in d_dofs.items():
             if dofs.size == 0:
@@ -196,7 +224,7 @@ class TransientModel:
         for dofs in d_dofs.values():
             is_d[dofs] = True
         self.D, self.F = np.flatnonzero(is_d), np.flatnonzero(~is_d)
-        robin_h = dict(robin)
+        robin_h = {tag: h for tag, (h, _) in problem._robin.items()}
         self.f = np.zeros((len(self.loads), n))
         self.g = np.zeros((len(self.loads), n))  # Dirichlet values at unit amplitude (full length)
         for j, ld in enumerate(self.loads):

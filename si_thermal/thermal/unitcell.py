@@ -3,10 +3,13 @@
 One symmetric half-pitch of the channel array in the plane across the channels (gmsh, 2-D): the
 base (``base_thickness``) under half a channel and half a wall (fin) of height ``depth``. The base
 bottom takes a uniform heat flux; the wetted channel floor and fin side carry ``h (T - T_c)``;
-the fin top (closed by the cover) and the symmetry planes are adiabatic. The conduction in base
+the symmetry planes are adiabatic. Without a cover the fin top is adiabatic; with one
+(``channels.cover_m``) a cover slab of its own conductivity closes the cell, bonded to the fin top,
+its underside over the channel wetted, its top adiabatic. The conduction in base
 and fin is solved by :func:`si_thermal.thermal.heat.solve_heat`, with no fin approximation, and the
 resulting resistance ``(mean T_bottom - T_c) / q`` compares with the footprint model
-``t_b / k + 1 / h_eff`` of :mod:`.cooling` (``h_eff`` with the fin efficiency).
+``t_b / k + 1 / h_eff`` of :mod:`.cooling` (``h_eff`` with the fin efficiency, and with the cover's
+tip conductance when there is a cover).
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ def resolved_resistance(channels: ChannelArray, h_w_m2k: float, base_thickness_m
 
     comm = comm or MPI.COMM_SELF
     wc, ww, H, tb = channels.width_m / 2, channels.wall_m / 2, channels.depth_m, base_thickness_m
-    size = min(wc + ww, H, tb) / elements_across * 4
+    tc_m = channels.cover_m
+    size = min(wc + ww, H, tb, tc_m or H) / elements_across * 4
     size = min(size, (wc + ww) / elements_across)
     if comm.rank == 0:
         gmsh.initialize(interruptible=threading.current_thread() is threading.main_thread())
@@ -40,10 +44,16 @@ def resolved_resistance(channels: ChannelArray, h_w_m2k: float, base_thickness_m
             occ = gmsh.model.occ
             base = occ.addRectangle(0, 0, 0, wc + ww, tb)
             fin = occ.addRectangle(wc, tb, 0, ww, H)
-            occ.fuse([(2, base)], [(2, fin)])
+            solid, _ = occ.fuse([(2, base)], [(2, fin)])
+            if tc_m is not None:
+                cover = occ.addRectangle(0, tb + H, 0, wc + ww, tc_m)
+                occ.fragment(solid, [(2, cover)])
             occ.synchronize()
             surf = [t for _, t in gmsh.model.getEntities(2)]
-            gmsh.model.addPhysicalGroup(2, surf, 1, name="solid")
+            top = [t for t in surf if occ.getCenterOfMass(2, t)[1] > tb + H]
+            gmsh.model.addPhysicalGroup(2, [t for t in surf if t not in top], 1, name="solid")
+            if top:
+                gmsh.model.addPhysicalGroup(2, top, 2, name="cover")
             bottom, wet = [], []
             tol = 1e-3 * min(wc, ww, tb)
             for _, c in gmsh.model.getEntities(1):
@@ -52,8 +62,10 @@ def resolved_resistance(channels: ChannelArray, h_w_m2k: float, base_thickness_m
                     bottom.append(c)
                 elif abs(y - tb) < tol and x < wc:
                     wet.append(c)  # channel floor
-                elif abs(x - wc) < tol and y > tb:
+                elif abs(x - wc) < tol and tb < y < tb + H:
                     wet.append(c)  # fin side
+                elif tc_m is not None and abs(y - tb - H) < tol and x < wc:
+                    wet.append(c)  # cover underside over the channel
             gmsh.model.addPhysicalGroup(1, bottom, 10, name="bottom")
             gmsh.model.addPhysicalGroup(1, wet, 11, name="wetted")
             gmsh.option.setNumber("Mesh.CharacteristicLengthMax", size)
@@ -68,7 +80,8 @@ def resolved_resistance(channels: ChannelArray, h_w_m2k: float, base_thickness_m
         data = dgmsh.model_to_mesh(None, comm, 0, gdim=2)
     q, tc = 1e6, 300.0
     sol = solve_heat(data.mesh, data.cell_tags, data.facet_tags,
-                     [Region(1, channels.wall_conductivity_w_mk)],
+                     [Region(1, channels.wall_conductivity_w_mk)]
+                     + ([Region(2, channels.cover_conductivity_w_mk)] if tc_m is not None else []),
                      [Neumann(10, q), Robin(11, h_w_m2k, tc)], degree=2)
     ds = ufl.Measure("ds", domain=data.mesh, subdomain_data=data.facet_tags)
     mean = comm.allreduce(fem.assemble_scalar(fem.form(sol.temperature * ds(10))), op=MPI.SUM) / (wc + ww)
@@ -76,10 +89,11 @@ def resolved_resistance(channels: ChannelArray, h_w_m2k: float, base_thickness_m
 
 
 def fin_model_resistance(channels: ChannelArray, h_w_m2k: float, base_thickness_m: float) -> float:
-    """The same resistance from the footprint model: ``t_b / k + 1 / h_eff`` (K m^2/W)."""
-    from si_thermal.thermal.cooling import fin_efficiency
+    """The same resistance from the footprint model: ``t_b / k + 1 / h_eff`` (K m^2/W), ``h_eff``
+    the footprint coefficient :meth:`.cooling.ChannelFlow.h_footprint` uses (fins, cover tip)."""
+    from si_thermal.thermal.cooling import cover_conductance, fin_heat
 
     ch = channels
-    eta = float(fin_efficiency(h_w_m2k, ch.wall_conductivity_w_mk, ch.wall_m, ch.depth_m))
-    h_eff = h_w_m2k * (ch.width_m + 2 * eta * ch.depth_m) / ch.pitch_m
+    tip = 0.0 if ch.cover_m is None else cover_conductance(h_w_m2k, ch.cover_conductivity_w_mk, ch.cover_m, ch.width_m)
+    h_eff = float(h_w_m2k * ch.width_m + fin_heat(h_w_m2k, ch.wall_conductivity_w_mk, ch.wall_m, ch.depth_m, tip)) / ch.pitch_m
     return base_thickness_m / ch.wall_conductivity_w_mk + 1.0 / h_eff

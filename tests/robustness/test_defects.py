@@ -473,3 +473,26 @@ def test_control_characters_in_a_quoted_value_keep_the_error_on_one_line(cli, tm
     """Found by the fuzz suite: a field value with a carriage return split the error line."""
     bad = mutated(tmp_path, SPINE, 'variable_segment = "cable"', 'variable_segment = "\\r\\n"')
     one_line_error(cli("validate", bad), str(bad), "variable_segment", "\\r\\n")
+
+
+@pytest.mark.parametrize(("sig", "status", "delay_s"),
+                         [(signal.SIGINT, 130, 0.0), (signal.SIGINT, 130, 0.3), (signal.SIGTERM, 143, 0.1)])
+def test_signal_during_start_up_imports(tmp_path, sig, status, delay_s):
+    """A signal in the 1-5 s of start-up imports got Python's default (a KeyboardInterrupt traceback).
+    The console script's entry point (si_thermal._entry, standard library only) now catches it first:
+    one line, 130/143, nothing written. (The interpreter's own start-up, before the entry point runs,
+    is outside any Python code's reach: the test waits until the entry point has installed its handlers,
+    then signals while the CLI is still being imported, which takes 1-5 s.)"""
+    out = tmp_path / "r.csv"
+    script = Path(sys.executable).with_name("si-thermal")
+    proc = subprocess.Popen([str(script), "sweep", str(SPINE), "--param", "length_m=0.1:5:0.1", "--rate", "200g",
+                             "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_handlers(proc.pid)
+    time.sleep(delay_s)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == status, err
+    assert "Traceback" not in err, err
+    lines = [line for line in err.strip().splitlines() if line.strip()]
+    assert len(lines) == 1 and ("interrupted" in lines[0] or "terminated" in lines[0]), err
+    assert not any(tmp_path.iterdir())

@@ -47,7 +47,7 @@ def test_cli_profile_and_uncertain_inputs():
     # training steps every 10 s dominate the count: thousands of (small) cycles a day
     assert d["cycles_per_day"] > 1000
     assert 0 < d["profile"]["via_swing_max_k"] < d["via_delta_t_k"] * 1.2
-    for mech in ("pth", "joint", "backplane"):
+    for mech in ("pth", "joint", "press_fit", "backplane"):
         b = d["life_bands"][mech]
         assert b["samples"] == 300
         vals = [b[q] if b[q] is not None else np.inf for q in ("p10", "p50", "p90")]
@@ -55,6 +55,10 @@ def test_cli_profile_and_uncertain_inputs():
     assert d["uncertain_inputs"]["strain_distribution_factor"]["source"].startswith("IPC-TR-579")
     # all mechanisms together fail no later than the plated holes alone
     assert d["life_bands"]["backplane"]["p50"] <= d["life_bands"]["pth"]["p50"]
+    assert d["life_bands"]["backplane"]["p50"] <= d["life_bands"]["press_fit"]["p50"]
+    # the stackup says press-fit: its relaxation life is reported, from the stated failure point
+    assert 0 < d["press_fit_median_years"] < float("inf")
+    assert d["uncertain_inputs"]["press_fit_larson_miller"]["distribution"] == "uniform"
 
 
 def test_cli_rejects_bad_uncertainty_and_kd(tmp_path):

@@ -117,10 +117,10 @@ def test_hot_spots_raise_tj_at_the_same_power(tmp_path):
     """A power map: 5 % of each die's power in a 4 x 4 mm hot spot (2.5x the mean flux) heats the
     junction more than the uniform map, with the same total power into the coolant."""
     text = PKG.read_text()
-    spot = ('power_fraction = 0.5\n\n[[dies.hotspots]]\ncenter_x = "6 mm"\nsize_x = "4 mm"\n'
+    spot = ('power_fraction = 0.5\n\n[[dies.hot_spots]]\ncenter_x = "6 mm"\nsize_x = "4 mm"\n'
             'size_y = "4 mm"\npower_fraction = 0.05\n')
     hot = text.replace("power_fraction = 0.5\n", spot)
-    assert hot.count("[[dies.hotspots]]") == 2
+    assert hot.count("[[dies.hot_spots]]") == 2
     p = tmp_path / "hot.toml"
     p.write_text(hot)
     uniform = solve_package(PKG, "microchannel", 1400.0, mesh_size=COARSE)

@@ -29,6 +29,7 @@ class Section:
     xs: CrossSection
     foils: dict  # surface name -> foil material name or None
     roughness_model: str = "huray"
+    local: tuple = ()  # (name, Material) of the input file's own materials, looked up before the library
 
     def roughness(self, freq_hz, model: str | None = None) -> dict:
         """Surface name -> roughness factor K(f) of its foil (smooth where no foil is named)."""
@@ -36,7 +37,7 @@ class Section:
         out = {}
         for surface, foil in self.foils.items():
             sigma = by_name.get(surface, self.xs.enclosure.sigma)
-            out[surface] = conductor.foil_factor(freq_hz, sigma, None if foil is None else config.material(foil, "foil"),
+            out[surface] = conductor.foil_factor(freq_hz, sigma, None if foil is None else config.material(foil, "foil", local=dict(self.local)),
                                                  model or self.roughness_model)
         return out
 
@@ -66,7 +67,7 @@ def trace_section(board_file, trace_name: str, f_ref_hz: float | None = None) ->
     for j in range(len(span) - 1, -1, -1):  # bottom up
         layer = span[j]
         mat = layer.material if layer.type == "dielectric" else _resin(span, j)
-        regions.append(Region(mat, from_material(config.material(mat)), Band(y, y + layer.thickness)))
+        regions.append(Region(mat, from_material(board.material(mat)), Band(y, y + layer.thickness)))
         if layer is layers[k]:
             y_trace = y
         y += layer.thickness
@@ -78,17 +79,17 @@ def trace_section(board_file, trace_name: str, f_ref_hz: float | None = None) ->
     if not w_top > 0:
         raise InputError(board_file, f"traces.{trace_name}.etch_factor", "etches the top face of the trace away")
     x = 0.5 * (trace.spacing + w_mean)
-    sigma = config.material(strip.material).conductivity
+    sigma = board.material(strip.material).conductivity
     conductors = tuple(Conductor(name, Trapezoid(sx * x, y_trace, trace.width, w_top, t), sigma)
                        for name, sx in (("p", -1.0), ("n", 1.0)))
-    plane_sigma = config.material(layers[top].material).conductivity
+    plane_sigma = board.material(layers[top].material).conductivity
     background = Region(regions[0].material, regions[0].eps, None)
-    f_ref = f_ref_hz or config.material(regions[0].material).f_ref
+    f_ref = f_ref_hz or board.material(regions[0].material).f_ref
     xs = CrossSection(PlaneBox(height, x + trace.width + SIDE_WALL_SPANS * height, plane_sigma),
                       conductors, (background, *regions), f_ref_hz=f_ref,
                       label=f"{board.stackup.name}: {trace_name}")
     foils = {"p": strip.foil, "n": strip.foil, "plane_top": layers[top].foil, "plane_bottom": layers[bottom].foil}
-    return Section(xs, foils)
+    return Section(xs, foils, local=tuple(board.materials.items()))
 
 
 def _resin(span, j: int) -> str:
