@@ -182,7 +182,7 @@ def com_from_prepared(prep: Prepared, *, search_mode: str = "fast", eye: bool = 
     if p.mlsd and np.isfinite(com):                                                     # 178A.1.10
         ml = _mlsd(srch, eq, w, var, float(a_s), float(a_ni), y_step, p_rest)
         com_dfe = com
-        if ml.der_mlsd < 0.5:
+        if ml.der_mlsd < 0.5 and np.isfinite(ml.delta_db):
             com = max(com, com + ml.delta_db)
         else:  # the union bound of 178A-50 is no probability here (far below threshold): no MLSD credit
             notes.append(f"MLSD not credited: DER_MLSD {ml.der_mlsd:.3g} >= 0.5 (178A-50 union bound fails "

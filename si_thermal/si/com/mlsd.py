@@ -148,5 +148,6 @@ def mlsd_delta(p_rest: np.ndarray, y_step: float, *, a_s: float, a_ni: float, va
     g_an, p_an = added_noise(p_rest, y_step, var_g, var_rn, der0, dcom_an_db)
     r = r_ni + g_an * r_rn
     der, n = der_mlsd(p_an, y_step, a_s, b, r / r[0], levels)
-    q = amplitude_at_der(p_an, y_step, der)
-    return MlsdResult(float(20 * np.log10(q / a_s)), float(der), float(g_an), int(n))
+    q = amplitude_at_der(p_an, y_step, der)            # <= 0 once DER_MLSD passes the median: no credit
+    delta = float(20 * np.log10(q / a_s)) if q > 0 else float("nan")
+    return MlsdResult(delta, float(der), float(g_an), int(n))
