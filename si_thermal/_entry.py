@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 
 
 def _early(signum: int, _frame) -> None:

@@ -92,12 +92,17 @@ def link(
                + ("" if fext or next_ else " (no aggressors: thru-only COM)"))
     typer.echo(f"  COM {res.com_db:.2f} dB (worst of: " + ", ".join(f"{n} {r.com_db:.2f} dB" for n, r in
                                                               zip(names, per_case)) + ")")
+    if res.com_dfe_db is not None:
+        typer.echo(f"  MLSD receiver (178A.1.10): COM_DFE {res.com_dfe_db:.2f} dB + MLSD {res.mlsd_delta_db:.2f} dB")
     typer.echo(f"  FOM {res.fom_db:.2f} dB   (A_s {res.a_s_v * 1e3:.3f} mV, A_ni {res.a_ni_v * 1e3:.3f} mV)")
     typer.echo(f"  eye height {res.eye_height_v * 1e3:.3f} mV, eye width {res.eye_width_ui:.3f} UI at DER "
                f"{params.der0:g}")
     typer.echo(f"  CTLE gDC {res.g_dc_db:g} dB, gDC2 {res.g_dc2_db:g} dB;  Tx FFE {taps}")
     if len(res.rx_ffe) > 1:
-        typer.echo("  Rx FFE " + " ".join(f"{w:+.3f}" for w in res.rx_ffe))
+        typer.echo("  Rx FFE " + " ".join(f"{w:+.3f}" for w in res.rx_ffe[:params.rx_ffe_taps or None]))
+        fl = [(i, w) for i, w in enumerate(res.rx_ffe) if i >= params.rx_ffe_taps and w != 0.0]
+        if params.n_float:
+            typer.echo("  floating taps (178A.1.8.1) " + " ".join(f"[{i}] {w:+.3f}" for i, w in fl))
     typer.echo("  DFE " + " ".join(f"{b:+.3f}" for b in res.dfe))
 
 

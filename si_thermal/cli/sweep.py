@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from si_thermal.errors import InputError
+from si_thermal.si.com.params import COM_THRESHOLD_DB
 
 
 @contextmanager
@@ -65,7 +66,7 @@ def sweep(
     std: str = typer.Option(None, "--std", help="COM parameter set (as in `link`; default: the rate's own)."),
     extrapolation: str = typer.Option("fit", "--extrapolation", help="COM band extension: fit or com."),
     search: str = typer.Option("fast", "--search", help="COM equalizer search: fast or full."),
-    com_threshold_db: float = typer.Option(3.0, "--com-threshold-db", help="COM pass threshold, dB."),
+    com_threshold_db: float = typer.Option(COM_THRESHOLD_DB, "--com-threshold-db", help="COM pass threshold, dB."),
     fext: list[Path] = typer.Option([], "--fext", help="FEXT aggressor Touchstone file for COM (repeatable)."),
     next_: list[Path] = typer.Option([], "--next", help="NEXT aggressor Touchstone file for COM (repeatable)."),
     out: Path = typer.Option(..., "--out", help="results.parquet (streamed, with provenance) or results.csv."),

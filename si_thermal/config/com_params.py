@@ -87,6 +87,14 @@ class ComStd(Model):
     rx_ffe_taps: Annotated[int, Field(ge=0, le=64)] | None = None
     rx_ffe_precursors: Annotated[int, Field(ge=0, le=64)] | None = None
     rx_ffe_limit: Annotated[float, Field(gt=0, le=10)] | None = None
+    # floating Rx FFE tap groups (178A.1.8.1): N_g groups of N_gw contiguous taps placed anywhere after the
+    # fixed taps, within a span of N_max taps, each tap within +-rx_ffe_float_limit of the main tap
+    rx_ffe_float_groups: Annotated[int, Field(ge=0, le=8)] | None = None
+    rx_ffe_float_taps: Annotated[int, Field(ge=1, le=16)] | None = None
+    rx_ffe_span: Annotated[int, Field(ge=1, le=256)] | None = None
+    rx_ffe_float_limit: Annotated[float, Field(gt=0, le=10)] | None = None
+    mlsd: bool | None = None                  # MLSD reference receiver (178A.1.10)
+    mlsd_dcom_an_db: Annotated[float, Field(ge=0, le=20)] | None = None  # added-noise penalty (178A.1.10.1)
     dfe_max: list[TapWeight] | None = None
     dfe_min: list[TapWeight] | None = None
     fom: Literal["93a", "mmse"] | None = None
@@ -147,6 +155,12 @@ def com_set(std: str, *, rate: str | None = None, path=None) -> dict:
         raise InputError(path, f"std.{std}", f"missing {', '.join(missing)}")
     if len(merged["dfe_max"]) != len(merged["dfe_min"]):
         raise InputError(path, f"std.{std}.dfe_min", "dfe_min and dfe_max differ in length")
+    n_float = merged.get("rx_ffe_float_groups", 0) * merged.get("rx_ffe_float_taps", 1)
+    if n_float and merged.get("rx_ffe_span", 0) < merged["rx_ffe_taps"] + n_float:
+        raise InputError(path, f"std.{std}.rx_ffe_span", "rx_ffe_span must hold the fixed Rx FFE taps and every "
+                         "floating tap group (178A.1.8.1)")
+    if merged.get("mlsd") and merged.get("fom") != "mmse":
+        raise InputError(path, f"std.{std}.mlsd", "MLSD (178A.1.10) needs the MMSE receiver (fom = \"mmse\")")
     pkg = merged["package"]
     for zp in (pkg.z_p, pkg.z_p_test2):
         if zp is not None and len(zp) != len(pkg.z_c):

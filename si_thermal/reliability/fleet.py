@@ -317,7 +317,6 @@ def compare_cable_vs_backplane(inputs: FleetInputs, fleet_racks: int | None = 10
 def _closed_form_pth_cycles(board, delta_t_k: float | None) -> float:
     """IPC-TR-579 median cycles of one hole of a board (a validated stackup), on its homogenized
     properties."""
-    from si_thermal import config
     from si_thermal.mechanics.laminate import effective_properties
     from si_thermal.reliability.pth import BarrelCopper, PthGeometry, pth_fatigue
 
@@ -347,7 +346,6 @@ def _closed_form_press_fit_days(board, delta_t_k: float | None) -> float:
 def _closed_form_joint_cycles(board, delta_t_k: float | None, cycles_per_day: float) -> float:
     """Median cycles of one SAC connector joint (Syed's constant on Engelmaier's shear strain) on the
     board's homogenized in-plane CTE against the housing's."""
-    from si_thermal import config
     from si_thermal.mechanics.laminate import effective_properties
     from si_thermal.reliability.solder import joint_elastic_range, sac_joint_cycles
 

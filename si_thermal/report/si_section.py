@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from si_thermal.si.com.params import COM_THRESHOLD_DB
 from si_thermal.system.model import SystemResult
 
 
@@ -90,14 +91,9 @@ def sensitivity_rows(results: dict[str, SystemResult]) -> list[list[str]]:
         for t in r.si.tornado:
             wide = max(t.bars, key=lambda b: abs(b.high_db - b.low_db))
             p = proj.get(t.group)
-            if p is not None and p.note:  # IL only: the models are not passive to 336 GHz
-                pj = (f"PROJECTION at {t.length_m:.2f} m: IL {p.il_db:.1f} dB vs {p.budget_db:g} dB: "
-                      f"{'would not close on IL' if p.il_db > p.budget_db else 'IL within budget'}; COM not evaluated "
-                      "(channel models not passive up to 1.5 fb)")
-            else:
-                pj = "-" if p is None else (f"PROJECTION at {t.length_m:.2f} m: IL {p.il_db:.1f} dB vs {p.budget_db:g} dB, "
-                                            f"COM {p.com_db:.2f} dB (cases " + ", ".join(f"{c:.2f}" for c in p.com_db_cases)
-                                            + f"): {'would close' if p.il_db <= p.budget_db and p.com_db >= 3.0 else 'would not close'}")
+            pj = "-" if p is None else (f"PROJECTION at {t.length_m:.2f} m: IL {p.il_db:.1f} dB vs {p.budget_db:g} dB, "
+                                        f"COM {p.com_db:.2f} dB (cases " + ", ".join(f"{c:.2f}" for c in p.com_db_cases)
+                                        + f"): {'would close' if p.il_db <= p.budget_db and p.com_db >= COM_THRESHOLD_DB else 'would not close'}")
             rows.append([f"{r.rack.rack.name}: {t.group}", f"{t.base_db:+.2f}",
                          f"{wide.name}: {wide.low_db:+.2f} ({wide.low_label}) to {wide.high_db:+.2f} ({wide.high_label})",
                          t.closing_change() or "closes", pj])

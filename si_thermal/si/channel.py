@@ -277,7 +277,7 @@ def channel_network(channel, freq_hz, *, length_m: float | None = None) -> skrf.
     ch, path = load(channel)
     ch = with_length(ch, length_m, path)
     f, f_eval = _grid(freq_hz)
-    s = abcd_to_s(_cascade_channel(ch, f_eval, path, "odd"), Z_DIFF)
+    s = abcd_to_s(_cascade_channel(ch, f_eval, path, "odd"), Z_DIFF, reciprocal=True)
     return skrf.Network(frequency=skrf.Frequency.from_f(f, unit="Hz"), s=s, z0=Z_DIFF, name=ch.channel.name)
 
 
@@ -286,8 +286,8 @@ def channel_network_4port(channel, freq_hz, *, length_m: float | None = None) ->
     ch, path = load(channel)
     ch = with_length(ch, length_m, path)
     f, f_eval = _grid(freq_hz)
-    sdd = abcd_to_s(_cascade_channel(ch, f_eval, path, "odd"), Z_DIFF)
-    scc = abcd_to_s(_cascade_channel(ch, f_eval, path, "even"), Z_COMMON)
+    sdd = abcd_to_s(_cascade_channel(ch, f_eval, path, "odd"), Z_DIFF, reciprocal=True)
+    scc = abcd_to_s(_cascade_channel(ch, f_eval, path, "even"), Z_COMMON, reciprocal=True)
     smm = np.zeros((len(f), 4, 4), dtype=complex)
     smm[:, :2, :2] = sdd
     smm[:, 2:, 2:] = scc

@@ -73,10 +73,10 @@ def budget_network_s(channel, rate: str, freq_hz, *, length_m: float | None = No
     f = np.atleast_1d(np.asarray(freq_hz, dtype=float))
     core = chan.channel_abcd((ch, path), f, length_m=length_m)
     if not pl.packages:
-        return abcd_to_s(core, chan.Z_DIFF)[None]
+        return abcd_to_s(core, chan.Z_DIFF, reciprocal=True)[None]
     fe = np.maximum(f, chan.F_MIN_HZ)
     return np.stack([abcd_to_s(package_abcd(p, fe, receiver=False) @ core @ package_abcd(p, fe, receiver=True),
-                               chan.Z_DIFF) for p in pl.packages])
+                               chan.Z_DIFF, reciprocal=True) for p in pl.packages])
 
 
 def il_between_planes(channel, rate: str, freq_hz: float, length_m: float | None = None) -> tuple[float, ...]:

@@ -172,7 +172,25 @@ def package_gamma_per_mm(pkg: Package, freq_hz: np.ndarray) -> np.ndarray:
     return np.where(np.asarray(freq_hz) == 0, pkg.gamma0_per_mm + 0j, g)
 
 
+_PKG_CACHE: dict[tuple, np.ndarray] = {}
+
+
 def package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.ndarray:
+    """Differential ABCD of one device package, ordered in the direction of the signal (remembered for the
+    last few (package, frequency grid) pairs: COM builds it for the thru and every aggressor)."""
+    f = np.asarray(freq_hz, float)
+    key = (pkg, receiver, len(f), float(f[0]) if len(f) else 0.0, float(f[-1]) if len(f) else 0.0,
+           hash(f.tobytes()))
+    out = _PKG_CACHE.get(key)
+    if out is None:
+        if len(_PKG_CACHE) > 16:
+            _PKG_CACHE.clear()
+        out = _PKG_CACHE[key] = _package_abcd(pkg, f, receiver=receiver)
+        out.setflags(write=False)
+    return out
+
+
+def _package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.ndarray:
     """Differential ABCD of one device package, ordered in the direction of the signal.
 
     Transmitter: die ladder (C_d[0], L_s[0], C_d[1], ...), C_b, line sections, C_p -> channel.
@@ -212,7 +230,11 @@ def terminated_tf(s_chan: np.ndarray, z0_chan: float, freq_hz: np.ndarray, *, r0
         chain.insert(0, package_abcd(tx_pkg, freq_hz, receiver=False))
     if rx_pkg is not None:
         chain.append(package_abcd(rx_pkg, freq_hz, receiver=True))
-    s = abcd_to_s(cascade(chain), ref)
+    s = abcd_to_s(cascade(chain), ref, reciprocal=True)
+    # the packages are reciprocal: S12 / S21 of the cascade is the channel's own (exact, and robust where
+    # AD - BC of a very lossy cascade has lost its digits, see tline.abcd_to_s)
+    s21c = s_chan[:, 1, 0]
+    s[:, 0, 1] *= np.where(np.abs(s21c) > 0, s_chan[:, 0, 1] / np.where(np.abs(s21c) > 0, s21c, 1.0), 1.0)
     g = (rd_ohm - r0_ohm) / (rd_ohm + r0_ohm)
     s11, s12, s21, s22 = s[:, 0, 0], s[:, 0, 1], s[:, 1, 0], s[:, 1, 1]
     ds = s11 * s22 - s12 * s21

@@ -23,10 +23,11 @@ import numpy as np
 from si_thermal import config
 from si_thermal.caches import cached
 from si_thermal.errors import InputError, SiThermalError
+from si_thermal.si.com.params import COM_THRESHOLD_DB
+from si_thermal.si.com.pulses import TOML_DF_HZ as COM_DF_HZ  # the step ``si-thermal link`` hands to COM
 
 METRICS = ("il", "com", "il_reach", "com_reach")
 FOM_POINTS = 1001  # frequency points from 0 to the symbol rate (FOM_ILD integrates to fb)
-COM_DF_HZ = 25e6  # frequency step of the channel handed to COM (as ``si-thermal link`` does)
 _NOT_FIELDS = ("name", "medium", "source")
 
 #: Output columns per metric (names carry units).
@@ -109,7 +110,7 @@ class ChannelStudy:
     std: str | None = None  # COM parameter set; None: the rate's default (si.com_reach.DEFAULT_STD)
     extrapolation: str = "fit"
     search: str = "fast"
-    com_threshold_db: float = 3.0
+    com_threshold_db: float = COM_THRESHOLD_DB
     fext: tuple[str, ...] = ()  # FEXT aggressor Touchstone files (fixed over the sweep), as ``link --fext``
     next: tuple[str, ...] = ()  # NEXT aggressor Touchstone files, as ``link --next``
 

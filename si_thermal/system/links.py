@@ -32,6 +32,7 @@ from si_thermal.config import LinkGroup, RackFile
 from si_thermal.system.geometry import LinkLengths, _pairs, allowances, endpoints
 from si_thermal.system.stages import StageSkipped
 from si_thermal.caches import cached
+from si_thermal.si.com.params import COM_THRESHOLD_DB
 
 N_GRID = 9  # lengths per IL curve
 #: Rates whose COM set only approximates the standard's own compliance method (PCIe 6.0: a statistical
@@ -52,7 +53,7 @@ class ChannelCurve:
     budget_db: float
     reach_il_m: float  # longest length with IL <= budget (Brent)
     com_db: np.ndarray | None = None  # worst-case COM at com_length_m
-    com_threshold_db: float = 3.0
+    com_threshold_db: float = COM_THRESHOLD_DB
     com_skipped: str | None = None  # why COM is absent
     com_length_m: np.ndarray | None = None  # lengths of the COM solves (both package cases)
     reference_planes: str = "ball-to-ball"
@@ -187,17 +188,21 @@ def _com_curve(pair, std: str, rate: str, longest_m: float, l_max_m: float, thre
     params = load_com_params(std, rate=rate)
     n = max(len(params.package_cases), 1)
     solved: dict[float, list[float | None]] = {}
+    choice: dict[tuple[float, int], tuple[int, int]] = {}   # equalizer of each solve: seeds the next
 
     def com(x: float, k: int) -> float:
         x = round(float(x), 6)
         row = solved.setdefault(x, [None] * n)
         if row[k] is None:
-            row[k] = link_com(pair, params, x, cases=(k,)).com_db[0]
+            near = min((c for c in choice if c[1] == k), key=lambda c: abs(c[0] - x), default=None)
+            r = link_com(pair, params, x, cases=(k,), seed=choice[near] if near else None).results[0]
+            row[k], choice[(x, k)] = r.com_db, r.choice
         return row[k]
 
     ends = {x: link_com(pair, params, x) for x in (0.0, round(float(longest_m), 6))}
     for x, lc in ends.items():
         solved[x] = list(lc.com_db)
+        choice.update({(x, k): r.choice for k, r in enumerate(lc.results)})
     aggs = ends[0.0].aggressors
     binding = ends[round(float(longest_m), 6)].worst_case
     order = [binding] + [k for k in range(n) if k != binding]

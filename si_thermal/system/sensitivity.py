@@ -16,14 +16,12 @@ no 448G standard exists yet) and is labelled as such.
 
 from __future__ import annotations
 
-import math
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from si_thermal import config, paths
 from si_thermal.caches import cached, register
-from si_thermal.errors import InputError
 
 
 #: Rates whose link groups get the 448G what-if (the NVLink/Ethernet SerDes line; not PCIe).
@@ -67,7 +65,6 @@ class Projection:
     budget_db: float
     com_db: float  # worst package case, with crosstalk
     com_db_cases: tuple[float, ...]
-    note: str = ""  # why COM was not evaluated (com_db is NaN then; never a verdict)
 
 
 def _edit(ch: config.ChannelFile, path=None, **kw) -> config.ChannelFile:
@@ -207,10 +204,7 @@ def projection(channel: str, length_m: float, rate: str = "448g") -> Projection:
     pair = chan.load(paths.channels_dir() / channel)
     r = serdes_rate(rate)
     il = max(il_between_planes(pair, rate, r.nyquist_hz, length_m))
-    try:
-        lc = link_com(pair, com_params_for(rate), length_m)
-    except InputError as err:  # the channel models are not passive up to 1.5 fb = 336 GHz
-        return Projection(rate, il, r.il_budget, math.nan, (), f"COM not evaluated: {err}")
+    lc = link_com(pair, com_params_for(rate), length_m)   # the models are passive to 1.5 fb (tests/si)
     return Projection(rate, il, r.il_budget, lc.worst_db, lc.com_db)
 
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
-from dataclasses import fields as dc_fields
 from pathlib import Path
 
 import numpy as np

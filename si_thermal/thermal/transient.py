@@ -191,7 +191,7 @@ class TransientModel:
 
         from si_thermal.thermal.heat import Dirichlet
 
-        mesh, cell_tags, facet_tags = problem.mesh, problem.cell_tags, problem.facet_tags
+        mesh, facet_tags = problem.mesh, problem.facet_tags
         if problem.V.element.basix_element.degree != 1:
             raise ValueError("TransientModel is P1: build the steady problem with degree 1")
         self.loads = tuple(loads)

@@ -37,7 +37,8 @@ def reduced_dj() -> com.ComParams:
     """802.3dj with the reduced equalizer grid used for the pychopmarg cross-check."""
     p = com.load_com_params("802.3dj")
     return com.with_grid(p, g_dc_db=tuple(-2.0 * n for n in range(11)), g_dc2_db=tuple(-2.0 * n for n in range(4)),
-                         tx_taps=(TxTap(-2, 0.0, 0.12, 0.04), TxTap(-1, -0.32, 0.0, 0.04), TxTap(1, -0.2, 0.0, 0.04)))
+                         tx_taps=(TxTap(-2, 0.0, 0.12, 0.04), TxTap(-1, -0.32, 0.0, 0.04), TxTap(1, -0.2, 0.0, 0.04)),
+                         rx_ffe_float_groups=0, mlsd=False)
 
 
 def test_parameter_sets_load_with_sources_and_224g_is_rescaled():

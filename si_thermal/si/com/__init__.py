@@ -30,8 +30,15 @@ Flow (equation numbers of Annex 93A unless marked 178A):
    Gaussian noise (93A-41/42: receiver noise and Tx noise through CTLE and Rx FFE, random jitter):
    ``COM = 20 log10(A_s / A_ni)``.
 
-Not modelled (documented simplifications): the floating Rx FFE tap groups (178A.1.8.1) and the MLSD
-of 178A.1.10 of the 802.3dj KR set. The quantisation step (178A-29/30) is exact for the chosen equalizer
+5. 802.3dj receiver options of Annex 178A: the floating Rx FFE tap groups of 178A.1.8.1 (N_g groups of
+   N_gw taps placed after the fixed taps within N_max, each within +-their limit; groups placed one at a
+   time by the MMSE FOM, :meth:`_Search._fom_floating_chunk`; the CTLE x Tx grid is ranked with the fixed
+   taps and its best candidates re-scored with the groups, :func:`~.eq_search._floating_stage`) and the
+   MLSD reference receiver of 178A.1.10 (``COM = COM_DFE + 20 log10(-P_an^-1(DER_MLSD) / A_s)``, 178A-49..56,
+   :mod:`.mlsd`; not credited when the 178A-50 union bound reaches 0.5, i.e. far below threshold).
+   Cross-checked against pychopmarg 3.4.0 (tests/si/test_com_receiver.py).
+
+Simplifications: the quantisation step (178A-29/30) is exact for the chosen equalizer
 (PAM-L signal + crosstalk + Gaussian noise distribution at the ADC); in the search each candidate's
 clipping level is its rms times one exactly computed shape factor (:meth:`_Search._clip_ratio`).
 Quantisation noise enters the final distribution as Gaussian (pychopmarg convolves uniform PMFs).

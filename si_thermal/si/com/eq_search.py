@@ -16,13 +16,26 @@ from si_thermal.si.com.pulses import Prepared
 from si_thermal.si.equalizer import ctle_coefficients, mmse_solve, tx_ffe_grid
 
 
-def _corr(seq: np.ndarray, n_lag: int) -> np.ndarray:
-    """Cross-correlations of UI-sampled basis sequences: ``seq`` (B, n_ui, M) -> (B, B, n_lag, M)."""
+def _corr(seq: np.ndarray, n_lag: int, auto: bool = False) -> np.ndarray:
+    """Cross-correlations of UI-sampled basis sequences: ``seq`` (B, n_ui, M) -> (B, B, n_lag, M),
+    ``out[i, j, l, m] = sum_n seq[i, n, m] seq[j, n + l, m]`` (linear, by zero-padded FFT).
+    ``auto``: ``seq`` (1, S, n_ui, M) of S sequences, only their autocorrelations: (S, n_lag, M)."""
+    if auto:
+        x = seq[0]
+        nfft = 1 << int(np.ceil(np.log2(x.shape[1] + n_lag)))
+        f = np.fft.rfft(x, nfft, axis=1)
+        return np.ascontiguousarray(np.fft.irfft(np.abs(f) ** 2, nfft, axis=1)[:, :n_lag])
     b, n, m = seq.shape
-    out = np.empty((b, b, n_lag, m))
-    for lag in range(n_lag):
-        out[:, :, lag] = np.einsum("inm,jnm->ijm", seq[:, : n - lag], seq[:, lag:])
-    return out
+    if n_lag <= 32:                       # few lags (the search): direct sums (batched matmul over M)
+        st = np.ascontiguousarray(seq.transpose(2, 0, 1))                  # (M, B, n)
+        out = np.empty((n_lag, m, b, b))
+        for lag in range(n_lag):
+            np.matmul(st[:, :, :n - lag], st[:, :, lag:].transpose(0, 2, 1), out=out[lag])
+        return out.transpose(2, 3, 0, 1)
+    nfft = 1 << int(np.ceil(np.log2(n + n_lag)))
+    f = np.fft.rfft(seq, nfft, axis=1)                                      # (B, F, M)
+    out = np.fft.irfft(np.conj(f)[:, None] * f[None, :], nfft, axis=2)[:, :, :n_lag]
+    return np.ascontiguousarray(out)
 
 
 def _quad(r_all: np.ndarray, ic: np.ndarray, coeffs: np.ndarray, shifts: np.ndarray, lags: np.ndarray,
@@ -38,6 +51,36 @@ def _quad(r_all: np.ndarray, ic: np.ndarray, coeffs: np.ndarray, shifts: np.ndar
     for dl in np.unique(delta):                            # group the tap pairs by s_i - s_j
         out += cc[:, delta == dl].sum(-1)[:, None] * r[:, np.abs(lags + dl)]
     return out
+
+
+class _LazyRows:
+    """Rows of a per-CTLE-setting array computed on first use (a seeded search touches a few settings):
+    ``fill(rows)`` returns the rows; indexing takes the setting index first."""
+
+    def __init__(self, data: np.ndarray, fill, done: np.ndarray | None = None, base=None):
+        self.data, self.fill = data, fill
+        self.done = np.zeros(len(data), bool) if done is None else done
+        self.base = base
+
+    def view(self, shape) -> _LazyRows:
+        return _LazyRows(self.data.reshape(shape), None, self.done, base=self)
+
+    def ensure(self, rows) -> None:
+        rows = np.asarray(rows)
+        if self.done[rows].all():
+            return
+        rows = np.unique(rows.ravel())
+        missing = rows[~self.done[rows]]
+        if len(missing):
+            if self.base is not None:
+                self.base.ensure(missing)
+                return
+            self.data[missing] = self.fill(missing)
+            self.done[missing] = True
+
+    def __getitem__(self, key):
+        self.ensure(key[0] if isinstance(key, tuple) else key)
+        return self.data[key]
 
 
 class _Search:
@@ -57,26 +100,52 @@ class _Search:
         self.a = ctle_coefficients(self.settings, p.ctle)             # (S, 4)
         self.nw = max(p.rx_ffe_taps, 1)
         self.dw = p.rx_ffe_precursors if p.rx_ffe_taps else 0
+        self.nf = p.n_float                                       # floating Rx FFE taps (178A.1.8.1)
+        self.n_span = p.rx_ffe_span if self.nf else self.nw       # N_max
         self.nb = len(p.dfe_max)
         self.b_min, self.b_max = np.array(p.dfe_min), np.array(p.dfe_max)
-        span = int(self.shifts.max() - self.shifts.min())
-        self.n_lag = self.nw + span + 1
-        aa = np.einsum("si,sj->sij", self.a, self.a)
+        self.tx_span = int(self.shifts.max() - self.shifts.min())
+        self.n_lag = self.nw + self.tx_span + 1        # the search's lags; N_max lags: :meth:`_long_tables`
+        aa = np.einsum("si,sj->sij", self.a, self.a).reshape(len(self.a), 16)
+
+        def contract(corr):                   # sum_ij a_i a_j corr_ij: (S, L, M)
+            return (aa @ corr.reshape(16, -1)).reshape(len(self.a), *corr.shape[2:])
+
         basis = prep.thru.basis
-        self.pulse = self.a @ basis                                    # (S, N) victim, no Tx FFE
-        self.n = self.pulse.shape[1]
-        self.seq = self.pulse.reshape(len(self.a), self.n_ui, m)
-        self.peak = np.argmax(self.pulse, axis=1)
-        jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23 slope, V/UI
-        self.r_v = np.einsum("sij,ijlm->slm", aa, _corr(basis.reshape(4, self.n_ui, m), self.n_lag))
-        self.r_j = np.einsum("sij,ijlm->slm", aa, _corr(jv.reshape(4, self.n_ui, m), self.n_lag))
-        self.r_agg = [np.einsum("sij,ijlm->slm", aa, _corr(ag.basis.reshape(4, self.n_ui, m), self.n_lag))
-                      for ag in prep.aggressors]
+        n_s = len(self.a)
+        self.n = basis.shape[1]
+        self.pulse = _LazyRows(np.empty((n_s, self.n)), lambda r: self.a[r] @ basis)   # (S, N) victim, no Tx FFE
+        self.seq = self.pulse.view((n_s, self.n_ui, m))                # built per CTLE setting when first used
+        self.peak = _LazyRows(np.empty(n_s, int), lambda r: np.argmax(self.pulse[r], axis=1))
+        jv = self.jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23, V/UI
+        self.r_v = contract(_corr(basis.reshape(4, self.n_ui, m), self.n_lag))
+        self.r_j = contract(_corr(jv.reshape(4, self.n_ui, m), self.n_lag))
+        self.r_agg = [contract(_corr(ag.basis.reshape(4, self.n_ui, m), self.n_lag)) for ag in prep.aggressors]
         self.agg_fext = [ag.kind == "fext" for ag in prep.aggressors]
-        self.rx_acf = np.einsum("sij,ijl->sl", aa, prep.rx_noise_acf)
+        self.rx_acf = contract(prep.rx_noise_acf)
         self.i0 = int(np.searchsorted(self.shifts, 0))
         self.kq = self._clip_ratio() if p.n_qb else 0.0
         self.n_evaluated = 0
+        self._long: dict[int, list[np.ndarray]] = {}   # CTLE setting -> long-lag tables (floating stage)
+
+    def _long_tables(self, ic: np.ndarray):
+        """Autocorrelations over N_max + Tx-span lags for the CTLE settings ``ic`` only (the floating-tap
+        stage): ``(local ic, r_v, r_j, r_agg)`` in the layout of the search's tables."""
+        uniq, inv = np.unique(ic, return_inverse=True)
+        n_lag, m, cache = self.n_span + self.tx_span + 1, self.m, self._long
+        todo = [int(i) for i in uniq if int(i) not in cache]
+        if todo:
+            a = self.a[todo]
+
+            def auto(basis):
+                return _corr((a @ basis).reshape(len(todo), self.n_ui, m)[None], n_lag, auto=True)
+
+            tabs = [auto(self.prep.thru.basis), auto(self.jv)] + [auto(ag.basis) for ag in self.prep.aggressors]
+            for n, i in enumerate(todo):
+                cache[i] = [t[n] for t in tabs]
+        rows = [cache[int(i)] for i in uniq]
+        stack = [np.stack([r[t] for r in rows]) for t in range(len(rows[0]))]
+        return inv, stack[0], stack[1], stack[2:]
 
     def _samples(self, ic, coeffs, ts, offsets):
         """Tx-FFE'd victim UI samples at ``ts + offsets * UI`` for candidates: (K, len(offsets))."""
@@ -85,20 +154,23 @@ class _Search:
         vals = self.seq[ic[:, None, None], idx % self.n_ui, ph[:, None, None]]
         return np.einsum("kot,kt->ko", vals, coeffs)
 
-    def noise_acf(self, ic, coeffs, ph, lags, r_tx):
-        """Noise autocorrelation at the FFE input (V^2), (K, lags), and crosstalk variance per candidate."""
+    def noise_acf(self, ic, coeffs, ph, lags, r_tx, tables=None):
+        """Noise autocorrelation at the FFE input (V^2), (K, lags), and crosstalk variance per candidate.
+        ``tables``: :meth:`_long_tables` of ``ic`` (lags beyond the search's)."""
         p = self.p
         k = len(coeffs)
         var_x = p.var_x
         cur = np.zeros_like(coeffs)
         cur[:, self.i0] = 1.0
         rn = self.rx_acf[ic][:, lags].copy()                                            # 178A-18 (eta_0)
-        rn += 10 ** (-p.snr_tx_db / 10) * self.r_v[ic[:, None], lags[None, :], ph[:, None]]  # 178A-21
-        rn += var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(self.r_j, ic, coeffs, self.shifts, lags, ph)
+        jc, r_v, r_j, r_agg = (ic, self.r_v, self.r_j, self.r_agg) if tables is None else tables
+        rn += 10 ** (-p.snr_tx_db / 10) * r_v[jc[:, None], lags[None, :], ph[:, None]]  # 178A-21
+        rn += var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(r_j, jc, coeffs, self.shifts, lags, ph)
         xt_total = np.zeros(k)
         d = np.abs(self.shifts[:, None] - self.shifts[None, :])
         n_d = int(d.max()) + 1
-        for r_a, fext in zip(self.r_agg, self.agg_fext):
+        ic = jc
+        for r_a, fext in zip(r_agg, self.agg_fext):
             c = coeffs if fext else cur
             cc = np.einsum("ki,kj->kij", c, c)
             wd = np.stack([cc[:, d == j].sum(-1) for j in range(n_d)], -1)   # (K, n_d)
@@ -127,12 +199,85 @@ class _Search:
         vqc = clip_level(h, var_n, self.p.levels, self.p.p_qc)
         return vqc / np.sqrt(self.p.var_x * (h**2).sum() + var_n)
 
-    def fom(self, ic, coeffs, ts, detail: bool = False):
-        """Figure of merit (dB) of the candidates."""
+    def fom(self, ic, coeffs, ts, detail: bool = False, floating: bool = False, cols=None):
+        """Figure of merit (dB) of the candidates; ``floating``: with the floating Rx FFE taps placed
+        (``cols`` (K, W): at these tap positions instead of placing them)."""
         self.n_evaluated += len(ts)
         if self.p.fom == "mmse":
+            if floating and self.nf:
+                return self._fom_floating(ic, coeffs, ts, detail, cols)
             return self._fom_mmse(ic, coeffs, ts, detail)
         return self._fom_93a(ic, coeffs, ts, detail)
+
+    def _fom_floating(self, ic, coeffs, ts, detail, cols=None, chunk: int = 64):
+        """MMSE FOM with the floating Rx FFE tap groups of 178A.1.8.1 placed, in chunks of candidates."""
+        out = [self._fom_floating_chunk(ic[i:i + chunk], coeffs[i:i + chunk], ts[i:i + chunk], detail,
+                                        None if cols is None else cols[i:i + chunk])
+               for i in range(0, len(ts), chunk)]
+        if not detail:
+            return np.concatenate(out)
+        return (np.concatenate([o[0] for o in out]),
+                {k: np.concatenate([o[1][k] for o in out]) for k in ("w", "b", "mse", "cols")})
+
+    def _fom_floating_chunk(self, ic, coeffs, ts, detail, cols=None):
+        """Floating taps (178A.1.8.1): the ``rx_ffe_taps`` fixed taps plus N_g groups of N_gw contiguous taps
+        anywhere in positions ``rx_ffe_taps .. N_max - 1``, each floating tap within
+        ``+-rx_ffe_float_limit``. The groups are placed one at a time where the MMSE FOM (178A.1.8) of the
+        taps so far is largest, without overlap (the procedure of the MATLAB COM reference code,
+        ``FOM_rxffe_floating_taps``, that the annex's reference receiver is computed with). The MMSE solve
+        is the closed form of :func:`mmse_solve` on the rows/columns of the N_max x N_max system that the
+        chosen taps select. Returns the FOM and, with ``detail``, the taps on all N_max positions."""
+        p, k, n_s, nw, gw = self.p, len(ts), self.n_span, self.nw, self.p.rx_ffe_float_taps
+        ph = ts % self.m
+        lags = np.arange(n_s)
+        tables = self._long_tables(ic)
+        r_tx = _quad(tables[1], tables[0], coeffs, self.shifts, lags, ph)
+        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx, tables)
+        r_full = (r_tx + rn / p.var_x)[:, np.abs(lags[:, None] - lags[None, :])]       # (K, N, N)
+        offs = np.arange(self.dw - n_s + 1, self.dw + self.nb + 1)
+        h = self._samples(ic, coeffs, ts, offs)
+        pos = (ts // self.m)[:, None] + offs[None, :]
+        h = np.where((pos >= 0) & (pos < self.n_ui), h, 0.0)         # outside the pulse window: zero
+        base = self.dw - offs[0]
+        h_d = h[:, base - lags]                                       # (K, N)
+        h_b = np.stack([h[:, base + j - lags] for j in range(1, self.nb + 1)], 1)   # (K, B, N)
+        starts = np.arange(nw, n_s - gw + 1)
+        chosen = np.zeros((k, 0), int) if cols is None else np.asarray(cols)[:, nw:]
+        kk = np.arange(k)
+        for _ in range(p.rx_ffe_float_groups if cols is None else 0):
+            new = starts[:, None] + np.arange(gw)[None, :]                               # (S, gw)
+            clash = (chosen[:, None, :, None] == new[None, :, None, :]).any((-1, -2))  # (K, S) overlap
+            free = new[np.argmin(clash, axis=1)]                     # a start that fits, per candidate
+            new_k = np.where(clash[..., None], free[:, None, :], new[None])           # (K, S, gw)
+            cols = np.sort(np.concatenate([np.broadcast_to(np.arange(nw), (k, len(starts), nw)),
+                                           np.broadcast_to(chosen[:, None, :], (k, len(starts), chosen.shape[1])),
+                                           new_k], -1), axis=-1)
+            f = self._solve_cols(r_full, h_d, h_b, cols)[0].reshape(k, len(starts))
+            f = np.where(clash, -np.inf, f)
+            best = np.argmax(f, axis=1)                       # the earliest start on a tie
+            chosen = np.sort(np.concatenate([chosen, new[best]], 1), axis=1)
+        cols = np.concatenate([np.broadcast_to(np.arange(nw), (k, nw)), chosen], 1)
+        fom, w, b, mse = self._solve_cols(r_full, h_d, h_b, cols[:, None, :])
+        if not detail:
+            return fom
+        w_all = np.zeros((k, n_s))
+        w_all[kk[:, None], cols] = w
+        return fom, {"w": w_all, "b": b, "mse": mse, "cols": cols}
+
+    def _solve_cols(self, r_full, h_d, h_b, cols):
+        """MMSE FOM of the tap subsets ``cols`` (K, S, W) of each candidate's full system: flat (K S,)."""
+        p = self.p
+        k, n_c, w_n = cols.shape
+        kk = np.repeat(np.arange(k), n_c)
+        c = cols.reshape(-1, w_n)
+        r_mat = r_full[kk[:, None, None], c[:, :, None], c[:, None, :]]
+        lim = np.where(np.arange(w_n) < self.nw, p.rx_ffe_limit, p.rx_ffe_float_limit)
+        w, b, mse = mmse_solve(r_mat, h_d[kk[:, None], c], h_b[kk[:, None, None], np.arange(self.nb)[None, :, None],
+                                                           c[:, None, :]],
+                               self.b_min, self.b_max, p.var_x, dw=self.dw, w_limit=lim)
+        fom = 20 * np.log10(p.rlm / ((p.levels - 1) * np.sqrt(mse)))                   # 178A FOM
+        fom = np.where(h_d[kk, self.dw] > 0, fom, -100.0)
+        return fom, w, b, mse
 
     def _fom_mmse(self, ic, coeffs, ts, detail):
         p = self.p
@@ -230,6 +375,7 @@ class Choice:
     tx: int
     ts: int
     fom_db: float
+    cols: tuple[int, ...] | None = None   # Rx FFE tap positions with floating taps (178A.1.8.1)
 
 
 def _best_ts_sweep(srch: _Search, ic: np.ndarray, tx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -247,6 +393,29 @@ def _best_ts_sweep(srch: _Search, ic: np.ndarray, tx: np.ndarray) -> tuple[np.nd
     f = srch.fom(np.repeat(ic, len(offs)), np.repeat(coeffs, len(offs), axis=0), ts).reshape(k, len(offs))
     j = np.argmax(f, axis=1)
     return f[np.arange(k), j], ts.reshape(k, len(offs))[np.arange(k), j]
+
+
+def _floating_stage(srch: _Search, ic: np.ndarray, tx: np.ndarray, ts: np.ndarray, full: bool) -> Choice:
+    """Re-score the best fixed-tap candidates with the floating Rx FFE taps placed (178A.1.8.1).
+
+    ``full``: every sampling time within +-UI/2 of each candidate's pulse peak (178A.1.6); otherwise the
+    samples within +-UI/4 of its best fixed-tap sampling time. Placing the groups costs ~130 MMSE solves per
+    candidate, so the CTLE x Tx FFE grid is ranked by the fixed-tap FOM and only its best are re-scored.
+    """
+    coeffs = srch.coeffs[tx]
+    if full:
+        centre, half = srch.peaks(ic, coeffs), srch.m // 2
+        cols = None
+    else:  # place the groups once, at the fixed-tap sampling time, and keep them over the sweep
+        centre, half = ts, srch.m // 4
+        cols = srch.fom(ic, coeffs, ts, detail=True, floating=True)[1]["cols"]
+    offs = np.arange(-half, half + 1)
+    t_all = (centre[:, None] + offs[None, :]).ravel()
+    rep = np.repeat(np.arange(len(ic)), len(offs))
+    f, det = srch.fom(ic[rep], coeffs[rep], t_all, detail=True, floating=True,
+                      cols=None if cols is None else cols[rep])
+    j = int(np.argmax(f))
+    return Choice(int(ic[rep[j]]), int(tx[rep[j]]), int(t_all[j]), float(f[j]), tuple(int(c) for c in det["cols"][j]))
 
 
 def _tap_index(srch: _Search) -> np.ndarray:
@@ -272,27 +441,40 @@ def _score(srch: _Search, ic: np.ndarray, tx: np.ndarray, offsets: tuple[int, ..
 
 
 def search(srch: _Search, mode: str = "fast", keep: int = 8,
-           progress: Callable[[int, int], None] | None = None) -> Choice:
+           progress: Callable[[int, int], None] | None = None,
+           seed: tuple[tuple[int, int], ...] | None = None) -> Choice:
     """Choose CTLE, Tx FFE and sampling time by the largest FOM (93A.1.6 / 178A.1.6).
 
     ``mode="full"``: every CTLE x Tx FFE candidate with the full sampling-time search.
     ``mode="fast"``: coarse-to-fine. (A) every other grid value of gDC, gDC2 and of each Tx tap (every
     third on taps with more than 8 values), at one sampling time; (B) all
     grid neighbours (one step in gDC, gDC2 and each tap) of the ``keep`` best, repeated around the best
-    until the best stop changing; (C) the full sampling-time search on the best 16 of (B). The FOM surface
+    until the best stop changing; (C) the full sampling-time search on the best 16 of (B); (D) with floating
+    Rx FFE taps, the best 4 of (C) re-scored with the groups placed (:func:`_floating_stage`; ``mode="full"``:
+    the best 16 of the whole grid, full sampling-time search, the groups placed at every sampling time;
+    fast: placed once at each candidate's fixed-tap sampling time, kept over a +-UI/4 sweep). The FOM surface
     is smooth on these grids; tests and the benchmark compare the result with ``mode="full"``.
-    ``progress(done, total)`` is called after each CTLE setting of the full search.
+    ``progress(done, total)`` is called after each CTLE setting of the full search. ``seed`` (fast mode):
+    (CTLE index, Tx FFE index) pairs of a neighbouring solve (the other package case) that replace the
+    coarse stage (A); (B) climbs from them.
     """
     n_ctle, n_tx = len(srch.settings), len(srch.coeffs)
     if mode == "full":
         best = Choice(-1, -1, -1, -np.inf)
+        tops: list[tuple[float, int, int, int]] = []
         for ic in range(n_ctle):                       # one batched call per CTLE setting
             f, ts = _best_ts_sweep(srch, np.full(n_tx, ic), np.arange(n_tx))
             j = int(np.argmax(f))
             if f[j] > best.fom_db:
                 best = Choice(ic, j, int(ts[j]), float(f[j]))
+            if srch.nf:
+                tops = sorted(tops + [(float(f[t]), ic, int(t), int(ts[t])) for t in np.argsort(f)[-16:]],
+                              reverse=True)[:16]
             if progress is not None:
                 progress(ic + 1, n_ctle)
+        if srch.nf:
+            arr = np.array([t[1:] for t in tops], int)
+            return _floating_stage(srch, arr[:, 0], arr[:, 1], arr[:, 2], full=True)
         return best
     if mode != "fast":
         raise InputError(None, "search", f"unknown search mode {mode!r}: use 'fast' or 'full'")
@@ -315,8 +497,11 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8,
             for pr, v in zip(pairs, _score(srch, arr[:, 0], arr[:, 1], offs)):
                 scores[pr] = float(v)
 
-    evaluate([(int(i1 * n2 + i2), int(t)) for i1 in _coarse(n1) for i2 in _coarse(n2) for t in coarse_tx],
-             offsets_a)                                                                        # (A)
+    if seed:
+        evaluate([(int(a), int(b)) for a, b in seed], offsets)
+    else:
+        evaluate([(int(i1 * n2 + i2), int(t)) for i1 in _coarse(n1) for i2 in _coarse(n2) for t in coarse_tx],
+                 offsets_a)                                                                    # (A)
     seen: set[tuple[int, int]] = set()
     for _ in range(10):                                                                        # (B)
         fresh = [s for s in sorted(scores, key=scores.get, reverse=True)[:keep] if s not in seen]
@@ -332,5 +517,8 @@ def search(srch: _Search, mode: str = "fast", keep: int = 8,
         evaluate(batch, offsets)
     top = np.array(sorted(scores, key=scores.get, reverse=True)[:16], int)                       # (C)
     f, ts = _best_ts_sweep(srch, top[:, 0], top[:, 1])
+    if srch.nf:                                                                                # (D)
+        order = np.argsort(f)[::-1][:4]
+        return _floating_stage(srch, top[order, 0], top[order, 1], ts[order], full=False)
     j = int(np.argmax(f))
     return Choice(int(top[j, 0]), int(top[j, 1]), int(ts[j]), float(f[j]))

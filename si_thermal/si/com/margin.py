@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from si_thermal.si.com.noise import Equalized, amplitude_at_der, grid_for, noise_pmf
+from si_thermal.si.com.noise import Equalized, amplitude_at_der, conv_pmf, gauss_pmf, grid_for, noise_pmf
 from si_thermal.si.com.params import ComParams, load_com_params
 from si_thermal.si.com.pulses import Prepared, prepare
 from si_thermal.si.com.eq_search import Choice, _Search, clip_level, search
+from si_thermal.si.com.mlsd import MlsdResult, _acf, mlsd_delta, output_acf
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,12 @@ class ComResult:
     port_order: str
     search: str
     equalized: Equalized = field(repr=False, compare=False)
+    com_dfe_db: float | None = None     # MLSD receiver (178A.1.10): COM of the DFE receiver alone
+    choice: tuple[int, int] | None = field(default=None, repr=False, compare=False)  # (CTLE, Tx FFE) indices
+    mlsd_delta_db: float | None = None  # the MLSD's advantage term of 178A-49 (COM = COM_DFE + max(0, it))
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: v for k, v in self.__dict__.items() if k != "equalized"}
+        d = {k: v for k, v in self.__dict__.items() if k not in ("equalized", "choice")}
         d["tx_ffe"] = {str(k): v for k, v in self.tx_ffe.items()}
         d["rx_ffe"] = list(self.rx_ffe)
         d["dfe"] = list(self.dfe)
@@ -64,7 +68,8 @@ def equalize(srch: _Search, ch: Choice) -> tuple[Equalized, np.ndarray, np.ndarr
     a = srch.a[ch.ic]
     pulse_v = srch.pulse[ch.ic]
     rx_acf = srch.rx_acf[ch.ic]
-    _, det = srch.fom(np.array([ch.ic]), c[None, :], np.array([ch.ts]), detail=True)
+    _, det = srch.fom(np.array([ch.ic]), c[None, :], np.array([ch.ts]), detail=True, floating=True,
+                      cols=None if ch.cols is None else np.array([ch.cols]))
     w = det["w"][0]
     dw = srch.dw
     if p.rx_ffe_taps:
@@ -77,7 +82,7 @@ def equalize(srch: _Search, ch: Choice) -> tuple[Equalized, np.ndarray, np.ndarr
         return sum(ci * _shift(pulse_v, int(s) * m) for ci, s in zip(c, srch.shifts))
 
     def rx(x: np.ndarray) -> np.ndarray:
-        return sum(wi * _shift(x, (i - dw) * m) for i, wi in enumerate(w))
+        return sum(wi * _shift(x, (i - dw) * m) for i, wi in enumerate(w) if wi != 0.0)
 
     victim_pre = tx(pulse_v, True)
     victim = rx(victim_pre)
@@ -114,7 +119,27 @@ def equalize(srch: _Search, ch: Choice) -> tuple[Equalized, np.ndarray, np.ndarr
     sigma_g = float(np.sqrt(var_rx + var_tx + var_rj + var_q))
     eq = Equalized(victim, tuple(aggs), ch.ts, m, p.levels, p.rlm, b, sigma_g, p.a_dd_ui, p.sigma_rj_ui,
                    p.var_x, p.der0)
-    return eq, c, w, {"var_rx": var_rx, "var_tx": var_tx, "var_rj": var_rj, "var_q": var_q, "hj": hj}
+    var_q_w = var_q / max(float((w**2).sum()), 1e-300)                # delta^2 / 12, per FFE input sample
+    return eq, c, w, {"var_rx": var_rx, "var_tx": var_tx, "var_rj": var_rj, "var_q": var_q, "hj": hj,
+                      "h_tn": h_tn, "rx_acf": rx_acf, "var_q_in": var_q_w}
+
+
+def _mlsd(srch: _Search, eq: Equalized, w: np.ndarray, var: dict, a_s: float, a_ni: float, y_step: float,
+          p_rest: np.ndarray) -> MlsdResult:
+    """The MLSD term of 178A-49 for the chosen equalizer: noise autocorrelations at the Rx FFE output, UI lags
+    (178A-56): receiver noise (93A-35 through the FFE), Tx noise (178A-21), jitter (178A-23), crosstalk
+    (178A-20), quantisation (178A-28, white at the ADC) and residual ISI after the DFE."""
+    p, m = srch.p, srch.m
+    n_lag = min(srch.n_ui // 2, 128)   # error events up to 127 UI (the 178A-50 series stops far earlier)
+    r_rn = output_acf(w, var["rx_acf"], n_lag)
+    r = r_rn + 10 ** (-p.snr_tx_db / 10) * _acf(var["h_tn"], n_lag)
+    r += p.var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _acf(var["hj"], n_lag)
+    for ag in eq.aggressors:
+        r += p.var_x * _acf(ag[int(np.argmax((ag.reshape(-1, m) ** 2).sum(0)))::m], n_lag)
+    r[:len(w)] += var["var_q_in"] * np.array([w[:len(w) - l] @ w[l:] for l in range(min(len(w), n_lag))])
+    r += p.var_x * _acf(_residual_isi(eq), n_lag)
+    return mlsd_delta(p_rest, y_step, a_s=a_s, a_ni=a_ni, var_g=eq.sigma_gauss_v**2, var_rn=var["var_rx"],
+                      r_ni=r, r_rn=r_rn, b=float(eq.dfe[0]) if len(eq.dfe) else 0.0, levels=p.levels, der0=p.der0, dcom_an_db=p.mlsd_dcom_an_db)
 
 
 def compute_com(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *,  # noqa: A002
@@ -136,20 +161,33 @@ def compute_com(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, 
 
 
 def com_from_prepared(prep: Prepared, *, search_mode: str = "fast", eye: bool = True,
-                      progress: Callable[[int, int], None] | None = None) -> ComResult:
-    """COM from :func:`prepare`'s output (lets reach searches and tests reuse the channel set)."""
+                      progress: Callable[[int, int], None] | None = None,
+                      seed: tuple[tuple[int, int], ...] | None = None) -> ComResult:
+    """COM from :func:`prepare`'s output (lets reach searches and tests reuse the channel set).
+    ``seed``: equalizer indices (``ComResult.choice``) of a neighbouring solve to start the fast search from."""
     from si_thermal.si import eye as eye_mod
 
     srch = _Search(prep)
-    ch = search(srch, search_mode, progress=progress)
+    ch = search(srch, search_mode, progress=progress, seed=seed)
     p = prep.params
     eq, c, w, var = equalize(srch, ch)
     a_s = p.rlm * eq.victim[eq.ts] / (p.levels - 1)                                      # 93A-25 A_s
     y_step, n = grid_for(eq, a_s)
-    pmf = noise_pmf(eq, eq.ts, y_step, n)
+    p_rest = noise_pmf(eq, eq.ts, y_step, n, gauss=False)                  # ISI, crosstalk, dual-Dirac
+    pmf = conv_pmf(p_rest, gauss_pmf(eq.sigma_gauss_v, y_step, n))       # 93A-41/42: + Gaussian
     a_ni = amplitude_at_der(pmf, y_step, p.der0)
     com = 20 * np.log10(a_s / a_ni) if a_ni > 0 else np.inf
     notes = list(prep.notes)
+    com_dfe = ml = None
+    if p.mlsd and np.isfinite(com):                                                     # 178A.1.10
+        ml = _mlsd(srch, eq, w, var, float(a_s), float(a_ni), y_step, p_rest)
+        com_dfe = com
+        if ml.der_mlsd < 0.5 and np.isfinite(ml.delta_db):
+            com = max(com, com + ml.delta_db)
+        else:  # the union bound of 178A-50 is no probability here (far below threshold): no MLSD credit
+            notes.append(f"MLSD not credited: DER_MLSD {ml.der_mlsd:.3g} >= 0.5 (178A-50 union bound fails "
+                         "far below threshold); COM is COM_DFE")
+            ml = replace(ml, delta_db=0.0)
     if p.rx_ffe_taps and np.any(np.abs(np.delete(w, srch.dw)) >= p.rx_ffe_limit - 1e-12):
         notes.append(f"Rx FFE taps clipped at +-{p.rx_ffe_limit}")
     if eye:
@@ -170,15 +208,22 @@ def com_from_prepared(prep: Prepared, *, search_mode: str = "fast", eye: bool = 
         sigma_isi_v=sig_isi, sigma_xt_v=sig_xt,
         sigma_noise_v=float(np.sqrt(var["var_rx"] + var["var_tx"] + var["var_q"])),
         sigma_jitter_v=float(np.sqrt(p.var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * (var["hj"] ** 2).sum())),
-        notes=tuple(notes), port_order=prep.port_order, search=search_mode, equalized=eq)
+        notes=tuple(notes), port_order=prep.port_order, search=search_mode, equalized=eq,
+        com_dfe_db=None if com_dfe is None else float(com_dfe), mlsd_delta_db=None if ml is None else ml.delta_db,
+        choice=(ch.ic, ch.tx))
 
 
-def _isi_energy(eq: Equalized) -> float:
-    """Sum of squared residual ISI samples after the DFE (93A-31, without sigma_X^2)."""
+def _residual_isi(eq: Equalized) -> np.ndarray:
+    """Residual ISI samples after the DFE (93A-27), one per UI in time order, the cursor zero."""
     m, v = eq.samples_per_ui, eq.victim
     k = np.arange(len(v) // m) - eq.ts // m
     seq = v[(eq.ts + m * k) % len(v)]
     isi = np.where(k == 0, 0.0, seq)
     for j in range(1, len(eq.dfe) + 1):
         isi = np.where(k == j, isi - eq.dfe[j - 1] * v[eq.ts], isi)
-    return float((isi**2).sum())
+    return isi
+
+
+def _isi_energy(eq: Equalized) -> float:
+    """Sum of squared residual ISI samples after the DFE (93A-31, without sigma_X^2)."""
+    return float((_residual_isi(eq) ** 2).sum())

@@ -80,12 +80,13 @@ def crosstalk_pmf(eq: Equalized, y_step: float, n: int) -> np.ndarray:
 
 
 def noise_pmf(eq: Equalized, ts: int, y_step: float, n: int, *, ref_ts: int | None = None,
-              xt: np.ndarray | None = None) -> np.ndarray:
+              xt: np.ndarray | None = None, gauss: bool = True) -> np.ndarray:
     """Distribution of ISI + crosstalk + jitter + Gaussian noise at sample ``ts`` (93A-45), on a grid.
 
     The DFE feedback values are ``dfe * h(ref_ts)`` (fixed at the COM sampling time; ``ref_ts``
     defaults to ``ts``), so the same function serves the eye at other phases; ``xt`` is a
-    precomputed :func:`crosstalk_pmf` on the same grid.
+    precomputed :func:`crosstalk_pmf` on the same grid; ``gauss=False`` leaves out the Gaussian noise
+    (``sigma_gauss_v``), as the MLSD of 178A.1.10 needs.
     """
     m, v = eq.samples_per_ui, eq.victim
     n_ui = len(v) // m
@@ -107,6 +108,8 @@ def noise_pmf(eq: Equalized, ts: int, y_step: float, n: int, *, ref_ts: int | No
     dd = eq.a_dd_ui * hj
     dd = dd[np.abs(dd) > thr]
     p_dd = delta_pmf(dd, eq.levels, y_step, n)          # 93A-43: dual-Dirac jitter times the symbol value
+    if not gauss:
+        return conv_pmf(p, p_dd)
     p = conv_pmf(p, conv_pmf(p_dd, gauss_pmf(eq.sigma_gauss_v, y_step, n)))                  # 93A-41/42
     return p
 

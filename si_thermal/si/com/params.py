@@ -57,10 +57,24 @@ class ComParams:
     n_qb: int = 0
     p_qc: float = 1e-7
     package_cases: tuple[pl.Package, ...] = ()  # test cases 1 and 2 (``package`` is the one in use)
+    # floating Rx FFE tap groups (178A.1.8.1): ``rx_ffe_float_groups`` (N_g) groups of ``rx_ffe_float_taps``
+    # (N_gw) contiguous taps, placed after the ``rx_ffe_taps`` fixed taps within ``rx_ffe_span`` (N_max) taps,
+    # each within +-``rx_ffe_float_limit`` (relative to the main tap); 0 groups: fixed taps only
+    rx_ffe_float_groups: int = 0
+    rx_ffe_float_taps: int = 0
+    rx_ffe_span: int = 0
+    rx_ffe_float_limit: float = 1.0
+    mlsd: bool = False           # MLSD reference receiver (178A.1.10): COM = COM_DFE + its advantage (178A-49)
+    mlsd_dcom_an_db: float = 3.0  # added-receiver-noise penalty dCOM_an of 178A.1.10.1 (Table 178-15: 3 dB)
 
     def with_package_case(self, i: int) -> ComParams:
         """This set with package test case ``i`` (0-based) in use."""
         return replace(self, package=self.package_cases[i]) if self.package_cases else self
+
+    @property
+    def n_float(self) -> int:
+        """Number of floating Rx FFE taps (N_g N_gw, 178A.1.8.1); 0 without floating groups."""
+        return self.rx_ffe_float_groups * self.rx_ffe_float_taps if self.rx_ffe_taps else 0
 
     @property
     def var_x(self) -> float:
@@ -115,7 +129,11 @@ def load_com_params(std: str, *, rate: str | None = None, path: str | Path | Non
         rx_ffe_precursors=merged.get("rx_ffe_precursors", 0), rx_ffe_limit=merged.get("rx_ffe_limit", 1.0),
         dfe_min=tuple(merged["dfe_min"]), dfe_max=tuple(merged["dfe_max"]), fom=merged["fom"],
         f_step_hz=merged["f_step"], n_qb=merged.get("n_qb", 0), p_qc=merged.get("p_qc", 1e-7),
-        package=cases[0], package_cases=tuple(cases))
+        package=cases[0], package_cases=tuple(cases),
+        rx_ffe_float_groups=merged.get("rx_ffe_float_groups", 0), rx_ffe_float_taps=merged.get("rx_ffe_float_taps", 0),
+        rx_ffe_span=merged.get("rx_ffe_span", merged["rx_ffe_taps"]),
+        rx_ffe_float_limit=merged.get("rx_ffe_float_limit", 1.0), mlsd=merged.get("mlsd", False),
+        mlsd_dcom_an_db=merged.get("mlsd_dcom_an_db", 3.0))
 
 
 

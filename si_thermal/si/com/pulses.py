@@ -5,6 +5,7 @@ terminations, band extension, Tx rise and receiver filters, one pulse per CTLE b
 from __future__ import annotations
 
 import warnings
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,16 +19,23 @@ from si_thermal.si.equalizer import ctle_basis
 
 #: Frequency step (Hz) of the network built from a channels/*.toml file for COM (0 to 1.5 fb).
 TOML_DF_HZ = 25e6
+_CHECKED: dict[int, tuple] = {}   # id(Network) -> (weakref, checked network): package cases reuse the check
 
 
-def _as_network(x, role: str, fb_hz: float | None = None, length_m: float | None = None):
+def _as_network(x, role: str, fb_hz: float | None = None, length_m: float | None = None, check: bool = True):
     import skrf as rf
 
     from si_thermal.config import ChannelFile
     from si_thermal.si import touchstone
 
-    if isinstance(x, rf.Network):  # the same checks as a file (finite, frequencies, passivity)
-        return touchstone.check_network(x, x.name or role), x.name or role
+    if isinstance(x, rf.Network) and not check:
+        return x, x.name or role
+    if isinstance(x, rf.Network):  # the same checks as a file (finite, frequencies, passivity), once per object
+        hit = _CHECKED.get(id(x))
+        if hit is None or hit[0]() is not x:
+            hit = _CHECKED[id(x)] = (weakref.ref(x), touchstone.check_network(x, x.name or role))
+            weakref.finalize(x, _CHECKED.pop, id(x), None)
+        return hit[1], x.name or role
     if fb_hz is not None and (isinstance(x, (ChannelFile, tuple)) or Path(x).suffix.lower() == ".toml"):
         from si_thermal.si.channel import channel_network, load  # a channel file, as the CLI takes
 
@@ -63,20 +71,23 @@ class Prepared:
 
 
 def prepare(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, extrapolation: str = "fit",
-            n_ui: int | None = None, length_m: float | None = None) -> Prepared:  # noqa: A002 - "next" as the annex names it
+            n_ui: int | None = None, length_m: float | None = None,
+            check: bool = True) -> Prepared:  # noqa: A002 - "next" as the annex names it
     """Load, convert and check the channels; build the basis pulses and noise of :class:`Prepared`.
     A ``channels/*.toml`` thru (path or ``ChannelFile``) is built from 0 to 1.5 fb at
-    :data:`TOML_DF_HZ`, its variable segment at ``length_m`` when given."""
+    :data:`TOML_DF_HZ`, its variable segment at ``length_m`` when given. ``check=False``: skrf Networks
+    built by si_thermal's own channel models skip the Touchstone checks (finite and passive by
+    construction, tests/si/test_hf_passivity.py)."""
     p = load_com_params(params) if isinstance(params, str) else params
     notes: list[str] = []
     fb = p.symbol_rate_hz
-    net, name = _as_network(thru, "thru", fb, length_m)
+    net, name = _as_network(thru, "thru", fb, length_m, check)
     sdd_t, order, n1 = pl.to_sdd(net, name, role="thru")
     notes += n1
     chans = [(name, "thru", sdd_t)]
     for kind, items in (("fext", fext), ("next", next)):
         for x in items:
-            a, aname = _as_network(x, kind)
+            a, aname = _as_network(x, kind, check=check)
             sdd_a, _, n2 = pl.to_sdd(a, aname, role=kind, port_order=None if order == "sdd" else order)
             notes += n2
             if len(sdd_a.f) != len(sdd_t.f) or not np.allclose(sdd_a.f, sdd_t.f):
@@ -120,7 +131,7 @@ def prepare(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, extr
                              f"{n_ui}-UI window (time wrap): results may be inaccurate")
         sets.append(PulseSet(cname, kind, pulses))
     # receiver noise autocorrelation at UI lags for each basis pair (93A-35, 178A-18)
-    n_lag = max(p.rx_ffe_taps, 1) + 2
+    n_lag = max(p.rx_ffe_taps, p.rx_ffe_span if p.n_float else 0, 1) + 2   # floating taps: N_max lags
     hr2 = np.abs(pl.rx_filter(f, p.f_r_hz)) ** 2
     acf = np.zeros((4, 4, n_lag))
     for i in range(4):
