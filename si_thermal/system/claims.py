@@ -245,8 +245,8 @@ def _coldplate_claims(results) -> list[Claim]:
                               f"die spread {d_cp:.1f} K (cold plate) vs {d_mc:.1f} K (microchannel lid) at {p:.0f} W")
         out.append(Claim(*t3, value,
                          "spread = hottest minus coolest junction point within one die (max-min), and hottest "
-                         "minus the die's volume-mean junction temperature (max-mean), worst die; the package "
-                         "file's power map; same package, flow and inlet for both; the dies share the coolant in "
+                         f"minus the die's volume-mean junction temperature (max-mean), worst die; the power map of "
+                         f"{cp.package} (a block floorplan where the file gives one: an estimate); same package, flow and inlet for both; the dies share the coolant in "
                          "series along the flow; the spread comes from lateral spreading at the die edges and the "
                          "coolant rise, which a microchannel lid reduces but does not remove; 'depends' when the "
                          "two readings disagree",

@@ -51,7 +51,7 @@ def _link_change(g, limit: str) -> str:
         if g.rate == "pcie6":
             return head + ("; PCIe 6.0 reference CTLE range and Tx presets (a COM approximation of PCIe's "
                            "statistical eye), package case, trace length")
-        return head + "; receiver (178A floating FFE, MLSD), connector RL, package case, crosstalk"
+        return head + "; host-trace length, connector RL, package case, crosstalk (the tornado bars)"
     head = f"IL reach {c.reach_il_m:.2f} m vs longest {g.longest_m:.2f} m"
     tail = "; shorter path, lower-loss laminate/cable, host traces"
     if g.com_margin_db is None:

@@ -88,7 +88,7 @@ def test_system_without_link_group_or_package_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as err:
         config.load_rack(nolinks)
     assert err.value.field == "links"
-    nopkg = _edited(tmp_path, "gb300_nvl72.toml", 'package = "gpu_package_b200class.toml"\n', "")
+    nopkg = _edited(tmp_path, "gb300_nvl72.toml", 'package = "gpu_package_b200class_floorplan.toml"\n', "")
     with pytest.raises(InputError) as err:
         config.load_rack(nopkg)
     assert err.value.field == "cooling.package"
