@@ -11,12 +11,20 @@ Two efficiencies are printed: wall-clock ``T_1 / (2 T_2)``, which needs two free
 shared with other work it measures the share of the CPU the sweep got), and CPU work
 ``C_1 / C_2`` (CPU seconds of the serial run over CPU seconds of all processes of the parallel run),
 which is the engine's own cost (spawn, imports, pickling, scheduling) whatever the load.
+
+Every run uses one BLAS/OpenMP thread per process, as the engines' workers do (``sweep.engine.WORKER_ENV``):
+otherwise the serial run's batched matrix products spread over both cores (COM: 305 s CPU in 191 s wall)
+and "2 workers vs 1" would compare two cores with two cores.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
+
+for _k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_k, "1")  # before numpy is imported: the serial run is one worker
+
+import argparse
 import resource
 import tempfile
 import time
@@ -115,6 +123,7 @@ def main() -> None:
     ap.add_argument("--com-points", type=int, default=500)
     ap.add_argument("--repeat", type=int, default=1, help="runs per engine, taking turns; the best counts")
     ap.add_argument("--quick", action="store_true", help="1,000 IL and 40 COM points")
+    ap.add_argument("--only", choices=("il", "com"), help="run one of the two sweeps")
     args = ap.parse_args()
     if args.quick:
         args.il_points, args.com_points = 1000, 40
@@ -132,8 +141,10 @@ def main() -> None:
         with Client(cluster.scheduler_address) as client:
             client.wait_for_workers(2)
             run_sweep(warm, tmp / "warm.parquet", scheduler=cluster.scheduler_address, batch_size=1)
-            engines(il, tmp, "IL sweep (IL, RL, FOM_ILD at 200G; LHS over length)", client, args.repeat)
-            engines(com, tmp, "COM sweep (IL metrics + COM 802.3dj at 200G)", client, args.repeat)
+            if args.only != "com":
+                engines(il, tmp, "IL sweep (IL, RL, FOM_ILD at 200G; LHS over length)", client, args.repeat)
+            if args.only != "il":
+                engines(com, tmp, "COM sweep (IL metrics + COM 802.3dj at 200G)", client, args.repeat)
             overhead(tmp, cluster.scheduler_address)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
