@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
 from si_thermal.errors import InputError, SiThermalError
+from si_thermal.sweep import malloc
 
 Batch = list[tuple[str, dict]]  # (point key, parameters)
 RETRIES = 3
@@ -31,6 +32,7 @@ def run_batch(study, batch: Batch) -> list[tuple[str, dict]]:
     process's threads, so they could not be told apart; ``si-thermal channel`` / ``link`` show them."""
     import warnings
 
+    malloc.pin()  # once per process: a Dask worker (or a process spawned next to one) has lost glibc's dynamic thresholds
     out = []
     for key, params in batch:
         try:
