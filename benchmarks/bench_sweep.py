@@ -10,7 +10,11 @@ have imported the models) before its timing, as a user's long-lived cluster woul
 Two efficiencies are printed: wall-clock ``T_1 / (2 T_2)``, which needs two free cores (on a machine
 shared with other work it measures the share of the CPU the sweep got), and CPU work
 ``C_1 / C_2`` (CPU seconds of the serial run over CPU seconds of all processes of the parallel run),
-which is the engine's own cost (spawn, imports, pickling, scheduling) whatever the load.
+which is the engine's own cost (spawn, imports, pickling, scheduling) whatever the load. "cores busy"
+(CPU s over wall s) shows the share a run got: on a free machine about 1 serial, about 2 on 2 workers.
+Where the kernel has ``sched_autogroup`` on (the shared development machine), each session is one
+scheduling group and ``nice`` orders processes only inside their own group: niced jobs of other
+sessions still take their share.
 
 Every run uses one BLAS/OpenMP thread per process, as the engines' workers do (``sweep.engine.WORKER_ENV``):
 otherwise the serial run's batched matrix products spread over both cores (COM: 305 s CPU in 191 s wall)
@@ -104,7 +108,7 @@ def engines(sweep: Sweep, tmp: Path, label: str, client, repeat: int = 1) -> Non
         eff = "" if name == "serial" else (f"   efficiency: wall {t1 / (2 * t):.2f}, CPU work {c1 / c:.2f}  "
                                            "[target >= 0.8]")
         print(f"  {name:18s} {t:8.1f} s  {n / t:8.1f} points/s  {t / n * 1e3:7.2f} ms/point  "
-              f"CPU {c:7.1f} s{eff}")
+              f"CPU {c:7.1f} s ({c / t:4.2f} cores busy){eff}")
 
 
 def overhead(tmp: Path, address: str, sizes: tuple[int, int] = (100, 500)) -> None:
