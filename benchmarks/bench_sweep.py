@@ -12,6 +12,8 @@ shared with other work it measures the share of the CPU the sweep got), and CPU 
 ``C_1 / C_2`` (CPU seconds of the serial run over CPU seconds of all processes of the parallel run),
 which is the engine's own cost (spawn, imports, pickling, scheduling) whatever the load. "cores busy"
 (CPU s over wall s) shows the share a run got: on a free machine about 1 serial, about 2 on 2 workers.
+A third, "wall less CPU wait", takes from each wall the time the working threads were runnable but
+waited for a CPU (/proc schedstat, :mod:`cpu_wait`): the wall-clock efficiency a free machine gives.
 Where the kernel has ``sched_autogroup`` on (the shared development machine), each session is one
 scheduling group and ``nice`` orders processes only inside their own group: niced jobs of other
 sessions still take their share.
@@ -42,6 +44,8 @@ from pathlib import Path
 
 from si_thermal import paths
 from si_thermal.sweep import ChannelStudy, Sweep, parse_factor, read_results, run_sweep
+
+from cpu_wait import CpuWait  # benchmarks/, next to this script
 
 SPINE = str(paths.channels_dir() / "nvl72_spine_26awg.toml")
 
@@ -75,15 +79,18 @@ def _cpu_s(client=None) -> float:
     return total
 
 
-def timed(sweep: Sweep, tmp: Path, name: str, client=None, **kw) -> tuple[float, float, list]:
-    """(wall s, CPU s, rows) of one run."""
+def timed(sweep: Sweep, tmp: Path, name: str, waits: CpuWait, client=None, **kw) -> tuple[float, float, float, list]:
+    """(wall s, CPU s, CPU wait s, rows) of one run; the wait is the mean run-queue wait of the threads
+    that did the work (the serial run's main thread, the two workers' busiest threads)."""
     out = tmp / f"{name}.parquet"
+    mark = waits.mark()
     c0, t = _cpu_s(client), time.perf_counter()
     res = run_sweep(sweep, out, **kw)
     dt = time.perf_counter() - t
     cpu = _cpu_s(client) - c0
+    busy = waits.busiest(mark, 1 if kw.get("jobs") == 1 else 2)
     assert res.failed == 0, f"{res.failed} points failed"
-    return dt, cpu, read_results(out)[0]
+    return dt, cpu, sum(w for _, w in busy) / len(busy), read_results(out)[0]
 
 
 def engines(sweep: Sweep, tmp: Path, label: str, client, repeat: int = 1) -> None:
@@ -93,22 +100,23 @@ def engines(sweep: Sweep, tmp: Path, label: str, client, repeat: int = 1) -> Non
     runs = {"serial": {"jobs": 1}, "2 local processes": {"jobs": 2},
             "Dask, 2 workers": {"client": client, "scheduler": client.scheduler.address}}
     best, rows = {}, {}
-    for _ in range(repeat):
-        for name, kw in runs.items():
-            t, c, r = timed(sweep, tmp, name.split()[0].lower(), **kw)
-            if name not in best or t < best[name][0]:
-                best[name] = (t, c)
-            rows[name] = r
+    with CpuWait() as waits:
+        for _ in range(repeat):
+            for name, kw in runs.items():
+                t, c, w, r = timed(sweep, tmp, name.split()[0].lower(), waits, **kw)
+                if name not in best or t < best[name][0]:
+                    best[name] = (t, c, w)
+                rows[name] = r
     ref = rows["serial"]
     same = all(r == ref for r in rows.values())
     print(f"{label}: {n} points; rows identical (bit for bit) on every engine: {same}; "
           f"load average {os.getloadavg()[0]:.1f}; best of {repeat}")
-    t1, c1 = best["serial"]
-    for name, (t, c) in best.items():
-        eff = "" if name == "serial" else (f"   efficiency: wall {t1 / (2 * t):.2f}, CPU work {c1 / c:.2f}  "
-                                           "[target >= 0.8]")
+    t1, c1, w1 = best["serial"]
+    for name, (t, c, w) in best.items():
+        eff = "" if name == "serial" else (f"   efficiency: wall {t1 / (2 * t):.2f}, wall less CPU wait "
+                                           f"{(t1 - w1) / (2 * (t - w)):.2f}, CPU work {c1 / c:.2f}  [target >= 0.8]")
         print(f"  {name:18s} {t:8.1f} s  {n / t:8.1f} points/s  {t / n * 1e3:7.2f} ms/point  "
-              f"CPU {c:7.1f} s ({c / t:4.2f} cores busy){eff}")
+              f"CPU {c:7.1f} s ({c / t:4.2f} cores busy), waiting for a CPU {w:6.1f} s{eff}")
 
 
 def overhead(tmp: Path, address: str, sizes: tuple[int, int] = (100, 500)) -> None:
