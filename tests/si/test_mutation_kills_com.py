@@ -777,3 +777,60 @@ def test_prepare_warns_on_a_short_band_and_notes_a_time_wrap(tmp_path):
     from_file = com.prepare(path, (), (), p)
     ref = com.prepare(full, (), (), p).thru.basis
     assert np.allclose(from_file.thru.basis, ref, atol=1e-6 * np.abs(ref).max())
+
+
+def test_mlsd_com_on_a_pulse_with_one_post_cursor_by_hand():
+    """178A-49 through the whole COM: a triangle pulse with a post-cursor of half its height (cancelled by
+    the DFE tap b = 0.5, no ISI left), one Rx FFE tap, PAM4, Gaussian terms only (receiver noise, Tx noise
+    178A-21, random jitter 93A-32, 6-bit quantisation 178A-28..31). COM_DFE = 20 log10(A_s / (sigma
+    Q^-1(DER_0))); the MLSD adds 20 log10(sigma_an Q^-1(DER_MLSD) / A_s) (178A-49..55) with the noise
+    autocorrelation at the FFE output (178A-56): receiver and quantisation noise white, Tx noise through
+    the pulse (lag 1), jitter through the slopes at -1..2 UI."""
+    p = _mmse_params(tx_taps=(), rx_ffe_taps=1, rx_ffe_precursors=0, dfe_max=(0.85,), dfe_min=(0.0,),
+                     a_dd_ui=0.0, sigma_rj_ui=0.02, snr_tx_db=30.0, n_qb=6, p_qc=1e-7, mlsd=True,
+                     mlsd_dcom_an_db=3.0)
+    m, amp, t0, s_rx = p.samples_per_ui, 0.25, 20 * 8 + 3, 0.012
+    shape = lambda x: amp * (_tri(x) + 0.5 * _tri(x - 1))  # noqa: E731
+    prep = _prep(p, shape((np.arange(64 * m) - t0) / m), acf=(s_rx**2,))
+    r = com.com_from_prepared(prep, eye=False)
+    var_x, a_s = 5 / 9, 0.95 * amp / 3
+    h_tn = np.array([amp, 0.5 * amp])                       # UI samples from the cursor on
+    k = np.arange(-3, 5)
+    hj = (shape(k + 1 / m) - shape(k - 1 / m)) * m / 2
+    var_tx = 1e-3 * (h_tn**2).sum()
+    var_rj = var_x * 0.02**2 * (hj**2).sum()
+    var_n = s_rx**2 + var_tx
+    mus = _pam_sums(h_tn, 4)
+    v_qc = -brentq(lambda v: norm.cdf((v - mus) / math.sqrt(var_n)).mean() - 0.5e-7, -2, 0, xtol=1e-12)
+    var_q = (2 * v_qc / 63) ** 2 / 12
+    var_g = s_rx**2 + var_tx + var_rj + var_q
+    com_dfe = 20 * math.log10(a_s / (math.sqrt(var_g) * norm.isf(p.der0)))
+    assert r.sampling_phase_ui == pytest.approx(3 / 8) and r.dfe == pytest.approx((0.5,)) and r.rx_ffe == (1.0,)
+    assert r.sigma_noise_v**2 == pytest.approx(s_rx**2 + var_tx + var_q, rel=3e-3)
+    assert r.com_dfe_db == pytest.approx(com_dfe, abs=0.02)
+    g_an = (10 ** 0.3 - 1) * var_g / s_rx**2
+    s_an2 = var_g + g_an * s_rx**2
+    acf = lambda x, lag: float(x[:len(x) - lag] @ x[lag:]) if lag < len(x) else 0.0  # noqa: E731
+    rho = np.array([1e-3 * acf(h_tn, lag) + var_x * 0.02**2 * acf(hj, lag) for lag in range(32)]) / s_an2
+    rho[0] = 1.0
+    der = _der_gauss(a_s, math.sqrt(s_an2), 0.5, rho, 4, 30)
+    delta = 20 * math.log10(math.sqrt(s_an2) * norm.isf(der) / a_s)
+    assert delta > 0.3
+    assert r.mlsd_delta_db == pytest.approx(delta, abs=0.05), (r.mlsd_delta_db, delta, r.com_dfe_db, com_dfe)
+    assert r.com_db == pytest.approx(r.com_dfe_db + r.mlsd_delta_db, abs=1e-12)
+    # without the MLSD: COM is COM_DFE, no MLSD fields
+    plain = com.com_from_prepared(replace(prep, params=replace(p, mlsd=False)), eye=False)
+    assert plain.com_db == pytest.approx(r.com_dfe_db, abs=1e-12) and plain.com_dfe_db is None
+    assert plain.mlsd_delta_db is None
+
+
+def test_com_result_as_a_plain_dict():
+    import json
+
+    p = _93a(a_dd_ui=0.05, sigma_rj_ui=0.0, snr_tx_db=30.0)
+    prep = _prep(p, 0.3 * _tri((np.arange(64 * 32) - 640) / 32), acf=(5e-3**2,))
+    r = com.com_from_prepared(prep, eye=False)
+    d = json.loads(json.dumps(r.to_dict()))
+    assert d["com_db"] == r.com_db and d["tx_ffe"] == {"0": 1.0} and d["rx_ffe"] == [1.0] and d["dfe"] == [0.0]
+    assert d["notes"] == [] and "equalized" not in d and "choice" not in d and d["std"] == "802.3by"
+    assert set(d) == {k for k in r.__dict__ if k not in ("equalized", "choice")}
