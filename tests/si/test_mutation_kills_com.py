@@ -54,6 +54,8 @@ def test_time_grid_and_the_one_ui_rectangle():
     g = pl.TimeGrid(25e9, 16, 64)
     assert g.n == 1024 and g.dt_s == pytest.approx(2.5e-12) and g.t_s[-1] == pytest.approx(1023 * 2.5e-12)
     assert g.f_hz[1] == pytest.approx(25e9 / 64) and g.f_hz[-1] == pytest.approx(8 * 25e9)
+    odd = pl.TimeGrid(25e9, 3, 5)                                # an odd number of samples keeps its length
+    assert len(pl.pulse(np.ones(len(odd.f_hz)), odd)) == 15
     v = pl.pulse(np.ones(len(g.f_hz)), g)                      # a lossless, zero-delay channel
     assert v.sum() == pytest.approx(16.0)                        # area: one UI at amplitude 1
     assert v[0] == pytest.approx(1.0, abs=0.05) and abs(v[16]) < 0.05 and abs(v[-16]) < 0.05
@@ -83,19 +85,31 @@ def test_impulse_duration_truncation_and_wrap_of_an_exponential():
 
 
 def test_channel_pulse_window_follows_the_impulse_duration_and_reports_a_wrap():
+    """The window is the next power of two (at least 64 UI) above twice the impulse duration + 16 UI; a
+    pulse in the last 8 UI of a given window is reported as a time wrap, with the channel's name."""
     import skrf as rf
 
-    fb, tau = 25e9, 10e-9
+    fb = 25e9
     f = np.linspace(0, 400e9, 16001)                # 25 MHz steps: a 40 ns period holds the delay
-    s = np.zeros((len(f), 2, 2), complex)
-    s[:, 1, 0] = s[:, 0, 1] = np.exp(-2j * np.pi * f * tau)
-    net = rf.Network(frequency=rf.Frequency.from_f(f, unit="Hz"), s=s, z0=50.0, name="delay")
-    pr = pl.channel_pulse(net, fb, samples_per_ui=8)
-    assert len(pr.v) == 8 * 1024                # next power of two above 2 x 250 UI + 16
+
+    def line(tau, name="delay", f=f):
+        s = np.zeros((len(f), 2, 2), complex)
+        s[:, 1, 0] = s[:, 0, 1] = np.exp(-2j * np.pi * f * tau)
+        return rf.Network(frequency=rf.Frequency.from_f(f, unit="Hz"), s=s, z0=50.0, name=name)
+
+    tau = 242 / fb                                  # 2 x 242 + 16 = 500 UI: 512 (3 x 242 + 16 would need 1024)
+    pr = pl.channel_pulse(line(tau), fb, samples_per_ui=8)
+    assert len(pr.v) == 8 * 512 and pr.samples_per_ui == 8 and len(pr.t_s) == len(pr.v)
     assert pr.peak_index * pr.t_s[1] == pytest.approx(tau, abs=1 / fb)
-    short = pl.channel_pulse(net, fb, samples_per_ui=8, n_ui=252)   # the pulse lands in the last 8 UI
-    assert any("time wrap" in note for note in short.notes)
+    assert len(pl.channel_pulse(line(0.5e-9), fb).v) == 32 * 64        # 32 samples per UI by default, 64 UI at least
+    short = pl.channel_pulse(line(tau), fb, samples_per_ui=8, n_ui=246)   # the pulse in the last 8 UI
+    assert any(n.startswith("delay: ") and "time wrap" in n for n in short.notes)
     assert not any("time wrap" in note for note in pr.notes)
+    assert pl.channel_pulse(line(tau, name=None), fb, samples_per_ui=8, n_ui=246).notes[0].startswith("channel: ")
+    # data ending below the pulse grid's band: the extension note names the channel and the method
+    band = line(1e-9, f=np.linspace(0, 60e9, 2401))
+    assert "delay: band ends at 60 GHz" in pl.channel_pulse(band, fb, samples_per_ui=8).notes[0]
+    assert "interp_Sparam" in pl.channel_pulse(band, fb, samples_per_ui=8, extrapolation="com").notes[0]
 
 
 # ---- band extension (93A.1.1 data onto the pulse grid) -------------------------------------------
@@ -382,7 +396,7 @@ def test_noise_autocorrelation_through_the_rx_ffe():
     """R(l) = sum_ij w_i w_j r(|l + i - j|), r zero beyond its last lag."""
     rng = np.random.default_rng(3)
     w = rng.normal(size=5)
-    r_in = np.array([1.0, 0.5, 0.25, 0.125])
+    r_in = 0.7 ** np.arange(16)                       # longer than the lags the output needs
     out = mlsd.output_acf(w, r_in, 9)
     r = lambda d: r_in[abs(d)] if abs(d) < len(r_in) else 0.0  # noqa: E731
     want = [sum(w[i] * w[j] * r(lag + i - j) for i in range(5) for j in range(5)) for lag in range(9)]
@@ -629,41 +643,48 @@ def _smooth_pulse(t_ui):
     return np.where(x < 0, 0.0, np.where(x < 1, 1 - np.exp(-x / tau), (1 - np.exp(-1 / tau)) * np.exp(-(x - 1) / tau)))
 
 
-def _mmse_fom_brute(p, pulse, acf_rx, ag, c, shifts, ts, cols):
-    """178A FOM of one candidate from dense matrices built from the UI samples: R = H'H + R_n / sigma_X^2
-    with R_n = receiver noise + Tx noise (on the pulse without Tx FFE, 178A-21) + jitter (178A-23) +
-    crosstalk at its highest-energy phase (178A-20); MMSE with a free DFE tap (limits +-5, never reached
-    here) and a unit cursor."""
-    m, n = p.samples_per_ui, len(pulse)
+def _mmse_system(p, pulse, acf_rx, ag, c, shifts, ts, n_span):
+    """Dense MMSE system of one candidate from the UI samples: R = H'H + R_n / sigma_X^2 with R_n = receiver
+    noise + Tx noise (on the pulse without Tx FFE, 178A-21) + jitter (178A-23) + crosstalk at its
+    highest-energy phase (178A-20); the cursor row h_d and the DFE row h_b. Taps reaching before the start
+    of the window see zero (a causal pulse)."""
+    m = p.samples_per_ui
     ffe = lambda x: sum(ci * np.roll(x, int(s) * m) for ci, s in zip(c, shifts))  # noqa: E731
-    h = ffe(pulse)
-    jv = ffe((np.roll(pulse, -1) - np.roll(pulse, 1)) * m / 2)
     ph = ts % m
-
-    def acf(x, lag):
-        s = x[ph::m] if x is not None else None
-        return float(s[:len(s) - lag] @ s[lag:])
-
+    h = ffe(pulse)[ph::m]
+    jv = ffe((np.roll(pulse, -1) - np.roll(pulse, 1)) * m / 2)[ph::m]
+    tx = pulse[ph::m]
+    acf = lambda s, lag: float(s[:len(s) - lag] @ s[lag:])  # noqa: E731
     var_x = p.var_x
-    n_span = max(cols) + 1
-    a_best = max(range(m), key=lambda q: float((ffe(ag)[q::m] ** 2).sum())) if ag is not None else 0
-    rn = np.zeros(n_span)
-    for lag in range(n_span):
-        rn[lag] = (acf_rx[lag] if lag < len(acf_rx) else 0.0) + 10 ** (-p.snr_tx_db / 10) * acf(pulse, lag)
-        rn[lag] += var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * acf(jv, lag)
-        if ag is not None:
-            s = ffe(ag)[a_best::m]
-            rn[lag] += var_x * float(s[:len(s) - lag] @ s[lag:])
-    r_full = np.array([[acf(h, abs(i - j)) + rn[abs(i - j)] / var_x for j in range(n_span)] for i in range(n_span)])
-    n0 = ts // m
-    u = h[ph::m]
-    h_d = np.array([u[n0 + p.rx_ffe_precursors - i] for i in range(n_span)])
-    h_b = np.array([u[n0 + p.rx_ffe_precursors + 1 - i] for i in range(n_span)])
+    xt = None
+    if ag is not None:
+        a_ffe = ffe(ag)
+        xt = a_ffe[max(range(m), key=lambda q: float((a_ffe[q::m] ** 2).sum()))::m]
+    rn = np.array([(acf_rx[lag] if lag < len(acf_rx) else 0.0) + 10 ** (-p.snr_tx_db / 10) * acf(tx, lag)
+                   + var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * acf(jv, lag)
+                   + (var_x * acf(xt, lag) if xt is not None else 0.0) for lag in range(n_span)])
+    r_h = np.array([acf(h, lag) for lag in range(n_span)])
+    lag = np.abs(np.arange(n_span)[:, None] - np.arange(n_span)[None, :])
+    r_full = r_h[lag] + rn[lag] / var_x
+    n0, dw = ts // m, p.rx_ffe_precursors
+    at = lambda i: h[i] if i >= 0 else 0.0  # noqa: E731
+    h_d = np.array([at(n0 + dw - i) for i in range(n_span)])
+    h_b = np.array([at(n0 + dw + 1 - i) for i in range(n_span)])
+    return r_full, h_d, h_b
+
+
+def _fom_cols(p, system, cols):
+    """178A FOM of the taps ``cols`` with a free DFE tap and a unit cursor (178A.1.8)."""
+    r_full, h_d, h_b = system
     idx = np.array(cols)
     rt = r_full[np.ix_(idx, idx)] - np.outer(h_b[idx], h_b[idx])
     x = np.linalg.solve(rt, h_d[idx])
-    mse = (1 / (h_d[idx] @ x) - 1) * var_x
+    mse = (1 / (h_d[idx] @ x) - 1) * p.var_x
     return 20 * math.log10(p.rlm / ((p.levels - 1) * math.sqrt(mse)))
+
+
+def _mmse_fom_brute(p, pulse, acf_rx, ag, c, shifts, ts, cols):
+    return _fom_cols(p, _mmse_system(p, pulse, acf_rx, ag, c, shifts, ts, max(cols) + 1), cols)
 
 
 def test_mmse_figure_of_merit_against_dense_matrices():
@@ -692,31 +713,61 @@ def test_mmse_figure_of_merit_against_dense_matrices():
     assert [full.tx_ffe[int(s)] for s in shifts] == pytest.approx(list(c_best))
     fast = com.com_from_prepared(prep, eye=False)
     assert fast.fom_db == pytest.approx(full.fom_db, abs=1e-9) and fast.com_db == pytest.approx(full.com_db, abs=1e-9)
-    # a lower Tx SNR (more Tx noise) lowers the FOM by what the dense matrices say
-    noisy = com.com_from_prepared(replace(prep, params=replace(p, snr_tx_db=20.0)), eye=False, search_mode="full")
-    assert noisy.fom_db < full.fom_db
+    # Rx FFE taps limited to +-0.05 of the main tap (178A.1.8): the limit holds and costs FOM
+    lim = com.com_from_prepared(replace(prep, params=replace(p, rx_ffe_limit=0.05)), eye=False, search_mode="full")
+    w = np.array(lim.rx_ffe)
+    assert w[1] == 1.0 and np.abs(np.delete(w, 1)).max() == pytest.approx(0.05) and lim.fom_db < full.fom_db - 0.1
+    assert np.abs(np.delete(np.array(full.rx_ffe), 1)).max() > 0.1
 
 
 def test_floating_taps_are_placed_where_the_mmse_fom_is_largest():
-    """178A.1.8.1 with one group of two floating taps among N_max = 10: the FOM equals the best of every
-    placement (dense matrices), and the floating taps sit at the best placement."""
-    p = _mmse_params(tx_taps=(), rx_ffe_taps=3, rx_ffe_float_groups=1, rx_ffe_float_taps=2, rx_ffe_span=10,
+    """178A.1.8.1 with two groups of two floating taps among N_max = 10, placed one at a time where the MMSE
+    FOM of the taps so far is largest, without overlap (the MATLAB COM reference procedure): the full
+    search's FOM equals that placement done on dense matrices over every Tx FFE candidate (12, more than
+    one chunk of 64 candidates x sampling times) and sampling time; a pulse 5 UI into its window, so the
+    span reaches before the window (zero there). Floating taps obey their own limit, fixed taps theirs."""
+    tx = (TxTap(-1, -0.15, 0.0, 0.05), TxTap(1, -0.1, 0.0, 0.05))
+    p = _mmse_params(tx_taps=tx, rx_ffe_taps=3, rx_ffe_float_groups=2, rx_ffe_float_taps=2, rx_ffe_span=10,
                      rx_ffe_float_limit=10.0)
     m, n_ui = p.samples_per_ui, 64
     t = np.arange(n_ui * m) / m
-    victim = 0.3 * (_smooth_pulse(t - 20.3) + 0.15 * _smooth_pulse(t - 26.3))   # a reflection 6 UI later
-    acf = (2e-3**2,)
-    prep = _prep(p, victim, acf=acf, n_ui=n_ui)
+    victim = 0.3 * (_smooth_pulse(t - 5.3) + 0.15 * _smooth_pulse(t - 9.3) - 0.1 * _smooth_pulse(t - 12.3))
+    ag = 0.02 * _smooth_pulse(t - 30.6)
+    acf = (2e-3**2, 0.3 * 2e-3**2)
+    prep = _prep(p, victim, aggressors=[("fext", ag)], acf=acf, n_ui=n_ui)
     r = com.com_from_prepared(prep, eye=False, search_mode="full")
-    pk = int(np.argmax(victim))
-    best = max((_mmse_fom_brute(p, victim, acf, None, [1.0], [0], ts, [0, 1, 2, s, s + 1]), s)
-               for ts in range(pk - m // 2, pk + m // 2 + 1) for s in range(3, 9))
+    shifts, coeffs = tx_ffe_grid(tx, p.c0_min)
+    assert len(coeffs) == 12
+    pk0 = int(np.argmax(victim))
+    best = (-np.inf,)
+    fixed = [0, 1, 2]
+    for c in coeffs:
+        hc = sum(ci * np.roll(victim, int(s) * m) for ci, s in zip(c, shifts))
+        pk = pk0 - m + int(np.argmax(hc[pk0 - m:pk0 + m + 1]))
+        for ts in range(pk - m // 2, pk + m // 2 + 1):
+            sys_ = _mmse_system(p, victim, acf, ag, c, shifts, ts, 10)
+            f1 = [_fom_cols(p, sys_, fixed + [s, s + 1]) for s in range(3, 9)]
+            s1 = 3 + int(np.argmax(f1))
+            f2 = [(_fom_cols(p, sys_, sorted(fixed + [s1, s1 + 1, s, s + 1])), s) for s in range(3, 9)
+                  if not {s, s + 1} & {s1, s1 + 1}]
+            f, s2 = max(f2, key=lambda x: x[0])
+            best = max(best, (f, tuple(c), s1, s2))
     assert r.fom_db == pytest.approx(best[0], abs=1e-9)
+    assert [r.tx_ffe[int(s)] for s in shifts] == pytest.approx(list(best[1]))
     w = np.array(r.rx_ffe)
-    assert np.count_nonzero(w[3:]) == 2 and w[best[1]] != 0 and w[best[1] + 1] != 0
-    fixed = com.com_from_prepared(replace(prep, params=replace(p, rx_ffe_float_groups=0)), eye=False,
-                                  search_mode="full")
-    assert r.fom_db > fixed.fom_db + 0.01
+    on = sorted([best[2], best[2] + 1, best[3], best[3] + 1])
+    assert np.all(w[on] != 0) and np.count_nonzero(w[3:]) == 4
+    assert np.abs(w[on]).max() > 0.02
+    lim = com.com_from_prepared(replace(prep, params=replace(p, rx_ffe_float_limit=0.02)), eye=False,
+                                search_mode="full")
+    wl = np.array(lim.rx_ffe)
+    assert np.abs(wl[3:]).max() == pytest.approx(0.02) and np.abs(np.delete(wl[:3], 1)).max() > 0.02
+    assert lim.fom_db < r.fom_db
+    fixed_only = com.com_from_prepared(replace(prep, params=replace(p, rx_ffe_float_groups=0)), eye=False,
+                                       search_mode="full")
+    assert r.fom_db > fixed_only.fom_db + 0.01
+    fast = com.com_from_prepared(prep, eye=False)
+    assert fast.fom_db <= r.fom_db + 1e-9 and fast.fom_db > fixed_only.fom_db
 
 
 def _delay_line(f, tau, z0=100.0, name="line"):
@@ -808,6 +859,12 @@ def test_mlsd_com_on_a_pulse_with_one_post_cursor_by_hand():
     assert r.sampling_phase_ui == pytest.approx(3 / 8) and r.dfe == pytest.approx((0.5,)) and r.rx_ffe == (1.0,)
     assert r.sigma_noise_v**2 == pytest.approx(s_rx**2 + var_tx + var_q, rel=3e-3)
     assert r.com_dfe_db == pytest.approx(com_dfe, abs=0.02)
+    # the search's FOM (one tap, DFE free): 20 log10(A_s / sigma) with the quantiser step from V_qc / rms of the
+    # pulse peak (the shape factor of the search) times this candidate's rms, jitter included
+    sig = var_x * (h_tn**2).sum() + s_rx**2 + var_tx + var_rj
+    d_s = 2 * v_qc / math.sqrt(var_x * (h_tn**2).sum() + var_n) * math.sqrt(sig) / 63
+    assert r.fom_db == pytest.approx(20 * math.log10(a_s / math.sqrt(s_rx**2 + var_tx + var_rj + d_s**2 / 12)),
+                                     abs=2e-3)
     g_an = (10 ** 0.3 - 1) * var_g / s_rx**2
     s_an2 = var_g + g_an * s_rx**2
     acf = lambda x, lag: float(x[:len(x) - lag] @ x[lag:]) if lag < len(x) else 0.0  # noqa: E731
