@@ -891,3 +891,56 @@ def test_com_result_as_a_plain_dict():
     assert d["com_db"] == r.com_db and d["tx_ffe"] == {"0": 1.0} and d["rx_ffe"] == [1.0] and d["dfe"] == [0.0]
     assert d["notes"] == [] and "equalized" not in d and "choice" not in d and d["std"] == "802.3by"
     assert set(d) == {k for k in r.__dict__ if k not in ("equalized", "choice")}
+
+
+def test_compute_com_is_prepare_and_the_margin_with_its_options(tmp_path):
+    """compute_com = prepare + com_from_prepared, passing the rate, window, band extension, search mode, eye
+    and progress through; a parameter set by name (or moved to another rate) or as an object."""
+    p = with_grid(load_com_params("802.3by"), g_dc_db=(-2.0, 0.0), rd_ohm=50.0, package=_pkg(c_d=(0.0,)),
+                  tx_taps=(TxTap(1, -0.1, 0.0, 0.05),))
+    fb = p.symbol_rate_hz
+    net = _delay_line(np.arange(0, 1.6 * fb, 50e6), 1e-9)
+    calls = []
+    r = com.compute_com(net, params=p, n_ui=128, extrapolation="com", search_mode="full",
+                        progress=lambda i, n: calls.append((i, n)))
+    ref = com.com_from_prepared(com.prepare(net, (), (), p, n_ui=128, extrapolation="com"), search_mode="full")
+    assert r.com_db == pytest.approx(ref.com_db, abs=1e-12) and r.search == "full" and calls[-1] == (2, 2)
+    assert len(r.equalized.victim) == 128 * 32 and any("interp_Sparam" in n for n in r.notes)
+    assert math.isfinite(r.eye_width_ui) and r.eye_width_ui > 0              # the statistical eye by default
+    with pytest.warns(UserWarning, match="below the symbol rate"):          # 41 GHz of data for 112 GBd
+        moved = com.compute_com(net, params="802.3by", rate="224g", eye=False)
+    assert moved.std == "802.3by" and moved.symbol_rate_hz == pytest.approx(112e9)
+    # the names of the sets come from the file given
+    text = (com.com_params_file()).read_text()
+    by = text[text.index('[std."802.3by"]'):text.index('[std."802.3ck"]')].replace('"802.3by"', '"mine"')
+    (tmp_path / "com.toml").write_text(by)
+    assert com.standards(tmp_path / "com.toml") == ["mine"]
+    assert replace(p, package_cases=()).with_package_case(1) == replace(p, package_cases=())
+
+
+def test_dfe_and_mmse_limits_hold_above_the_maximum_too():
+    """93A-26 clips at the upper limit as well; the MMSE DFE tap that wants more than its maximum is held
+    there and the FFE re-solved (KKT with the tap fixed); an FFE limit on two taps is relative to tap 0
+    by default."""
+    from si_thermal.si.equalizer import CtleFamily, dfe_taps
+
+    assert np.allclose(dfe_taps(np.array([[1.9, -0.2]]), np.array([2.0]), np.array([0.0, -0.3]),
+                                np.array([0.85, 0.3])), [[0.85, -0.1]])
+    fam = CtleFamily(10e9, 10e9, 40e9, 1e9, (-3.0,), (-2.0, 0.0))
+    f = np.array([0.0, 5e9])
+    assert np.allclose(fam.response(f, -3.0), fam.response(f, -3.0, 0.0))
+    # one FFE tap set, a DFE tap whose free value is 0.9 > 0.5
+    h = np.array([0.0, 1.0, 0.9, 0.0])                   # pre, cursor, post, ...
+    r = np.array([[h @ h + 0.01, h[:-1] @ h[1:]], [h[:-1] @ h[1:], h @ h + 0.01]])
+    h_d = np.array([1.0, 0.0])                           # taps: cursor sample, one sample earlier
+    h_b = np.array([[0.9, 1.0]])
+    w, b, mse = mmse_solve(r[None], h_d[None], h_b[None], np.array([0.0]), np.array([0.5]), 1.0)
+    assert b[0, 0] == pytest.approx(0.5)
+    g = h_d + h_b[0] * 0.5
+    kkt = np.linalg.solve(np.block([[r, h_d[:, None]], [h_d[None, :], np.zeros((1, 1))]]), np.append(g, 1.0))
+    assert np.allclose(w[0], kkt[:2])
+    w_free, b_free, _ = mmse_solve(r[None], h_d[None], h_b[None], np.array([0.0]), np.array([5.0]), 1.0)
+    assert b_free[0, 0] > 0.5
+    assert np.allclose(w_free[0], [1.0, 0.0])                 # a free DFE tap leaves the FFE nothing to do
+    w2, _, _ = mmse_solve(r[None], h_d[None], h_b[None], np.array([0.0]), np.array([0.5]), 1.0, w_limit=0.1)
+    assert abs(w2[0, 1] / w2[0, 0]) == pytest.approx(0.1) and abs(w[0, 1] / w[0, 0]) > 0.2
