@@ -347,6 +347,7 @@ def test_scaling_a_pmf_scales_its_spread():
     assert (mlsd.scale_pmf(skew, -0.5) * y).sum() == pytest.approx(0.0, abs=1e-12)
     assert (mlsd.scale_pmf(skew, -0.5) * y**3).sum() == pytest.approx(-0.125 * (skew * y**3).sum(), rel=1e-2)
     assert np.allclose(mlsd.scale_pmf(g, 0.0), _lattice([0.0], step, n))
+    assert np.allclose(mlsd.scale_pmf(g, 1.0), g)
 
 
 def test_added_noise_costs_exactly_dcom_an_on_gaussian_noise():
@@ -390,6 +391,17 @@ def test_der_mlsd_sums_the_error_events_of_178a_50():
     der_c, nc = mlsd.der_mlsd(p_an, step, 3 * sigma, 0.3, corr, 2)
     assert der_c == pytest.approx(_der_gauss(3 * sigma, sigma, 0.3, corr, 2, nc), rel=0.02)
     assert der_c != pytest.approx(_der_gauss(3 * sigma, sigma, 0.3, white, 2, nc), rel=0.05)
+    # the sign pattern of u_j (178A-51) matters once the noise is correlated: rho = [1, -0.4, 0.1]
+    neg = white.copy()
+    neg[1:3] = [-0.4, 0.1]
+    der_n, nn = mlsd.der_mlsd(p_an, step, 3 * sigma, 0.5, neg, 2)
+    assert der_n == pytest.approx(_der_gauss(3 * sigma, sigma, 0.5, neg, 2, nn), rel=0.02)
+    # no DFE tap (b = 0): u_j = [1, -1, 1, ..., 0], |u_j|^2 = j
+    der0, n0 = mlsd.der_mlsd(p_an, step, 3 * sigma, 0.0, white, 4)
+    assert der0 == pytest.approx(sum(0.75 ** (j - 1) * norm.cdf(-3 * math.sqrt(j)) for j in range(1, n0 + 1)), rel=0.02)
+    # an error event far beyond the noise: no probability (not the whole CDF)
+    far, _ = mlsd.der_mlsd(p_an, step, 20 * sigma, 0.3, white, 4)
+    assert far < 1e-15
 
 
 def test_noise_autocorrelation_through_the_rx_ffe():
