@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from si_thermal import caches
 from si_thermal.errors import InputError
 from si_thermal.si.tline import abcd_to_s, cascade, line_abcd, s_to_abcd, series_abcd, shunt_abcd
 
@@ -173,6 +174,7 @@ def package_gamma_per_mm(pkg: Package, freq_hz: np.ndarray) -> np.ndarray:
 
 
 _PKG_CACHE: dict[tuple, np.ndarray] = {}
+caches.register(_PKG_CACHE.clear)   # si_thermal.caches.clear() empties it too
 
 
 def package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.ndarray:

@@ -22,6 +22,15 @@ from si_thermal.si.com import mlsd, noise
 from si_thermal.si.com.params import load_com_params, with_grid
 from si_thermal.si.equalizer import TxTap, ctle_coefficients, mmse_solve, tx_ffe_grid
 
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Every test computes its packages and files anew (si_thermal.caches.clear): a result remembered from
+    an earlier test would hide an error in the code that computes it."""
+    from si_thermal import caches
+
+    caches.clear()
+
+
 # ---- Tx, Rx filters and the pulse grid (93A-46, 93A-20, 93A-24) ------------------------------------
 
 
