@@ -333,10 +333,15 @@ def test_crosstalk_pmf_takes_each_aggressor_at_its_highest_energy_phase():
 
 
 def test_com_grid_covers_the_worst_case_sum_and_resolves_the_cursor():
-    eq = _eq(VICTIM, M, sigma=0.01, ts=CUR * M)
+    """The PMF grid holds the worst case: every victim UI sample, every aggressor at its highest-energy
+    phase (the phase whose samples also sum largest here), 8 sigma of Gaussian noise and A_s."""
+    ag = np.zeros(N_UI * M)
+    ag[5::M][3:9] = 0.3
+    ag[2::M][3:5] = 0.2
+    eq = _eq(VICTIM, M, sigma=0.01, ts=CUR * M, aggressors=(ag,))
     a_s = 0.8
     step, n = noise.grid_for(eq, a_s)
-    worst = np.abs(VICTIM[0::M]).sum() + 8 * 0.01 + a_s
+    worst = np.abs(VICTIM[0::M]).sum() + 1.8 + 8 * 0.01 + a_s
     assert n % 2 == 1 and (n // 2) * step >= worst and step <= a_s / 1000 + 1e-15
     coarse, n_c = noise.grid_for(eq, a_s, fine=False)
     assert coarse > step and (n_c // 2) * coarse >= worst
