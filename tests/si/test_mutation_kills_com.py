@@ -491,6 +491,8 @@ def test_802_3dj_set_in_si_units_and_a_reduced_grid():
     assert p.eta0_v2_per_hz == pytest.approx(7.5e-18) and p.ctle.f_lf_hz == pytest.approx(0.0125 * fb)
     assert (p.a_v, p.a_fe, p.a_ne, p.r0_ohm, p.snr_tx_db) == pytest.approx((0.385, 0.385, 0.481, 46.25, 33.5))
     assert (p.n_qb, p.p_qc, p.rx_ffe_precursors, p.rx_ffe_limit) == (6, 1e-7, 6, 0.7)
+    assert (p.rx_ffe_float_groups, p.rx_ffe_float_taps, p.rx_ffe_span, p.rx_ffe_float_limit) == (2, 4, 87, 0.05)
+    assert p.mlsd is True and p.description.startswith("200GBASE-KR1") and "178-15" in p.source
     assert p.ctle.g_dc2_db == tuple(float(g) for g in range(-6, 1)) and p.c0_min == 0.54
     q = with_grid(p, g_dc_db=(-3.0,), g_dc2_db=(-1.0,), c0_min=0.6)
     assert q.ctle.g_dc_db == (-3.0,) and q.ctle.g_dc2_db == (-1.0,) and q.c0_min == 0.6
@@ -945,6 +947,8 @@ def test_compute_com_is_prepare_and_the_margin_with_its_options(tmp_path):
     by = text[text.index('[std."802.3by"]'):text.index('[std."802.3ck"]')].replace('"802.3by"', '"mine"')
     (tmp_path / "com.toml").write_text(by)
     assert com.standards(tmp_path / "com.toml") == ["mine"]
+    mine = load_com_params("mine", path=tmp_path / "com.toml")
+    assert mine.name == "mine" and mine.symbol_rate_hz == pytest.approx(25.78125e9)
     assert replace(p, package_cases=()).with_package_case(1) == replace(p, package_cases=())
 
 
