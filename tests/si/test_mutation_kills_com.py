@@ -978,3 +978,49 @@ def test_dfe_and_mmse_limits_hold_above_the_maximum_too():
     assert np.allclose(w_free[0], [1.0, 0.0])                 # a free DFE tap leaves the FFE nothing to do
     w2, _, _ = mmse_solve(r[None], h_d[None], h_b[None], np.array([0.0]), np.array([0.5]), 1.0, w_limit=0.1)
     assert abs(w2[0, 1] / w2[0, 0]) == pytest.approx(0.1) and abs(w[0, 1] / w[0, 0]) > 0.2
+
+
+def _four_port(f, tau, order="1-3/2-4", name="se"):
+    """Two uncoupled single-ended lines (50 ohm) as a 4-port: thru paths as ``order`` names them."""
+    import skrf as rf
+    (a, b), (c, d) = (tuple(int(x) - 1 for x in part.split("-")) for part in order.split("/"))
+    s = np.zeros((len(f), 4, 4), complex)
+    t = np.exp(-2j * np.pi * f * tau)
+    for i, j in ((a, b), (c, d)):
+        s[:, i, j] = s[:, j, i] = t
+    return rf.Network(frequency=rf.Frequency.from_f(f, unit="Hz"), s=s, z0=50.0, name=name)
+
+
+def test_prepared_pulses_include_both_packages_and_single_ended_data_is_converted():
+    """With the 802.3by package at both ends and R_d != R_0, the thru pulse is the 93A-18 transfer function
+    of Tx package + channel + Rx package (si.pulse.terminated_tf) through the filters; a single-ended
+    4-port of the same pair, in either port numbering, gives the same pulses (the port order detected
+    from the thru, the aggressors converted with it); an aggressor on another grid is resampled, with a
+    note."""
+    p = with_grid(load_com_params("802.3by"), g_dc_db=(0.0,))
+    fb = p.symbol_rate_hz
+    f = np.arange(0, 10 * fb, 50e6)
+    tau = 1e-9
+    prep = com.prepare(_delay_line(f, tau), [_delay_line(f, 1.1e-9, name="fx")], (), p)
+    g = prep.grid
+    s = np.zeros((len(f), 2, 2), complex)
+    s[:, 1, 0] = s[:, 0, 1] = np.exp(-2j * np.pi * f * tau)
+    h_data = pl.terminated_tf(s, 100.0, f, r0_ohm=p.r0_ohm, rd_ohm=p.rd_ohm, tx_pkg=p.package, rx_pkg=p.package)
+    fg = g.f_hz
+    h = np.interp(fg, f, np.abs(h_data), right=0.0) * np.exp(1j * np.interp(fg, f, np.unwrap(np.angle(h_data))))
+    h *= pl.tx_rise_filter(fg, p.t_r_s) * pl.rx_filter(fg, p.f_r_hz) * p.ctle.response(fg, 0.0)
+    want = p.a_v * np.fft.irfft(h * g.sinc, g.n)
+    got = prep.thru.basis.sum(0)
+    assert np.abs(got - want).max() < 3e-3 * want.max()
+    bare = com.prepare(_delay_line(f, tau), (), (), with_grid(p, rd_ohm=p.r0_ohm, package=_pkg(c_d=(0.0,))),
+                       n_ui=g.n_ui)
+    assert np.abs(bare.thru.basis.sum(0) - got).max() > 0.05 * want.max()       # the packages matter
+    for order in ("1-3/2-4", "1-2/3-4"):
+        se = com.prepare(_four_port(f, tau, order), [_four_port(f, 1.1e-9, order, "fx")], (), p)
+        assert se.port_order == order and any("detected" in n for n in se.notes)
+        assert np.allclose(se.thru.basis, prep.thru.basis, atol=1e-9 * want.max())
+        assert np.allclose(se.aggressors[0].basis, prep.aggressors[0].basis, atol=1e-9 * want.max())
+    coarse = com.prepare(_delay_line(f, tau), [_delay_line(f[::4], 1.1e-9, name="fx")], (), p)
+    assert any(n.startswith("fx: frequency grid") and f"({len(f[::4])} points" in n and "resampled" in n
+               for n in coarse.notes)
+    assert np.abs(coarse.aggressors[0].basis - prep.aggressors[0].basis).max() < 0.05 * want.max()   # 200 MHz steps
