@@ -745,6 +745,12 @@ def test_mmse_figure_of_merit_against_dense_matrices():
     assert [full.tx_ffe[int(s)] for s in shifts] == pytest.approx(list(c_best))
     fast = com.com_from_prepared(prep, eye=False)
     assert fast.fom_db == pytest.approx(full.fom_db, abs=1e-9) and fast.com_db == pytest.approx(full.com_db, abs=1e-9)
+    # noise at the slicer (93A-35 through the Rx FFE, 178A-21): w' R_rx w + SNR_TX^-1 sum of the squared UI
+    # samples of the pulse through the Rx FFE (without the Tx FFE)
+    w, ts = np.array(full.rx_ffe), full.equalized.ts
+    r_rx = np.array(acf + (0.0,) * 4)[np.abs(np.arange(4)[:, None] - np.arange(4)[None, :])]
+    h_rx = sum(wi * np.roll(victim, (i - 1) * m) for i, wi in enumerate(w))[ts % m::m]
+    assert full.sigma_noise_v**2 == pytest.approx(w @ r_rx @ w + 10 ** (-p.snr_tx_db / 10) * (h_rx**2).sum(), rel=1e-9)
     # Rx FFE taps limited to +-0.05 of the main tap (178A.1.8): the limit holds and costs FOM
     lim = com.com_from_prepared(replace(prep, params=replace(p, rx_ffe_limit=0.05)), eye=False, search_mode="full")
     w = np.array(lim.rx_ffe)
@@ -1024,3 +1030,32 @@ def test_prepared_pulses_include_both_packages_and_single_ended_data_is_converte
     assert any(n.startswith("fx: frequency grid") and f"({len(f[::4])} points" in n and "resampled" in n
                for n in coarse.notes)
     assert np.abs(coarse.aggressors[0].basis - prep.aggressors[0].basis).max() < 0.05 * want.max()   # 200 MHz steps
+
+
+def test_93a_com_with_a_tx_ffe_on_the_victim_and_the_fext_but_not_the_next():
+    """A fixed Tx FFE c(+1) = -0.2 (c(0) = 0.8) cancels the post-cursor 0.25 of the pulse and leaves -0.05 at
+    +2 UI; the FEXT aggressor goes through the same Tx FFE, the NEXT aggressor (another transmitter) does
+    not (93A.1.5). COM and FOM by enumeration as above."""
+    p = _93a(a_dd_ui=0.03, sigma_rj_ui=0.01, snr_tx_db=30.0, rlm=1.0, tx_taps=(TxTap(1, -0.2, -0.2, 0.0),),
+             c0_min=0.5)
+    m, amp, t0 = 32, 0.4, 24 * 32 + 9
+    shape = lambda x: amp * (_tri(x) + 0.25 * _tri(x - 1))  # noqa: E731
+    ffe = lambda x: 0.8 * shape(x) - 0.2 * shape(x - 1)  # noqa: E731
+    t = np.arange(64 * m)
+    fx = 0.05 * _tri((t - 34 * m - 3) / m)
+    nx = 0.04 * _tri((t - 40 * m - 20) / m)
+    prep = _prep(p, shape((t - t0) / m), aggressors=[("fext", fx), ("next", nx)], acf=(4e-3**2,))
+    r = com.com_from_prepared(prep, eye=False)
+    assert r.tx_ffe == pytest.approx({0: 0.8, 1: -0.2}) and r.sampling_phase_ui == pytest.approx(9 / 32)
+    k = np.arange(-4, 6)
+    hj = (ffe(k + 1 / m) - ffe(k - 1 / m)) * m / 2
+    h0 = 0.8 * amp
+    var_tx, var_rx, var_rj = 1e-3 * h0**2, 4e-3**2, 0.01**2 * (hj**2).sum()
+    sig = math.sqrt(var_tx + var_rx + var_rj)
+    xt = [0.8 * 0.05, -0.2 * 0.05, 0.04]                   # FEXT through the Tx FFE; NEXT as it is
+    mus = _pam_sums([-0.05 * amp] + xt + list(0.03 * hj[np.abs(hj) > 1e-12]), 2)
+    assert r.com_db == pytest.approx(20 * math.log10(h0 / _a_ni(mus, sig, p.der0)), abs=0.05)
+    var_isi, var_xt = (0.05 * amp) ** 2, sum(x * x for x in xt)
+    var_j = (0.03**2 + 0.01**2) * (hj**2).sum()
+    assert r.fom_db == pytest.approx(10 * math.log10(h0**2 / (var_tx + var_isi + var_j + var_xt + var_rx)), abs=1e-6)
+    assert r.sigma_xt_v == pytest.approx(math.sqrt(var_xt))
