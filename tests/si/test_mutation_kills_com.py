@@ -982,8 +982,23 @@ def test_dfe_and_mmse_limits_hold_above_the_maximum_too():
     w_free, b_free, _ = mmse_solve(r[None], h_d[None], h_b[None], np.array([0.0]), np.array([5.0]), 1.0)
     assert b_free[0, 0] > 0.5
     assert np.allclose(w_free[0], [1.0, 0.0])                 # a free DFE tap leaves the FFE nothing to do
-    w2, _, _ = mmse_solve(r[None], h_d[None], h_b[None], np.array([0.0]), np.array([0.5]), 1.0, w_limit=0.1)
+    w2, b2, _ = mmse_solve(r[None], h_d[None], h_b[None], np.array([0.0]), np.array([0.5]), 1.0, w_limit=0.1)
     assert abs(w2[0, 1] / w2[0, 0]) == pytest.approx(0.1) and abs(w[0, 1] / w[0, 0]) > 0.2
+    assert b2[0, 0] == pytest.approx(0.5) and h_b[0] @ w2[0] > 0.5        # the re-derived DFE tap clipped too
+    # two DFE taps, the first held at its maximum, the second free: KKT with b1 fixed, b2 = h_b2' w
+    rng = np.random.default_rng(7)
+    hh = np.array([0.05, 1.0, 0.8, 0.3, 0.1]) + 0.02 * rng.normal(size=5)
+    n_w = 3
+    lags = np.arange(n_w)
+    r3 = np.array([[hh[:5 - abs(i - j)] @ hh[abs(i - j):] for j in lags] for i in lags]) + 0.02 * np.eye(n_w)
+    hd3 = hh[1 - lags + 1]                                  # cursor at index 1, one precursor tap
+    hb3 = np.stack([hh[np.clip(1 + j - lags + 1, 0, 4)] * (1 + j - lags + 1 <= 4) for j in (1, 2)])
+    w3, b3, _ = mmse_solve(r3[None], hd3[None], hb3[None], np.array([0.0, -1.0]), np.array([0.5, 1.0]), 1.0)
+    rt = r3 - np.outer(hb3[1], hb3[1])
+    kkt3 = np.linalg.solve(np.block([[rt, hd3[:, None]], [hd3[None, :], np.zeros((1, 1))]]),
+                           np.append(hd3 + hb3[0] * 0.5, 1.0))
+    assert b3[0, 0] == pytest.approx(0.5) and np.allclose(w3[0], kkt3[:n_w])
+    assert b3[0, 1] == pytest.approx(hb3[1] @ w3[0]) and -1.0 < b3[0, 1] < 1.0
 
 
 def _four_port(f, tau, order="1-3/2-4", name="se"):
