@@ -190,15 +190,15 @@ def test_package_capacitances_and_inductance_are_single_ended_values():
 def test_package_line_loss_and_delay_93a_9_to_14():
     """A matched package line (z_c = 2 R_0) of z_p mm: H = exp(-gamma z_p), gamma of 93A-9..12: delay
     tau per mm, skin loss a1 sqrt(f/GHz) (1 + j), dielectric loss a2 f (1 - j 2/pi ln f), DC loss gamma0."""
-    f = np.array([0.0, 1e9, 4e9, math.e * 1e9, 25e9])
+    f = np.array([0.0, 0.25e9, 1e9, 4e9, math.e * 1e9, 25e9])
     zp_mm = 12.0
     line = dict(z_c=(2 * R0,), z_p=(zp_mm * 1e-3,))
     assert np.allclose(_h(f, tx=_pkg(tau=6e-3, **line)), np.exp(-2j * np.pi * f * 6e-3 * zp_mm * 1e-9))
     assert np.allclose(_h(f, tx=_pkg(a1=2e-3, **line)),
                        np.exp(-2e-3 * (1 + 1j) * np.sqrt(f / 1e9) * zp_mm))
     g = pl.package_gamma_per_mm(_pkg(g0=1e-3, a2=3e-4), f)
-    assert g[0] == pytest.approx(1e-3) and g[1] == pytest.approx(1e-3 + 3e-4)
-    assert g[3] == pytest.approx(1e-3 + 3e-4 * math.e * (1 - 2j / math.pi))
+    assert g[0] == pytest.approx(1e-3) and g[2] == pytest.approx(1e-3 + 3e-4)
+    assert g[4] == pytest.approx(1e-3 + 3e-4 * math.e * (1 - 2j / math.pi))
     assert np.abs(_h(f, tx=_pkg(g0=1e-3, **line))) == pytest.approx(np.full(len(f), math.exp(-12e-3)))
 
 
@@ -1074,3 +1074,35 @@ def test_93a_com_with_a_tx_ffe_on_the_victim_and_the_fext_but_not_the_next():
     var_j = (0.03**2 + 0.01**2) * (hj**2).sum()
     assert r.fom_db == pytest.approx(10 * math.log10(h0**2 / (var_tx + var_isi + var_j + var_xt + var_rx)), abs=1e-6)
     assert r.sigma_xt_v == pytest.approx(math.sqrt(var_xt))
+
+
+def test_mixed_mode_conversion_port_order_and_polarity_of_a_coupled_four_port():
+    """Sdd of any single-ended 4-port equals skrf se2gmm's (Bockelman and Eisenstadt); the port order of a
+    thru is detected from its data, the N input being the port most coupled to port 1 (near-end
+    coupling); outputs crossed at one end give a negative Sdd21, corrected with a note."""
+    import skrf as rf
+
+    rng = np.random.default_rng(11)
+    f = np.linspace(0, 40e9, 81)
+    a = 0.2 * (rng.normal(size=(len(f), 4, 4)) + 1j * rng.normal(size=(len(f), 4, 4)))
+    s = a + a.transpose(0, 2, 1)                            # reciprocal
+    sdd = pl.sdd_from_se(s, (0, 2, 1, 3))                   # order "1-2/3-4": P in 1, N in 3, P out 2, N out 4
+    net = rf.Network(frequency=rf.Frequency.from_f(f, unit="Hz"), s=s.copy(), z0=50.0)
+    net.renumber([0, 2, 1, 3], [0, 1, 2, 3])
+    net.se2gmm(p=2)
+    assert np.allclose(sdd, net.s[:, :2, :2], atol=1e-12)
+    # thru 1 -> 4 and 3 -> 2, near-end coupling 1-3 stronger than far-end 1-2
+    t = np.exp(-2j * np.pi * f * 0.2e-9) * 0.9
+    s4 = np.zeros((len(f), 4, 4), complex)
+    for i, j, v in ((0, 3, t), (2, 1, t), (0, 2, 0.05), (0, 1, 0.01), (2, 3, 0.01)):
+        s4[:, i, j] = s4[:, j, i] = v
+    assert pl.detect_port_order(s4, f) == "1-4/3-2"
+    ntwk = rf.Network(frequency=rf.Frequency.from_f(f, unit="Hz"), s=s4, z0=50.0, name="x")
+    sd, order, notes = pl.to_sdd(ntwk, "x", role="thru")
+    assert order == "1-4/3-2" and np.allclose(sd.s[:, 1, 0], t - 0.01)      # (2 t - 2 x 0.01 far-end) / 2
+    crossed, _, notes = pl.to_sdd(ntwk, "x", role="thru", port_order="1-2/3-4")   # P out and N out swapped
+    assert any("polarity corrected" in n for n in notes)
+    assert np.allclose(crossed.s[:, 1, 0], sd.s[:, 1, 0]) and np.allclose(crossed.s[:, 0, 1], sd.s[:, 0, 1])
+    assert np.allclose(crossed.s[:, 0, 0], sd.s[:, 0, 0]) and np.allclose(crossed.s[:, 1, 1], sd.s[:, 1, 1])
+    agg, _, _ = pl.to_sdd(ntwk, "x", role="fext")          # an aggressor: no detection, no polarity change
+    assert np.allclose(agg.s, pl.sdd_from_se(s4, (0, 1, 2, 3)))
