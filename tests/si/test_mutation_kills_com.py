@@ -625,6 +625,15 @@ def test_93a_com_of_an_isi_free_pulse_is_the_gaussian_and_dual_dirac_margin():
                    - 0.5e-4, -2.0, 0.0, xtol=1e-12)
     assert rq.sigma_noise_v**2 == pytest.approx(var_n + (2 * v_qc / 63) ** 2 / 12, rel=2e-3)
     assert rq.com_db < r.com_db
+    # a FEXT aggressor (UI samples 0.1 and -0.05 at its worst phase) widens the ADC range: V_qc of signal +
+    # crosstalk + noise (178A-30)
+    ag = 0.1 * _tri((np.arange(64 * m) - 40 * m - 7) / m) - 0.05 * _tri((np.arange(64 * m) - 41 * m - 7) / m)
+    rx = com.com_from_prepared(_prep(replace(p, n_qb=6, p_qc=1e-4), shape((np.arange(64 * m) - t0) / m),
+                                     aggressors=[("fext", ag)], acf=(5e-3**2,)), eye=False)
+    mus = _pam_sums([amp, 0.1, -0.05], 2)
+    v_x = -brentq(lambda v: norm.cdf((v - mus) / math.sqrt(var_n)).mean() - 0.5e-4, -2.0, 0.0, xtol=1e-12)
+    assert v_x > v_qc + 0.1
+    assert rx.sigma_noise_v**2 == pytest.approx(var_n + (2 * v_x / 63) ** 2 / 12, rel=2e-3)
 
 
 def test_93a_com_with_pam4_isi_and_crosstalk_by_enumeration():
@@ -751,10 +760,19 @@ def test_mmse_figure_of_merit_against_dense_matrices():
     r_rx = np.array(acf + (0.0,) * 4)[np.abs(np.arange(4)[:, None] - np.arange(4)[None, :])]
     h_rx = sum(wi * np.roll(victim, (i - 1) * m) for i, wi in enumerate(w))[ts % m::m]
     assert full.sigma_noise_v**2 == pytest.approx(w @ r_rx @ w + 10 ** (-p.snr_tx_db / 10) * (h_rx**2).sum(), rel=1e-9)
+    # the cursor at the slicer: the Tx- and Rx-equalized pulse at the chosen sampling time
+    c = [full.tx_ffe[int(s_)] for s_ in shifts]
+    h_eq = sum(wi * np.roll(sum(ci * np.roll(victim, int(s_) * m) for ci, s_ in zip(c, shifts)), (i - 1) * m)
+               for i, wi in enumerate(w))
+    assert full.a_s_v == pytest.approx(p.rlm * h_eq[ts] / 3, rel=1e-9)
+    # a two-stage CTLE setting is reported as chosen
+    g2 = com.com_from_prepared(replace(prep, params=with_grid(p, g_dc2_db=(-2.0,))), eye=False)
+    assert (g2.g_dc_db, g2.g_dc2_db) == (0.0, -2.0)
     # Rx FFE taps limited to +-0.05 of the main tap (178A.1.8): the limit holds and costs FOM
     lim = com.com_from_prepared(replace(prep, params=replace(p, rx_ffe_limit=0.05)), eye=False, search_mode="full")
     w = np.array(lim.rx_ffe)
     assert w[1] == 1.0 and np.abs(np.delete(w, 1)).max() == pytest.approx(0.05) and lim.fom_db < full.fom_db - 0.1
+    assert "Rx FFE taps clipped at +-0.05" in lim.notes and not any("clipped" in n for n in full.notes)
     assert np.abs(np.delete(np.array(full.rx_ffe), 1)).max() > 0.1
 
 
@@ -913,6 +931,10 @@ def test_mlsd_com_on_a_pulse_with_one_post_cursor_by_hand():
     assert delta > 0.3
     assert r.mlsd_delta_db == pytest.approx(delta, abs=0.05), (r.mlsd_delta_db, delta, r.com_dfe_db, com_dfe)
     assert r.com_db == pytest.approx(r.com_dfe_db + r.mlsd_delta_db, abs=1e-12)
+    # far below threshold (10x the receiver noise): the union bound of 178A-50 passes 1/2, no MLSD credit
+    far = com.com_from_prepared(_prep(p, shape((np.arange(64 * m) - t0) / m), acf=((10 * s_rx) ** 2,)), eye=False)
+    assert far.com_dfe_db < -5 and far.mlsd_delta_db == 0.0 and far.com_db == far.com_dfe_db
+    assert any(n.startswith("MLSD not credited: DER_MLSD") for n in far.notes) and not r.notes
     # without the MLSD: COM is COM_DFE, no MLSD fields
     plain = com.com_from_prepared(replace(prep, params=replace(p, mlsd=False)), eye=False)
     assert plain.com_db == pytest.approx(r.com_dfe_db, abs=1e-12) and plain.com_dfe_db is None
