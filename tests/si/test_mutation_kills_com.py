@@ -844,7 +844,10 @@ def test_prepared_pulses_of_a_lossless_line_and_the_receiver_noise():
     fb = p.symbol_rate_hz
     f = np.arange(0, 10 * fb, 50e6)
     tau = 1.0e-9
-    prep = com.prepare(_delay_line(f, tau), [_delay_line(f, tau, name="f")], [_delay_line(f, tau, name="n")], p)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                                     # data beyond fb: no warning
+        prep = com.prepare(_delay_line(f, tau), [_delay_line(f, tau, name="f")], [_delay_line(f, tau, name="n")], p)
     g = prep.grid
     assert g.n_ui == 256 and g.samples_per_ui == 32
     h = (np.exp(-2j * np.pi * g.f_hz * tau) * pl.tx_rise_filter(g.f_hz, p.t_r_s) * pl.rx_filter(g.f_hz, p.f_r_hz))
@@ -863,6 +866,10 @@ def test_prepared_pulses_of_a_lossless_line_and_the_receiver_noise():
         assert prep.rx_noise_acf[0, 0, lag] == pytest.approx(want, rel=2e-3, abs=1e-4 * prep.rx_noise_acf[0, 0, 0])
     assert np.allclose(prep.rx_noise_acf, prep.rx_noise_acf.transpose(1, 0, 2))
     assert prep.rx_noise_acf.shape == (4, 4, 3) and prep.port_order == "sdd"
+    # floating Rx FFE taps need the noise autocorrelation over their whole span N_max (178A.1.8.1)
+    dj = with_grid(load_com_params("802.3dj"), g_dc_db=(0.0,), g_dc2_db=(0.0,))
+    assert com.prepare(_delay_line(f, tau), (), (), dj).rx_noise_acf.shape == (4, 4, 87 + 2)
+    assert com.prepare(_delay_line(f, tau), (), (), replace(dj, rx_ffe_float_groups=0)).rx_noise_acf.shape[-1] == 17
     # a longer line: the window (a power of two, at least 256 UI) holds 1.25 x the impulse duration + 64 UI:
     # 5.85 ns (151 UI) still fits in 256 UI, 6.1 ns (157 UI) does not
     assert [com.prepare(_delay_line(f, d), (), (), p).grid.n_ui for d in (5.85e-9, 6.1e-9)] == [256, 512]
@@ -1063,6 +1070,14 @@ def test_prepared_pulses_include_both_packages_and_single_ended_data_is_converte
         assert se.port_order == order and any("detected" in n for n in se.notes)
         assert np.allclose(se.thru.basis, prep.thru.basis, atol=1e-9 * want.max())
         assert np.allclose(se.aggressors[0].basis, prep.aggressors[0].basis, atol=1e-9 * want.max())
+    assert not any("resampled" in n for n in prep.notes)                  # same grid: nothing to say
+    mixed = com.prepare(_delay_line(f, tau), [_four_port(f, 1.1e-9, "1-3/2-4", "fx")], (), p)   # Sdd thru, SE FEXT
+    assert np.allclose(mixed.aggressors[0].basis, prep.aggressors[0].basis, atol=1e-9 * want.max())
+    bad = _delay_line(f, tau)
+    bad.s[5, 1, 0] = np.nan
+    for thru, fext in ((bad, ()), (_delay_line(f, tau), [bad])):
+        with pytest.raises(InputError):
+            com.prepare(thru, fext, (), p)
     coarse = com.prepare(_delay_line(f, tau), [_delay_line(f[::4], 1.1e-9, name="fx")], (), p)
     assert any(n.startswith("fx: frequency grid") and f"({len(f[::4])} points" in n and "resampled" in n
                for n in coarse.notes)
