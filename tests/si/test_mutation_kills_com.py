@@ -187,6 +187,23 @@ def test_package_capacitances_and_inductance_are_single_ended_values():
     assert np.allclose(_h(f, tx=_pkg(c_d=(0.0, 0.0), l_s=(ind,))), 1 / (1 + 1j * w * ind / (2 * R0)))
 
 
+def test_two_different_packages_with_their_dies_outward_and_mismatched_terminations():
+    """Tx package (die C1, then 2 L1) and Rx package (2 L2, then die C2), both dies facing the terminations
+    2 R_d = 110 ohm on a 100 ohm reference: H = 2 V_L / V_s of the circuit (nodal analysis), which is 93A-18
+    (H = 1 for nothing between the terminations)."""
+    f = np.linspace(0, 80e9, 41)
+    w = 2 * np.pi * f
+    c1, l1, c2, l2, rd = 150e-15, 0.25e-9, 60e-15, 0.1e-9, 55.0
+    h = _h(f, tx=_pkg(c_d=(c1,), l_s=(l1,)), rx=_pkg(c_d=(c2,), l_s=(l2,)), rd=rd)
+    zs = zl = 2 * rd
+    y1, y2, z = 1j * w * c1 / 2, 1j * w * c2 / 2, 1j * w * 2 * (l1 + l2)
+    z_node2 = zl / (1 + y2 * zl)
+    z_in1 = 1 / (y1 + 1 / (z + z_node2))
+    v_l = z_in1 / (zs + z_in1) * z_node2 / (z + z_node2)
+    assert np.allclose(h, 2 * v_l, rtol=1e-9, atol=1e-12)
+    assert np.allclose(_h(f, rd=rd), 1.0)
+
+
 def test_package_line_loss_and_delay_93a_9_to_14():
     """A matched package line (z_c = 2 R_0) of z_p mm: H = exp(-gamma z_p), gamma of 93A-9..12: delay
     tau per mm, skin loss a1 sqrt(f/GHz) (1 + j), dielectric loss a2 f (1 - j 2/pi ln f), DC loss gamma0."""
