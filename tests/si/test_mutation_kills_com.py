@@ -1160,3 +1160,41 @@ def test_mixed_mode_conversion_port_order_and_polarity_of_a_coupled_four_port():
     assert np.allclose(crossed.s[:, 0, 0], sd.s[:, 0, 0]) and np.allclose(crossed.s[:, 1, 1], sd.s[:, 1, 1])
     agg, _, _ = pl.to_sdd(ntwk, "x", role="fext")          # an aggressor: no detection, no polarity change
     assert np.allclose(agg.s, pl.sdd_from_se(s4, (0, 1, 2, 3)))
+
+
+def test_93a_com_with_a_dfe_tap_at_its_limit():
+    """Pre-cursor 0.2, post-cursor 0.3, the DFE tap limited to 0.1 (93A-26): the Mueller-Mueller point
+    h(-1) = h(1) - b(1) h(0) (93A-25) is the peak, the residual post-cursor 0.2 (93A-27); COM and FOM by
+    enumeration."""
+    p = _93a(a_dd_ui=0.02, sigma_rj_ui=0.01, snr_tx_db=30.0, rlm=1.0, dfe_max=(0.1,), dfe_min=(0.0,))
+    m, amp, t0 = 32, 0.25, 24 * 32 + 13
+    shape = lambda x: amp * (_tri(x) + 0.3 * _tri(x - 1) + 0.2 * _tri(x + 1))  # noqa: E731
+    t = np.arange(64 * m)
+    r = com.com_from_prepared(_prep(p, shape((t - t0) / m), acf=(3e-3**2,)), eye=False)
+    assert r.sampling_phase_ui == pytest.approx(13 / 32) and r.dfe == pytest.approx((0.1,))
+    k = np.arange(-4, 5)
+    hj = (shape(k + 1 / m) - shape(k - 1 / m)) * m / 2
+    var_tx, var_rx, var_rj = 1e-3 * amp**2, 3e-3**2, 0.01**2 * (hj**2).sum()
+    sig = math.sqrt(var_tx + var_rx + var_rj)
+    isi = [0.2 * amp, 0.2 * amp]                                 # pre-cursor, post-cursor after the DFE
+    mus = _pam_sums(isi + list(0.02 * hj[np.abs(hj) > 1e-12]), 2)
+    assert r.com_db == pytest.approx(20 * math.log10(amp / _a_ni(mus, sig, p.der0)), abs=0.05)
+    var_j = (0.02**2 + 0.01**2) * (hj**2).sum()
+    assert r.fom_db == pytest.approx(10 * math.log10(amp**2 / (var_tx + 2 * (0.2 * amp) ** 2 + var_j + var_rx)),
+                                     abs=1e-6)
+    assert r.sigma_isi_v == pytest.approx(math.sqrt(2) * 0.2 * amp)
+
+
+def test_mmse_fom_with_more_rx_ffe_taps_than_the_direct_sums_handle():
+    """33 Rx FFE taps (the batched autocorrelations switch from direct sums to FFTs above 32 lags): the FOM
+    is still the dense-matrix one."""
+    p = _mmse_params(tx_taps=(), rx_ffe_taps=33, rx_ffe_precursors=1, rx_ffe_span=33)
+    m, n_ui = p.samples_per_ui, 64
+    t = np.arange(n_ui * m) / m
+    victim = 0.3 * (_smooth_pulse(t - 20.3) + 0.1 * _smooth_pulse(t - 40.3))
+    acf = (2e-3**2, 0.3 * 2e-3**2)
+    r = com.com_from_prepared(_prep(p, victim, acf=acf, n_ui=n_ui), eye=False, search_mode="full")
+    pk = int(np.argmax(victim))
+    best = max(_mmse_fom_brute(p, victim, acf, None, [1.0], [0], ts, range(33))
+               for ts in range(pk - m // 2, pk + m // 2 + 1))
+    assert r.fom_db == pytest.approx(best, abs=1e-8)
