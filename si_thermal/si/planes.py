@@ -25,7 +25,7 @@ from si_thermal.errors import InputError
 from si_thermal.si import channel as chan
 from si_thermal.si.pulse import Package, package_abcd
 from si_thermal.si.rates import serdes_rate
-from si_thermal.si.tline import abcd_to_s
+from si_thermal.si.tline import abcd_to_s, cascade
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def budget_network_s(channel, rate: str, freq_hz, *, length_m: float | None = No
     if not pl.packages:
         return abcd_to_s(core, chan.Z_DIFF, reciprocal=True)[None]
     fe = np.maximum(f, chan.F_MIN_HZ)
-    return np.stack([abcd_to_s(package_abcd(p, fe, receiver=False) @ core @ package_abcd(p, fe, receiver=True),
+    return np.stack([abcd_to_s(cascade([package_abcd(p, fe, receiver=False), core, package_abcd(p, fe, receiver=True)]),
                                chan.Z_DIFF, reciprocal=True) for p in pl.packages])
 
 

@@ -122,7 +122,8 @@ def abcd_to_s(abcd: np.ndarray, z0: float, *, reciprocal: bool = False) -> np.nd
     330 GHz gave |S12| ~ 1e14, a "non-passive" channel that no element of it is. S11, S21 and S22 are
     ratios of terms of the same order and keep their precision.
     """
-    s = skrf.network.a2s(np.asarray(abcd, dtype=complex), z0)
+    abcd = np.asarray(abcd, dtype=complex)
+    s = skrf.network.a2s(abcd, _z0_shaped(z0, abcd))
     if reciprocal:
         s[..., 0, 1] = s[..., 1, 0]
     return s
@@ -130,12 +131,34 @@ def abcd_to_s(abcd: np.ndarray, z0: float, *, reciprocal: bool = False) -> np.nd
 
 def s_to_abcd(s: np.ndarray, z0: float) -> np.ndarray:
     """ABCD (N, 2, 2) from S-parameters (N, 2, 2) referenced to the real impedance ``z0`` (scikit-rf ``s2a``)."""
-    return skrf.network.s2a(np.asarray(s, dtype=complex), z0)
+    s = np.asarray(s, dtype=complex)
+    return skrf.network.s2a(s, _z0_shaped(z0, s))
+
+
+def _z0_shaped(z0, x: np.ndarray):
+    """A scalar ``z0`` as the (N, 2) array skrf's ``fix_z0_shape`` builds from it (same values), made
+    here at numpy speed (skrf builds it from nested Python lists); arrays pass through."""
+    if np.ndim(z0) == 0 and x.ndim == 3:
+        return np.full((x.shape[0], 2), z0)
+    return z0
 
 
 def cascade(blocks: list[np.ndarray]) -> np.ndarray:
-    """Product of ABCD blocks, in order."""
+    """Product of ABCD blocks (N, 2, 2), in order (the 2 x 2 products written out over frequency: numpy's
+    ``matmul`` makes one small-matrix call per frequency)."""
     out = blocks[0]
     for blk in blocks[1:]:
-        out = np.matmul(out, blk)
+        out = mul2(out, blk)
+    return out
+
+
+def mul2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for stacks of 2 x 2 matrices (..., 2, 2), elementwise over the stack."""
+    a00, a01, a10, a11 = a[..., 0, 0], a[..., 0, 1], a[..., 1, 0], a[..., 1, 1]
+    b00, b01, b10, b11 = b[..., 0, 0], b[..., 0, 1], b[..., 1, 0], b[..., 1, 1]
+    out = np.empty(np.broadcast_shapes(a.shape, b.shape), dtype=np.result_type(a, b))
+    out[..., 0, 0] = a00 * b00 + a01 * b10
+    out[..., 0, 1] = a00 * b01 + a01 * b11
+    out[..., 1, 0] = a10 * b00 + a11 * b10
+    out[..., 1, 1] = a10 * b01 + a11 * b11
     return out

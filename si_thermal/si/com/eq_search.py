@@ -4,6 +4,7 @@ clipping level (178A-30)."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from dataclasses import dataclass
@@ -38,24 +39,38 @@ def _corr(seq: np.ndarray, n_lag: int, auto: bool = False) -> np.ndarray:
     return np.ascontiguousarray(out)
 
 
-def _quad(r_all: np.ndarray, ic: np.ndarray, coeffs: np.ndarray, shifts: np.ndarray, lags: np.ndarray,
-          phase: np.ndarray) -> np.ndarray:
+class _Pairs:
+    """Tap-pair products ``c_i c_j`` of Tx FFE candidates (K, T) summed by tap-position difference
+    ``s_i - s_j`` (``w``, one (K,) array per difference in ``deltas``) and by its magnitude (``wd``, (K, D)):
+    computed once per batch of candidates and shared by every quadratic form of :func:`_quad`."""
+
+    def __init__(self, coeffs: np.ndarray, shifts: np.ndarray):
+        delta = shifts[:, None] - shifts[None, :]
+        cc = np.einsum("ki,kj->kij", coeffs, coeffs)
+        self.deltas = np.unique(delta)
+        self.w = [cc[:, delta == dl].sum(-1) for dl in self.deltas]
+        d = np.abs(delta)
+        self.wd = np.stack([cc[:, d == j].sum(-1) for j in range(int(d.max()) + 1)], -1)
+        self.k = len(coeffs)
+
+
+def _quad(r_all: np.ndarray, ic: np.ndarray, pairs: _Pairs, lags: np.ndarray, phase: np.ndarray) -> np.ndarray:
     """``sum_ij c_i c_j r[ic, |l + s_i - s_j|, phase]`` for candidates (K,) and lags (Lq,): (K, Lq).
 
-    The autocorrelation of a Tx-FFE'd sequence from that of the sequence (a quadratic form in the taps).
+    The autocorrelation of a Tx-FFE'd sequence from that of the sequence (a quadratic form in the taps,
+    ``pairs`` = :class:`_Pairs` of the taps).
     """
     r = r_all[ic, :, phase]                                # (K, L_all)
-    out = np.zeros((len(coeffs), len(lags)))
-    delta = shifts[:, None] - shifts[None, :]
-    cc = np.einsum("ki,kj->kij", coeffs, coeffs)
-    for dl in np.unique(delta):                            # group the tap pairs by s_i - s_j
-        out += cc[:, delta == dl].sum(-1)[:, None] * r[:, np.abs(lags + dl)]
+    out = np.zeros((pairs.k, len(lags)))
+    for w, dl in zip(pairs.w, pairs.deltas):               # the tap pairs grouped by s_i - s_j
+        out += w[:, None] * r[:, np.abs(lags + dl)]
     return out
 
 
 class _LazyRows:
     """Rows of a per-CTLE-setting array computed on first use (a seeded search touches a few settings):
-    ``fill(rows)`` returns the rows; indexing takes the setting index first."""
+    ``fill(rows)`` returns the rows; indexing takes the setting index first. Results never alias the
+    storage (a plain row index returns a copy), so the storage can go back to :data:`_POOL`."""
 
     def __init__(self, data: np.ndarray, fill, done: np.ndarray | None = None, base=None):
         self.data, self.fill = data, fill
@@ -80,7 +95,26 @@ class _LazyRows:
 
     def __getitem__(self, key):
         self.ensure(key[0] if isinstance(key, tuple) else key)
-        return self.data[key]
+        out = self.data[key]
+        return out.copy() if np.may_share_memory(out, self.data) else out
+
+
+#: Free row storage of finished searches by shape. A search's (CTLE settings x samples) array is tens of
+#: MB; a fresh one is mapped from the OS and every row first written costs its page faults, more than
+#: building the row; a search takes a free array here and gives it back when it is garbage
+#: (weakref.finalize). Its ``done`` mask starts empty, so no row of an earlier search is ever read.
+_POOL: dict[tuple[int, ...], np.ndarray] = {}
+
+
+def _take(shape: tuple[int, ...]) -> np.ndarray:
+    buf = _POOL.pop(shape, None)
+    return np.empty(shape) if buf is None else buf
+
+
+def _give_back(buf: np.ndarray) -> None:
+    if len(_POOL) >= 2:      # keep at most two shapes (a few hundred MB at most)
+        _POOL.clear()
+    _POOL[buf.shape] = buf
 
 
 class _Search:
@@ -114,9 +148,13 @@ class _Search:
         basis = prep.thru.basis
         n_s = len(self.a)
         self.n = basis.shape[1]
-        self.pulse = _LazyRows(np.empty((n_s, self.n)), lambda r: self.a[r] @ basis)   # (S, N) victim, no Tx FFE
-        self.seq = self.pulse.view((n_s, self.n_ui, m))                # built per CTLE setting when first used
-        self.peak = _LazyRows(np.empty(n_s, int), lambda r: np.argmax(self.pulse[r], axis=1))
+        a_s = self.a
+        buf = _take((n_s, self.n))
+        weakref.finalize(self, _give_back, buf)
+        # (the fill functions do not refer to self: no reference cycle, the search is freed on return)
+        pulse = self.pulse = _LazyRows(buf, lambda r: a_s[r] @ basis)   # (S, N) victim, no Tx FFE
+        self.seq = pulse.view((n_s, self.n_ui, m))                # built per CTLE setting when first used
+        self.peak = _LazyRows(np.empty(n_s, int), lambda r: np.argmax(pulse[r], axis=1))
         jv = self.jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23, V/UI
         self.r_v = contract(_corr(basis.reshape(4, self.n_ui, m), self.n_lag))
         self.r_j = contract(_corr(jv.reshape(4, self.n_ui, m), self.n_lag))
@@ -154,30 +192,32 @@ class _Search:
         vals = self.seq[ic[:, None, None], idx % self.n_ui, ph[:, None, None]]
         return np.einsum("kot,kt->ko", vals, coeffs)
 
-    def noise_acf(self, ic, coeffs, ph, lags, r_tx, tables=None):
+    def noise_acf(self, ic, coeffs, ph, lags, r_tx, tables=None, pairs: _Pairs | None = None):
         """Noise autocorrelation at the FFE input (V^2), (K, lags), and crosstalk variance per candidate.
-        ``tables``: :meth:`_long_tables` of ``ic`` (lags beyond the search's)."""
+        ``tables``: :meth:`_long_tables` of ``ic`` (lags beyond the search's); ``pairs``: :class:`_Pairs`
+        of ``coeffs`` when the caller has them."""
         p = self.p
         k = len(coeffs)
         var_x = p.var_x
-        cur = np.zeros_like(coeffs)
-        cur[:, self.i0] = 1.0
+        pairs = _Pairs(coeffs, self.shifts) if pairs is None else pairs
         rn = self.rx_acf[ic][:, lags].copy()                                            # 178A-18 (eta_0)
         jc, r_v, r_j, r_agg = (ic, self.r_v, self.r_j, self.r_agg) if tables is None else tables
         rn += 10 ** (-p.snr_tx_db / 10) * r_v[jc[:, None], lags[None, :], ph[:, None]]  # 178A-21
-        rn += var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(r_j, jc, coeffs, self.shifts, lags, ph)
+        rn += var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(r_j, jc, pairs, lags, ph)
         xt_total = np.zeros(k)
-        d = np.abs(self.shifts[:, None] - self.shifts[None, :])
-        n_d = int(d.max()) + 1
+        n_d = pairs.wd.shape[1]
         ic = jc
+        kk = np.arange(k)
         for r_a, fext in zip(r_agg, self.agg_fext):
-            c = coeffs if fext else cur
-            cc = np.einsum("ki,kj->kij", c, c)
-            wd = np.stack([cc[:, d == j].sum(-1) for j in range(n_d)], -1)   # (K, n_d)
-            e = np.einsum("kd,kdm->km", wd, r_a[ic, :n_d, :])             # energy at every phase
-            best = np.argmax(e, axis=1)                                      # 178A-20 / 93A-33
-            rn += var_x * _quad(r_a, ic, c, self.shifts, lags, best)
-            xt_total += var_x * e[np.arange(k), best]
+            if fext:                      # through the victim's Tx FFE
+                e = np.einsum("kd,kdm->km", pairs.wd, r_a[ic, :n_d, :])                 # energy at every phase
+                best = np.argmax(e, axis=1)                                          # 178A-20 / 93A-33
+                rn += var_x * _quad(r_a, ic, pairs, lags, best)
+            else:                         # NEXT: the unit cursor alone, the quadratic forms are table rows
+                e = r_a[ic, 0, :]
+                best = np.argmax(e, axis=1)
+                rn += var_x * r_a[ic[:, None], np.abs(lags)[None, :], best[:, None]]
+            xt_total += var_x * e[kk, best]
         if p.n_qb:
             sig = var_x * r_tx[:, 0] + rn[:, 0]
             delta = 2 * self.kq * np.sqrt(sig) / (2**p.n_qb - 1)                          # 178A-29..31
@@ -231,8 +271,9 @@ class _Search:
         ph = ts % self.m
         lags = np.arange(n_s)
         tables = self._long_tables(ic)
-        r_tx = _quad(tables[1], tables[0], coeffs, self.shifts, lags, ph)
-        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx, tables)
+        pairs = _Pairs(coeffs, self.shifts)
+        r_tx = _quad(tables[1], tables[0], pairs, lags, ph)
+        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx, tables, pairs)
         r_full = (r_tx + rn / p.var_x)[:, np.abs(lags[:, None] - lags[None, :])]       # (K, N, N)
         offs = np.arange(self.dw - n_s + 1, self.dw + self.nb + 1)
         h = self._samples(ic, coeffs, ts, offs)
@@ -283,8 +324,9 @@ class _Search:
         p = self.p
         ph = ts % self.m
         lags = np.arange(self.nw)
-        r_tx = _quad(self.r_v, ic, coeffs, self.shifts, lags, ph)
-        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx)
+        pairs = _Pairs(coeffs, self.shifts)
+        r_tx = _quad(self.r_v, ic, pairs, lags, ph)
+        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx, pairs=pairs)
         r_full = r_tx + rn / p.var_x
         r_mat = r_full[:, np.abs(lags[:, None] - lags[None, :])]
         offs = np.arange(self.dw - self.nw + 1, self.dw + self.nb + 1)
@@ -307,13 +349,14 @@ class _Search:
         h = self._samples(ic, coeffs, ts, np.arange(0, self.nb + 1))
         h0 = h[:, 0]
         b = np.clip(h[:, 1:] / np.where(h0 > 0, h0, 1.0)[:, None], self.b_min, self.b_max)   # 93A-26
-        energy = _quad(self.r_v, ic, coeffs, self.shifts, lag0, ph)[:, 0]
+        pairs = _Pairs(coeffs, self.shifts)
+        energy = _quad(self.r_v, ic, pairs, lag0, ph)[:, 0]
         resid = (h[:, 1:] - b * h0[:, None]) ** 2 - h[:, 1:] ** 2
         var_isi = p.var_x * (energy - h0**2 + resid.sum(-1))                            # 93A-31
-        var_j = p.var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(self.r_j, ic, coeffs, self.shifts,
-                                                                     lag0, ph)[:, 0]   # 93A-32
+        var_j = p.var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(self.r_j, ic, pairs, lag0,
+                                                                     ph)[:, 0]         # 93A-32
         var_tx = h0**2 * 10 ** (-p.snr_tx_db / 10)                                       # 93A-30
-        _, var_xt = self.noise_acf(ic, coeffs, ph, lag0, np.zeros((len(ts), 1)))        # 93A-33/34
+        _, var_xt = self.noise_acf(ic, coeffs, ph, lag0, np.zeros((len(ts), 1)), pairs=pairs)   # 93A-33/34
         var_n = self.rx_acf[ic, 0]                                                      # 93A-35
         a_s = p.rlm * h0 / (p.levels - 1)
         fom = 10 * np.log10(np.maximum(a_s, 1e-30) ** 2 / (var_tx + var_isi + var_j + var_xt + var_n))
