@@ -69,8 +69,8 @@ def _quad(r_all: np.ndarray, ic: np.ndarray, pairs: _Pairs, lags: np.ndarray, ph
 
 class _LazyRows:
     """Rows of a per-CTLE-setting array computed on first use (a seeded search touches a few settings):
-    ``fill(rows)`` returns the rows; indexing takes the setting index first. Results never alias the
-    storage (a plain row index returns a copy), so the storage can go back to :data:`_POOL`."""
+    ``fill(rows, data)`` writes the rows into ``data``; indexing takes the setting index first. Results
+    never alias the storage (a plain row index returns a copy), so the storage can go back to :data:`_POOL`."""
 
     def __init__(self, data: np.ndarray, fill, done: np.ndarray | None = None, base=None):
         self.data, self.fill = data, fill
@@ -90,7 +90,7 @@ class _LazyRows:
             if self.base is not None:
                 self.base.ensure(missing)
                 return
-            self.data[missing] = self.fill(missing)
+            self.fill(missing, self.data)
             self.done[missing] = True
 
     def __getitem__(self, key):
@@ -152,9 +152,18 @@ class _Search:
         buf = _take((n_s, self.n))
         weakref.finalize(self, _give_back, buf)
         # (the fill functions do not refer to self: no reference cycle, the search is freed on return)
-        pulse = self.pulse = _LazyRows(buf, lambda r: a_s[r] @ basis)   # (S, N) victim, no Tx FFE
+        def fill_pulse(rows, data):           # straight into the storage (no temporary per row)
+            for i in rows:
+                np.matmul(a_s[i], basis, out=data[i])
+
+        def fill_peak(rows, data):
+            pulse.ensure(rows)
+            for i in rows:
+                data[i] = np.argmax(pulse.data[i])
+
+        pulse = self.pulse = _LazyRows(buf, fill_pulse)             # (S, N) victim, no Tx FFE
         self.seq = pulse.view((n_s, self.n_ui, m))                # built per CTLE setting when first used
-        self.peak = _LazyRows(np.empty(n_s, int), lambda r: np.argmax(pulse[r], axis=1))
+        self.peak = _LazyRows(np.empty(n_s, int), fill_peak)
         jv = self.jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23, V/UI
         self.r_v = contract(_corr(basis.reshape(4, self.n_ui, m), self.n_lag))
         self.r_j = contract(_corr(jv.reshape(4, self.n_ui, m), self.n_lag))
@@ -373,9 +382,20 @@ class _Search:
         return np.einsum("kwt,kt->kw", vals, coeffs)
 
     def peaks(self, ic, coeffs):
-        """Sample index of each candidate's Tx-FFE'd pulse peak (within +-1 UI of the CTLE pulse peak)."""
-        win = self.peak[ic][:, None] + np.arange(-self.m, self.m + 1)[None, :]
-        return win[np.arange(len(ic)), np.argmax(self._tx_pulse_at(ic, coeffs, win), axis=1)]
+        """Sample index of each candidate's Tx-FFE'd pulse peak (within +-1 UI of the CTLE pulse peak).
+        The window of samples is gathered once per CTLE setting and applied to that setting's candidates."""
+        m = self.m
+        offs = np.arange(-m, m + 1)
+        uniq, inv = np.unique(ic, return_inverse=True)
+        self.pulse.ensure(uniq)
+        pk_u = self.peak[uniq]
+        idx = (pk_u[:, None, None] + offs[None, :, None] - m * self.shifts[None, None, :]) % self.n
+        vals = self.pulse.data[uniq[:, None, None], idx]                       # (U, W, T)
+        best = np.empty(len(ic), int)
+        for u in range(len(uniq)):
+            sel = np.nonzero(inv == u)[0]
+            best[sel] = np.argmax(coeffs[sel] @ vals[u].T, axis=1)
+        return pk_u[inv] + offs[best]
 
     def mm_cursor(self, ic, coeffs):
         """Mueller-Mueller cursor (93A-25) with the first DFE tap (93A-26), within +-1 UI of the peak."""
