@@ -274,11 +274,19 @@ def channel_network(channel, freq_hz, *, length_m: float | None = None) -> skrf.
     ``(ChannelFile, path)`` pair (the path resolves boards and Touchstone files).
     ``length_m`` overrides the length of the channel's ``variable_segment``.
     """
+    return channel_network_blocks(channel, freq_hz, length_m=length_m)[0]
+
+
+def channel_network_blocks(channel, freq_hz, *, length_m: float | None = None) -> tuple[skrf.Network, list[np.ndarray]]:
+    """:func:`channel_network` and the segments' ABCD blocks it was cascaded from (for
+    :func:`si_thermal.si.crosstalk.aggressors` on the same channel, length and frequencies)."""
     ch, path = load(channel)
     ch = with_length(ch, length_m, path)
     f, f_eval = _grid(freq_hz)
-    s = abcd_to_s(_cascade_channel(ch, f_eval, path, "odd"), Z_DIFF, reciprocal=True)
-    return skrf.Network(frequency=skrf.Frequency.from_f(f, unit="Hz"), s=s, z0=Z_DIFF, name=ch.channel.name)
+    blocks = segment_blocks(ch, f_eval, path, "odd")
+    s = abcd_to_s(cascade(blocks) if blocks else identity_abcd(len(f)), Z_DIFF, reciprocal=True)
+    net = skrf.Network(frequency=skrf.Frequency.from_f(f, unit="Hz"), s=s, z0=Z_DIFF, name=ch.channel.name)
+    return net, blocks
 
 
 def channel_network_4port(channel, freq_hz, *, length_m: float | None = None) -> skrf.Network:

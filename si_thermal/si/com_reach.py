@@ -70,15 +70,13 @@ def case_name(params: ComParams, i: int) -> str:
 
 
 def link_com(channel, params: ComParams, length_m: float | None = None, *, crosstalk: bool = True,
-             cases: tuple[int, ...] | None = None, seed: tuple[int, int] | None = None) -> LinkCom:
+             cases: tuple[int, ...] | None = None, seed: tuple[int, int] | None = None,
+             built: dict | None = None) -> LinkCom:
     """COM of the channel with its variable segment at ``length_m``, per package case. ``seed``: the
-    equalizer (``ComResult.choice``) of a solve at a nearby length to start the fast search from."""
-    from si_thermal.si.crosstalk import aggressors
-
-    fb = params.symbol_rate_hz
-    f = np.arange(0.0, 1.1 * fb, com_df_hz(channel, length_m))
-    net = chan.channel_network(channel, f, length_m=length_m)
-    aggs = aggressors(channel, f, length_m=length_m) if crosstalk else ()
+    equalizer (``ComResult.choice``) of a solve at a nearby length to start the fast search from.
+    ``built``: a dict the caller keeps for one channel and parameter set; the thru and aggressor networks
+    of each length are kept there, so another package case at the same length does not rebuild them."""
+    net, aggs = _link_networks(channel, params.symbol_rate_hz, length_m, crosstalk, built)
     fext = [a.network for a in aggs if a.kind == "fext"]
     nxt = [a.network for a in aggs if a.kind == "next"]
     n_cases = max(len(params.package_cases), 1)
@@ -97,6 +95,21 @@ def link_com(channel, params: ComParams, length_m: float | None = None, *, cross
         res.append(r)
     return LinkCom(length_m, tuple(r.com_db for r in res), tuple(case_name(params, i) for i in idx),
                    tuple(a.name for a in aggs), tuple(res))
+
+
+def _link_networks(channel, fb: float, length_m: float | None, crosstalk: bool, built: dict | None):
+    """(thru Network, aggressors) handed to COM at ``length_m`` (from ``built`` when it holds them)."""
+    from si_thermal.si.crosstalk import aggressors
+
+    key = (None if length_m is None else float(length_m), float(fb), bool(crosstalk))
+    if built is not None and key in built:
+        return built[key]
+    f = np.arange(0.0, 1.1 * fb, com_df_hz(channel, length_m))
+    net, blocks = chan.channel_network_blocks(channel, f, length_m=length_m)
+    aggs = aggressors(channel, f, length_m=length_m, blocks=blocks) if crosstalk else ()
+    if built is not None:
+        built[key] = (net, aggs)
+    return net, aggs
 
 
 def com_at_length(channel, params: ComParams, length_m: float | None, *, crosstalk: bool = True) -> float:

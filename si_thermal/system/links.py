@@ -189,17 +189,18 @@ def _com_curve(pair, std: str, rate: str, longest_m: float, l_max_m: float, thre
     n = max(len(params.package_cases), 1)
     solved: dict[float, list[float | None]] = {}
     choice: dict[tuple[float, int], tuple[int, int]] = {}   # equalizer of each solve: seeds the next
+    built: dict = {}   # thru + aggressor networks per length (both package cases use them)
 
     def com(x: float, k: int) -> float:
         x = round(float(x), 6)
         row = solved.setdefault(x, [None] * n)
         if row[k] is None:
             near = min((c for c in choice if c[1] == k), key=lambda c: abs(c[0] - x), default=None)
-            r = link_com(pair, params, x, cases=(k,), seed=choice[near] if near else None).results[0]
+            r = link_com(pair, params, x, cases=(k,), seed=choice[near] if near else None, built=built).results[0]
             row[k], choice[(x, k)] = r.com_db, r.choice
         return row[k]
 
-    ends = {x: link_com(pair, params, x) for x in (0.0, round(float(longest_m), 6))}
+    ends = {x: link_com(pair, params, x, built=built) for x in (0.0, round(float(longest_m), 6))}
     for x, lc in ends.items():
         solved[x] = list(lc.com_db)
         choice.update({(x, k): r.choice for k, r in enumerate(lc.results)})

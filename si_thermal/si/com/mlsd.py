@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import toeplitz
-from scipy.signal import fftconvolve
+from scipy import fft as sp_fft
 
 from si_thermal.si.com.noise import amplitude_at_der, gauss_pmf
 
@@ -39,8 +39,18 @@ class MlsdResult:
     n_terms: int           # error-event lengths summed
 
 
-def _conv_full(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    out = np.maximum(fftconvolve(a, b), 0.0)
+def _conv_full(a: np.ndarray, b: np.ndarray, b_spectra: dict | None = None) -> np.ndarray:
+    """Full linear convolution of two PMFs by FFT (as scipy ``fftconvolve``), clipped at 0 and normalised.
+    ``b_spectra``: a dict the caller keeps for this ``b`` alone; its spectrum per FFT size is kept there
+    (the series of 178A-55 convolves the same ``b`` at every term)."""
+    n = len(a) + len(b) - 1
+    nfft = sp_fft.next_fast_len(n, True)
+    fb = None if b_spectra is None else b_spectra.get(nfft)
+    if fb is None:
+        fb = sp_fft.rfft(b, nfft)
+        if b_spectra is not None:
+            b_spectra[nfft] = fb
+    out = np.maximum(sp_fft.irfft(sp_fft.rfft(a, nfft) * fb, nfft)[:n], 0.0)
     return out / out.sum()
 
 
@@ -105,6 +115,7 @@ def der_mlsd(p_an: np.ndarray, y_step: float, a_s: float, b: float, rho: np.ndar
     p_b = _trim(scale_pmf(p_an, 1 - b))
     p_j = _trim(_conv_full(p_an, _trim(scale_pmf(p_an, b))))                               # 178A-54
     der, j = 0.0, 0
+    spectra: dict = {}   # of p_b, per FFT size
     for j in range(1, len(rho)):
         u = np.concatenate(([1.0], (-1.0) ** np.arange(1, j) * (1 - b), [(-1.0) ** (j + 1) * b]))  # 178A-51
         x = a_s * (u @ u) ** 1.5 / np.sqrt(u @ toeplitz(rho[:j + 1]) @ u)
@@ -112,7 +123,7 @@ def der_mlsd(p_an: np.ndarray, y_step: float, a_s: float, b: float, rho: np.ndar
         der += term
         if term <= rel_tol * der:
             break
-        p_j = _trim(_conv_full(p_j, p_b))                                                      # 178A-55
+        p_j = _trim(_conv_full(p_j, p_b, spectra))                                             # 178A-55
     return der, j
 
 
