@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import fft as sp_fft
 
 from si_thermal.errors import InputError
 from si_thermal.si.com.noise import conv_pmf, delta_pmf, gauss_pmf
@@ -23,7 +24,7 @@ def _corr(seq: np.ndarray, n_lag: int, auto: bool = False) -> np.ndarray:
     ``auto``: ``seq`` (1, S, n_ui, M) of S sequences, only their autocorrelations: (S, n_lag, M)."""
     if auto:
         x = seq[0]
-        nfft = 1 << int(np.ceil(np.log2(x.shape[1] + n_lag)))
+        nfft = sp_fft.next_fast_len(x.shape[1] + n_lag, True)     # >= n + n_lag: no circular wrap
         f = np.fft.rfft(x, nfft, axis=1)
         return np.ascontiguousarray(np.fft.irfft(np.abs(f) ** 2, nfft, axis=1)[:, :n_lag])
     b, n, m = seq.shape
@@ -248,15 +249,17 @@ class _Search:
         vqc = clip_level(h, var_n, self.p.levels, self.p.p_qc)
         return vqc / np.sqrt(self.p.var_x * (h**2).sum() + var_n)
 
-    def fom(self, ic, coeffs, ts, detail: bool = False, floating: bool = False, cols=None):
+    def fom(self, ic, coeffs, ts, detail: bool = False, floating: bool = False, cols=None,
+            pairs: _Pairs | None = None):
         """Figure of merit (dB) of the candidates; ``floating``: with the floating Rx FFE taps placed
-        (``cols`` (K, W): at these tap positions instead of placing them)."""
+        (``cols`` (K, W): at these tap positions instead of placing them); ``pairs``: :class:`_Pairs` of
+        ``coeffs`` when the caller has them."""
         self.n_evaluated += len(ts)
         if self.p.fom == "mmse":
             if floating and self.nf:
                 return self._fom_floating(ic, coeffs, ts, detail, cols)
-            return self._fom_mmse(ic, coeffs, ts, detail)
-        return self._fom_93a(ic, coeffs, ts, detail)
+            return self._fom_mmse(ic, coeffs, ts, detail, pairs)
+        return self._fom_93a(ic, coeffs, ts, detail, pairs)
 
     def _fom_floating(self, ic, coeffs, ts, detail, cols=None, chunk: int = 64):
         """MMSE FOM with the floating Rx FFE tap groups of 178A.1.8.1 placed, in chunks of candidates."""
@@ -329,11 +332,11 @@ class _Search:
         fom = np.where(h_d[kk, self.dw] > 0, fom, -100.0)
         return fom, w, b, mse
 
-    def _fom_mmse(self, ic, coeffs, ts, detail):
+    def _fom_mmse(self, ic, coeffs, ts, detail, pairs=None):
         p = self.p
         ph = ts % self.m
         lags = np.arange(self.nw)
-        pairs = _Pairs(coeffs, self.shifts)
+        pairs = _Pairs(coeffs, self.shifts) if pairs is None else pairs
         r_tx = _quad(self.r_v, ic, pairs, lags, ph)
         rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx, pairs=pairs)
         r_full = r_tx + rn / p.var_x
@@ -351,14 +354,14 @@ class _Search:
             return fom, {"w": w, "b": b, "mse": mse}
         return fom
 
-    def _fom_93a(self, ic, coeffs, ts, detail):
+    def _fom_93a(self, ic, coeffs, ts, detail, pairs=None):
         p = self.p
         ph = ts % self.m
         lag0 = np.zeros(1, int)
         h = self._samples(ic, coeffs, ts, np.arange(0, self.nb + 1))
         h0 = h[:, 0]
         b = np.clip(h[:, 1:] / np.where(h0 > 0, h0, 1.0)[:, None], self.b_min, self.b_max)   # 93A-26
-        pairs = _Pairs(coeffs, self.shifts)
+        pairs = _Pairs(coeffs, self.shifts) if pairs is None else pairs
         energy = _quad(self.r_v, ic, pairs, lag0, ph)[:, 0]
         resid = (h[:, 1:] - b * h0[:, None]) ** 2 - h[:, 1:] ** 2
         var_isi = p.var_x * (energy - h0**2 + resid.sum(-1))                            # 93A-31
@@ -495,11 +498,15 @@ def _coarse(n: int) -> np.ndarray:
 
 
 def _score(srch: _Search, ic: np.ndarray, tx: np.ndarray, offsets: tuple[int, ...]) -> np.ndarray:
-    """FOM of candidates at the default sampling time(s), best over ``offsets`` (samples)."""
+    """FOM of candidates at the default sampling time(s), best over ``offsets`` (samples); the pulse peaks
+    and tap-pair sums are found once for all offsets."""
     coeffs = srch.coeffs[tx]
     out = np.full(len(tx), -np.inf)
+    pairs = _Pairs(coeffs, srch.shifts)
+    pk = srch.peaks(ic, coeffs) if srch.p.fom != "93a" else None
     for off in offsets:
-        out = np.maximum(out, srch.fom(ic, coeffs, srch.default_ts(ic, coeffs, off)))
+        ts = srch.default_ts(ic, coeffs, off) if pk is None else pk + off
+        out = np.maximum(out, srch.fom(ic, coeffs, ts, pairs=pairs))
     return out
 
 
