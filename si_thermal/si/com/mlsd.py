@@ -80,7 +80,7 @@ def scale_pmf(p: np.ndarray, a: float) -> np.ndarray:
 
 def _cdf_at(p: np.ndarray, y_step: float, y: float) -> float:
     k = int(np.ceil(y / y_step - 1e-9)) + len(p) // 2
-    return 0.0 if k < 0 else 1.0 if k >= len(p) else float(np.cumsum(p)[k])
+    return 0.0 if k < 0 else 1.0 if k >= len(p) else float(np.cumsum(p[:k + 1])[-1])
 
 
 def added_noise(p_rest: np.ndarray, y_step: float, var_g: float, var_rn: float, der0: float,
@@ -89,13 +89,16 @@ def added_noise(p_rest: np.ndarray, y_step: float, var_g: float, var_rn: float, 
     of variance ``var_g + g_an var_rn``, ``g_an`` by bisection (relative ``rel_tol``: the COM moves by
     < 0.001 dB) so that the DER_0 amplitude grows by ``dcom_an_db``."""
     n = len(p_rest)
-    nfft = 1 << int(np.ceil(np.log2(2 * n)))
-    f_rest = np.fft.rfft(p_rest, nfft)
+    nfft = sp_fft.next_fast_len(2 * n - 1, True)       # linear convolution: no circular wrap
+    f_rest = sp_fft.rfft(p_rest, nfft)
+    done: dict[float, np.ndarray] = {}
 
     def pan(g: float) -> np.ndarray:
-        full = np.fft.irfft(f_rest * np.fft.rfft(gauss_pmf(np.sqrt(var_g + g * var_rn), y_step, n), nfft), nfft)
-        q = np.maximum(full[n // 2:n // 2 + n], 0.0)
-        return q / q.sum()
+        if g not in done:
+            full = sp_fft.irfft(f_rest * sp_fft.rfft(gauss_pmf(np.sqrt(var_g + g * var_rn), y_step, n), nfft), nfft)
+            q = np.maximum(full[n // 2:n // 2 + n], 0.0)
+            done[g] = q / q.sum()
+        return done[g]
 
     target = amplitude_at_der(pan(0.0), y_step, der0) * 10 ** (dcom_an_db / 20)
     lo, hi = 0.0, 1.0
