@@ -33,6 +33,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import fft as sp_fft
 
 from si_thermal.errors import InputError
 from si_thermal.si.tline import abcd_to_s, cascade, line_abcd, s_to_abcd, series_abcd, shunt_abcd
@@ -353,19 +354,19 @@ class TimeGrid:
 
 def pulse(h_f: np.ndarray, grid: TimeGrid) -> np.ndarray:
     """Pulse response (93A-24): inverse FFT of ``H(f)`` times the 1-UI rectangle spectrum."""
-    return np.fft.irfft(h_f * grid.sinc, n=grid.n)
+    return sp_fft.irfft(h_f * grid.sinc, n=grid.n)
 
 
 def truncate_impulse(h_f: np.ndarray, n: int, rel: float = 1e-3) -> np.ndarray:
     """Zero the impulse response of ``h_f`` after its last sample above ``rel`` of its peak."""
-    h = np.fft.irfft(h_f, n=n)
+    h = sp_fft.irfft(h_f, n=n)
     a = np.abs(h)
     if not (np.all(np.isfinite(a)) and a.max() > 0):  # a loss beyond float range: no pulse to truncate
         raise InputError(None, "channel", "the channel's impulse response is zero or not finite (loss beyond "
                                           "what double precision holds): no COM")
     last = int(np.nonzero(a > rel * a.max())[0][-1])
     h[last + 1:] = 0.0
-    return np.fft.rfft(h)
+    return sp_fft.rfft(h)
 
 
 def wrapped_fraction(p: np.ndarray, samples_per_ui: int, guard_ui: int = 8) -> float:
@@ -382,7 +383,7 @@ def impulse_duration_s(h: np.ndarray, f_hz: np.ndarray, rel: float = 1e-6) -> fl
     """
     n = 2 * (len(f_hz) - 1)
     dt = 1.0 / (n * (f_hz[1] - f_hz[0]))
-    e = np.cumsum(np.fft.irfft(h, n=n) ** 2)
+    e = np.cumsum(sp_fft.irfft(h, n=n) ** 2)
     return float(np.argmax(e >= (1 - rel) * e[-1]) * dt)
 
 

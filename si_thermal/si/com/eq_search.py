@@ -25,8 +25,8 @@ def _corr(seq: np.ndarray, n_lag: int, auto: bool = False) -> np.ndarray:
     if auto:
         x = seq[0]
         nfft = sp_fft.next_fast_len(x.shape[1] + n_lag, True)     # >= n + n_lag: no circular wrap
-        f = np.fft.rfft(x, nfft, axis=1)
-        return np.ascontiguousarray(np.fft.irfft(np.abs(f) ** 2, nfft, axis=1)[:, :n_lag])
+        f = sp_fft.rfft(x, nfft, axis=1)
+        return np.ascontiguousarray(sp_fft.irfft(np.abs(f) ** 2, nfft, axis=1)[:, :n_lag])
     b, n, m = seq.shape
     if n_lag <= 32:                       # few lags (the search): direct sums (batched matmul over M)
         st = np.ascontiguousarray(seq.transpose(2, 0, 1))                  # (M, B, n)
@@ -35,8 +35,8 @@ def _corr(seq: np.ndarray, n_lag: int, auto: bool = False) -> np.ndarray:
             np.matmul(st[:, :, :n - lag], st[:, :, lag:].transpose(0, 2, 1), out=out[lag])
         return out.transpose(2, 3, 0, 1)
     nfft = 1 << int(np.ceil(np.log2(n + n_lag)))
-    f = np.fft.rfft(seq, nfft, axis=1)                                      # (B, F, M)
-    out = np.fft.irfft(np.conj(f)[:, None] * f[None, :], nfft, axis=2)[:, :, :n_lag]
+    f = sp_fft.rfft(seq, nfft, axis=1)                                      # (B, F, M)
+    out = sp_fft.irfft(np.conj(f)[:, None] * f[None, :], nfft, axis=2)[:, :, :n_lag]
     return np.ascontiguousarray(out)
 
 

@@ -132,8 +132,8 @@ def der_mlsd(p_an: np.ndarray, y_step: float, a_s: float, b: float, rho: np.ndar
 
 def _acf(x: np.ndarray, n_lag: int) -> np.ndarray:
     """``sum_n x[n] x[n + l]`` of a periodic UI sequence, lags 0..n_lag-1."""
-    f = np.fft.rfft(x)
-    return np.fft.irfft(np.abs(f) ** 2, len(x))[:n_lag]
+    f = sp_fft.rfft(x)
+    return sp_fft.irfft(np.abs(f) ** 2, len(x))[:n_lag]
 
 
 def output_acf(w: np.ndarray, r_in: np.ndarray, n_lag: int) -> np.ndarray:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import fft as sp_fft
 
 
 def delta_pmf(samples: np.ndarray, levels: int, y_step: float, n: int) -> np.ndarray:
@@ -50,7 +51,7 @@ def conv_pmf(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Convolution of two PMFs on the same zero-centred grid (length kept, centre aligned), by FFT."""
     n = len(a)
     m = 1 << int(np.ceil(np.log2(2 * n)))
-    full = np.fft.irfft(np.fft.rfft(a, m) * np.fft.rfft(b, m), m)[n // 2: n // 2 + n]
+    full = sp_fft.irfft(sp_fft.rfft(a, m) * sp_fft.rfft(b, m), m)[n // 2: n // 2 + n]
     out = np.maximum(full, 0.0)
     return out / out.sum()
 

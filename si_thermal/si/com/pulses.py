@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy import fft as sp_fft
 
 from si_thermal.errors import InputError
 from si_thermal.si import pulse as pl
@@ -124,7 +125,7 @@ def prepare(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, extr
         h_sys, n3 = pl.extend_tf(h, fin, f, method=extrapolation, name=cname)
         notes += n3
         h_sys = pl.truncate_impulse(h_sys * hthr, grid.n)
-        pulses = np.fft.irfft(basis * (h_sys * sinc)[None, :], n=grid.n, axis=-1) * amp[kind]
+        pulses = sp_fft.irfft(basis * (h_sys * sinc)[None, :], n=grid.n, axis=-1) * amp[kind]
         if kind == "thru":
             wf = pl.wrapped_fraction(pulses[0], p.samples_per_ui)
             if wf > 1e-4:
@@ -150,7 +151,7 @@ def _grid_terms(grid: pl.TimeGrid, t_r_s: float, f_r_hz: float, ctle: CtleFamily
     for i in range(4):
         for j in range(i, 4):
             s = eta0_v2_per_hz * np.real(basis[i] * np.conj(basis[j])) * hr2
-            r = np.fft.irfft(s, n=grid.n)[::grid.samples_per_ui][:n_lag] / (2 * grid.dt_s)
+            r = sp_fft.irfft(s, n=grid.n)[::grid.samples_per_ui][:n_lag] / (2 * grid.dt_s)
             acf[i, j] = acf[j, i] = r
     sinc = grid.sinc
     for x in (hthr, basis, sinc, acf):
