@@ -255,6 +255,32 @@ def channel_abcd(channel, freq_hz, *, length_m: float | None = None) -> np.ndarr
     return _cascade_channel(ch, f, path, "odd")
 
 
+def channel_abcd_fn(channel, freq_hz):
+    """``length_m -> ABCD (N, 2, 2)`` of the channel at ``freq_hz`` as :func:`channel_abcd` gives it, for
+    many lengths of its variable segment: the fixed segments are evaluated once (same blocks, same
+    cascade order, so the same numbers as :func:`channel_abcd`)."""
+    ch, path = load(channel)
+    f = np.maximum(np.atleast_1d(np.asarray(freq_hz, dtype=float)), F_MIN_HZ)
+    blocks = segment_blocks(ch, f, path, "odd")
+    var = ch.channel.variable_segment
+    idx = [i for i, s in enumerate(ch.segments) if var is not None and s.name == var]
+
+    def at(length_m: float | None) -> np.ndarray:
+        if length_m is None:
+            parts = blocks
+        else:
+            segs = with_length(ch, length_m, path).segments   # checks the length as channel_abcd does
+            parts = list(blocks)
+            for i in idx:
+                try:
+                    parts[i] = segment_abcd(segs[i], f, path, "odd")
+                except ValueError as err:
+                    raise InputError(path, f"segments[{i}] ({segs[i].name})", str(err)) from None
+        return cascade(parts) if parts else identity_abcd(len(f))
+
+    return at
+
+
 def _grid(freq_hz) -> tuple[np.ndarray, np.ndarray]:
     f = np.atleast_1d(np.asarray(freq_hz, dtype=float))
     if f.ndim != 1 or not np.all(np.isfinite(f)) or np.any(f < 0) or np.any(np.diff(f) <= 0):
