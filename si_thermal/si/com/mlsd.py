@@ -54,13 +54,16 @@ def _conv_full(a: np.ndarray, b: np.ndarray, b_spectra: dict | None = None) -> n
     return out / out.sum()
 
 
-def _trim(p: np.ndarray, tol: float = 1e-20) -> np.ndarray:
-    """Drop the same number of bins from both ends where they hold less than ``tol`` (stays centred)."""
+def _trim(p: np.ndarray, i0: int, tol: float = 1e-20) -> tuple[np.ndarray, int]:
+    """Drop the bins at either end that together hold less than ``tol``, each end on its own (the PMFs
+    of the series are lopsided: one tail ends thousands of bins before the other). ``i0``: index of the
+    value 0 in ``p``; returns the trimmed PMF and its index of 0."""
     c = np.cumsum(p)
     lo = int(np.searchsorted(c, tol))
     hi = int(np.searchsorted(c[-1] - c[::-1], tol))
-    k = min(lo, hi, (len(p) - 1) // 2)
-    return p[k:len(p) - k] if k else p
+    if lo + hi >= len(p):                     # (a PMF narrower than the tolerance: keep it whole)
+        return p, i0
+    return p[lo:len(p) - hi], i0 - lo
 
 
 def scale_pmf(p: np.ndarray, a: float) -> np.ndarray:
@@ -78,8 +81,9 @@ def scale_pmf(p: np.ndarray, a: float) -> np.ndarray:
     return out / out.sum()
 
 
-def _cdf_at(p: np.ndarray, y_step: float, y: float) -> float:
-    k = int(np.ceil(y / y_step - 1e-9)) + len(p) // 2
+def _cdf_at(p: np.ndarray, y_step: float, y: float, i0: int | None = None) -> float:
+    """P(Y <= y) of the PMF ``p`` whose value 0 sits at index ``i0`` (default: the centre)."""
+    k = int(np.ceil(y / y_step - 1e-9)) + (len(p) // 2 if i0 is None else i0)
     return 0.0 if k < 0 else 1.0 if k >= len(p) else float(np.cumsum(p[:k + 1])[-1])
 
 
@@ -115,18 +119,20 @@ def added_noise(p_rest: np.ndarray, y_step: float, var_g: float, var_rn: float, 
 def der_mlsd(p_an: np.ndarray, y_step: float, a_s: float, b: float, rho: np.ndarray, levels: int,
              rel_tol: float = 1e-4) -> tuple[float, int]:
     """Detector error ratio of the MLSD (178A-50), the series cut when a term adds < ``rel_tol``."""
-    p_b = _trim(scale_pmf(p_an, 1 - b))
-    p_j = _trim(_conv_full(p_an, _trim(scale_pmf(p_an, b))))                               # 178A-54
+    c = len(p_an) // 2                                   # index of 0 in the centred PMFs
+    p_b, i_b = _trim(scale_pmf(p_an, 1 - b), c)
+    p_s, i_s = _trim(scale_pmf(p_an, b), c)
+    p_j, i_j = _trim(_conv_full(p_an, p_s), c + i_s)                                          # 178A-54
     der, j = 0.0, 0
     spectra: dict = {}   # of p_b, per FFT size
     for j in range(1, len(rho)):
         u = np.concatenate(([1.0], (-1.0) ** np.arange(1, j) * (1 - b), [(-1.0) ** (j + 1) * b]))  # 178A-51
         x = a_s * (u @ u) ** 1.5 / np.sqrt(u @ toeplitz(rho[:j + 1]) @ u)
-        term = ((levels - 1) / levels) ** (j - 1) * _cdf_at(p_j, y_step, -x)                     # 178A-50
+        term = ((levels - 1) / levels) ** (j - 1) * _cdf_at(p_j, y_step, -x, i_j)               # 178A-50
         der += term
         if term <= rel_tol * der:
             break
-        p_j = _trim(_conv_full(p_j, p_b, spectra))                                             # 178A-55
+        p_j, i_j = _trim(_conv_full(p_j, p_b, spectra), i_j + i_b)                              # 178A-55
     return der, j
 
 
