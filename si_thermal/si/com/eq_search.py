@@ -168,7 +168,18 @@ class _Search:
         jv = self.jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23, V/UI
         self.r_v = contract(_corr(basis.reshape(4, self.n_ui, m), self.n_lag))
         self.r_j = contract(_corr(jv.reshape(4, self.n_ui, m), self.n_lag))
-        self.r_agg = [contract(_corr(ag.basis.reshape(4, self.n_ui, m), self.n_lag)) for ag in prep.aggressors]
+        # aggressors: every phase at the lags that pick the highest-energy phase (178A-20, < n_d), the
+        # longer lags only at the phases that are picked (:meth:`_agg_phases`, filled on first use)
+        self.n_d = n_d = min(self.tx_span + 1, self.n_lag)
+        self._agg_seq = [np.ascontiguousarray(ag.basis.reshape(4, self.n_ui, m).transpose(2, 0, 1))
+                         for ag in prep.aggressors]                                      # (M, B, n_ui)
+        self._aa = aa
+        self.r_agg = []
+        for ag in prep.aggressors:
+            r = np.zeros((n_s, self.n_lag, m))
+            r[:, :n_d] = contract(_corr(ag.basis.reshape(4, self.n_ui, m), n_d))
+            self.r_agg.append(r)
+        self._agg_done = [np.zeros(m, bool) for _ in prep.aggressors]
         self.agg_fext = [ag.kind == "fext" for ag in prep.aggressors]
         self.rx_acf = contract(prep.rx_noise_acf)
         self.i0 = int(np.searchsorted(self.shifts, 0))
@@ -195,6 +206,24 @@ class _Search:
         stack = [np.stack([r[t] for r in rows]) for t in range(len(rows[0]))]
         return inv, stack[0], stack[1], stack[2:]
 
+    def _agg_phases(self, a: int, phases: np.ndarray) -> None:
+        """Fill the lags n_d .. n_lag - 1 of aggressor ``a``'s table at ``phases`` (all CTLE settings),
+        the same sums as :func:`_corr` (one lag at a time, the phase's 4 x 4 basis correlations)."""
+        done = self._agg_done[a]
+        todo = [int(ph) for ph in np.unique(phases) if not done[ph]]
+        if not todo:
+            return
+        n, n_d, n_lag = self.n_ui, self.n_d, self.n_lag
+        st = self._agg_seq[a]
+        for ph in todo:
+            x = st[ph:ph + 1]                                                  # (1, B, n)
+            c = np.empty((n_lag - n_d, 1, 4, 4))
+            for lag in range(n_d, n_lag):
+                np.matmul(x[:, :, :n - lag], x[:, :, lag:].transpose(0, 2, 1), out=c[lag - n_d])
+            # (B, B, L) as _corr lays it out, contracted with the CTLE weights as in __init__
+            self.r_agg[a][:, n_d:, ph] = self._aa @ c[:, 0].transpose(1, 2, 0).reshape(16, -1)
+            done[ph] = True
+
     def _samples(self, ic, coeffs, ts, offsets):
         """Tx-FFE'd victim UI samples at ``ts + offsets * UI`` for candidates: (K, len(offsets))."""
         n0, ph = ts // self.m, ts % self.m
@@ -218,14 +247,19 @@ class _Search:
         n_d = pairs.wd.shape[1]
         ic = jc
         kk = np.arange(k)
-        for r_a, fext in zip(r_agg, self.agg_fext):
+        long = tables is None and int(np.abs(lags).max()) + n_d > self.n_d   # lags past the all-phase ones
+        for a, (r_a, fext) in enumerate(zip(r_agg, self.agg_fext)):
             if fext:                      # through the victim's Tx FFE
                 e = np.einsum("kd,kdm->km", pairs.wd, r_a[ic, :n_d, :])                 # energy at every phase
                 best = np.argmax(e, axis=1)                                          # 178A-20 / 93A-33
+                if long:
+                    self._agg_phases(a, best)
                 rn += var_x * _quad(r_a, ic, pairs, lags, best)
             else:                         # NEXT: the unit cursor alone, the quadratic forms are table rows
                 e = r_a[ic, 0, :]
                 best = np.argmax(e, axis=1)
+                if long:
+                    self._agg_phases(a, best)
                 rn += var_x * r_a[ic[:, None], np.abs(lags)[None, :], best[:, None]]
             xt_total += var_x * e[kk, best]
         if p.n_qb:
