@@ -60,7 +60,7 @@ def _trim(p: np.ndarray, i0: int, tol: float = 1e-20) -> tuple[np.ndarray, int]:
     value 0 in ``p``; returns the trimmed PMF and its index of 0."""
     c = np.cumsum(p)
     lo = int(np.searchsorted(c, tol))
-    hi = int(np.searchsorted(c[-1] - c[::-1], tol))
+    hi = int(np.searchsorted(c[-1] - c[::-1], tol)) - 1   # (c[-1] - c[::-1])[i]: mass of the top i bins
     if lo + hi >= len(p):                     # (a PMF narrower than the tolerance: keep it whole)
         return p, i0
     return p[lo:len(p) - hi], i0 - lo
