@@ -154,11 +154,12 @@ def cascade(blocks: list[np.ndarray]) -> np.ndarray:
 
 def mul2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``a @ b`` for stacks of 2 x 2 matrices (..., 2, 2), elementwise over the stack."""
-    a00, a01, a10, a11 = a[..., 0, 0], a[..., 0, 1], a[..., 1, 0], a[..., 1, 1]
-    b00, b01, b10, b11 = b[..., 0, 0], b[..., 0, 1], b[..., 1, 0], b[..., 1, 1]
     out = np.empty(np.broadcast_shapes(a.shape, b.shape), dtype=np.result_type(a, b))
-    out[..., 0, 0] = a00 * b00 + a01 * b10
-    out[..., 0, 1] = a00 * b01 + a01 * b11
-    out[..., 1, 0] = a10 * b00 + a11 * b10
-    out[..., 1, 1] = a10 * b01 + a11 * b11
+    tmp = np.empty(out.shape[:-2], out.dtype)
+    for i in range(2):
+        for j in range(2):           # out_ij = a_i0 b_0j + a_i1 b_1j, in place
+            o = out[..., i, j]
+            np.multiply(a[..., i, 0], b[..., 0, j], out=o)
+            np.multiply(a[..., i, 1], b[..., 1, j], out=tmp)
+            o += tmp
     return out
