@@ -186,8 +186,11 @@ def package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.nda
     if out is None:
         if len(_PKG_CACHE) > 16:
             _PKG_CACHE.clear()
-        out = _PKG_CACHE[key] = _package_abcd(pkg, f, receiver=receiver)
-        out.setflags(write=False)
+        parts = _package_parts(pkg, f)         # one set of parts, cascaded in both directions
+        for rx in (False, True):
+            m = _PKG_CACHE[key[:1] + (rx,) + key[2:]] = cascade(parts[::-1] if rx else parts)
+            m.setflags(write=False)
+        out = _PKG_CACHE[key]
     return out
 
 
@@ -198,6 +201,12 @@ def _package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.nd
     Receiver: the mirror image. Single-ended shunt C becomes C/2 and series L becomes 2 L in the
     differential mode of two identical uncoupled lines.
     """
+    parts = _package_parts(pkg, freq_hz)
+    return cascade(parts[::-1] if receiver else parts)
+
+
+def _package_parts(pkg: Package, freq_hz: np.ndarray) -> list[np.ndarray]:
+    """The ABCD blocks of :func:`_package_abcd` in the transmitter's order."""
     w = 2 * np.pi * np.asarray(freq_hz, float)
     jw = 1j * w
     parts: list[np.ndarray] = []
@@ -212,9 +221,7 @@ def _package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.nd
         parts.append(line_abcd(gamma * zp * 1e3, zc, 1.0))
     if pkg.c_p_f:
         parts.append(shunt_abcd(jw * pkg.c_p_f / 2))
-    if receiver:
-        parts = parts[::-1]
-    return cascade(parts)
+    return parts
 
 
 def terminated_tf(s_chan: np.ndarray, z0_chan: float, freq_hz: np.ndarray, *, r0_ohm: float,

@@ -152,3 +152,17 @@ def test_two_port_algebra_shortcuts_equal_skrf_and_matmul():
     np.testing.assert_allclose(cascade([a, b, a]), a @ b @ a, rtol=1e-13)
     np.testing.assert_array_equal(abcd_to_s(a, 100.0), rf.network.a2s(a, 100.0))
     np.testing.assert_array_equal(s_to_abcd(b, 50.0), rf.network.s2a(b, 50.0))
+
+
+def test_package_cache_builds_both_directions_from_one_set_of_parts():
+    from si_thermal.si import pulse as pl
+
+    p = com.load_com_params("802.3dj")
+    f = np.arange(1e3, 120e9, 50e6)
+    pl._PKG_CACHE.clear()
+    for pkg in p.package_cases:                       # two cases: keyed on the package, not on a name
+        for rx in (False, True):
+            np.testing.assert_array_equal(pl.package_abcd(pkg, f, receiver=rx), pl._package_abcd(pkg, f, receiver=rx))
+    a, b = (pl.package_abcd(k, f, receiver=False) for k in p.package_cases)
+    assert not np.allclose(a, b)
+    assert not np.allclose(pl.package_abcd(p.package_cases[0], f[:-1], receiver=False), a[:-1] * 0)
