@@ -145,6 +145,12 @@ def _grid(geom: StackGeometry) -> _Grid:
     return _Grid(_subdivisions(bx, h), _subdivisions(by, h), gz, bx, by, zs, block)
 
 
+def grid_lines(geom: StackGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The node lines ``(gx, gy, gz)`` (m) of the tensor grid whose solid cells :func:`mesh_stack` meshes."""
+    grid = _grid(geom)
+    return grid.gx, grid.gy, grid.gz
+
+
 def grid_nodes(geom: StackGeometry) -> int:
     """Nodes of the tensor grid of ``geom`` (an upper bound of the P1 DOFs), without meshing."""
     grid = _grid(geom)
