@@ -180,6 +180,7 @@ class _Search:
             r[:, :n_d] = contract(_corr(ag.basis.reshape(4, self.n_ui, m), n_d))
             self.r_agg.append(r)
         self._agg_done = [np.zeros(m, bool) for _ in prep.aggressors]
+        self._next_phase: dict[int, np.ndarray] = {}
         self.agg_fext = [ag.kind == "fext" for ag in prep.aggressors]
         self.rx_acf = contract(prep.rx_noise_acf)
         self.i0 = int(np.searchsorted(self.shifts, 0))
@@ -205,6 +206,13 @@ class _Search:
         rows = [cache[int(i)] for i in uniq]
         stack = [np.stack([r[t] for r in rows]) for t in range(len(rows[0]))]
         return inv, stack[0], stack[1], stack[2:]
+
+    def _next_best(self, a: int) -> np.ndarray:
+        """Highest-energy phase (178A-20) of NEXT aggressor ``a`` at every CTLE setting (no Tx FFE on NEXT)."""
+        best = self._next_phase.get(a)
+        if best is None:
+            best = self._next_phase[a] = np.argmax(self.r_agg[a][:, 0, :], axis=1)
+        return best
 
     def _agg_phases(self, a: int, phases: np.ndarray) -> None:
         """Fill the lags n_d .. n_lag - 1 of aggressor ``a``'s table at ``phases`` (all CTLE settings),
@@ -256,11 +264,18 @@ class _Search:
                     self._agg_phases(a, best)
                 rn += var_x * _quad(r_a, ic, pairs, lags, best)
             else:                         # NEXT: the unit cursor alone, the quadratic forms are table rows
-                e = r_a[ic, 0, :]
-                best = np.argmax(e, axis=1)
+                if tables is None:        # its highest-energy phase is one per CTLE setting
+                    best = self._next_best(a)[ic]
+                    xt = r_a[ic, 0, best]
+                else:
+                    e = r_a[ic, 0, :]
+                    best = np.argmax(e, axis=1)
+                    xt = e[kk, best]
+                xt_total += var_x * xt
                 if long:
                     self._agg_phases(a, best)
                 rn += var_x * r_a[ic[:, None], np.abs(lags)[None, :], best[:, None]]
+                continue
             xt_total += var_x * e[kk, best]
         if p.n_qb:
             sig = var_x * r_tx[:, 0] + rn[:, 0]
