@@ -8,6 +8,13 @@ reported beside wall time because it moves far less with the machine's load. Goa
 The new tree runs the SI stage as the report does: crosstalk, both package cases, COM reach by
 root-finding, IL where-the-dB-go at the longest link; its "SI sensitivity" stage (COM penalty per
 segment class, tornado, 448G what-if) is timed beside it.
+
+Measured 2026-11-30 18:15-18:37 UTC (issue 10 speed work, floating Rx FFE taps and MLSD on; 2 cores
+shared with three other engineers, load average 3.1-6.6), ``BENCH_REPS=2``, three invocations, six
+old/new pairs (the first two before the last two same-result commits): new/old CPU 1.96 1.96 1.92 1.69
+1.72 2.07 (median 1.92), wall 1.82 1.26 1.98 2.00 1.77 1.67 (median 1.80); old 13.3-16.6 s CPU, new
+26.2-29.2 s CPU. Before the speed work: CPU 2.81, wall 2.31 (16.0 s -> 45.0 s CPU). The ratio moves by
++-0.2 with the load: run it with ``BENCH_REPS=3`` or more.
 """
 
 from __future__ import annotations

@@ -255,6 +255,32 @@ def channel_abcd(channel, freq_hz, *, length_m: float | None = None) -> np.ndarr
     return _cascade_channel(ch, f, path, "odd")
 
 
+def channel_abcd_fn(channel, freq_hz):
+    """``length_m -> ABCD (N, 2, 2)`` of the channel at ``freq_hz`` as :func:`channel_abcd` gives it, for
+    many lengths of its variable segment: the fixed segments are evaluated once (same blocks, same
+    cascade order, so the same numbers as :func:`channel_abcd`)."""
+    ch, path = load(channel)
+    f = np.maximum(np.atleast_1d(np.asarray(freq_hz, dtype=float)), F_MIN_HZ)
+    blocks = segment_blocks(ch, f, path, "odd")
+    var = ch.channel.variable_segment
+    idx = [i for i, s in enumerate(ch.segments) if var is not None and s.name == var]
+
+    def at(length_m: float | None) -> np.ndarray:
+        if length_m is None:
+            parts = blocks
+        else:
+            segs = with_length(ch, length_m, path).segments   # checks the length as channel_abcd does
+            parts = list(blocks)
+            for i in idx:
+                try:
+                    parts[i] = segment_abcd(segs[i], f, path, "odd")
+                except ValueError as err:
+                    raise InputError(path, f"segments[{i}] ({segs[i].name})", str(err)) from None
+        return cascade(parts) if parts else identity_abcd(len(f))
+
+    return at
+
+
 def _grid(freq_hz) -> tuple[np.ndarray, np.ndarray]:
     f = np.atleast_1d(np.asarray(freq_hz, dtype=float))
     if f.ndim != 1 or not np.all(np.isfinite(f)) or np.any(f < 0) or np.any(np.diff(f) <= 0):
@@ -274,11 +300,19 @@ def channel_network(channel, freq_hz, *, length_m: float | None = None) -> skrf.
     ``(ChannelFile, path)`` pair (the path resolves boards and Touchstone files).
     ``length_m`` overrides the length of the channel's ``variable_segment``.
     """
+    return channel_network_blocks(channel, freq_hz, length_m=length_m)[0]
+
+
+def channel_network_blocks(channel, freq_hz, *, length_m: float | None = None) -> tuple[skrf.Network, list[np.ndarray]]:
+    """:func:`channel_network` and the segments' ABCD blocks it was cascaded from (for
+    :func:`si_thermal.si.crosstalk.aggressors` on the same channel, length and frequencies)."""
     ch, path = load(channel)
     ch = with_length(ch, length_m, path)
     f, f_eval = _grid(freq_hz)
-    s = abcd_to_s(_cascade_channel(ch, f_eval, path, "odd"), Z_DIFF, reciprocal=True)
-    return skrf.Network(frequency=skrf.Frequency.from_f(f, unit="Hz"), s=s, z0=Z_DIFF, name=ch.channel.name)
+    blocks = segment_blocks(ch, f_eval, path, "odd")
+    s = abcd_to_s(cascade(blocks) if blocks else identity_abcd(len(f)), Z_DIFF, reciprocal=True)
+    net = skrf.Network(frequency=skrf.Frequency.from_f(f, unit="Hz"), s=s, z0=Z_DIFF, name=ch.channel.name)
+    return net, blocks
 
 
 def channel_network_4port(channel, freq_hz, *, length_m: float | None = None) -> skrf.Network:

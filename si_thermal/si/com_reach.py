@@ -23,6 +23,7 @@ from si_thermal.errors import ConvergenceError, InputError
 from si_thermal.si import channel as chan
 from si_thermal.si.com import COM_THRESHOLD_DB, ComParams, com_from_prepared, load_com_params, prepare
 from si_thermal.si.rates import serdes_rate
+from si_thermal.si.tline import abcd_to_s
 from si_thermal.si.reach import ReachResult, il_at_nyquist
 
 #: Default COM parameter set per SerDes rate key of channels/serdes.toml (else: the set that names the rate).
@@ -30,11 +31,15 @@ DEFAULT_STD = {"200g": "802.3dj", "224g": "224g", "112g": "802.3ck", "448g": "44
 DF_HZ = 100e6  # largest frequency step of the channel handed to COM (see :func:`com_df_hz`)
 
 
-def com_df_hz(channel, length_m: float | None) -> float:
+def com_df_hz(channel, length_m: float | None, abcd_at=None) -> float:
     """Frequency step for the channel handed to COM: ``DF_HZ``, or finer so that the phase of S21 moves by
     at most pi/4 per step (``df <= 1 / (8 tau)``, tau from the phase at 10 MHz). At 100 MHz a 5 ns channel
-    aliased its unwrapped phase (COM -3 dB at 0.8 m of NVLink cable between +5 dB at 0.7 and 0.9 m)."""
-    s21 = chan.channel_network(channel, np.array([10e6]), length_m=length_m).s[0, 1, 0]
+    aliased its unwrapped phase (COM -3 dB at 0.8 m of NVLink cable between +5 dB at 0.7 and 0.9 m).
+    ``abcd_at``: :func:`si_thermal.si.channel.channel_abcd_fn` of the channel at 10 MHz (many lengths)."""
+    if abcd_at is None:
+        s21 = chan.channel_network(channel, np.array([10e6]), length_m=length_m).s[0, 1, 0]
+    else:
+        s21 = abcd_to_s(abcd_at(length_m), chan.Z_DIFF, reciprocal=True)[0, 1, 0]
     tau = max(-float(np.angle(s21)) / (2 * np.pi * 10e6), 1e-12)
     return float(min(DF_HZ, max(5e6, 1.0 / (8.0 * tau))))
 
@@ -70,15 +75,13 @@ def case_name(params: ComParams, i: int) -> str:
 
 
 def link_com(channel, params: ComParams, length_m: float | None = None, *, crosstalk: bool = True,
-             cases: tuple[int, ...] | None = None, seed: tuple[int, int] | None = None) -> LinkCom:
+             cases: tuple[int, ...] | None = None, seed: tuple[int, int] | None = None,
+             built: dict | None = None) -> LinkCom:
     """COM of the channel with its variable segment at ``length_m``, per package case. ``seed``: the
-    equalizer (``ComResult.choice``) of a solve at a nearby length to start the fast search from."""
-    from si_thermal.si.crosstalk import aggressors
-
-    fb = params.symbol_rate_hz
-    f = np.arange(0.0, 1.1 * fb, com_df_hz(channel, length_m))
-    net = chan.channel_network(channel, f, length_m=length_m)
-    aggs = aggressors(channel, f, length_m=length_m) if crosstalk else ()
+    equalizer (``ComResult.choice``) of a solve at a nearby length to start the fast search from.
+    ``built``: a dict the caller keeps for one channel and parameter set; the thru and aggressor networks
+    of each length are kept there, so another package case at the same length does not rebuild them."""
+    net, aggs = _link_networks(channel, params.symbol_rate_hz, length_m, crosstalk, built)
     fext = [a.network for a in aggs if a.kind == "fext"]
     nxt = [a.network for a in aggs if a.kind == "next"]
     n_cases = max(len(params.package_cases), 1)
@@ -97,6 +100,24 @@ def link_com(channel, params: ComParams, length_m: float | None = None, *, cross
         res.append(r)
     return LinkCom(length_m, tuple(r.com_db for r in res), tuple(case_name(params, i) for i in idx),
                    tuple(a.name for a in aggs), tuple(res))
+
+
+def _link_networks(channel, fb: float, length_m: float | None, crosstalk: bool, built: dict | None):
+    """(thru Network, aggressors) handed to COM at ``length_m`` (from ``built`` when it holds them)."""
+    from si_thermal.si.crosstalk import aggressors
+
+    key = (None if length_m is None else float(length_m), float(fb), bool(crosstalk))
+    if built is not None and key in built:
+        return built[key]
+    abcd_at = None
+    if built is not None:   # the channel at 10 MHz for every length (fixed segments once)
+        abcd_at = built.setdefault("abcd at 10 MHz", chan.channel_abcd_fn(channel, np.array([10e6])))
+    f = np.arange(0.0, 1.1 * fb, com_df_hz(channel, length_m, abcd_at))
+    net, blocks = chan.channel_network_blocks(channel, f, length_m=length_m)
+    aggs = aggressors(channel, f, length_m=length_m, blocks=blocks) if crosstalk else ()
+    if built is not None:
+        built[key] = (net, aggs)
+    return net, aggs
 
 
 def com_at_length(channel, params: ComParams, length_m: float | None, *, crosstalk: bool = True) -> float:

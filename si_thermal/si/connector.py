@@ -32,7 +32,7 @@ import numpy as np
 from si_thermal.config.channel import check_passive
 from si_thermal.constants import NEPER_DB
 from si_thermal.si.dielectric import djordjevic_sarkar
-from si_thermal.si.tline import abcd_to_s, line_abcd, shunt_abcd
+from si_thermal.si.tline import abcd_to_s, cascade, line_abcd, shunt_abcd
 
 _N_ENV = 600  # frequencies over (0, f_ref] on which the RL envelope is held
 
@@ -40,7 +40,7 @@ _N_ENV = 600  # frequencies over (0, f_ref] on which the RL envelope is held
 def _s_of(line: np.ndarray, w: np.ndarray, c_f: float, z_ref: float) -> tuple[np.ndarray, np.ndarray]:
     """(S11, S21) on ``z_ref`` of launch C - ``line`` (ABCD) - launch C."""
     launch = shunt_abcd(1j * w * c_f)
-    s = abcd_to_s(launch @ line @ launch, z_ref)
+    s = abcd_to_s(cascade([launch, line, launch]), z_ref)
     return s[:, 0, 0], s[:, 1, 0]
 
 
@@ -87,7 +87,7 @@ def connector_abcd(freq_hz, *, il_db: float, rl_db: float, f_ref_hz: float, dela
                           float(conductor_share))
     f = np.asarray(freq_hz, dtype=float)
     launch = shunt_abcd(1j * 2 * np.pi * f * c_f)
-    return launch @ _line(f, line_db, f_ref_hz, delay_s, z_ref, conductor_share) @ launch
+    return cascade([launch, _line(f, line_db, f_ref_hz, delay_s, z_ref, conductor_share), launch])
 
 
 def _dielectric_propagation(f: np.ndarray, alpha_ref: float, f_ref_hz: float, delay_s: float) -> np.ndarray:

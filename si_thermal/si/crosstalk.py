@@ -50,8 +50,11 @@ def _s21(blocks: list[np.ndarray], n: int) -> np.ndarray:
     return abcd_to_s(cascade(blocks) if blocks else identity_abcd(n), chan.Z_DIFF)[:, 1, 0]
 
 
-def aggressors(channel, freq_hz, *, length_m: float | None = None) -> tuple[Aggressor, ...]:
-    """The NEXT/FEXT aggressors of every connector of ``channel`` that states them (empty tuple: none)."""
+def aggressors(channel, freq_hz, *, length_m: float | None = None,
+               blocks: list[np.ndarray] | None = None) -> tuple[Aggressor, ...]:
+    """The NEXT/FEXT aggressors of every connector of ``channel`` that states them (empty tuple: none).
+    ``blocks``: the segments' ABCD at these frequencies and length when the caller has them
+    (:func:`si_thermal.si.channel.channel_network_blocks`)."""
     ch, path = chan.load(channel)
     ch = chan.with_length(ch, length_m, path)
     f = np.atleast_1d(np.asarray(freq_hz, dtype=float))
@@ -60,7 +63,8 @@ def aggressors(channel, freq_hz, *, length_m: float | None = None) -> tuple[Aggr
               and (s.next_loss is not None or s.fext_loss is not None)]
     if not stated:
         return ()
-    blocks = chan.segment_blocks(ch, fe, path)
+    if blocks is None:
+        blocks = chan.segment_blocks(ch, fe, path)
     out = []
     for k in stated:
         seg = ch.segments[k]

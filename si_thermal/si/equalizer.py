@@ -161,9 +161,13 @@ def _mmse_core(r, h_d, h_b, held, b_held):
     free = ~held
     hb_free = h_b * free[..., None]
     rt = r - np.einsum("kbi,kbj->kij", hb_free, hb_free)
-    g = np.einsum("kbi,kb->ki", h_b, np.where(free, 0.0, b_held))
-    uv = np.linalg.solve(rt, np.stack([h_d, g], -1))
-    u, v = uv[..., 0], uv[..., 1]
+    if held.any():
+        g = np.einsum("kbi,kb->ki", h_b, np.where(free, 0.0, b_held))
+        uv = np.linalg.solve(rt, np.stack([h_d, g], -1))
+        u, v = uv[..., 0], uv[..., 1]
+    else:                                 # no tap held: g = 0 and v = 0 (one right-hand side, same u)
+        u = np.linalg.solve(rt, h_d[..., None])[..., 0]
+        v = np.zeros_like(u)
     scale = (1 - np.einsum("ki,ki->k", h_d, v)) / np.einsum("ki,ki->k", h_d, u)
     w = scale[:, None] * u + v
     b = np.where(free, np.einsum("kbi,ki->kb", h_b, w), b_held)

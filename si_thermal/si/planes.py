@@ -25,7 +25,7 @@ from si_thermal.errors import InputError
 from si_thermal.si import channel as chan
 from si_thermal.si.pulse import Package, package_abcd
 from si_thermal.si.rates import serdes_rate
-from si_thermal.si.tline import abcd_to_s
+from si_thermal.si.tline import abcd_to_s, cascade
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def budget_network_s(channel, rate: str, freq_hz, *, length_m: float | None = No
     if not pl.packages:
         return abcd_to_s(core, chan.Z_DIFF, reciprocal=True)[None]
     fe = np.maximum(f, chan.F_MIN_HZ)
-    return np.stack([abcd_to_s(package_abcd(p, fe, receiver=False) @ core @ package_abcd(p, fe, receiver=True),
+    return np.stack([abcd_to_s(cascade([package_abcd(p, fe, receiver=False), core, package_abcd(p, fe, receiver=True)]),
                                chan.Z_DIFF, reciprocal=True) for p in pl.packages])
 
 
@@ -85,10 +85,31 @@ def il_between_planes(channel, rate: str, freq_hz: float, length_m: float | None
     return tuple(float(-20 * np.log10(abs(x))) for x in s[:, 0, 1, 0])
 
 
+def il_between_planes_fn(channel, rate: str, freq_hz: float):
+    """``length_m -> il_between_planes(channel, rate, freq_hz, length_m)`` for many lengths: the fixed
+    segments and the packages are evaluated once (:func:`si_thermal.si.channel.channel_abcd_fn`)."""
+    ch, path = chan.load(channel)
+    pl = planes_for(rate, ch.channel.reference_planes, where=path)
+    f = np.array([float(freq_hz)])
+    core_at = chan.channel_abcd_fn((ch, path), f)
+    fe = np.maximum(f, chan.F_MIN_HZ)
+    pkgs = [(package_abcd(p, fe, receiver=False), package_abcd(p, fe, receiver=True)) for p in pl.packages]
+
+    def at(length_m: float | None = None) -> tuple[float, ...]:
+        core = core_at(length_m)
+        if not pkgs:
+            s = abcd_to_s(core, chan.Z_DIFF, reciprocal=True)[None]
+        else:
+            s = np.stack([abcd_to_s(cascade([tx, core, rx]), chan.Z_DIFF, reciprocal=True) for tx, rx in pkgs])
+        return tuple(float(-20 * np.log10(abs(x))) for x in s[:, 0, 1, 0])
+
+    return at
+
+
 def package_il_db(pkg: Package, freq_hz: float) -> float:
     """IL (dB, 100 ohm) of one package alone at ``freq_hz``."""
     s = abcd_to_s(package_abcd(pkg, np.array([float(freq_hz)]), receiver=False), chan.Z_DIFF)
     return float(-20 * np.log10(abs(s[0, 1, 0])))
 
 
-__all__ = ["Planes", "budget_network_s", "il_between_planes", "package_il_db", "planes_for"]
+__all__ = ["Planes", "budget_network_s", "il_between_planes", "il_between_planes_fn", "package_il_db", "planes_for"]

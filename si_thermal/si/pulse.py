@@ -33,7 +33,9 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import fft as sp_fft
 
+from si_thermal import caches
 from si_thermal.errors import InputError
 from si_thermal.si.tline import abcd_to_s, cascade, line_abcd, s_to_abcd, series_abcd, shunt_abcd
 
@@ -173,6 +175,7 @@ def package_gamma_per_mm(pkg: Package, freq_hz: np.ndarray) -> np.ndarray:
 
 
 _PKG_CACHE: dict[tuple, np.ndarray] = {}
+caches.register(_PKG_CACHE.clear)   # si_thermal.caches.clear() empties it too
 
 
 def package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.ndarray:
@@ -185,8 +188,11 @@ def package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.nda
     if out is None:
         if len(_PKG_CACHE) > 16:
             _PKG_CACHE.clear()
-        out = _PKG_CACHE[key] = _package_abcd(pkg, f, receiver=receiver)
-        out.setflags(write=False)
+        parts = _package_parts(pkg, f)         # one set of parts, cascaded in both directions
+        for rx in (False, True):
+            m = _PKG_CACHE[key[:1] + (rx,) + key[2:]] = cascade(parts[::-1] if rx else parts)
+            m.setflags(write=False)
+        out = _PKG_CACHE[key]
     return out
 
 
@@ -197,6 +203,12 @@ def _package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.nd
     Receiver: the mirror image. Single-ended shunt C becomes C/2 and series L becomes 2 L in the
     differential mode of two identical uncoupled lines.
     """
+    parts = _package_parts(pkg, freq_hz)
+    return cascade(parts[::-1] if receiver else parts)
+
+
+def _package_parts(pkg: Package, freq_hz: np.ndarray) -> list[np.ndarray]:
+    """The ABCD blocks of :func:`_package_abcd` in the transmitter's order."""
     w = 2 * np.pi * np.asarray(freq_hz, float)
     jw = 1j * w
     parts: list[np.ndarray] = []
@@ -211,9 +223,7 @@ def _package_abcd(pkg: Package, freq_hz: np.ndarray, *, receiver: bool) -> np.nd
         parts.append(line_abcd(gamma * zp * 1e3, zc, 1.0))
     if pkg.c_p_f:
         parts.append(shunt_abcd(jw * pkg.c_p_f / 2))
-    if receiver:
-        parts = parts[::-1]
-    return cascade(parts)
+    return parts
 
 
 def terminated_tf(s_chan: np.ndarray, z0_chan: float, freq_hz: np.ndarray, *, r0_ohm: float,
@@ -353,19 +363,19 @@ class TimeGrid:
 
 def pulse(h_f: np.ndarray, grid: TimeGrid) -> np.ndarray:
     """Pulse response (93A-24): inverse FFT of ``H(f)`` times the 1-UI rectangle spectrum."""
-    return np.fft.irfft(h_f * grid.sinc, n=grid.n)
+    return sp_fft.irfft(h_f * grid.sinc, n=grid.n)
 
 
 def truncate_impulse(h_f: np.ndarray, n: int, rel: float = 1e-3) -> np.ndarray:
     """Zero the impulse response of ``h_f`` after its last sample above ``rel`` of its peak."""
-    h = np.fft.irfft(h_f, n=n)
+    h = sp_fft.irfft(h_f, n=n)
     a = np.abs(h)
     if not (np.all(np.isfinite(a)) and a.max() > 0):  # a loss beyond float range: no pulse to truncate
         raise InputError(None, "channel", "the channel's impulse response is zero or not finite (loss beyond "
                                           "what double precision holds): no COM")
     last = int(np.nonzero(a > rel * a.max())[0][-1])
     h[last + 1:] = 0.0
-    return np.fft.rfft(h)
+    return sp_fft.rfft(h)
 
 
 def wrapped_fraction(p: np.ndarray, samples_per_ui: int, guard_ui: int = 8) -> float:
@@ -382,7 +392,7 @@ def impulse_duration_s(h: np.ndarray, f_hz: np.ndarray, rel: float = 1e-6) -> fl
     """
     n = 2 * (len(f_hz) - 1)
     dt = 1.0 / (n * (f_hz[1] - f_hz[0]))
-    e = np.cumsum(np.fft.irfft(h, n=n) ** 2)
+    e = np.cumsum(sp_fft.irfft(h, n=n) ** 2)
     return float(np.argmax(e >= (1 - rel) * e[-1]) * dt)
 
 

@@ -94,7 +94,10 @@ def reach_il(channel, rate: str, *, budget_db: float | None = None, hi_m: float 
     budget = r.il_budget if budget_db is None else float(budget_db)
     fn = r.nyquist_hz
     pair = (ch, path)
-    il = lambda x: il_at_nyquist(pair, fn, x, rate=rate)  # noqa: E731
+    from si_thermal.si.planes import il_between_planes_fn
+
+    il_at = il_between_planes_fn(pair, rate, fn)     # fixed segments and packages once
+    il = lambda x: max(il_at(x))  # noqa: E731  (= il_at_nyquist(pair, fn, x, rate=rate))
     reach = max_length(lambda x: budget - il(x), 0.0, hi_m, xtol_m=xtol_m)
     il0 = il(0.0)
     return ReachResult(channel=ch.channel.name, rate=rate, criterion="il", reach_m=reach, length_m=stated,

@@ -122,7 +122,8 @@ def abcd_to_s(abcd: np.ndarray, z0: float, *, reciprocal: bool = False) -> np.nd
     330 GHz gave |S12| ~ 1e14, a "non-passive" channel that no element of it is. S11, S21 and S22 are
     ratios of terms of the same order and keep their precision.
     """
-    s = skrf.network.a2s(np.asarray(abcd, dtype=complex), z0)
+    abcd = np.asarray(abcd, dtype=complex)
+    s = skrf.network.a2s(abcd, _z0_shaped(z0, abcd))
     if reciprocal:
         s[..., 0, 1] = s[..., 1, 0]
     return s
@@ -130,12 +131,35 @@ def abcd_to_s(abcd: np.ndarray, z0: float, *, reciprocal: bool = False) -> np.nd
 
 def s_to_abcd(s: np.ndarray, z0: float) -> np.ndarray:
     """ABCD (N, 2, 2) from S-parameters (N, 2, 2) referenced to the real impedance ``z0`` (scikit-rf ``s2a``)."""
-    return skrf.network.s2a(np.asarray(s, dtype=complex), z0)
+    s = np.asarray(s, dtype=complex)
+    return skrf.network.s2a(s, _z0_shaped(z0, s))
+
+
+def _z0_shaped(z0, x: np.ndarray):
+    """A scalar ``z0`` as the (N, 2) array skrf's ``fix_z0_shape`` builds from it (same values), made
+    here at numpy speed (skrf builds it from nested Python lists); arrays pass through."""
+    if np.ndim(z0) == 0 and x.ndim == 3:
+        return np.full((x.shape[0], 2), z0)
+    return z0
 
 
 def cascade(blocks: list[np.ndarray]) -> np.ndarray:
-    """Product of ABCD blocks, in order."""
+    """Product of ABCD blocks (N, 2, 2), in order (the 2 x 2 products written out over frequency: numpy's
+    ``matmul`` makes one small-matrix call per frequency)."""
     out = blocks[0]
     for blk in blocks[1:]:
-        out = np.matmul(out, blk)
+        out = mul2(out, blk)
+    return out
+
+
+def mul2(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for stacks of 2 x 2 matrices (..., 2, 2), elementwise over the stack."""
+    out = np.empty(np.broadcast_shapes(a.shape, b.shape), dtype=np.result_type(a, b))
+    tmp = np.empty(out.shape[:-2], out.dtype)
+    for i in range(2):
+        for j in range(2):           # out_ij = a_i0 b_0j + a_i1 b_1j, in place
+            o = out[..., i, j]
+            np.multiply(a[..., i, 0], b[..., 0, j], out=o)
+            np.multiply(a[..., i, 1], b[..., 1, j], out=tmp)
+            o += tmp
     return out

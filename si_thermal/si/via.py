@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from si_thermal.si.dielectric import DjordjevicSarkar
-from si_thermal.si.tline import C0, identity_abcd, line_abcd, shunt_abcd
+from si_thermal.si.tline import C0, cascade, identity_abcd, line_abcd, shunt_abcd
 from si_thermal.si.twinax import z_diff_air
 
 
@@ -47,5 +47,5 @@ def via_abcd(freq_hz, *, barrel_m: float, stub_m: float, drill_m: float, pitch_m
     gamma = 1j * 2.0 * math.pi * f * np.sqrt(eps) / C0
     out = line_abcd(gamma, zc, barrel_m)
     if stub_m > 0:
-        out = np.matmul(out, shunt_abcd(np.tanh(gamma * stub_m) / zc))
+        out = cascade([out, shunt_abcd(np.tanh(gamma * stub_m) / zc)])
     return out if barrel_m > 0 or stub_m > 0 else identity_abcd(len(f))

@@ -124,7 +124,7 @@ def channel_curve(channel: str, rate: str, l_max_m: float, with_com: bool = True
     longest_m = l_max_m if longest_m is None else min(float(longest_m), l_max_m)
     from si_thermal.si import channel as chan
     from si_thermal.si.com import COM_THRESHOLD_DB
-    from si_thermal.si.planes import il_between_planes, planes_for
+    from si_thermal.si.planes import il_between_planes_fn, planes_for
     from si_thermal.si.rates import serdes_rate
     from si_thermal.si.reach import reach_il
 
@@ -132,7 +132,8 @@ def channel_curve(channel: str, rate: str, l_max_m: float, with_com: bool = True
     r = serdes_rate(rate)
     pair = _with_awg(chan.load(path), awg)
     lengths = np.linspace(0.0, l_max_m, N_GRID)
-    il_cases = np.array([il_between_planes(pair, rate, r.nyquist_hz, float(x)) for x in lengths]).T
+    il_at = il_between_planes_fn(pair, rate, r.nyquist_hz)   # fixed segments and packages once
+    il_cases = np.array([il_at(float(x)) for x in lengths]).T
     reach = reach_il(pair, rate)
     pl = planes_for(rate, pair[0].channel.reference_planes, where=path)
     base = dict(channel=channel, rate=rate, nyquist_hz=r.nyquist_hz, length_m=lengths, il_db=il_cases.max(axis=0),
@@ -189,17 +190,18 @@ def _com_curve(pair, std: str, rate: str, longest_m: float, l_max_m: float, thre
     n = max(len(params.package_cases), 1)
     solved: dict[float, list[float | None]] = {}
     choice: dict[tuple[float, int], tuple[int, int]] = {}   # equalizer of each solve: seeds the next
+    built: dict = {}   # thru + aggressor networks per length (both package cases use them)
 
     def com(x: float, k: int) -> float:
         x = round(float(x), 6)
         row = solved.setdefault(x, [None] * n)
         if row[k] is None:
             near = min((c for c in choice if c[1] == k), key=lambda c: abs(c[0] - x), default=None)
-            r = link_com(pair, params, x, cases=(k,), seed=choice[near] if near else None).results[0]
+            r = link_com(pair, params, x, cases=(k,), seed=choice[near] if near else None, built=built).results[0]
             row[k], choice[(x, k)] = r.com_db, r.choice
         return row[k]
 
-    ends = {x: link_com(pair, params, x) for x in (0.0, round(float(longest_m), 6))}
+    ends = {x: link_com(pair, params, x, built=built) for x in (0.0, round(float(longest_m), 6))}
     for x, lc in ends.items():
         solved[x] = list(lc.com_db)
         choice.update({(x, k): r.choice for k, r in enumerate(lc.results)})

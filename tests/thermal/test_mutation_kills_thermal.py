@@ -259,3 +259,42 @@ def test_richardson_estimate_takes_the_larger_difference_and_scales_small_rises(
     assert len(conv.sequence()) == 40
     est = conv.MeshEstimate(1e-3, 0.1, 0.05, 0.2, 1000.0, 0.5, (), (), ())  # a 0.5 K rise
     assert est.tj_error_at(1.0) == pytest.approx(0.2) and est.spread_error_at(1.0) == pytest.approx(0.1)
+
+
+def test_memory_limit_is_half_of_the_available_memory_at_4_kb_per_dof(monkeypatch):
+    """The default DOF limit: half of ``MemAvailable`` (kB in /proc/meminfo) at BYTES_PER_DOF each; where
+    /proc/meminfo cannot be read, half of the physical memory (page size x pages). Fixed fake machines, so
+    the assertion does not depend on the memory free now."""
+    import io
+
+    real_open = open
+
+    def fake_open(path, *a, **k):
+        if path == "/proc/meminfo":
+            return io.StringIO("MemTotal:       32000000 kB\nMemFree:         1000000 kB\n"
+                               "MemAvailable:    8000000 kB\nBuffers:          100 kB\n")
+        return real_open(path, *a, **k)
+
+    monkeypatch.setattr(conv, "open", fake_open, raising=False)
+    assert conv.BYTES_PER_DOF == 4e3
+    assert conv.max_dofs_default() == int(0.5 * 8000000 * 1024 / 4e3) == 1024000
+
+    def no_proc(path, *a, **k):
+        raise OSError("no /proc")
+
+    pages = {"SC_PAGE_SIZE": 4096, "SC_PHYS_PAGES": 2_000_000}
+    monkeypatch.setattr(conv, "open", no_proc, raising=False)
+    monkeypatch.setattr(conv.os, "sysconf", lambda name: pages[name])
+    assert conv.max_dofs_default() == int(0.5 * 4096 * 2_000_000 / 4e3) == 1024000
+
+
+def test_unreachable_error_names_the_field_and_the_finest_mesh_of_the_sequence():
+    """The error of an unreachable tolerance: field ``--tj-tol-k``, the finest size in mm to 3 digits
+    (8 mm / sqrt(2)^5 = 1.41 mm), its DOFs, its estimate; fewer than three meshes: says so."""
+    sizes = conv.sequence(n=8)
+    err = conv.unreachable(0.05, sizes, [70.0, 71.0, 71.6, 71.9, 72.1, 72.2], [10, 20, 40, 80, 160, 320], 400)
+    assert err.field == "--tj-tol-k" and err.file is None
+    assert "the finest mesh tried, 1.41 mm (320 DOFs)" in err.message
+    assert f"{0.2 / (math.sqrt(2) - 1):.3g} K" in err.message and "(400 DOFs) meets 0.05 K on Tj" in err.message
+    short = conv.unreachable(0.05, sizes, [70.0, 71.0], [10, 20], 25)
+    assert short.field == "--tj-tol-k" and short.message.endswith("not even three meshes fit to estimate the error")

@@ -4,11 +4,13 @@ clipping level (178A-30)."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import fft as sp_fft
 
 from si_thermal.errors import InputError
 from si_thermal.si.com.noise import conv_pmf, delta_pmf, gauss_pmf
@@ -22,9 +24,9 @@ def _corr(seq: np.ndarray, n_lag: int, auto: bool = False) -> np.ndarray:
     ``auto``: ``seq`` (1, S, n_ui, M) of S sequences, only their autocorrelations: (S, n_lag, M)."""
     if auto:
         x = seq[0]
-        nfft = 1 << int(np.ceil(np.log2(x.shape[1] + n_lag)))
-        f = np.fft.rfft(x, nfft, axis=1)
-        return np.ascontiguousarray(np.fft.irfft(np.abs(f) ** 2, nfft, axis=1)[:, :n_lag])
+        nfft = sp_fft.next_fast_len(x.shape[1] + n_lag, True)     # >= n + n_lag: no circular wrap
+        f = sp_fft.rfft(x, nfft, axis=1)
+        return np.ascontiguousarray(sp_fft.irfft(np.abs(f) ** 2, nfft, axis=1)[:, :n_lag])
     b, n, m = seq.shape
     if n_lag <= 32:                       # few lags (the search): direct sums (batched matmul over M)
         st = np.ascontiguousarray(seq.transpose(2, 0, 1))                  # (M, B, n)
@@ -33,29 +35,43 @@ def _corr(seq: np.ndarray, n_lag: int, auto: bool = False) -> np.ndarray:
             np.matmul(st[:, :, :n - lag], st[:, :, lag:].transpose(0, 2, 1), out=out[lag])
         return out.transpose(2, 3, 0, 1)
     nfft = 1 << int(np.ceil(np.log2(n + n_lag)))
-    f = np.fft.rfft(seq, nfft, axis=1)                                      # (B, F, M)
-    out = np.fft.irfft(np.conj(f)[:, None] * f[None, :], nfft, axis=2)[:, :, :n_lag]
+    f = sp_fft.rfft(seq, nfft, axis=1)                                      # (B, F, M)
+    out = sp_fft.irfft(np.conj(f)[:, None] * f[None, :], nfft, axis=2)[:, :, :n_lag]
     return np.ascontiguousarray(out)
 
 
-def _quad(r_all: np.ndarray, ic: np.ndarray, coeffs: np.ndarray, shifts: np.ndarray, lags: np.ndarray,
-          phase: np.ndarray) -> np.ndarray:
+class _Pairs:
+    """Tap-pair products ``c_i c_j`` of Tx FFE candidates (K, T) summed by tap-position difference
+    ``s_i - s_j`` (``w``, one (K,) array per difference in ``deltas``) and by its magnitude (``wd``, (K, D)):
+    computed once per batch of candidates and shared by every quadratic form of :func:`_quad`."""
+
+    def __init__(self, coeffs: np.ndarray, shifts: np.ndarray):
+        delta = shifts[:, None] - shifts[None, :]
+        cc = np.einsum("ki,kj->kij", coeffs, coeffs)
+        self.deltas = np.unique(delta)
+        self.w = [cc[:, delta == dl].sum(-1) for dl in self.deltas]
+        d = np.abs(delta)
+        self.wd = np.stack([cc[:, d == j].sum(-1) for j in range(int(d.max()) + 1)], -1)
+        self.k = len(coeffs)
+
+
+def _quad(r_all: np.ndarray, ic: np.ndarray, pairs: _Pairs, lags: np.ndarray, phase: np.ndarray) -> np.ndarray:
     """``sum_ij c_i c_j r[ic, |l + s_i - s_j|, phase]`` for candidates (K,) and lags (Lq,): (K, Lq).
 
-    The autocorrelation of a Tx-FFE'd sequence from that of the sequence (a quadratic form in the taps).
+    The autocorrelation of a Tx-FFE'd sequence from that of the sequence (a quadratic form in the taps,
+    ``pairs`` = :class:`_Pairs` of the taps).
     """
     r = r_all[ic, :, phase]                                # (K, L_all)
-    out = np.zeros((len(coeffs), len(lags)))
-    delta = shifts[:, None] - shifts[None, :]
-    cc = np.einsum("ki,kj->kij", coeffs, coeffs)
-    for dl in np.unique(delta):                            # group the tap pairs by s_i - s_j
-        out += cc[:, delta == dl].sum(-1)[:, None] * r[:, np.abs(lags + dl)]
+    out = np.zeros((pairs.k, len(lags)))
+    for w, dl in zip(pairs.w, pairs.deltas):               # the tap pairs grouped by s_i - s_j
+        out += w[:, None] * r[:, np.abs(lags + dl)]
     return out
 
 
 class _LazyRows:
     """Rows of a per-CTLE-setting array computed on first use (a seeded search touches a few settings):
-    ``fill(rows)`` returns the rows; indexing takes the setting index first."""
+    ``fill(rows, data)`` writes the rows into ``data``; indexing takes the setting index first. Results
+    never alias the storage (a plain row index returns a copy), so the storage can go back to :data:`_POOL`."""
 
     def __init__(self, data: np.ndarray, fill, done: np.ndarray | None = None, base=None):
         self.data, self.fill = data, fill
@@ -75,12 +91,31 @@ class _LazyRows:
             if self.base is not None:
                 self.base.ensure(missing)
                 return
-            self.data[missing] = self.fill(missing)
+            self.fill(missing, self.data)
             self.done[missing] = True
 
     def __getitem__(self, key):
         self.ensure(key[0] if isinstance(key, tuple) else key)
-        return self.data[key]
+        out = self.data[key]
+        return out.copy() if np.may_share_memory(out, self.data) else out
+
+
+#: Free row storage of finished searches by shape. A search's (CTLE settings x samples) array is tens of
+#: MB; a fresh one is mapped from the OS and every row first written costs its page faults, more than
+#: building the row; a search takes a free array here and gives it back when it is garbage
+#: (weakref.finalize). Its ``done`` mask starts empty, so no row of an earlier search is ever read.
+_POOL: dict[tuple[int, ...], np.ndarray] = {}
+
+
+def _take(shape: tuple[int, ...]) -> np.ndarray:
+    buf = _POOL.pop(shape, None)
+    return np.empty(shape) if buf is None else buf
+
+
+def _give_back(buf: np.ndarray) -> None:
+    if len(_POOL) >= 2:      # keep at most two shapes (a few hundred MB at most)
+        _POOL.clear()
+    _POOL[buf.shape] = buf
 
 
 class _Search:
@@ -114,13 +149,38 @@ class _Search:
         basis = prep.thru.basis
         n_s = len(self.a)
         self.n = basis.shape[1]
-        self.pulse = _LazyRows(np.empty((n_s, self.n)), lambda r: self.a[r] @ basis)   # (S, N) victim, no Tx FFE
-        self.seq = self.pulse.view((n_s, self.n_ui, m))                # built per CTLE setting when first used
-        self.peak = _LazyRows(np.empty(n_s, int), lambda r: np.argmax(self.pulse[r], axis=1))
+        a_s = self.a
+        buf = _take((n_s, self.n))
+        weakref.finalize(self, _give_back, buf)
+        # (the fill functions do not refer to self: no reference cycle, the search is freed on return)
+        def fill_pulse(rows, data):           # straight into the storage (no temporary per row)
+            for i in rows:
+                np.matmul(a_s[i], basis, out=data[i])
+
+        def fill_peak(rows, data):
+            pulse.ensure(rows)
+            for i in rows:
+                data[i] = np.argmax(pulse.data[i])
+
+        pulse = self.pulse = _LazyRows(buf, fill_pulse)             # (S, N) victim, no Tx FFE
+        self.seq = pulse.view((n_s, self.n_ui, m))                # built per CTLE setting when first used
+        self.peak = _LazyRows(np.empty(n_s, int), fill_peak)
         jv = self.jv = (np.roll(basis, -1, axis=-1) - np.roll(basis, 1, axis=-1)) * (m / 2)   # 178A-23, V/UI
         self.r_v = contract(_corr(basis.reshape(4, self.n_ui, m), self.n_lag))
         self.r_j = contract(_corr(jv.reshape(4, self.n_ui, m), self.n_lag))
-        self.r_agg = [contract(_corr(ag.basis.reshape(4, self.n_ui, m), self.n_lag)) for ag in prep.aggressors]
+        # aggressors: every phase at the lags that pick the highest-energy phase (178A-20, < n_d), the
+        # longer lags only at the phases that are picked (:meth:`_agg_phases`, filled on first use)
+        self.n_d = n_d = min(self.tx_span + 1, self.n_lag)
+        self._agg_seq = [np.ascontiguousarray(ag.basis.reshape(4, self.n_ui, m).transpose(2, 0, 1))
+                         for ag in prep.aggressors]                                      # (M, B, n_ui)
+        self._aa = aa
+        self.r_agg = []
+        for ag in prep.aggressors:
+            r = np.zeros((n_s, self.n_lag, m))
+            r[:, :n_d] = contract(_corr(ag.basis.reshape(4, self.n_ui, m), n_d))
+            self.r_agg.append(r)
+        self._agg_done = [np.zeros(m, bool) for _ in prep.aggressors]
+        self._next_phase: dict[int, np.ndarray] = {}
         self.agg_fext = [ag.kind == "fext" for ag in prep.aggressors]
         self.rx_acf = contract(prep.rx_noise_acf)
         self.i0 = int(np.searchsorted(self.shifts, 0))
@@ -147,6 +207,31 @@ class _Search:
         stack = [np.stack([r[t] for r in rows]) for t in range(len(rows[0]))]
         return inv, stack[0], stack[1], stack[2:]
 
+    def _next_best(self, a: int) -> np.ndarray:
+        """Highest-energy phase (178A-20) of NEXT aggressor ``a`` at every CTLE setting (no Tx FFE on NEXT)."""
+        best = self._next_phase.get(a)
+        if best is None:
+            best = self._next_phase[a] = np.argmax(self.r_agg[a][:, 0, :], axis=1)
+        return best
+
+    def _agg_phases(self, a: int, phases: np.ndarray) -> None:
+        """Fill the lags n_d .. n_lag - 1 of aggressor ``a``'s table at ``phases`` (all CTLE settings),
+        the same sums as :func:`_corr` (one lag at a time, the phase's 4 x 4 basis correlations)."""
+        done = self._agg_done[a]
+        todo = [int(ph) for ph in np.unique(phases) if not done[ph]]
+        if not todo:
+            return
+        n, n_d, n_lag = self.n_ui, self.n_d, self.n_lag
+        st = self._agg_seq[a]
+        for ph in todo:
+            x = st[ph:ph + 1]                                                  # (1, B, n)
+            c = np.empty((n_lag - n_d, 1, 4, 4))
+            for lag in range(n_d, n_lag):
+                np.matmul(x[:, :, :n - lag], x[:, :, lag:].transpose(0, 2, 1), out=c[lag - n_d])
+            # (B, B, L) as _corr lays it out, contracted with the CTLE weights as in __init__
+            self.r_agg[a][:, n_d:, ph] = self._aa @ c[:, 0].transpose(1, 2, 0).reshape(16, -1)
+            done[ph] = True
+
     def _samples(self, ic, coeffs, ts, offsets):
         """Tx-FFE'd victim UI samples at ``ts + offsets * UI`` for candidates: (K, len(offsets))."""
         n0, ph = ts // self.m, ts % self.m
@@ -154,30 +239,44 @@ class _Search:
         vals = self.seq[ic[:, None, None], idx % self.n_ui, ph[:, None, None]]
         return np.einsum("kot,kt->ko", vals, coeffs)
 
-    def noise_acf(self, ic, coeffs, ph, lags, r_tx, tables=None):
+    def noise_acf(self, ic, coeffs, ph, lags, r_tx, tables=None, pairs: _Pairs | None = None):
         """Noise autocorrelation at the FFE input (V^2), (K, lags), and crosstalk variance per candidate.
-        ``tables``: :meth:`_long_tables` of ``ic`` (lags beyond the search's)."""
+        ``tables``: :meth:`_long_tables` of ``ic`` (lags beyond the search's); ``pairs``: :class:`_Pairs`
+        of ``coeffs`` when the caller has them."""
         p = self.p
         k = len(coeffs)
         var_x = p.var_x
-        cur = np.zeros_like(coeffs)
-        cur[:, self.i0] = 1.0
+        pairs = _Pairs(coeffs, self.shifts) if pairs is None else pairs
         rn = self.rx_acf[ic][:, lags].copy()                                            # 178A-18 (eta_0)
         jc, r_v, r_j, r_agg = (ic, self.r_v, self.r_j, self.r_agg) if tables is None else tables
         rn += 10 ** (-p.snr_tx_db / 10) * r_v[jc[:, None], lags[None, :], ph[:, None]]  # 178A-21
-        rn += var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(r_j, jc, coeffs, self.shifts, lags, ph)
+        rn += var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(r_j, jc, pairs, lags, ph)
         xt_total = np.zeros(k)
-        d = np.abs(self.shifts[:, None] - self.shifts[None, :])
-        n_d = int(d.max()) + 1
+        n_d = pairs.wd.shape[1]
         ic = jc
-        for r_a, fext in zip(r_agg, self.agg_fext):
-            c = coeffs if fext else cur
-            cc = np.einsum("ki,kj->kij", c, c)
-            wd = np.stack([cc[:, d == j].sum(-1) for j in range(n_d)], -1)   # (K, n_d)
-            e = np.einsum("kd,kdm->km", wd, r_a[ic, :n_d, :])             # energy at every phase
-            best = np.argmax(e, axis=1)                                      # 178A-20 / 93A-33
-            rn += var_x * _quad(r_a, ic, c, self.shifts, lags, best)
-            xt_total += var_x * e[np.arange(k), best]
+        kk = np.arange(k)
+        long = tables is None and int(np.abs(lags).max()) + n_d > self.n_d   # lags past the all-phase ones
+        for a, (r_a, fext) in enumerate(zip(r_agg, self.agg_fext)):
+            if fext:                      # through the victim's Tx FFE
+                e = np.einsum("kd,kdm->km", pairs.wd, r_a[ic, :n_d, :])                 # energy at every phase
+                best = np.argmax(e, axis=1)                                          # 178A-20 / 93A-33
+                if long:
+                    self._agg_phases(a, best)
+                rn += var_x * _quad(r_a, ic, pairs, lags, best)
+            else:                         # NEXT: the unit cursor alone, the quadratic forms are table rows
+                if tables is None:        # its highest-energy phase is one per CTLE setting
+                    best = self._next_best(a)[ic]
+                    xt = r_a[ic, 0, best]
+                else:
+                    e = r_a[ic, 0, :]
+                    best = np.argmax(e, axis=1)
+                    xt = e[kk, best]
+                xt_total += var_x * xt
+                if long:
+                    self._agg_phases(a, best)
+                rn += var_x * r_a[ic[:, None], np.abs(lags)[None, :], best[:, None]]
+                continue
+            xt_total += var_x * e[kk, best]
         if p.n_qb:
             sig = var_x * r_tx[:, 0] + rn[:, 0]
             delta = 2 * self.kq * np.sqrt(sig) / (2**p.n_qb - 1)                          # 178A-29..31
@@ -199,15 +298,17 @@ class _Search:
         vqc = clip_level(h, var_n, self.p.levels, self.p.p_qc)
         return vqc / np.sqrt(self.p.var_x * (h**2).sum() + var_n)
 
-    def fom(self, ic, coeffs, ts, detail: bool = False, floating: bool = False, cols=None):
+    def fom(self, ic, coeffs, ts, detail: bool = False, floating: bool = False, cols=None,
+            pairs: _Pairs | None = None):
         """Figure of merit (dB) of the candidates; ``floating``: with the floating Rx FFE taps placed
-        (``cols`` (K, W): at these tap positions instead of placing them)."""
+        (``cols`` (K, W): at these tap positions instead of placing them); ``pairs``: :class:`_Pairs` of
+        ``coeffs`` when the caller has them."""
         self.n_evaluated += len(ts)
         if self.p.fom == "mmse":
             if floating and self.nf:
                 return self._fom_floating(ic, coeffs, ts, detail, cols)
-            return self._fom_mmse(ic, coeffs, ts, detail)
-        return self._fom_93a(ic, coeffs, ts, detail)
+            return self._fom_mmse(ic, coeffs, ts, detail, pairs)
+        return self._fom_93a(ic, coeffs, ts, detail, pairs)
 
     def _fom_floating(self, ic, coeffs, ts, detail, cols=None, chunk: int = 64):
         """MMSE FOM with the floating Rx FFE tap groups of 178A.1.8.1 placed, in chunks of candidates."""
@@ -231,8 +332,9 @@ class _Search:
         ph = ts % self.m
         lags = np.arange(n_s)
         tables = self._long_tables(ic)
-        r_tx = _quad(tables[1], tables[0], coeffs, self.shifts, lags, ph)
-        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx, tables)
+        pairs = _Pairs(coeffs, self.shifts)
+        r_tx = _quad(tables[1], tables[0], pairs, lags, ph)
+        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx, tables, pairs)
         r_full = (r_tx + rn / p.var_x)[:, np.abs(lags[:, None] - lags[None, :])]       # (K, N, N)
         offs = np.arange(self.dw - n_s + 1, self.dw + self.nb + 1)
         h = self._samples(ic, coeffs, ts, offs)
@@ -279,12 +381,13 @@ class _Search:
         fom = np.where(h_d[kk, self.dw] > 0, fom, -100.0)
         return fom, w, b, mse
 
-    def _fom_mmse(self, ic, coeffs, ts, detail):
+    def _fom_mmse(self, ic, coeffs, ts, detail, pairs=None):
         p = self.p
         ph = ts % self.m
         lags = np.arange(self.nw)
-        r_tx = _quad(self.r_v, ic, coeffs, self.shifts, lags, ph)
-        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx)
+        pairs = _Pairs(coeffs, self.shifts) if pairs is None else pairs
+        r_tx = _quad(self.r_v, ic, pairs, lags, ph)
+        rn, _ = self.noise_acf(ic, coeffs, ph, lags, r_tx, pairs=pairs)
         r_full = r_tx + rn / p.var_x
         r_mat = r_full[:, np.abs(lags[:, None] - lags[None, :])]
         offs = np.arange(self.dw - self.nw + 1, self.dw + self.nb + 1)
@@ -300,20 +403,21 @@ class _Search:
             return fom, {"w": w, "b": b, "mse": mse}
         return fom
 
-    def _fom_93a(self, ic, coeffs, ts, detail):
+    def _fom_93a(self, ic, coeffs, ts, detail, pairs=None):
         p = self.p
         ph = ts % self.m
         lag0 = np.zeros(1, int)
         h = self._samples(ic, coeffs, ts, np.arange(0, self.nb + 1))
         h0 = h[:, 0]
         b = np.clip(h[:, 1:] / np.where(h0 > 0, h0, 1.0)[:, None], self.b_min, self.b_max)   # 93A-26
-        energy = _quad(self.r_v, ic, coeffs, self.shifts, lag0, ph)[:, 0]
+        pairs = _Pairs(coeffs, self.shifts) if pairs is None else pairs
+        energy = _quad(self.r_v, ic, pairs, lag0, ph)[:, 0]
         resid = (h[:, 1:] - b * h0[:, None]) ** 2 - h[:, 1:] ** 2
         var_isi = p.var_x * (energy - h0**2 + resid.sum(-1))                            # 93A-31
-        var_j = p.var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(self.r_j, ic, coeffs, self.shifts,
-                                                                     lag0, ph)[:, 0]   # 93A-32
+        var_j = p.var_x * (p.a_dd_ui**2 + p.sigma_rj_ui**2) * _quad(self.r_j, ic, pairs, lag0,
+                                                                     ph)[:, 0]         # 93A-32
         var_tx = h0**2 * 10 ** (-p.snr_tx_db / 10)                                       # 93A-30
-        _, var_xt = self.noise_acf(ic, coeffs, ph, lag0, np.zeros((len(ts), 1)))        # 93A-33/34
+        _, var_xt = self.noise_acf(ic, coeffs, ph, lag0, np.zeros((len(ts), 1)), pairs=pairs)   # 93A-33/34
         var_n = self.rx_acf[ic, 0]                                                      # 93A-35
         a_s = p.rlm * h0 / (p.levels - 1)
         fom = 10 * np.log10(np.maximum(a_s, 1e-30) ** 2 / (var_tx + var_isi + var_j + var_xt + var_n))
@@ -330,9 +434,20 @@ class _Search:
         return np.einsum("kwt,kt->kw", vals, coeffs)
 
     def peaks(self, ic, coeffs):
-        """Sample index of each candidate's Tx-FFE'd pulse peak (within +-1 UI of the CTLE pulse peak)."""
-        win = self.peak[ic][:, None] + np.arange(-self.m, self.m + 1)[None, :]
-        return win[np.arange(len(ic)), np.argmax(self._tx_pulse_at(ic, coeffs, win), axis=1)]
+        """Sample index of each candidate's Tx-FFE'd pulse peak (within +-1 UI of the CTLE pulse peak).
+        The window of samples is gathered once per CTLE setting and applied to that setting's candidates."""
+        m = self.m
+        offs = np.arange(-m, m + 1)
+        uniq, inv = np.unique(ic, return_inverse=True)
+        self.pulse.ensure(uniq)
+        pk_u = self.peak[uniq]
+        idx = (pk_u[:, None, None] + offs[None, :, None] - m * self.shifts[None, None, :]) % self.n
+        vals = self.pulse.data[uniq[:, None, None], idx]                       # (U, W, T)
+        best = np.empty(len(ic), int)
+        for u in range(len(uniq)):
+            sel = np.nonzero(inv == u)[0]
+            best[sel] = np.argmax(coeffs[sel] @ vals[u].T, axis=1)
+        return pk_u[inv] + offs[best]
 
     def mm_cursor(self, ic, coeffs):
         """Mueller-Mueller cursor (93A-25) with the first DFE tap (93A-26), within +-1 UI of the peak."""
@@ -432,11 +547,15 @@ def _coarse(n: int) -> np.ndarray:
 
 
 def _score(srch: _Search, ic: np.ndarray, tx: np.ndarray, offsets: tuple[int, ...]) -> np.ndarray:
-    """FOM of candidates at the default sampling time(s), best over ``offsets`` (samples)."""
+    """FOM of candidates at the default sampling time(s), best over ``offsets`` (samples); the pulse peaks
+    and tap-pair sums are found once for all offsets."""
     coeffs = srch.coeffs[tx]
     out = np.full(len(tx), -np.inf)
+    pairs = _Pairs(coeffs, srch.shifts)
+    pk = srch.peaks(ic, coeffs) if srch.p.fom != "93a" else None
     for off in offsets:
-        out = np.maximum(out, srch.fom(ic, coeffs, srch.default_ts(ic, coeffs, off)))
+        ts = srch.default_ts(ic, coeffs, off) if pk is None else pk + off
+        out = np.maximum(out, srch.fom(ic, coeffs, ts, pairs=pairs))
     return out
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.linalg import toeplitz
-from scipy.signal import fftconvolve
+from scipy import fft as sp_fft
 
 from si_thermal.si.com.noise import amplitude_at_der, gauss_pmf
 
@@ -39,18 +39,31 @@ class MlsdResult:
     n_terms: int           # error-event lengths summed
 
 
-def _conv_full(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    out = np.maximum(fftconvolve(a, b), 0.0)
+def _conv_full(a: np.ndarray, b: np.ndarray, b_spectra: dict | None = None) -> np.ndarray:
+    """Full linear convolution of two PMFs by FFT (as scipy ``fftconvolve``), clipped at 0 and normalised.
+    ``b_spectra``: a dict the caller keeps for this ``b`` alone; its spectrum per FFT size is kept there
+    (the series of 178A-55 convolves the same ``b`` at every term)."""
+    n = len(a) + len(b) - 1
+    nfft = sp_fft.next_fast_len(n, True)
+    fb = None if b_spectra is None else b_spectra.get(nfft)
+    if fb is None:
+        fb = sp_fft.rfft(b, nfft)
+        if b_spectra is not None:
+            b_spectra[nfft] = fb
+    out = np.maximum(sp_fft.irfft(sp_fft.rfft(a, nfft) * fb, nfft)[:n], 0.0)
     return out / out.sum()
 
 
-def _trim(p: np.ndarray, tol: float = 1e-20) -> np.ndarray:
-    """Drop the same number of bins from both ends where they hold less than ``tol`` (stays centred)."""
+def _trim(p: np.ndarray, i0: int, tol: float = 1e-20) -> tuple[np.ndarray, int]:
+    """Drop the bins at either end that together hold less than ``tol``, each end on its own (the PMFs
+    of the series are lopsided: one tail ends thousands of bins before the other). ``i0``: index of the
+    value 0 in ``p``; returns the trimmed PMF and its index of 0."""
     c = np.cumsum(p)
     lo = int(np.searchsorted(c, tol))
-    hi = int(np.searchsorted(c[-1] - c[::-1], tol))
-    k = min(lo, hi, (len(p) - 1) // 2)
-    return p[k:len(p) - k] if k else p
+    hi = int(np.searchsorted(c[-1] - c[::-1], tol)) - 1   # (c[-1] - c[::-1])[i]: mass of the top i bins
+    if lo + hi >= len(p):                     # (a PMF narrower than the tolerance: keep it whole)
+        return p, i0
+    return p[lo:len(p) - hi], i0 - lo
 
 
 def scale_pmf(p: np.ndarray, a: float) -> np.ndarray:
@@ -68,9 +81,10 @@ def scale_pmf(p: np.ndarray, a: float) -> np.ndarray:
     return out / out.sum()
 
 
-def _cdf_at(p: np.ndarray, y_step: float, y: float) -> float:
-    k = int(np.ceil(y / y_step - 1e-9)) + len(p) // 2
-    return 0.0 if k < 0 else 1.0 if k >= len(p) else float(np.cumsum(p)[k])
+def _cdf_at(p: np.ndarray, y_step: float, y: float, i0: int | None = None) -> float:
+    """P(Y <= y) of the PMF ``p`` whose value 0 sits at index ``i0`` (default: the centre)."""
+    k = int(np.ceil(y / y_step - 1e-9)) + (len(p) // 2 if i0 is None else i0)
+    return 0.0 if k < 0 else 1.0 if k >= len(p) else float(np.cumsum(p[:k + 1])[-1])
 
 
 def added_noise(p_rest: np.ndarray, y_step: float, var_g: float, var_rn: float, der0: float,
@@ -79,13 +93,16 @@ def added_noise(p_rest: np.ndarray, y_step: float, var_g: float, var_rn: float, 
     of variance ``var_g + g_an var_rn``, ``g_an`` by bisection (relative ``rel_tol``: the COM moves by
     < 0.001 dB) so that the DER_0 amplitude grows by ``dcom_an_db``."""
     n = len(p_rest)
-    nfft = 1 << int(np.ceil(np.log2(2 * n)))
-    f_rest = np.fft.rfft(p_rest, nfft)
+    nfft = sp_fft.next_fast_len(2 * n - 1, True)       # linear convolution: no circular wrap
+    f_rest = sp_fft.rfft(p_rest, nfft)
+    done: dict[float, np.ndarray] = {}
 
     def pan(g: float) -> np.ndarray:
-        full = np.fft.irfft(f_rest * np.fft.rfft(gauss_pmf(np.sqrt(var_g + g * var_rn), y_step, n), nfft), nfft)
-        q = np.maximum(full[n // 2:n // 2 + n], 0.0)
-        return q / q.sum()
+        if g not in done:
+            full = sp_fft.irfft(f_rest * sp_fft.rfft(gauss_pmf(np.sqrt(var_g + g * var_rn), y_step, n), nfft), nfft)
+            q = np.maximum(full[n // 2:n // 2 + n], 0.0)
+            done[g] = q / q.sum()
+        return done[g]
 
     target = amplitude_at_der(pan(0.0), y_step, der0) * 10 ** (dcom_an_db / 20)
     lo, hi = 0.0, 1.0
@@ -102,24 +119,27 @@ def added_noise(p_rest: np.ndarray, y_step: float, var_g: float, var_rn: float, 
 def der_mlsd(p_an: np.ndarray, y_step: float, a_s: float, b: float, rho: np.ndarray, levels: int,
              rel_tol: float = 1e-4) -> tuple[float, int]:
     """Detector error ratio of the MLSD (178A-50), the series cut when a term adds < ``rel_tol``."""
-    p_b = _trim(scale_pmf(p_an, 1 - b))
-    p_j = _trim(_conv_full(p_an, _trim(scale_pmf(p_an, b))))                               # 178A-54
+    c = len(p_an) // 2                                   # index of 0 in the centred PMFs
+    p_b, i_b = _trim(scale_pmf(p_an, 1 - b), c)
+    p_s, i_s = _trim(scale_pmf(p_an, b), c)
+    p_j, i_j = _trim(_conv_full(p_an, p_s), c + i_s)                                          # 178A-54
     der, j = 0.0, 0
+    spectra: dict = {}   # of p_b, per FFT size
     for j in range(1, len(rho)):
         u = np.concatenate(([1.0], (-1.0) ** np.arange(1, j) * (1 - b), [(-1.0) ** (j + 1) * b]))  # 178A-51
         x = a_s * (u @ u) ** 1.5 / np.sqrt(u @ toeplitz(rho[:j + 1]) @ u)
-        term = ((levels - 1) / levels) ** (j - 1) * _cdf_at(p_j, y_step, -x)                     # 178A-50
+        term = ((levels - 1) / levels) ** (j - 1) * _cdf_at(p_j, y_step, -x, i_j)               # 178A-50
         der += term
         if term <= rel_tol * der:
             break
-        p_j = _trim(_conv_full(p_j, p_b))                                                      # 178A-55
+        p_j, i_j = _trim(_conv_full(p_j, p_b, spectra), i_j + i_b)                              # 178A-55
     return der, j
 
 
 def _acf(x: np.ndarray, n_lag: int) -> np.ndarray:
     """``sum_n x[n] x[n + l]`` of a periodic UI sequence, lags 0..n_lag-1."""
-    f = np.fft.rfft(x)
-    return np.fft.irfft(np.abs(f) ** 2, len(x))[:n_lag]
+    f = sp_fft.rfft(x)
+    return sp_fft.irfft(np.abs(f) ** 2, len(x))[:n_lag]
 
 
 def output_acf(w: np.ndarray, r_in: np.ndarray, n_lag: int) -> np.ndarray:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import fft as sp_fft
 
 
 def delta_pmf(samples: np.ndarray, levels: int, y_step: float, n: int) -> np.ndarray:
@@ -18,15 +19,21 @@ def delta_pmf(samples: np.ndarray, levels: int, y_step: float, n: int) -> np.nda
     out = np.zeros(n)
     out[n // 2] = 1.0
     lv = np.linspace(-1, 1, levels)
-    for h in samples:
-        shifts = np.round(h * lv / y_step).astype(int)
-        new = np.zeros(n)
-        for s in shifts:
-            if s >= 0:
-                new[s:] += out[: n - s] if s else out
-            else:
-                new[:s] += out[-s:]
-        out = new / levels
+    samples = np.asarray(samples, dtype=float)
+    if not samples.size:
+        return out
+    new = np.zeros(n)
+    lo, hi = n // 2, n // 2 + 1          # out is zero outside [lo, hi): only that span is shifted and added
+    for shifts in np.round(samples[:, None] * lv[None, :] / y_step).astype(int).tolist():
+        n_lo, n_hi = max(lo + min(shifts), 0), min(hi + max(shifts), n)
+        new[n_lo:n_hi] = 0.0
+        for s in shifts:                  # new[i] += out[i - s] where both are on the grid
+            a, b = max(lo + s, 0), min(hi + s, n)
+            if a < b:
+                new[a:b] += out[a - s:b - s]
+        np.divide(new[n_lo:n_hi], levels, out=new[n_lo:n_hi])
+        out, new = new, out               # (the span only grows: both buffers are zero outside it)
+        lo, hi = n_lo, n_hi
     return out
 
 
@@ -44,7 +51,7 @@ def conv_pmf(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Convolution of two PMFs on the same zero-centred grid (length kept, centre aligned), by FFT."""
     n = len(a)
     m = 1 << int(np.ceil(np.log2(2 * n)))
-    full = np.fft.irfft(np.fft.rfft(a, m) * np.fft.rfft(b, m), m)[n // 2: n // 2 + n]
+    full = sp_fft.irfft(sp_fft.rfft(a, m) * sp_fft.rfft(b, m), m)[n // 2: n // 2 + n]
     out = np.maximum(full, 0.0)
     return out / out.sum()
 

@@ -4,17 +4,19 @@ terminations, band extension, Tx rise and receiver filters, one pulse per CTLE b
 
 from __future__ import annotations
 
+import functools
 import warnings
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy import fft as sp_fft
 
 from si_thermal.errors import InputError
 from si_thermal.si import pulse as pl
 from si_thermal.si.com.params import ComParams, load_com_params
-from si_thermal.si.equalizer import ctle_basis
+from si_thermal.si.equalizer import CtleFamily, ctle_basis
 
 
 #: Frequency step (Hz) of the network built from a channels/*.toml file for COM (0 to 1.5 fb).
@@ -115,28 +117,43 @@ def prepare(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, extr
                f"{fb / 1e9:.4g} GBd that COM needs (93A.1.1): extrapolated, see notes")
         warnings.warn(msg, stacklevel=2)
         notes.append(msg)
-    hthr = pl.tx_rise_filter(f, p.t_r_s) * pl.rx_filter(f, p.f_r_hz)
-    basis = ctle_basis(p.ctle, f)
+    n_lag = max(p.rx_ffe_taps, p.rx_ffe_span if p.n_float else 0, 1) + 2   # floating taps: N_max lags
+    hthr, basis, sinc, acf = _grid_terms(grid, p.t_r_s, p.f_r_hz, p.ctle, p.eta0_v2_per_hz, n_lag)
     amp = {"thru": p.a_v, "fext": p.a_fe, "next": p.a_ne}
     sets = []
     for cname, kind, fin, h in tfs:
         h_sys, n3 = pl.extend_tf(h, fin, f, method=extrapolation, name=cname)
         notes += n3
         h_sys = pl.truncate_impulse(h_sys * hthr, grid.n)
-        pulses = np.fft.irfft(basis * (h_sys * grid.sinc)[None, :], n=grid.n, axis=-1) * amp[kind]
+        pulses = sp_fft.irfft(basis * (h_sys * sinc)[None, :], n=grid.n, axis=-1) * amp[kind]
         if kind == "thru":
             wf = pl.wrapped_fraction(pulses[0], p.samples_per_ui)
             if wf > 1e-4:
                 notes.append(f"{cname}: {wf:.2g} of the pulse energy in the last 8 UI of the "
                              f"{n_ui}-UI window (time wrap): results may be inaccurate")
         sets.append(PulseSet(cname, kind, pulses))
-    # receiver noise autocorrelation at UI lags for each basis pair (93A-35, 178A-18)
-    n_lag = max(p.rx_ffe_taps, p.rx_ffe_span if p.n_float else 0, 1) + 2   # floating taps: N_max lags
-    hr2 = np.abs(pl.rx_filter(f, p.f_r_hz)) ** 2
+    return Prepared(p, grid, sets[0], tuple(sets[1:]), acf.copy(), tuple(notes), order)
+
+
+@functools.lru_cache(maxsize=8)
+def _grid_terms(grid: pl.TimeGrid, t_r_s: float, f_r_hz: float, ctle: CtleFamily, eta0_v2_per_hz: float,
+                n_lag: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What :func:`prepare` computes from the parameter set and the time grid alone, the same for every
+    channel, package case and length on that grid (remembered for the last few, keyed on these values):
+    the Tx rise x receiver filter (93A-46, 93A-20), the CTLE basis (4, F), the 1-UI rectangle spectrum
+    (93A-24) and the receiver noise autocorrelation at UI lags per basis pair (4, 4, n_lag) (93A-35,
+    178A-18). Read-only arrays."""
+    f = grid.f_hz
+    hthr = pl.tx_rise_filter(f, t_r_s) * pl.rx_filter(f, f_r_hz)
+    basis = ctle_basis(ctle, f)
+    hr2 = np.abs(pl.rx_filter(f, f_r_hz)) ** 2
     acf = np.zeros((4, 4, n_lag))
     for i in range(4):
         for j in range(i, 4):
-            s = p.eta0_v2_per_hz * np.real(basis[i] * np.conj(basis[j])) * hr2
-            r = np.fft.irfft(s, n=grid.n)[::p.samples_per_ui][:n_lag] / (2 * grid.dt_s)
+            s = eta0_v2_per_hz * np.real(basis[i] * np.conj(basis[j])) * hr2
+            r = sp_fft.irfft(s, n=grid.n)[::grid.samples_per_ui][:n_lag] / (2 * grid.dt_s)
             acf[i, j] = acf[j, i] = r
-    return Prepared(p, grid, sets[0], tuple(sets[1:]), acf, tuple(notes), order)
+    sinc = grid.sinc
+    for x in (hthr, basis, sinc, acf):
+        x.setflags(write=False)
+    return hthr, basis, sinc, acf
