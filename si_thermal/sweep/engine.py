@@ -34,7 +34,7 @@ def run_batch(study, batch: Batch) -> list[tuple[str, dict]]:
     process's threads, so they could not be told apart; ``si-thermal channel`` / ``link`` show them."""
     import warnings
 
-    malloc.pin()  # once per process: a Dask worker (or a process spawned next to one) has lost glibc's dynamic thresholds
+    malloc.pin()  # once per process: a Dask worker (or one spawned beside it) lost glibc's dynamic thresholds
     out = []
     for key, params in batch:
         try:

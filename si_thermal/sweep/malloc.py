@@ -41,6 +41,7 @@ def _mallopt() -> bool:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
         # both together: setting either one alone freezes the other at its 128 KiB default
-        return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_B)) and bool(libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_B))
+        return (bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_B))
+                and bool(libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD_B)))
     except (OSError, AttributeError):
         return False

@@ -298,11 +298,11 @@ class PackageModel:
             flow = self._flow(props)
             x0 = self.geometry.cooled[0]
             self._set_h(lambda x: flow.h_footprint(np.maximum(x[0] - x0, 0.0)))
-            zone_kw = {}
+            coupling_kw = {}
         else:  # parallel: one path per die, the flow split evenly, each path from the inlet
             flow, h_of_x = _parallel_flow(self.channels, props, spec.flow, zones)
             self._set_h(h_of_x)
-            zone_kw = {"zone_starts_m": [z[0] for z in zones], "zone_flow_fractions": [1.0 / len(zones)] * len(zones)}
+            coupling_kw = {"zone_starts_m": [z[0] for z in zones], "zone_flow_fractions": [1.0 / len(zones)] * len(zones)}
         prev = self._previous
         # the operator changes with h (coolant properties) and k(T): one assembly per solve, the
         # multigrid hierarchy of the first solve kept for all later ones
@@ -327,7 +327,7 @@ class PackageModel:
             # near the fixed point (k(T) linearised at the start, the coolant nearly converged) the
             # plain iteration contracts fast; Anderson's mixing of inexact iterates only added steps
             # (measured at 459k DOFs: 31 Krylov iterations in 7 steps against 46 in 9)
-            zone_kw["depth"] = 0
+            coupling_kw["depth"] = 0
         q = self.problem.q
         q.x.array[:] = 0.0
         for tag, unit in self._unit_q.items():
@@ -335,7 +335,7 @@ class PackageModel:
         q.x.scatter_forward()
         sol, state = solve_with_coolant(self.problem, self.tm.boundaries[COOLANT], self.h, self.tc,
                                         self.geometry.cooled, flow.capacity_rate_w_k, inlet_k,
-                                        warm_start=prev is not None or nested, **zone_kw)
+                                        warm_start=prev is not None or nested, **coupling_kw)
         self._older, self._previous = prev, (power_w, inlet_k, self.problem.u.x.array.copy(), self.tc.x.array.copy())
         return sol, state, flow, inlet_k
 

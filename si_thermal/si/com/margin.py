@@ -150,7 +150,8 @@ def _mlsd(srch: _Search, eq: Equalized, w: np.ndarray, var: dict, a_s: float, a_
     r[:len(w)] += var["var_q_in"] * np.array([w[:len(w) - l] @ w[l:] for l in range(min(len(w), n_lag))])
     r += p.var_x * _acf(_residual_isi(eq), n_lag)
     return mlsd_delta(p_rest, y_step, a_s=a_s, a_ni=a_ni, var_g=eq.sigma_gauss_v**2, var_rn=var["var_rx"],
-                      r_ni=r, r_rn=r_rn, b=float(eq.dfe[0]) if len(eq.dfe) else 0.0, levels=p.levels, der0=p.der0, dcom_an_db=p.mlsd_dcom_an_db)
+                      r_ni=r, r_rn=r_rn, b=float(eq.dfe[0]) if len(eq.dfe) else 0.0, levels=p.levels, der0=p.der0,
+                      dcom_an_db=p.mlsd_dcom_an_db)
 
 
 def compute_com(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *,  # noqa: A002
