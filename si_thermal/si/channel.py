@@ -230,21 +230,25 @@ def _common_mode_like(abcd: np.ndarray) -> np.ndarray:
 
 def segment_blocks(ch: config.ChannelFile, f: np.ndarray, path: Path, mode: str = "odd") -> list[np.ndarray]:
     """ABCD (N, 2, 2) of every segment of ``ch``, in order (``f`` already clipped at F_MIN_HZ)."""
-    blocks = []
-    for i, seg in enumerate(ch.segments):
-        try:
-            if mode == "even" and not isinstance(seg, config.StriplineSegment):
-                blocks.append(_common_mode_like(segment_abcd(seg, f, path, "odd")))
-            else:
-                blocks.append(segment_abcd(seg, f, path, mode))
-        except ValueError as err:
-            raise InputError(path, f"segments[{i}] ({seg.name})", str(err)) from None
-    return blocks
+    return [_segment_block(ch, i, seg, f, path, mode) for i, seg in enumerate(ch.segments)]
+
+
+def _segment_block(ch: config.ChannelFile, i: int, seg, f: np.ndarray, path: Path, mode: str) -> np.ndarray:
+    """ABCD of segment ``i`` (``seg``); a model's ValueError becomes an InputError naming the segment."""
+    try:
+        if mode == "even" and not isinstance(seg, config.StriplineSegment):
+            return _common_mode_like(segment_abcd(seg, f, path, "odd"))
+        return segment_abcd(seg, f, path, mode)
+    except ValueError as err:
+        raise InputError(path, f"segments[{i}] ({seg.name})", str(err)) from None
+
+
+def _cascade_blocks(blocks: list[np.ndarray], n_freq: int) -> np.ndarray:
+    return cascade(blocks) if blocks else identity_abcd(n_freq)
 
 
 def _cascade_channel(ch: config.ChannelFile, f: np.ndarray, path: Path, mode: str) -> np.ndarray:
-    blocks = segment_blocks(ch, f, path, mode)
-    return cascade(blocks) if blocks else identity_abcd(len(f))
+    return _cascade_blocks(segment_blocks(ch, f, path, mode), len(f))
 
 
 def channel_abcd(channel, freq_hz, *, length_m: float | None = None) -> np.ndarray:
@@ -272,11 +276,8 @@ def channel_abcd_fn(channel, freq_hz):
             segs = with_length(ch, length_m, path).segments   # checks the length as channel_abcd does
             parts = list(blocks)
             for i in idx:
-                try:
-                    parts[i] = segment_abcd(segs[i], f, path, "odd")
-                except ValueError as err:
-                    raise InputError(path, f"segments[{i}] ({segs[i].name})", str(err)) from None
-        return cascade(parts) if parts else identity_abcd(len(f))
+                parts[i] = _segment_block(ch, i, segs[i], f, path, "odd")
+        return _cascade_blocks(parts, len(f))
 
     return at
 
@@ -310,7 +311,7 @@ def channel_network_blocks(channel, freq_hz, *, length_m: float | None = None) -
     ch = with_length(ch, length_m, path)
     f, f_eval = _grid(freq_hz)
     blocks = segment_blocks(ch, f_eval, path, "odd")
-    s = abcd_to_s(cascade(blocks) if blocks else identity_abcd(len(f)), Z_DIFF, reciprocal=True)
+    s = abcd_to_s(_cascade_blocks(blocks, len(f_eval)), Z_DIFF, reciprocal=True)
     net = skrf.Network(frequency=skrf.Frequency.from_f(f, unit="Hz"), s=s, z0=Z_DIFF, name=ch.channel.name)
     return net, blocks
 
