@@ -1,0 +1,563 @@
+"""Fast FEM checks for the mutation run of the thermal FEM modules (issue 18, group ``thermal-fem`` of
+``benchmarks/mutation_run.py``): tiny meshes (1-D intervals, 2x2x2-6x6x6 boxes) against exact
+solutions, each well under a second once the forms are compiled.
+
+Every check compares with a closed form that does not restate the code: the nodal exactness of P1
+in 1-D (the discrete Green's function interpolates), linear fields that P1 reproduces exactly in 3-D,
+series resistances, the Kirchhoff transform, the mean-temperature energy balance of a channel
+(Incropera & DeWitt sec. 8.3), the slowest decay mode of a slab under backward Euler, Hooke's law
+under a homogeneous strain, and the layer bookkeeping of a two-layer stack.
+"""
+
+from __future__ import annotations
+
+import dolfinx_solver  # noqa: F401
+import numpy as np
+import pytest
+from dolfinx import fem, mesh as dmesh
+from mpi4py import MPI
+
+from si_thermal.thermal import elastic as el
+from si_thermal.thermal import heat
+from si_thermal.thermal.heat import (Dirichlet, HeatProblem, Neumann, Region, Robin, SurfaceSource, VolumeSource,
+                                     solve_heat)
+
+COMM = MPI.COMM_SELF
+
+
+@pytest.fixture(autouse=True)
+def _fresh_operator_caches():
+    """mutmut forks each mutant from the process that ran the clean tests: start from empty caches
+    so a mutant is judged on operators it assembled itself."""
+    heat._PROBLEMS.clear()
+    el._OPERATORS.clear()
+    yield
+    heat._PROBLEMS.clear()
+    el._OPERATORS.clear()
+
+
+def _tags(msh, cell_tag_of, facets: dict):
+    """Cell tags from ``cell_tag_of(midpoints (n, 3)) -> (n,) ints``; facet tags {tag: marker(x)}."""
+    tdim = msh.topology.dim
+    n = msh.topology.index_map(tdim).size_local
+    cells = np.arange(n, dtype=np.int32)
+    ct = dmesh.meshtags(msh, tdim, cells, np.asarray(cell_tag_of(dmesh.compute_midpoints(msh, tdim, cells)),
+                                                     dtype=np.int32))
+    msh.topology.create_connectivity(tdim - 1, tdim)
+    idx, val = [], []
+    for tag, marker in facets.items():
+        f = dmesh.locate_entities_boundary(msh, tdim - 1, marker)
+        idx.append(f)
+        val.append(np.full(f.size, tag, dtype=np.int32))
+    idx = np.concatenate(idx)
+    order = np.argsort(idx)
+    return ct, dmesh.meshtags(msh, tdim - 1, idx[order], np.concatenate(val)[order])
+
+
+def _interval(n, length, split=None):
+    """1-D mesh on [0, length], cells tagged 1 left of ``split`` and 2 right; facets 1 (x=0), 2 (x=L)."""
+    msh = dmesh.create_interval(COMM, n, [0.0, length])
+    cut = length * 2 if split is None else split
+    ct, ft = _tags(msh, lambda m: np.where(m[:, 0] < cut, 1, 2),
+                   {1: lambda x: np.isclose(x[0], 0.0), 2: lambda x: np.isclose(x[0], length)})
+    return msh, ct, ft
+
+
+def _nodes(sol):
+    x = sol.temperature.function_space.tabulate_dof_coordinates()[:, 0]
+    return x, sol.temperature.x.array
+
+
+# -- heat.py ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("axis", [0, 1, 2])
+def test_orthotropic_conduction_per_axis_is_linear_and_exact(axis):
+    """Flux q into the face x_a = 0, x_a = L held at T0, other faces adiabatic: T = T0 + q (L - x_a)/k_a,
+    which P1 reproduces exactly; the heat leaving through the fixed face is q times its area
+    (from the gradient), the mean temperature T0 + q L / (2 k_a)."""
+    lengths = np.array([2e-3, 3e-3, 1e-3])
+    k = (40.0, 5.0, 120.0)
+    q, t0 = 2e5, 310.0
+    msh = dmesh.create_box(COMM, [np.zeros(3), lengths], [3, 2, 2], dmesh.CellType.hexahedron)
+    ll = lengths[axis]
+    ct, ft = _tags(msh, lambda m: np.ones(len(m)),
+                   {1: lambda x: np.isclose(x[axis], 0.0), 2: lambda x: np.isclose(x[axis], ll)})
+    sol = solve_heat(msh, ct, ft, [Region(1, k)], [Neumann(1, q), Dirichlet(2, t0)])
+    xs = sol.temperature.function_space.tabulate_dof_coordinates()[:, axis]
+    exact = t0 + q * (ll - xs) / k[axis]
+    assert np.max(np.abs(sol.temperature.x.array - exact)) < 1e-9 * q * ll / k[axis]
+    area = np.prod(lengths) / ll
+    assert sol.heat_out_w(2) == pytest.approx(q * area, rel=1e-9)
+    assert sol.heat_out_w(1) == pytest.approx(-q * area, rel=1e-12)  # a Neumann face: heat enters
+    assert sol.source_w() == pytest.approx(q * area, rel=1e-12)
+    assert sol.mean_k(1) == pytest.approx(t0 + q * ll / (2 * k[axis]), rel=1e-12)
+    assert sol.max_k(1) == pytest.approx(t0 + q * ll / k[axis], rel=1e-12)
+    assert sol.min_k() == pytest.approx(t0, rel=1e-12)
+
+
+def test_two_layers_with_volume_sources_and_convection_nodally_exact():
+    """1-D slab: layer 1 (0..a, k1, uniform source q1 of its region), layer 2 (a..b, k2, a VolumeSource
+    q2 given as a function), x = 0 adiabatic, convection h to T_inf at x = b. Flux F(x) = int_0^x q;
+    T(b) = T_inf + F(b)/h, T(x) = T(b) + int_x^b F/k. P1 in 1-D is exact at the nodes."""
+    a, b, k1, k2, q1, q2, h, tinf = 1e-3, 1.5e-3, 150.0, 3.0, 2e8, 5e7, 3e4, 300.0
+    msh, ct, ft = _interval(30, b, split=a)
+    sol = solve_heat(msh, ct, ft, [Region(1, k1, source_w_per_m3=q1), Region(2, k2)], [Robin(2, h, tinf)],
+                     volume_sources=[VolumeSource(2, lambda x: q2 + 0 * x[0])])
+    fa, fb = q1 * a, q1 * a + q2 * (b - a)
+    tb = tinf + fb / h
+
+    def exact(x):
+        # int_x^b F/k for F = q1 x (x < a), fa + q2 (x - a) (x > a)
+        in2 = lambda s: (fa * s + q2 * (s - a) ** 2 / 2) / k2  # noqa: E731  antiderivative in layer 2
+        upper = tb + in2(b) - in2(np.maximum(x, a))
+        return np.where(x < a, upper + q1 * (a**2 - x**2) / (2 * k1), upper)
+
+    x, t = _nodes(sol)
+    assert np.max(np.abs(t - exact(x))) < 1e-8 * (tb - tinf)
+    assert sol.heat_out_w(2) == pytest.approx(fb, rel=1e-9)
+    assert sol.source_w() == pytest.approx(fb, rel=1e-12)
+    # volume means of the P1 field: the trapezoid rule of the nodal values, tag by tag
+    for tag, sel in ((1, x <= a + 1e-12), (2, x >= a - 1e-12)):
+        xs, ts = x[sel], t[sel]
+        o = np.argsort(xs)
+        xs, ts = xs[o], ts[o]
+        mean = np.sum((ts[1:] + ts[:-1]) * np.diff(xs)) / 2 / (xs[-1] - xs[0])
+        assert sol.mean_k(tag) == pytest.approx(mean, rel=1e-12)
+        assert sol.max_k(tag) == pytest.approx(ts.max(), rel=1e-12)
+        assert sol.min_k(tag) == pytest.approx(ts.min(), rel=1e-12)
+    assert sol._problem.volume(2) == pytest.approx(b - a, rel=1e-12)
+
+
+def test_convection_both_sides_with_field_coefficients_is_a_series_circuit():
+    """Robin at both ends, one with h and T_inf given as functions of x: the heat flow is
+    (T_a - T_b) / (1/h_a + L/k + 1/h_b), the wall temperatures follow the divider, exactly."""
+    length, k, ha, hb, ta, tb = 2e-3, 20.0, 5e3, 1.2e4, 360.0, 300.0
+    msh, ct, ft = _interval(8, length)
+    sol = solve_heat(msh, ct, ft, [Region(1, k)],
+                     [Robin(1, lambda x: ha + 0 * x[0], lambda x: ta + 0 * x[0]), Robin(2, hb, tb)])
+    q = (ta - tb) / (1 / ha + length / k + 1 / hb)
+    x, t = _nodes(sol)
+    assert np.max(np.abs(t - (ta - q / ha - q * x / k))) < 1e-9 * (ta - tb)
+    assert sol.heat_out_w(2) == pytest.approx(q, rel=1e-9)
+    assert sol.heat_out_w(1) == pytest.approx(-q, rel=1e-9)
+
+
+def test_cached_operator_takes_new_boundary_values():
+    """A second solve on the same mesh and operator (the cache of solve_heat) with other Dirichlet,
+    Neumann and ambient values gives the series-circuit answer of the new values."""
+    length, k, h = 1e-3, 10.0, 2e3
+    msh, ct, ft = _interval(6, length)
+    for q, tinf in ((1e4, 300.0), (3e4, 320.0)):
+        sol = solve_heat(msh, ct, ft, [Region(1, k)], [Neumann(1, q), Robin(2, h, tinf)])
+        assert sol.max_k() == pytest.approx(tinf + q / h + q * length / k, rel=1e-10)
+    for t1, t2 in ((300.0, 310.0), (350.0, 330.0)):
+        sol = solve_heat(msh, ct, ft, [Region(1, k)], [Dirichlet(1, t1), Dirichlet(2, t2)])
+        assert sol.heat_out_w(2) == pytest.approx(k * (t1 - t2) / length, rel=1e-9)
+        assert sol.heat_out_w(1) == pytest.approx(k * (t2 - t1) / length, rel=1e-9)
+
+
+def test_surface_map_adds_to_a_neumann_flux_on_the_same_facets():
+    """A power map f(x) = q0 x / W plus a uniform flux q1 on the top of a square: the power in is
+    W (q0 / 2 + q1) per metre of depth, all of it leaves through the convective bottom."""
+    w, q0, q1 = 1e-2, 4e5, 1e5
+    msh = dmesh.create_rectangle(COMM, [[0.0, 0.0], [w, w]], [4, 4])
+    ct, ft = _tags(msh, lambda m: np.ones(len(m)),
+                   {1: lambda x: np.isclose(x[1], w), 2: lambda x: np.isclose(x[1], 0.0)})
+    sol = solve_heat(msh, ct, ft, [Region(1, 50.0)], [Neumann(1, q1), Robin(2, 1e4, 300.0)],
+                     surface_sources=[SurfaceSource(1, lambda x: q0 * x[0] / w)])
+    total = w * (q0 / 2 + q1)
+    assert sol.source_w() == pytest.approx(total, rel=1e-12)
+    assert sol.heat_out_w(2) == pytest.approx(total, rel=1e-9)
+    assert sol.heat_out_w(1) == pytest.approx(-total, rel=1e-12)
+
+
+@pytest.mark.parametrize("method", ["newton", "picard"])
+def test_kirchhoff_flux_at_both_faces(method):
+    """k = k0 (1 + b (T - T0)) between T0 and T1: the flux is k0 U1 / L with U1 = dT + b dT^2 / 2
+    (Kirchhoff transform), at both faces; the far face sees k(T1) = k0 (1 + b dT), so the heat out
+    there checks the temperature factor of the gradient flux. The reference temperature t_ref is
+    not T0 here (the same law written about another point)."""
+    length, k0, b, t0, t1, tref = 1e-3, 148.0, -4.3e-3, 300.0, 400.0, 350.0
+    msh, ct, ft = _interval(40, length)
+    kref = k0 * (1 + b * (tref - t0))
+    sol = solve_heat(msh, ct, ft, [Region(1, kref, dk_dt_per_k=b * k0 / kref, t_ref_k=tref)],
+                     [Dirichlet(1, t0), Dirichlet(2, t1)], method=method, rtol=1e-11, max_iter=60)
+    dt = t1 - t0
+    flux = k0 * (dt + b * dt**2 / 2) / length  # from x = 0 towards x = L is -flux (T rises)
+    x, t = _nodes(sol)
+    exact = lambda x: t0 + (np.sqrt(1 + 2 * b * (dt + b * dt**2 / 2) * x / length) - 1) / b  # noqa: E731
+    assert np.max(np.abs(t - exact(x))) < 1e-6 * t1
+    # the gradient flux of the P1 field: k(T) at the face times the end cell's slope, on the exact
+    # nodal values (the O(h) difference from the exact flux is 1 % at the far face here)
+    k_of = lambda temp: k0 * (1 + b * (temp - t0))  # noqa: E731
+    h = length / 40
+    t_h, t_lh = exact(np.array([h, length - h]))
+    assert sol.heat_out_w(1) == pytest.approx(k0 * (t_h - t0) / h, rel=1e-5)
+    assert sol.heat_out_w(2) == pytest.approx(-k_of(t1) * (t1 - t_lh) / h, rel=1e-5)
+    assert sol.heat_out_w(1) == pytest.approx(flux, rel=0.02)
+    if method == "picard":  # re-linearised operator: contraction ~ |b dT| per step, a few steps
+        assert sol.iterations <= 12
+
+
+def test_robin_field_changed_in_place_after_reset_matrix():
+    """A HeatProblem with h as a Function: after changing h in place and reset_matrix (with and
+    without the kept preconditioner), the solve follows the new series circuit."""
+    length, k, q, tinf = 1e-3, 10.0, 1e4, 300.0
+    msh, ct, ft = _interval(4, length)
+    V = fem.functionspace(msh, ("Lagrange", 1))
+    h = fem.Function(V)
+    h.x.array[:] = 1e3
+    prob = HeatProblem(msh, ct, ft, [Region(1, k)], [Neumann(1, q), Robin(2, h, tinf)], space=V)
+    for hv, keep in ((1e3, False), (4e3, False), (2.5e3, True)):
+        h.x.array[:] = hv
+        prob.reset_matrix(keep_preconditioner=keep)
+        sol = prob.solve()
+        assert sol.max_k() == pytest.approx(tinf + q / hv + q * length / k, rel=1e-8)
+        assert sol.heat_out_w(2) == pytest.approx(q, rel=1e-8)
+
+
+def test_p2_and_multigrid_paths_agree_with_the_exact_solution():
+    """Degree 2 (quadratic field: exact for a uniform source in 1-D) and the multigrid path
+    (forced by a DOF limit of 0): the same parabola T = T_s + q (L^2 - x^2) / (2k)."""
+    length, k, q, ts = 2e-3, 30.0, 1e8, 320.0
+    msh, ct, ft = _interval(6, length)
+    exact = lambda x: ts + q * (length**2 - x**2) / (2 * k)  # noqa: E731
+    sol = solve_heat(msh, ct, ft, [Region(1, k, source_w_per_m3=q)], [Dirichlet(2, ts)], degree=2)
+    x, t = _nodes(sol)
+    assert np.max(np.abs(t - exact(x))) < 1e-8 * (exact(0.0) - ts)
+    assert sol.heat_out_w(2) == pytest.approx(q * length, rel=1e-8)  # exact gradient of the parabola
+    old = heat.DIRECT_MAX_DOFS
+    heat.DIRECT_MAX_DOFS = 0
+    try:
+        msh, ct, ft = _interval(64, length)
+        prob = HeatProblem(msh, ct, ft, [Region(1, k, source_w_per_m3=q)], [Dirichlet(2, ts)])
+        assert not prob.direct
+        sol = prob.solve()
+    finally:
+        heat.DIRECT_MAX_DOFS = old
+    x, t = _nodes(sol)
+    assert np.max(np.abs(t - exact(x))) < 1e-6 * (exact(0.0) - ts)
+
+
+# -- coolant.py -------------------------------------------------------------------------------------
+
+def _channel_box(nx=6, ny=4, nz=1, lx=1e-2, ly=4e-3, lz=1e-3):
+    """A plate cooled on its bottom (tag 1), heated on its top (tag 2); flow along +x."""
+    msh = dmesh.create_box(COMM, [np.zeros(3), np.array([lx, ly, lz])], [nx, ny, nz], dmesh.CellType.hexahedron)
+    ct, ft = _tags(msh, lambda m: np.ones(len(m)),
+                   {1: lambda x: np.isclose(x[2], 0.0), 2: lambda x: np.isclose(x[2], lz)})
+    return msh, ct, ft
+
+
+def _coolant_problem(msh, ct, ft, q_top, k, h0, inlet, q_fun=None):
+    from si_thermal.thermal.coolant import solve_with_coolant
+
+    V = fem.functionspace(msh, ("Lagrange", 1))
+    h, tc = fem.Function(V), fem.Function(V)
+    h.x.array[:] = h0
+    tc.x.array[:] = inlet
+    srcs = [SurfaceSource(2, q_fun)] if q_fun is not None else []
+    prob = HeatProblem(msh, ct, ft, [Region(1, k)], [Robin(1, h, tc)] + ([Neumann(2, q_top)] if q_top else []),
+                       space=V, surface_sources=srcs)
+    return prob, h, tc, solve_with_coolant
+
+
+def test_coolant_rise_along_the_channel_matches_the_energy_balance():
+    """Uniform flux q into the top, conduction only through the thickness (k_x, k_y ~ 0): each
+    column passes q to the coolant, so T_c(x) = T_in + q W x / C (Incropera sec. 8.3, uniform
+    surface flux), the wall sits q/h above the coolant and the top q t/k_z above the wall. The
+    mixed outlet and the total heat: T_in + q L W / C and q L W."""
+    lx, ly, lz, q, h0, kz, inlet, cap = 1e-2, 4e-3, 1e-3, 1e5, 2e4, 10.0, 300.0, 0.5
+    msh, ct, ft = _channel_box(lx=lx, ly=ly, lz=lz)
+    prob, h, tc, solve = _coolant_problem(msh, ct, ft, q, (1e-9, 1e-9, kz), h0, inlet)
+    sol, state = solve(prob, 1, h, tc, (0.0, lx, 0.0, ly), cap, inlet, tol_k=1e-8, max_iter=200)
+    total = q * lx * ly
+    assert state.heat_w == pytest.approx(total, rel=1e-6)
+    assert state.outlet_mixed_k == pytest.approx(inlet + total / cap, rel=1e-8)
+    assert state.outlet_max_k == pytest.approx(inlet + total / cap, rel=1e-8)
+    xc = tc.function_space.tabulate_dof_coordinates()
+    inner = (xc[:, 0] > 1.5 * lx / 6) & (xc[:, 0] < lx - 1.5 * lx / 6)  # the end nodes carry a quarter cell
+    rise = q * ly * xc[inner, 0] / cap
+    assert np.max(np.abs(tc.x.array[inner] - inlet - rise)) < 1e-3 * total / cap
+    t = sol.temperature.x.array
+    wall = inner & np.isclose(xc[:, 2], 0.0)
+    top = inner & np.isclose(xc[:, 2], lz)
+    assert np.max(np.abs(t[wall] - tc.x.array[wall] - q / h0)) < 1e-3 * q / h0
+    assert np.max(np.abs(t[top] - tc.x.array[top] - q / h0 - q * lz / kz)) < 1e-3 * q / h0
+    assert state.iterations < 200 and state.change_k < 1e-8
+
+
+def test_coolant_strips_heat_up_by_their_own_share():
+    """A power map falling linearly across the flow, f(y) = q (1 - y/W), no lateral conduction: the
+    strip at y carries the capacity C w_s / W and picks up f(y) w_s per metre, so its coolant rises
+    as T_in + f(y) W x / C (inner strips; the edge strips' half hats average f over their half cell),
+    the mixed outlet by the total q L W / 2 over C."""
+    lx, ly, q, inlet, cap = 1e-2, 4e-3, 1e5, 300.0, 0.5
+    msh, ct, ft = _channel_box(ny=4, lx=lx, ly=ly)
+    prob, h, tc, solve = _coolant_problem(msh, ct, ft, 0.0, (1e-9, 1e-9, 10.0), 2e4, inlet,
+                                          q_fun=lambda x: q * (1 - x[1] / ly))
+    _, state = solve(prob, 1, h, tc, (0.0, lx, 0.0, ly), cap, inlet, tol_k=1e-8, max_iter=200)
+    total = q * lx * ly / 2
+    assert state.heat_w == pytest.approx(total, rel=1e-6)
+    assert state.outlet_mixed_k == pytest.approx(inlet + total / cap, rel=1e-8)
+    hy = ly / 4
+    assert inlet + q * (1 - hy / ly) * lx * ly / cap < state.outlet_max_k < inlet + q * lx * ly / cap
+    xc = tc.function_space.tabulate_dof_coordinates()
+    inner = ((xc[:, 0] > 1.5 * lx / 6) & (xc[:, 0] < lx - 1.5 * lx / 6) & (xc[:, 1] > 0.5 * hy)
+             & (xc[:, 1] < ly - 0.5 * hy))
+    exact = inlet + q * (1 - xc[inner, 1] / ly) * ly * xc[inner, 0] / cap
+    assert np.max(np.abs(tc.x.array[inner] - exact)) < 1e-6 * total / cap
+
+
+def test_coolant_zones_restart_at_the_inlet_with_their_flow_share():
+    """Two parallel zones along x, each fed from the inlet with half the flow: each outlet rises by
+    q (L/2) W / (C/2) = q L W / C, the coolant restarts at the inlet at the second zone's start."""
+    lx, ly, q, inlet, cap = 1e-2, 4e-3, 1e5, 300.0, 0.5
+    msh, ct, ft = _channel_box(nx=8, lx=lx, ly=ly)
+    prob, h, tc, solve = _coolant_problem(msh, ct, ft, q, (1e-9, 1e-9, 10.0), 2e4, inlet)
+    _, state = solve(prob, 1, h, tc, (0.0, lx, 0.0, ly), cap, inlet, tol_k=1e-8, max_iter=200,
+                     zone_starts_m=[0.0, lx / 2], zone_flow_fractions=[0.5, 0.5])
+    rise = q * lx * ly / cap
+    assert state.outlet_mixed_k == pytest.approx(inlet + rise, rel=1e-8)
+    # the node at a zone start takes its whole tributary (half a cell upstream of the start too):
+    # the zone's outlet and the restart sit within that half cell of the continuous balance
+    cell = q * ly * (lx / 8) / (cap / 2)
+    assert inlet + rise <= state.outlet_max_k <= inlet + rise + cell + 1e-9
+    xc = tc.function_space.tabulate_dof_coordinates()
+    before = np.isclose(xc[:, 0], lx / 2 - lx / 8)  # 3/8 L: a node of zone 1
+    after = np.isclose(xc[:, 0], lx / 2 + lx / 8)  # 5/8 L: a node of zone 2, 1/8 L into it
+    assert tc.x.array[before] == pytest.approx(inlet + 3 * cell, rel=1e-6)
+    assert np.all((tc.x.array[after] >= inlet + cell - 1e-9) & (tc.x.array[after] <= inlet + 1.5 * cell + 1e-9))
+
+
+def test_coolant_section_per_metre_of_depth_and_warm_start():
+    """A 2-D section (cross_axis None, capacity per metre of depth): the same energy balance; a warm
+    start from the converged fields at twice the power (scaled) converges to twice the rise."""
+    lx, lz, q, inlet, cap = 1e-2, 1e-3, 1e5, 300.0, 0.2
+    msh = dmesh.create_rectangle(COMM, [[0.0, 0.0], [lx, lz]], [8, 1], dmesh.CellType.quadrilateral)
+    ct, ft = _tags(msh, lambda m: np.ones(len(m)),
+                   {1: lambda x: np.isclose(x[1], 0.0), 2: lambda x: np.isclose(x[1], lz)})
+    prob, h, tc, solve = _coolant_problem(msh, ct, ft, q, (1e-9, 10.0, 1.0), 2e4, inlet)
+    _, state = solve(prob, 1, h, tc, (0.0, lx, 0.0, 1.0), cap, inlet, cross_axis=None, tol_k=1e-8, max_iter=200)
+    assert state.outlet_mixed_k == pytest.approx(inlet + q * lx / cap, rel=1e-8)
+    prob._neumann[2].value = 2 * q
+    prob.u.x.array[:] = inlet + 2 * (prob.u.x.array - inlet)
+    tc.x.array[:] = inlet + 2 * (tc.x.array - inlet)
+    _, warm = solve(prob, 1, h, tc, (0.0, lx, 0.0, 1.0), cap, inlet, cross_axis=None, tol_k=1e-8,
+                    max_iter=200, warm_start=True)
+    assert warm.outlet_mixed_k == pytest.approx(inlet + 2 * q * lx / cap, rel=1e-8)
+    assert warm.iterations < state.iterations  # started at the answer
+
+
+# -- transient.py -----------------------------------------------------------------------------------
+
+def _transient_bar(n=16, length=1e-2):
+    from si_thermal.thermal.transient import Capacity, Load, TransientModel
+
+    msh, ct, ft = _interval(n, length)
+    k, rc = 2.0, 2e6
+    probes = {"mid": (length / 2, 0.0, 0.0), "q": (length / 4, 0.0, 0.0)}
+    model = TransientModel(msh, ct, ft, [Region(1, k)], [Capacity(1, rc)], [(2, 50.0)], [1],
+                           [Load("vol", volume=((1, 1e5),)), Load("edge", dirichlet=((1, 1.0),)),
+                            Load("amb", ambient=((2, 1.0),)), Load("flux", flux=((2, 1e3),))], probes)
+    return model, k, rc, length
+
+
+def test_transient_steady_rises_in_closed_form():
+    """1-D bar, x = 0 held (the fixed facet), convection h at x = L: steady rise per unit load in closed
+    form (P1 exact at nodes in 1-D): volume source, a raised edge, a raised ambient, a flux."""
+    model, k, _, length = _transient_bar()
+    h, qv, qs = 50.0, 1e5, 1e3
+    s = model.steady()
+    # uniform source q, T(0)=0, -k T'(L) = h T(L): T = q (L x - x^2/2)/k + c x, with c from the Robin end
+    r = 1 / (k / length + h) * (k / length)  # divider for the unit edge / ambient rise at x = L
+    for p, x in enumerate((length / 2, length / 4)):
+        # source: T = a x - q x^2 / (2k) with a from -k T'(L) = h T(L)
+        a = (qv * length - h * (-qv * length**2 / (2 * k))) / (k + h * length)
+        assert s[p, 0] == pytest.approx(a * x - qv * x**2 / (2 * k), rel=1e-9)
+        # edge at 1, ambient 0: linear from 1 at x = 0 to T_L = k/L / (k/L + h)
+        assert s[p, 1] == pytest.approx(1 + (r - 1) * x / length, rel=1e-9)
+        # ambient at 1, edge 0: linear from 0 to T_L = h / (k/L + h)
+        assert s[p, 2] == pytest.approx((1 - r) * x / length, rel=1e-9)
+        assert s[p, 3] == pytest.approx(qs / (k / length + h) * x / length, rel=1e-9)
+
+
+def test_transient_decay_follows_the_slowest_mode_under_backward_euler():
+    """Both ends held, a uniform source switched off after a long on-time: the late probe ratio per
+    step is 1 / (1 + lambda dt), lambda = k pi^2 / (rho c L^2) (slowest mode; P1 with 32 cells puts
+    the discrete lambda 0.3 % above). The step response reaches the steady state, and the kernel of
+    the step responses reproduces direct time stepping (Duhamel)."""
+    from si_thermal.thermal.transient import Capacity, Load, TransientModel, duhamel
+
+    length, k, rc, n = 1e-2, 2.0, 2e6, 32
+    msh = dmesh.create_interval(COMM, n, [0.0, length])
+    ct, ft = _tags(msh, lambda m: np.ones(len(m)),
+                   {1: lambda x: np.isclose(x[0], 0.0) | np.isclose(x[0], length)})
+    model = TransientModel(msh, ct, ft, [Region(1, k)], [Capacity(1, rc)], [], [1],
+                           [Load("vol", volume=((1, 1e5),))], {"mid": (length / 2, 0, 0)})
+    lam = k * np.pi**2 / (rc * length**2)
+    dt = 0.1 / lam
+    p = np.r_[np.ones(200), np.zeros(60)]
+    out = model.simulate(p[None, :], dt)[0]
+    steady = 1e5 * length**2 / (8 * k)
+    assert out[199] == pytest.approx(steady, rel=1e-3)
+    ratio = out[-1] / out[-2]
+    assert ratio == pytest.approx(1 / (1 + lam * dt), rel=2e-3)
+    sr = model.step_responses(dt / 4, fine_steps=8, steps_per_level=8, settle_tol=1e-6)
+    assert sr.steady[0, 0] == pytest.approx(steady, rel=1e-9)
+    assert sr.g[0, 0, -1] == pytest.approx(steady, rel=1e-5)
+    assert np.all(np.diff(sr.t) > 0) and sr.t[-1] > 5 / lam
+    kern = sr.kernel(dt)
+    conv = duhamel(kern, p[None, :])[0]
+    assert np.max(np.abs(conv[20:] - out[20:])) < 0.02 * steady
+
+
+def test_transient_from_steady_problem_has_its_capacity():
+    """from_problem on a HeatProblem with a Robin face: the heat capacity sets the time scale:
+    the step response of a uniform source under convection alone (Bi << 1, a lumped body) is
+    q (1 - exp(-t h / (rho c L))) L / h."""
+    from si_thermal.thermal.transient import Capacity, Load, TransientModel
+
+    length, k, rc, h = 1e-3, 400.0, 3e6, 100.0
+    msh, ct, ft = _interval(4, length)
+    prob = HeatProblem(msh, ct, ft, [Region(1, k)], [Robin(2, h, 0.0)])
+    model = TransientModel.from_problem(prob, [Capacity(1, rc)], [Load("q", volume=((1, 1e6),))],
+                                        {"end": (length, 0, 0)})
+    tau = rc * length / h
+    out = model.simulate(np.ones((1, 400)), tau / 100)[0]
+    final = 1e6 * length / h
+    t = tau / 100 * np.arange(1, 401)
+    assert out == pytest.approx(final * (1 - (1 + 0.01) ** -np.arange(1, 401)), rel=2e-3)
+    assert out[-1] == pytest.approx(final * (1 - np.exp(-t[-1] / tau)), rel=0.01)
+
+
+# -- elastic.py -------------------------------------------------------------------------------------
+
+E_AL, NU_AL, A_AL = 70e9, 0.33, 23e-6
+
+
+def _cube(n=2, length=1e-3):
+    msh = dmesh.create_box(COMM, [np.zeros(3), np.full(3, length)], [n, n, n], dmesh.CellType.hexahedron)
+    faces = {10 + a: (lambda a: lambda x: np.isclose(x[a], 0.0))(a) for a in range(3)}
+    faces.update({20 + a: (lambda a: lambda x: np.isclose(x[a], length))(a) for a in range(3)})
+    ct, ft = _tags(msh, lambda m: np.ones(len(m)), faces)
+    return msh, ct, ft
+
+
+def test_uniaxial_stretch_gives_youngs_modulus_and_poisson_contraction():
+    """Stretch e along x (x = 0 held, x = L moved by e L), y and z on rollers: sigma_xx = E e, the
+    lateral strains -nu e, the other stresses 0, von Mises |sigma_xx|; a uniform dT adds alpha dT to
+    every normal strain and no stress."""
+    length, e = 1e-3, 1e-3
+    msh, ct, ft = _cube(2, length)
+    mat = el.ElasticMaterial.isotropic(E_AL, NU_AL, A_AL)
+    for dt in (0.0, 40.0):
+        bcs = [el.Fix(10, (0,)), el.Fix(20, (0,), value_m=e * length), el.Fix(11, (1,)), el.Fix(12, (2,))]
+        sol = el.solve_elastic(msh, ct, {1: mat}, dt, bcs, facet_tags=ft)
+        s, eps = sol.stress(), sol.strain()
+        ex = e  # imposed total strain along x
+        sxx = E_AL * (ex - A_AL * dt)
+        assert sol.mean(s, 0) == pytest.approx(sxx, rel=1e-9)
+        lateral = -NU_AL * (ex - A_AL * dt) + A_AL * dt
+        assert sol.mean(eps, 1) == pytest.approx(lateral, rel=1e-9)
+        assert sol.mean(eps, 2) == pytest.approx(lateral, rel=1e-9)
+        assert max(sol.max_abs(s, i) for i in range(1, 6)) < 1e-6 * abs(sxx)
+        assert sol.von_mises() == pytest.approx(abs(sxx), rel=1e-9)
+        x, u = sol.nodal_displacement()
+        assert np.allclose(u[:, 0], ex * x[:, 0], atol=1e-12 * length)
+        assert sol.max_displacement_m() == pytest.approx(np.linalg.norm(u, axis=1).max(), rel=1e-12)
+
+
+def test_restrained_heating_gives_hydrostatic_compression_and_operator_reuse():
+    """Every face held normal: sigma = -E alpha dT / (1 - 2 nu) on the diagonal (Timoshenko & Goodier
+    sec. 150), no displacement; a second dT reuses the factorization and scales the stress."""
+    msh, ct, ft = _cube(2)
+    mat = el.ElasticMaterial.isotropic(E_AL, NU_AL, A_AL)
+    bcs = [el.Fix(10 + a, (a,)) for a in range(3)] + [el.Fix(20 + a, (a,)) for a in range(3)]
+    for dt in (50.0, -20.0):
+        sol = el.solve_elastic(msh, ct, {1: mat}, dt, bcs, facet_tags=ft)
+        s = sol.stress()
+        for i in range(3):
+            assert sol.mean(s, i) == pytest.approx(-E_AL * A_AL * dt / (1 - 2 * NU_AL), rel=1e-9)
+        assert max(sol.max_abs(s, i) for i in range(3, 6)) < 1e-9 * E_AL * A_AL * abs(dt)
+        assert sol.von_mises() == pytest.approx(0.0, abs=1e-6 * E_AL * A_AL * abs(dt))
+        assert sol.max_displacement_m() < 1e-15
+    assert len(el._OPERATORS) == 1
+
+
+def test_two_blocks_side_by_side_in_series_strain():
+    """Two materials in series along x between held faces, all faces held normal (uniaxial strain),
+    heated by dT: with nu = 0 the force balance gives sigma_xx = -dT (a1 + a2) / (1/E1 + 1/E2) for
+    equal lengths, sigma_yy = sigma_zz = -E_i a_i dT in each, and
+    the interface moves by L (a1 dT + sigma / E1). The iterative solver (CG + GAMG with the rigid
+    body modes) agrees."""
+    length, e1, e2, a1, a2, dt = 1e-3, 200e9, 100e9, 5e-6, 20e-6, 30.0
+    msh = dmesh.create_box(COMM, [np.zeros(3), np.array([2 * length, length, length])], [4, 2, 2],
+                           dmesh.CellType.hexahedron)
+    faces = {10: lambda x: np.isclose(x[0], 0.0), 20: lambda x: np.isclose(x[0], 2 * length),
+             11: lambda x: np.isclose(x[1], 0.0), 12: lambda x: np.isclose(x[2], 0.0),
+             21: lambda x: np.isclose(x[1], length), 22: lambda x: np.isclose(x[2], length)}
+    ct, ft = _tags(msh, lambda m: np.where(m[:, 0] < length, 1, 2), faces)
+    mats = {1: el.ElasticMaterial.isotropic(e1, 0.0, a1), 2: el.ElasticMaterial.isotropic(e2, 0.0, a2)}
+    bcs = [el.Fix(10, (0,)), el.Fix(20, (0,)), el.Fix(11, (1,)), el.Fix(12, (2,)), el.Fix(21, (1,)),
+           el.Fix(22, (2,))]
+    sigma = -dt * (a1 + a2) / (1 / e1 + 1 / e2)
+    for solver in ("direct", "iterative"):
+        sol = el.solve_elastic(msh, ct, mats, dt, bcs, facet_tags=ft, solver=solver, rtol=1e-12)
+        s = sol.stress()
+        for tag, (e, a) in ((1, (e1, a1)), (2, (e2, a2))):
+            assert sol.mean(s, 0, tag) == pytest.approx(sigma, rel=1e-6)
+            assert sol.mean(s, 1, tag) == pytest.approx(-e * a * dt, rel=1e-6)
+        x, u = sol.nodal_displacement()
+        mid = np.isclose(x[:, 0], length)
+        assert u[mid, 0] == pytest.approx(length * (a1 * dt + sigma / e1), rel=1e-6)
+
+
+def test_orthotropic_free_expansion_with_a_temperature_field():
+    """A temperature Function (uniform dT) and a material with distinct CTEs per axis: free
+    expansion u_i = alpha_i dT x_i, zero stress; warpage of a flat top is 0."""
+    msh, ct, ft = _cube(2)
+    c = el.ElasticMaterial.isotropic(E_AL, NU_AL, 0.0).stiffness_pa
+    mat = el.ElasticMaterial(c, np.array([10e-6, 20e-6, 40e-6, 0, 0, 0]))
+    V = fem.functionspace(msh, ("Lagrange", 1))
+    dtf = fem.Function(V)
+    dtf.x.array[:] = 25.0
+    bcs = [el.Fix(10 + a, (a,)) for a in range(3)]
+    sol = el.solve_elastic(msh, ct, {1: mat}, dtf, bcs, facet_tags=ft)
+    x, u = sol.nodal_displacement()
+    assert np.allclose(u, x * np.array([10e-6, 20e-6, 40e-6]) * 25.0, atol=1e-15)
+    assert max(sol.max_abs(sol.stress(), i) for i in range(6)) < 1e-6 * E_AL * 40e-6 * 25.0
+    assert sol.warpage_m() < 1e-15
+    assert sol.num_dofs == 3 * 27
+
+
+# -- geometry.py ------------------------------------------------------------------------------------
+
+def test_two_layer_stack_bookkeeping():
+    """A two-layer stack: a 2x1 mm base and a 1x1 mm die on its left half; grid lines at the rectangle
+    edges, element layers per layer, region volumes, the cooled top and the board bottom areas."""
+    import ufl
+
+    from si_thermal.thermal.geometry import StackGeometry, StackLayer, grid_lines, grid_nodes, mesh_stack
+
+    base = StackLayer("base", 0.2e-3, 2, (("base", (0.0, 2e-3, 0.0, 1e-3)),))
+    die = StackLayer("top", 0.3e-3, 3, (("die", (0.0, 1e-3, 0.0, 1e-3)),))
+    geom = StackGeometry((base, die), (0.0, 1e-3, 0.0, 1e-3), 0.5e-3)
+    gx, gy, gz = grid_lines(geom)
+    assert gx == pytest.approx([0, 0.5e-3, 1e-3, 1.5e-3, 2e-3], abs=1e-15)
+    assert gy == pytest.approx([0, 0.5e-3, 1e-3], abs=1e-15)
+    assert gz == pytest.approx([0, 0.1e-3, 0.2e-3, 0.3e-3, 0.4e-3, 0.5e-3], abs=1e-15)
+    assert grid_nodes(geom) == 5 * 3 * 6
+    tm = mesh_stack(geom, COMM)
+    assert tm.regions == {"base": 1, "die": 2}
+    dx = ufl.Measure("dx", domain=tm.mesh, subdomain_data=tm.cell_tags)
+    ds = ufl.Measure("ds", domain=tm.mesh, subdomain_data=tm.facet_tags)
+    one = fem.Constant(tm.mesh, 1.0)
+    vol = lambda m: fem.assemble_scalar(fem.form(one * m))  # noqa: E731
+    assert vol(dx(1)) == pytest.approx(2e-3 * 1e-3 * 0.2e-3, rel=1e-12)
+    assert vol(dx(2)) == pytest.approx(1e-3 * 1e-3 * 0.3e-3, rel=1e-12)
+    assert vol(ds(101)) == pytest.approx(1e-3 * 1e-3, rel=1e-12)  # die top, cooled
+    assert vol(ds(102)) == pytest.approx(2e-3 * 1e-3, rel=1e-12)  # board
+    assert tm.mesh.topology.index_map(3).size_local == 4 * 2 * 2 + 2 * 2 * 3
+    tets = mesh_stack(geom, COMM, cell="tetrahedron")
+    assert tets.mesh.topology.index_map(3).size_local == 6 * (4 * 2 * 2 + 2 * 2 * 3)
