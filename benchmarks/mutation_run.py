@@ -43,7 +43,47 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                 ["tests/thermal/test_cooling.py", "tests/thermal/test_cooling_inputs.py",
                  "tests/thermal/test_anderson.py", "tests/thermal/test_convergence.py",
                  "tests/thermal/test_tuckerman_pease.py", "tests/thermal/test_mutation_kills_thermal.py"]),
+    # FEM modules (issue 18 part B): the functions of FEM_FUNCTIONS only, judged by tiny-mesh checks
+    "thermal-fem": ([f"si_thermal/thermal/{m}.py" for m in ("heat", "coolant", "transient", "elastic", "geometry")],
+                    ["tests/thermal/test_mutation_kills_fem.py", "tests/thermal/test_heat.py",
+                     "tests/thermal/test_transient.py", "tests/thermal/test_elastic.py",
+                     "tests/thermal/test_coolant_grid.py", "tests/thermal/test_geometry.py"]),
 }
+# Groups whose run is restricted to the functions that carry physics (weak forms, coefficients,
+# boundary terms, material and geometry bookkeeping), per module: every other function's mutants are
+# generated but not run (reported as "not run"). Left out of thermal-fem: XDMF writing
+# (``write_xdmf``), PETSc solver plumbing (``_make_ksp``, ``_ksp_options``: a changed Krylov or
+# preconditioner option still converges to the same field, or raises), input validation
+# (``_check_regions``, ``ElasticMaterial.__post_init__``) and the geometry's cache-key hash (``key``).
+FUNCTIONS: dict[str, dict[str, list[str]]] = {
+    "thermal-fem": {
+        "heat": ["max_k", "min_k", "mean_k", "heat_out_w", "source_w", "_reduce_over_cells", "_cell_dofs",
+                 "_assemble_scalar", "__init__", "reset_matrix", "_build_coefficients", "_field", "_build_forms",
+                 "direct", "linear_solve", "prepare", "_solve_frozen", "refreeze", "picard_step", "solution",
+                 "_newton_solve", "solve", "tag_dofs", "_weights", "volume", "integral", "_scratch_form",
+                 "power_in_w", "_all_tags", "_operator_key", "_update_values", "solve_heat"],
+        "coolant": ["_unique_global", "_index", "_tributary", "_zone_rise", "_surface", "solve_with_coolant"],
+        "transient": ["kernel", "_overlap_add", "duhamel", "__init__", "from_problem", "_setup", "_probe_rows",
+                      "_factor", "steady", "_advance", "_blocks", "step_responses", "simulate"],
+        "elastic": ["isotropic", "from_properties", "voigt_strain", "_cells", "_dg0", "stress", "strain",
+                    "cell_values", "max_abs", "mean", "nodal_displacement", "max_displacement_m", "warpage_m",
+                    "von_mises", "rigid_body_modes", "_dirichlet", "solve_elastic", "_operator_key", "_solve_rhs"],
+        "geometry": ["region_names", "_breaks", "_inside", "_subdivisions", "tag_at", "_grid", "grid_lines",
+                     "grid_nodes", "_local_cells", "mesh_stack", "_centered", "package_geometry"],
+    },
+}
+
+
+def selected(group: str, modules: list[str] | None = None) -> list[str]:
+    """mutmut name globs of the group's selected functions (top-level ``x_f`` and methods ``xǁCǁf``)."""
+    out = []
+    for mod, funcs in FUNCTIONS.get(group, {}).items():
+        if modules is None or mod in modules:
+            base = f"si_thermal.thermal.{mod}"
+            out += [g for f in funcs for g in (f"{base}.x_{f}__mutmut_*", f"{base}.xǁ*ǁ{f}__mutmut_*")]
+    return out
+
+
 LINKS = ["si_thermal", "tests", "boards", "channels", "meshes"]
 # tests left out of a group's mutant runs because each takes 5-15 s of FEM (they stay in make test):
 # the resolved conjugate unit cell and the package mesh-convergence check
@@ -52,6 +92,8 @@ DESELECT = {"thermal": "not resolved_unit_cell and not default_mesh_meets_the_to
             # pipeline on 4-port data, 1-10 s each: a surviving mutant would cost ~10 s): in make test; the
             # si-com group judges mutants by the synthetic closed-form tests of test_mutation_kills_com.py
             # and the fast tests of test_pulse/test_eq/test_com
+            # the MPI test launches mpirun (a subprocess: nothing mutmut can map)
+            "thermal-fem": "not under_mpirun",
             "si-com": "not (example2 or crosstalk_lowers_com or fast_search_finds or stronger_equalizer "
                       "or falls_monotonically or short_band_warns_and_different or mixups or port_order_is_detected "
                       "or crosstalk_file_given or sdd_equals_skrf)"}
@@ -93,13 +135,33 @@ def prepare(group: str) -> Path:
     return work
 
 
-def run(group: str, children: int, mutants: list[str] | None = None) -> float:
+def pending(work: Path, globs: list[str]) -> list[str]:
+    """The selected mutants not run yet (explicit names: mutmut re-runs every mutant it is given), or
+    the globs themselves before mutmut has generated the mutants."""
+    import fnmatch
+    import json
+
+    metas = list((work / "mutants").rglob("*.py.meta"))
+    if not metas:
+        return globs
+    names = [k for m in metas for k, c in json.loads(m.read_text())["exit_code_by_key"].items()
+             if c is None and any(fnmatch.fnmatch(k, g) for g in globs)]
+    return names
+
+
+def run(group: str, children: int, mutants: list[str] | None = None, modules: list[str] | None = None,
+        nice: int = 15) -> float:
     work = prepare(group)
     mutmut = Path(sys.executable).with_name("mutmut")
     env = {**os.environ, "SI_THERMAL_ROOT": str(ROOT), "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1",
            "OPENBLAS_NUM_THREADS": "1"}
+    if not mutants and group in FUNCTIONS:  # only the selected functions, those not run yet
+        mutants = pending(work, selected(group, modules))
+        if not mutants:
+            print(f"{group}: every selected mutant has run")
+            return 0.0
     t0 = time.perf_counter()
-    subprocess.run(["nice", "-n", "15", str(mutmut), "run", "--max-children", str(children), *(mutants or [])],
+    subprocess.run(["nice", "-n", str(nice), str(mutmut), "run", "--max-children", str(children), *(mutants or [])],
                    cwd=work, env=env, check=False)
     wall = time.perf_counter() - t0
     with open(work / "runs.log", "a") as log:  # one line per run: a rerun of some mutants adds a line
@@ -113,9 +175,12 @@ def main() -> None:
     ap.add_argument("groups", nargs="*", default=list(GROUPS), choices=list(GROUPS))
     ap.add_argument("--children", type=int, default=2)
     ap.add_argument("--mutants", nargs="*", help="mutant names or globs (default: all, new ones only)")
+    ap.add_argument("--modules", nargs="*", help="groups with selected functions (thermal-fem): only these "
+                    "modules' (default: all); e.g. --modules heat coolant")
+    ap.add_argument("--nice", type=int, default=15, help="niceness of the mutmut run (default 15)")
     args = ap.parse_args()
     for g in args.groups:
-        run(g, args.children, args.mutants)
+        run(g, args.children, args.mutants, args.modules, args.nice)
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "mutation_summary.py"),
                     *[str(ROOT / "build" / "mutation" / g) for g in args.groups]], check=False)
 

@@ -28,10 +28,23 @@ def equivalents() -> set[str]:
     return set(re.findall(r"`([\w.]+__mutmut_\d+)`", part))
 
 
+def _selection(folder: Path) -> list[str] | None:
+    """The mutmut name globs of a group run on selected functions only (``FUNCTIONS`` of the driver)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from mutation_run import FUNCTIONS, selected
+
+    return selected(folder.name) if folder.name in FUNCTIONS else None
+
+
 def rows(folder: Path):
+    import fnmatch
+
     eq = equivalents()
+    sel = _selection(folder)
     for meta in sorted((folder / "mutants").rglob("*.py.meta")):
         codes = json.loads(meta.read_text())["exit_code_by_key"]
+        if sel is not None:  # the functions left out of the group are not counted
+            codes = {k: c for k, c in codes.items() if any(fnmatch.fnmatch(k, g) for g in sel)}
         if not codes:
             continue
         module = str(meta.relative_to(folder / "mutants"))[: -len(".py.meta")].replace("/", ".")
