@@ -206,15 +206,31 @@ def test_kirchhoff_flux_at_both_faces(method):
         assert 2 <= sol.iterations <= 6
 
 
+@pytest.mark.parametrize("method", ["newton", "picard"])
+def test_default_tolerances_reach_the_kirchhoff_solution(method):
+    """With the default tolerances (rtol 1e-8, 30 iterations) a strongly temperature-dependent slab
+    (k halves over the slab: k = k0 (1 - 0.005 (T - T0)), 100 K across) is solved to 1e-6 K of the
+    Kirchhoff solution at the nodes (1-D P1 is nodally exact for the transformed problem)."""
+    length, k0, b, t0, t1 = 1e-3, 148.0, -5e-3, 300.0, 400.0
+    msh, ct, ft = _interval(10, length)
+    sol = solve_heat(msh, ct, ft, [Region(1, k0, dk_dt_per_k=b, t_ref_k=t0)], [Dirichlet(1, t0), Dirichlet(2, t1)],
+                     method=method)
+    u1 = (t1 - t0) + b / 2 * (t1 - t0) ** 2
+    x, t = _nodes(sol)
+    assert np.max(np.abs(t - (t0 + (np.sqrt(1 + 2 * b * u1 * x / length) - 1) / b))) < 1e-6
+    assert sol.converged is True
+
+
 def test_robin_field_changed_in_place_after_reset_matrix():
-    """A HeatProblem with h as a Function: after changing h in place and reset_matrix (with and
-    without the kept preconditioner), the solve follows the new series circuit."""
+    """A HeatProblem with h as a Function, prepared ahead: after changing h in place and reset_matrix
+    (with and without the kept preconditioner), the solve follows the new series circuit."""
     length, k, q, tinf = 1e-3, 10.0, 1e4, 300.0
     msh, ct, ft = _interval(4, length)
     V = fem.functionspace(msh, ("Lagrange", 1))
     h = fem.Function(V)
     h.x.array[:] = 1e3
     prob = HeatProblem(msh, ct, ft, [Region(1, k)], [Neumann(1, q), Robin(2, h, tinf)], space=V)
+    prob.prepare()  # forms and the matrix pattern ahead of the first solve (the package model's set-up)
     for hv, keep in ((1e3, False), (4e3, False), (2.5e3, True)):
         h.x.array[:] = hv
         prob.reset_matrix(keep_preconditioner=keep)
@@ -229,6 +245,8 @@ def test_p2_and_multigrid_paths_agree_with_the_exact_solution():
     length, k, q, ts = 2e-3, 30.0, 1e8, 320.0
     msh, ct, ft = _interval(6, length)
     exact = lambda x: ts + q * (length**2 - x**2) / (2 * k)  # noqa: E731
+    p1 = solve_heat(msh, ct, ft, [Region(1, k, source_w_per_m3=q)], [Dirichlet(2, ts)])
+    assert p1.heat_out_w(2) < 0.95 * q * length  # the end cell's slope: half a cell short of the face
     sol = solve_heat(msh, ct, ft, [Region(1, k, source_w_per_m3=q)], [Dirichlet(2, ts)], degree=2)
     x, t = _nodes(sol)
     assert np.max(np.abs(t - exact(x))) < 1e-8 * (exact(0.0) - ts)
