@@ -2,7 +2,7 @@
 
 Usage: ``python benchmarks/mutation_run.py GROUP [GROUP ...] [--children N]``, GROUP one of
 ``reliability``, ``si`` (line physics: conductor, dielectric, media, via, connector, metrics, reach),
-``si-com`` (pulse response, equalizer, COM), ``thermal``; ``--mutants NAME ...`` reruns only those
+``si-com`` (pulse response, equalizer, COM), ``thermal``, ``thermal-fem``; ``--mutants NAME ...`` reruns only those
 mutants (after adding tests). Each group runs in its own scratch folder
 ``build/mutation/<group>/`` (links to the package, tests and data) with a ``[tool.mutmut]`` of its
 own, so that mutmut's clean run and its test-to-function map cover only the group's fast tests and
@@ -10,9 +10,15 @@ each mutant runs only the tests that executed the mutated function. Results:
 ``benchmarks/mutation_summary.py build/mutation/<group>``.
 
 The thermal group mutates the closed-form physics (correlations, coolant properties, Anderson
-mixing, mesh convergence) and runs only the tests that need no FEM solve; the FEM modules (heat,
-package, backplane, transient, elastic) are verified by MMS convergence tests that take minutes and
-are not mutated here.
+mixing, mesh convergence) and runs only the tests that need no FEM solve. The ``thermal-fem`` group
+mutates the FEM modules heat, coolant, transient, elastic and geometry, restricted to the functions
+that carry physics (``FUNCTIONS``: weak forms, coefficients, boundary terms, post-processing,
+material and geometry bookkeeping; not XDMF writing, PETSc option plumbing or input validation),
+judged by the tiny-mesh checks of ``tests/thermal/test_mutation_kills_fem.py`` and the fast FEM
+tests (1-D intervals, 2x2x2-6x6x6 boxes: about a second per mutant, more when a mutated form is
+compiled by FFCx). ``--modules heat coolant`` runs some of its modules; a run only starts the
+selected mutants not run yet. package, package_transient, backplane, nested, unitcell, limit,
+probe and validation are not in any group (``benchmarks/MUTATION.md``).
 """
 
 from __future__ import annotations

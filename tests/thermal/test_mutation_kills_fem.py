@@ -495,7 +495,7 @@ def _transient_bar(n=16, length=1e-2):
 
     msh, ct, ft = _interval(n, length)
     k, rc = 2.0, 2e6
-    probes = {"mid": (length / 2, 0.0, 0.0), "q": (length / 4, 0.0, 0.0)}
+    probes = {"mid": (length / 2, 0.0, 0.0), "q": (length / 4 + length / 64, 0.0, 0.0)}  # a node, a quarter cell
     model = TransientModel(msh, ct, ft, [Region(1, k)], [Capacity(1, rc)], [(2, 50.0)], [1],
                            [Load("vol", volume=((1, 1e5),)), Load("edge", dirichlet=((1, 1.0),)),
                             Load("amb", ambient=((2, 1.0),)), Load("flux", flux=((2, 1e3),))], probes)
@@ -510,10 +510,14 @@ def test_transient_steady_rises_in_closed_form():
     s = model.steady()
     # uniform source q, T(0)=0, -k T'(L) = h T(L): T = q (L x - x^2/2)/k + c x, with c from the Robin end
     r = 1 / (k / length + h) * (k / length)  # divider for the unit edge / ambient rise at x = L
-    for p, x in enumerate((length / 2, length / 4)):
-        # source: T = a x - q x^2 / (2k) with a from -k T'(L) = h T(L)
-        a = (qv * length - h * (-qv * length**2 / (2 * k))) / (k + h * length)
-        assert s[p, 0] == pytest.approx(a * x - qv * x**2 / (2 * k), rel=1e-9)
+    # source: T = a x - q x^2 / (2k) with a from -k T'(L) = h T(L); P1 is exact at the nodes and
+    # interpolates linearly between them (the second probe sits a quarter into a cell of L/16)
+    a = (qv * length - h * (-qv * length**2 / (2 * k))) / (k + h * length)
+    src = lambda x: a * x - qv * x**2 / (2 * k)  # noqa: E731
+    node = length / 16
+    assert s[0, 0] == pytest.approx(src(length / 2), rel=1e-9)
+    assert s[1, 0] == pytest.approx(0.75 * src(4 * node) + 0.25 * src(5 * node), rel=1e-9)
+    for p, x in enumerate((length / 2, length / 4 + length / 64)):
         # edge at 1, ambient 0: linear from 1 at x = 0 to T_L = k/L / (k/L + h)
         assert s[p, 1] == pytest.approx(1 + (r - 1) * x / length, rel=1e-9)
         # ambient at 1, edge 0: linear from 0 to T_L = h / (k/L + h)
@@ -590,7 +594,7 @@ def test_uniaxial_stretch_gives_youngs_modulus_and_poisson_contraction():
     length, e = 1e-3, 1e-3
     msh, ct, ft = _cube(2, length)
     mat = el.ElasticMaterial.isotropic(E_AL, NU_AL, A_AL)
-    for dt in (0.0, 40.0):
+    for dt, e in ((0.0, e), (40.0, e), (0.0, 3 * e)):  # the third: the same operator, another stretch
         bcs = [el.Fix(10, (0,)), el.Fix(20, (0,), value_m=e * length), el.Fix(11, (1,)), el.Fix(12, (2,))]
         sol = el.solve_elastic(msh, ct, {1: mat}, dt, bcs, facet_tags=ft)
         s, eps = sol.stress(), sol.strain()
@@ -622,6 +626,10 @@ def test_restrained_heating_gives_hydrostatic_compression_and_operator_reuse():
         assert sol.von_mises() == pytest.approx(0.0, abs=1e-6 * E_AL * A_AL * abs(dt))
         assert sol.max_displacement_m() < 1e-15
     assert len(el._OPERATORS) == 1
+    msh3, ct3, ft3 = _cube(3)  # another mesh with the same materials and supports: its own operator
+    sol = el.solve_elastic(msh3, ct3, {1: mat}, 10.0, bcs, facet_tags=ft3)
+    assert sol.mean(sol.stress(), 0) == pytest.approx(-E_AL * A_AL * 10.0 / (1 - 2 * NU_AL), rel=1e-9)
+    assert len(el._OPERATORS) == 2
 
 
 def test_two_blocks_side_by_side_in_series_strain():
@@ -668,6 +676,102 @@ def test_orthotropic_free_expansion_with_a_temperature_field():
     assert max(sol.max_abs(sol.stress(), i) for i in range(6)) < 1e-6 * E_AL * 40e-6 * 25.0
     assert sol.warpage_m() < 1e-15
     assert sol.num_dofs == 3 * 27
+
+
+def test_isotropic_stiffness_inverts_to_the_engineering_compliance():
+    """The Lame form of ElasticMaterial.isotropic against the compliance of Hooke's law in engineering
+    constants (Timoshenko & Goodier sec. 3): S_11 = 1/E, S_12 = -nu/E, S_44 = 1/G = 2 (1 + nu)/E; the
+    CTE on the normal components only."""
+    mat = el.ElasticMaterial.isotropic(E_AL, NU_AL, A_AL)
+    s = np.linalg.inv(mat.stiffness_pa)
+    expect = np.zeros((6, 6))
+    expect[:3, :3] = -NU_AL / E_AL
+    expect[np.arange(3), np.arange(3)] = 1 / E_AL
+    expect[np.arange(3, 6), np.arange(3, 6)] = 2 * (1 + NU_AL) / E_AL
+    assert np.allclose(s, expect, rtol=1e-12, atol=1e-12 / E_AL)
+    assert mat.cte_per_k == pytest.approx([A_AL] * 3 + [0.0] * 3, abs=0)
+
+
+def test_shear_thermal_strain_with_three_two_one_supports():
+    """A material with an in-plane shear CTE (an off-axis ply): held only at three points (3-2-1), it
+    expands freely and stress-free; the engineering shear strain du_x/dy + du_y/dx from the nodal
+    displacements is alpha_xy dT, the normal strains alpha dT."""
+    length, dt, a, a6 = 1e-3, 30.0, 10e-6, 8e-6
+    msh, ct, ft = _cube(2, length)
+    c = el.ElasticMaterial.isotropic(E_AL, NU_AL, 0.0).stiffness_pa
+    mat = el.ElasticMaterial(c, np.array([a, a, a, 0.0, 0.0, a6]))
+    at = lambda p: lambda x: np.isclose(x[0], p[0]) & np.isclose(x[1], p[1]) & np.isclose(x[2], p[2])  # noqa: E731
+    bcs = [el.Fix(at((0, 0, 0)), (0, 1, 2), dim=0), el.Fix(at((length, 0, 0)), (1, 2), dim=0),
+           el.Fix(at((0, length, 0)), (2,), dim=0)]
+    sol = el.solve_elastic(msh, ct, {1: mat}, dt, bcs)
+    x, u = sol.nodal_displacement()
+    node = lambda p: np.flatnonzero(np.all(np.isclose(x, p), axis=1))[0]  # noqa: E731
+    o, ex, ey = node((0, 0, 0)), node((length, 0, 0)), node((0, length, 0))
+    gamma = (u[ey, 0] - u[o, 0]) / length + (u[ex, 1] - u[o, 1]) / length
+    assert gamma == pytest.approx(a6 * dt, rel=1e-9)
+    assert (u[ex, 0] - u[o, 0]) / length == pytest.approx(a * dt, rel=1e-9)
+    assert sol.mean(sol.strain(), 5) == pytest.approx(a6 * dt, rel=1e-9)
+    assert max(sol.max_abs(sol.stress(), i) for i in range(6)) < 1e-6 * E_AL * a * dt
+
+
+def _given_displacement(fun, length=1e-3, n=4):
+    """An ElasticSolution carrying a displacement interpolated from ``fun(x) -> (3, n)`` (no solve)."""
+    msh = dmesh.create_box(COMM, [np.array([-length, -length, 0.0]), np.array([length, length, length])],
+                           [n, n, 2], dmesh.CellType.hexahedron)
+    V = fem.functionspace(msh, ("Lagrange", 1, (3,)))
+    u = fem.Function(V)
+    u.interpolate(fun)
+    return el.ElasticSolution(u, None, {-1: el.ElasticMaterial.isotropic(E_AL, NU_AL, A_AL)}, 0.0, 0)
+
+
+def test_warpage_removes_the_best_fit_plane():
+    """Warpage of the top face: a rigid tilt and lift is no warpage; a twist w = k x y over the square
+    [-L, L]^2 (orthogonal to every plane on the symmetric grid) is k L^2 - (-k L^2) peak to valley;
+    the bottom face (face_z = 0) is read when asked."""
+    length, kt = 1e-3, 2e-3
+    tilt = _given_displacement(lambda x: np.vstack([0 * x[0], 0 * x[0], 1e-6 + 3e-3 * x[0] - 2e-3 * x[1]]))
+    assert tilt.warpage_m() < 1e-15
+    twist = _given_displacement(lambda x: np.vstack([0 * x[0], 0 * x[0], kt * x[0] * x[1] * x[2] / length]))
+    assert twist.warpage_m() == pytest.approx(2 * kt * length**2, rel=1e-9)
+    assert twist.warpage_m(face_z=0.0) < 1e-15
+    assert twist.max_displacement_m() == pytest.approx(kt * length**2, rel=1e-9)
+
+
+def test_von_mises_of_a_given_shear_and_the_stress_of_a_given_strain():
+    """Simple shear u_x = g y: sigma_xy = G g and von Mises sqrt(3) G g (a pure shear stress);
+    the cell strain carries the engineering shear g."""
+    g = 1e-4
+    sol = _given_displacement(lambda x: np.vstack([g * x[1], 0 * x[0], 0 * x[0]]))
+    shear_modulus = E_AL / (2 * (1 + NU_AL))
+    assert sol.mean(sol.strain(), 5) == pytest.approx(g, rel=1e-9)
+    assert sol.mean(sol.stress(), 5) == pytest.approx(shear_modulus * g, rel=1e-9)
+    assert sol.von_mises() == pytest.approx(np.sqrt(3) * shear_modulus * g, rel=1e-9)
+
+
+def test_transient_input_checks():
+    """A region without a heat capacity, a non-positive capacity, an ambient rise on a facet without
+    convection, a Dirichlet load on a facet that is not held, a probe outside the mesh: refused."""
+    from si_thermal.errors import InputError
+    from si_thermal.thermal.transient import Capacity, Load, TransientModel
+
+    msh, ct, ft = _interval(4, 1e-3)
+    reg = [Region(1, 1.0)]
+    probe = {"p": (5e-4, 0, 0)}
+    ok = dict(robin=[(2, 10.0)], fixed=[1])
+    cases = [([], [Load("v", volume=((1, 1.0),))], ok, probe, InputError),
+             ([Capacity(1, 0.0)], [Load("v", volume=((1, 1.0),))], ok, probe, InputError),
+             ([Capacity(1, 1e6)], [Load("a", ambient=((1, 1.0),))], ok, probe, InputError),
+             ([Capacity(1, 1e6)], [Load("d", dirichlet=((2, 1.0),))], dict(robin=[(2, 10.0)], fixed=[]), probe,
+              InputError),
+             ([Capacity(1, 1e6)], [Load("v", volume=((1, 1.0),))], ok, {"p": (2e-3, 0, 0)}, ValueError)]
+    for caps, loads, bc, probes, err in cases:
+        if err is InputError and bc["fixed"] == [] and loads[0].dirichlet:
+            prob = HeatProblem(msh, ct, ft, reg, [Robin(2, 10.0, 0.0)])
+            with pytest.raises(err):
+                TransientModel.from_problem(prob, caps, loads, probes)
+            continue
+        with pytest.raises(err):
+            TransientModel(msh, ct, ft, reg, caps, bc["robin"], bc["fixed"], loads, probes)
 
 
 # -- geometry.py ------------------------------------------------------------------------------------
