@@ -470,13 +470,17 @@ class HeatProblem:
         self._ksp.solve(b, x)
         self.krylov_iterations += self._ksp.getIterationNumber()
         if self._ksp.getConvergedReason() <= 0:
+            # a direct solve of this system only: kept as the problem's solver, the LU (a "preonly"
+            # KSP) would refuse the next call's nonzero initial guess and, after refreeze, apply the
+            # old operator's factors to the new one
             self.linear_solver = "mumps (cg+gamg failed)"
-            self._ksp = self._make_ksp({"ksp_type": "preonly", "pc_type": "lu",
-                                        "pc_factor_mat_solver_type": "mumps"}, "heat_lu_")
-            self._ksp.solve(b, x)
-            if self._ksp.getConvergedReason() <= 0:
-                raise ConvergenceError(
-                    f"heat solver: linear solve failed (PETSc reason {self._ksp.getConvergedReason()})")
+            lu = self._make_ksp({"ksp_type": "preonly", "pc_type": "lu", "pc_factor_mat_solver_type": "mumps"},
+                                "heat_lu_")
+            lu.solve(b, x)
+            reason = lu.getConvergedReason()
+            lu.destroy()
+            if reason <= 0:
+                raise ConvergenceError(f"heat solver: linear solve failed (PETSc reason {reason})")
         self.u.x.scatter_forward()
         return self._ksp.getIterationNumber()
 

@@ -221,6 +221,45 @@ def test_default_tolerances_reach_the_kirchhoff_solution(method):
     assert sol.converged is True
 
 
+@pytest.mark.parametrize("method", ["newton", "picard"])
+def test_kirchhoff_with_source_flux_and_convection(method):
+    """k = k0 (1 + b (T - T0)) with a uniform source q, a flux q_s into x = 0 and convection at x = L:
+    the heat leaving is F(L) = q_s + q L, so T(L) = T_inf + F(L)/h; the Kirchhoff variable
+    U = (T - T0) + b (T - T0)^2 / 2 obeys -k0 U'' = q, so U(x) = U(L) + (q_s (L - x) + q (L^2 - x^2)/2)/k0.
+    1-D P1 with exact quadrature is nodally exact for it (the element integral of k(T_h) T_h' is
+    k0 dU), so the nodes match to solver precision."""
+    length, k0, b, t0, q, qs, h, tinf = 1e-3, 148.0, -4e-3, 300.0, 5e9, 1e6, 1e5, 320.0
+    msh, ct, ft = _interval(12, length)
+    sol = solve_heat(msh, ct, ft, [Region(1, k0, dk_dt_per_k=b, t_ref_k=t0, source_w_per_m3=q)],
+                     [Neumann(1, qs), Robin(2, h, tinf)], method=method, rtol=1e-11, max_iter=60)
+    out = qs + q * length
+    tl = tinf + out / h
+    ul = (tl - t0) + b / 2 * (tl - t0) ** 2
+    x, t = _nodes(sol)
+    u = ul + (qs * (length - x) + q * (length**2 - x**2) / 2) / k0
+    exact = t0 + (np.sqrt(1 + 2 * b * u) - 1) / b
+    assert np.max(np.abs(t - exact)) < 1e-7 * (exact.max() - tinf)
+    assert sol.heat_out_w(2) == pytest.approx(out, rel=1e-9)
+    assert sol.source_w() == pytest.approx(out, rel=1e-12)
+
+
+def test_direct_fallback_when_the_krylov_solve_fails_is_repeatable():
+    """Regression (found while writing these checks): when CG fails (here forced: no preconditioner,
+    two iterations) the frozen-operator solve falls back to MUMPS; that LU used to replace the
+    problem's KSP, so the next solve of a Picard iteration died in PETSc ("preonly" with a nonzero
+    initial guess, error 83) instead of converging. Now each failed solve is redone directly and
+    the Picard iteration reaches the Kirchhoff solution."""
+    length, k0, b, t0, t1 = 1e-3, 148.0, -4e-3, 300.0, 400.0
+    msh, ct, ft = _interval(40, length)
+    prob = HeatProblem(msh, ct, ft, [Region(1, k0, dk_dt_per_k=b, t_ref_k=t0)], [Dirichlet(1, t0), Dirichlet(2, t1)],
+                       petsc_options={"pc_type": "none", "ksp_max_it": 2}, rtol=1e-10, max_iter=60)
+    sol = prob.solve(method="picard")
+    u1 = (t1 - t0) + b / 2 * (t1 - t0) ** 2
+    x, t = _nodes(sol)
+    assert np.max(np.abs(t - (t0 + (np.sqrt(1 + 2 * b * u1 * x / length) - 1) / b))) < 1e-6
+    assert sol.iterations > 2
+
+
 def test_robin_field_changed_in_place_after_reset_matrix():
     """A HeatProblem with h as a Function, prepared ahead: after changing h in place and reset_matrix
     (with and without the kept preconditioner), the solve follows the new series circuit."""
