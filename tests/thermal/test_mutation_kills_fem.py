@@ -126,6 +126,11 @@ def test_two_layers_with_volume_sources_and_convection_nodally_exact():
         assert sol.max_k(tag) == pytest.approx(ts.max(), rel=1e-12)
         assert sol.min_k(tag) == pytest.approx(ts.min(), rel=1e-12)
     assert sol._problem.volume(2) == pytest.approx(b - a, rel=1e-12)
+    # the field in another space (P2): the convective face still reports h (T - T_inf), which is
+    # the whole heat; the P1 end-cell slope would give less (the parabola's mean slope there)
+    p2 = fem.Function(fem.functionspace(msh, ("Lagrange", 2)))
+    p2.interpolate(sol.temperature)
+    assert sol._problem.heat_out_w(p2, 2) == pytest.approx(fb, rel=1e-9)
 
 
 def test_convection_both_sides_with_field_coefficients_is_a_series_circuit():
@@ -195,6 +200,9 @@ def test_kirchhoff_flux_at_both_faces(method):
     assert sol.heat_out_w(1) == pytest.approx(k0 * (t_h - t0) / h, rel=1e-5)
     assert sol.heat_out_w(2) == pytest.approx(-k_of(t1) * (t1 - t_lh) / h, rel=1e-5)
     assert sol.heat_out_w(1) == pytest.approx(flux, rel=0.02)
+    p2 = fem.Function(fem.functionspace(msh, ("Lagrange", 2)))  # the same field in another space
+    p2.interpolate(sol.temperature)
+    assert sol._problem.heat_out_w(p2, 2) == pytest.approx(-k_of(t1) * (t1 - t_lh) / h, rel=1e-5)
     if method == "picard":  # re-linearised operator (refreeze): measured 10 steps, 16 without it
         assert sol.iterations <= 12
         # the limit counts steps: max_iter equal to the steps taken converges
@@ -323,9 +331,15 @@ def test_cache_keys_tell_operators_apart():
     assert sol.max_k() == pytest.approx(tinf + q / 2e3 + q * 2 * length / 10.0, rel=1e-10)
     ct3, ft3 = _tags(msh, lambda m: np.ones(len(m)),
                      {2: lambda x: np.isclose(x[0], 0.0), 1: lambda x: np.isclose(x[0], length)})
-    sol = solve_heat(msh, ct3, ft3, [Region(1, 10.0)], [Neumann(1, q), Robin(2, 2e3, tinf)])
+    sol = solve_heat(msh, ct, ft3, [Region(1, 10.0)], [Neumann(1, q), Robin(2, 2e3, tinf)])
     x, t = _nodes(sol)
     assert t[np.argmin(x)] == pytest.approx(tinf + q / 2e3, rel=1e-10)  # the convective end is x = 0 now
+    # two layers (k 10 and 40) split at another place: other cell tags, same regions
+    for cut in (0.25, 0.75):
+        ct_cut, _ = _tags(msh, lambda m: np.where(m[:, 0] < cut * length, 1, 2), {1: lambda x: np.isclose(x[0], 0.0)})
+        sol = solve_heat(msh, ct_cut, ft, [Region(1, 10.0), Region(2, 40.0)], [Neumann(1, q), Robin(2, 2e3, tinf)])
+        wall = q * (cut * length / 10.0 + (1 - cut) * length / 40.0)
+        assert sol.max_k() == pytest.approx(tinf + q / 2e3 + wall, rel=1e-10)
     ct4, _ = _tags(msh, lambda m: np.full(len(m), 5), {1: lambda x: np.isclose(x[0], 0.0)})
     sol = solve_heat(msh, ct4, ft, [Region(5, 40.0)], [Neumann(1, q), Robin(2, 2e3, tinf)])
     assert sol.max_k() == pytest.approx(tinf + q / 2e3 + q * length / 40.0, rel=1e-10)
