@@ -627,6 +627,35 @@ def test_transient_from_steady_problem_has_its_capacity():
     assert out[-1] == pytest.approx(final * (1 - np.exp(-t[-1] / tau)), rel=0.01)
 
 
+def test_kernel_carries_the_gap_to_the_steady_state_and_duhamel_groups_inputs():
+    """The kernel of step responses cut early (a loose settle_tol) still sums to the steady rise (its
+    last entry closes the gap), so a long constant input reaches the exact steady state; one input
+    row drives every load (the superposition of the per-load responses); loads with equal histories
+    are convolved together, the same as each apart."""
+    from si_thermal.thermal.transient import duhamel
+
+    model, k, rc, length = _transient_bar(n=8)
+    sr = model.step_responses(5.0, fine_steps=8, steps_per_level=8, settle_tol=1e-6)
+    for tol in (0.2, 1e-4):
+        kern = sr.kernel(5.0, settle_tol=tol)
+        assert np.allclose(kern.sum(axis=-1), sr.steady, rtol=1e-12, atol=1e-15 * np.abs(sr.steady).max())
+    short, long_ = sr.kernel(5.0, settle_tol=0.2), sr.kernel(5.0, settle_tol=1e-4)
+    assert short.shape[-1] < long_.shape[-1]
+    n = long_.shape[-1] + 50
+    p = np.ones(n)
+    both = duhamel(long_, p[None, :])  # one row for all four loads
+    assert both.shape == (2, n)
+    assert both[:, -1] == pytest.approx(sr.steady.sum(axis=1), rel=1e-9)
+    each = sum(duhamel(long_[:, [j], :], p[None, :]) for j in range(4))
+    assert np.allclose(both, each, rtol=1e-9, atol=1e-12)
+    rows = np.vstack([p, np.r_[np.zeros(10), np.ones(n - 10)], p, 2 * p])
+    grouped = duhamel(long_, rows)
+    apart = sum(duhamel(long_[:, [j], :], rows[[j]]) for j in range(4))
+    assert np.allclose(grouped, apart, rtol=1e-9, atol=1e-12)
+    with pytest.raises(ValueError):
+        duhamel(long_, rows[:3])
+
+
 # -- elastic.py -------------------------------------------------------------------------------------
 
 E_AL, NU_AL, A_AL = 70e9, 0.33, 23e-6
@@ -825,6 +854,25 @@ def test_transient_input_checks():
             continue
         with pytest.raises(err):
             TransientModel(msh, ct, ft, reg, caps, bc["robin"], bc["fixed"], loads, probes)
+
+
+def test_von_mises_of_a_general_homogeneous_strain():
+    """A homogeneous strain with three unequal normal and three shear components (u given, no solve):
+    the cell stress is Hooke's law in Lame form, and von Mises is sqrt(3 J2) of its deviator,
+    computed here from the full tensor."""
+    e1, e2, e3, g4, g5, g6 = 3e-4, -1e-4, 0.5e-4, 2e-4, -1.5e-4, 1e-4
+    sol = _given_displacement(lambda x: np.vstack([e1 * x[0] + g5 * x[2] + g6 * x[1], e2 * x[1] + g4 * x[2],
+                                                   e3 * x[2]]))
+    lam = E_AL * NU_AL / ((1 + NU_AL) * (1 - 2 * NU_AL))
+    mu = E_AL / (2 * (1 + NU_AL))
+    eps = np.array([[e1, g6 / 2, g5 / 2], [g6 / 2, e2, g4 / 2], [g5 / 2, g4 / 2, e3]])
+    sig = lam * np.trace(eps) * np.eye(3) + 2 * mu * eps
+    dev = sig - np.trace(sig) / 3 * np.eye(3)
+    vm = np.sqrt(1.5 * np.sum(dev * dev))
+    voigt = [sig[0, 0], sig[1, 1], sig[2, 2], sig[1, 2], sig[0, 2], sig[0, 1]]
+    for i in range(6):
+        assert sol.mean(sol.stress(), i) == pytest.approx(voigt[i], rel=1e-9)
+    assert sol.von_mises() == pytest.approx(vm, rel=1e-9)
 
 
 # -- geometry.py ------------------------------------------------------------------------------------
