@@ -21,6 +21,7 @@ from si_thermal.thermal import elastic as el
 from si_thermal.thermal import heat
 from si_thermal.thermal.heat import (Dirichlet, HeatProblem, Neumann, Region, Robin, SurfaceSource, VolumeSource,
                                      solve_heat)
+from tests.thermal.test_heat import _tagged
 
 COMM = MPI.COMM_SELF
 
@@ -38,20 +39,12 @@ def _fresh_operator_caches():
 
 def _tags(msh, cell_tag_of, facets: dict):
     """Cell tags from ``cell_tag_of(midpoints (n, 3)) -> (n,) ints``; facet tags {tag: marker(x)}."""
+    _, ft = _tagged(msh, lambda x: np.ones(x.shape[1], dtype=bool), facets)
     tdim = msh.topology.dim
-    n = msh.topology.index_map(tdim).size_local
-    cells = np.arange(n, dtype=np.int32)
+    cells = np.arange(msh.topology.index_map(tdim).size_local, dtype=np.int32)
     ct = dmesh.meshtags(msh, tdim, cells, np.asarray(cell_tag_of(dmesh.compute_midpoints(msh, tdim, cells)),
                                                      dtype=np.int32))
-    msh.topology.create_connectivity(tdim - 1, tdim)
-    idx, val = [], []
-    for tag, marker in facets.items():
-        f = dmesh.locate_entities_boundary(msh, tdim - 1, marker)
-        idx.append(f)
-        val.append(np.full(f.size, tag, dtype=np.int32))
-    idx = np.concatenate(idx)
-    order = np.argsort(idx)
-    return ct, dmesh.meshtags(msh, tdim - 1, idx[order], np.concatenate(val)[order])
+    return ct, ft
 
 
 def _interval(n, length, split=None):
