@@ -602,19 +602,20 @@ def test_transient_decay_follows_the_slowest_mode_under_backward_euler():
 
 
 def test_transient_from_steady_problem_has_its_capacity():
-    """from_problem on a HeatProblem with a Robin face: the heat capacity sets the time scale:
-    the step response of a uniform source under convection alone (Bi << 1, a lumped body) is
-    q (1 - exp(-t h / (rho c L))) L / h."""
+    """from_problem on a HeatProblem with a Robin face, two halves of different heat capacity: the
+    mean capacity sets the time scale: the step response of sources (2 and 1 MW/m^3 on the halves)
+    under convection alone (Bi << 1, a lumped body) is q_mean L (1 - exp(-t h / (rho c_mean L))) / h."""
     from si_thermal.thermal.transient import Capacity, Load, TransientModel
 
     length, k, rc, h = 1e-3, 400.0, 3e6, 100.0
-    msh, ct, ft = _interval(4, length)
-    prob = HeatProblem(msh, ct, ft, [Region(1, k)], [Robin(2, h, 0.0)])
-    model = TransientModel.from_problem(prob, [Capacity(1, rc)], [Load("q", volume=((1, 1e6),))],
+    msh, ct, ft = _interval(4, length, split=length / 2)  # two halves, rho c 2e6 and 4e6: mean 3e6
+    prob = HeatProblem(msh, ct, ft, [Region(1, k), Region(2, k)], [Robin(2, h, 0.0)])
+    model = TransientModel.from_problem(prob, [Capacity(1, 2e6), Capacity(2, 4e6)],
+                                        [Load("q", volume=((1, 2e6),)), Load("q2", volume=((2, 1e6),))],
                                         {"end": (length, 0, 0)})
     tau = rc * length / h
-    out = model.simulate(np.ones((1, 400)), tau / 100)[0]
-    final = 1e6 * length / h
+    out = model.simulate(np.ones((2, 400)), tau / 100)[0]
+    final = 1.5e6 * length / h
     t = tau / 100 * np.arange(1, 401)
     assert out == pytest.approx(final * (1 - (1 + 0.01) ** -np.arange(1, 401)), rel=2e-3)
     assert out[-1] == pytest.approx(final * (1 - np.exp(-t[-1] / tau)), rel=0.01)
@@ -647,6 +648,32 @@ def test_kernel_carries_the_gap_to_the_steady_state_and_duhamel_groups_inputs():
     assert np.allclose(grouped, apart, rtol=1e-9, atol=1e-12)
     with pytest.raises(ValueError):
         duhamel(long_, rows[:3])
+
+
+def test_time_stepping_equals_superposed_step_responses_with_a_held_edge():
+    """A load of several parts (flux, volume, an ambient rise of 2 K) equals the sum of its parts;
+    direct backward-Euler stepping of a varying edge temperature, flux and source equals the
+    superposition of step responses taken with the same uniform step (discrete Duhamel is exact
+    for a linear time-invariant scheme with inputs held over each step)."""
+    from si_thermal.thermal.transient import Capacity, Load, TransientModel, duhamel
+
+    length = 1e-2
+    msh, ct, ft = _interval(8, length)
+    parts = [Load("f", flux=((2, 1e3),)), Load("v", volume=((1, 1e5),)), Load("a", ambient=((2, 2.0),))]
+    whole = Load("all", flux=((2, 1e3),), volume=((1, 1e5),), ambient=((2, 2.0),))
+    args = (msh, ct, ft, [Region(1, 2.0)], [Capacity(1, 2e6)], [(2, 50.0)], [1])
+    probes = {"mid": (length / 2, 0, 0), "end": (length, 0, 0)}
+    split = TransientModel(*args, parts + [Load("edge", dirichlet=((1, 1.0),))], probes)
+    joint = TransientModel(*args, [whole], probes)
+    assert joint.steady()[:, 0] == pytest.approx(split.steady()[:, :3].sum(axis=1), rel=1e-12)
+    dt = 20.0
+    sr = split.step_responses(dt, fine_steps=4000, steps_per_level=4000, settle_tol=1e-9)
+    assert np.allclose(np.diff(sr.t), dt)  # one uniform step throughout
+    n = 300
+    t = np.arange(n)
+    rows = np.vstack([np.sin(t / 17.0) + 1, (t > 40).astype(float), np.cos(t / 5.0), 0.5 + (t > 100) - (t > 200)])
+    direct = split.simulate(rows, dt)
+    assert np.allclose(duhamel(sr.kernel(dt, settle_tol=1e-12), rows), direct, rtol=1e-7, atol=1e-9 * np.abs(direct).max())
 
 
 # -- elastic.py -------------------------------------------------------------------------------------
@@ -724,7 +751,11 @@ def test_two_blocks_side_by_side_in_series_strain():
     bcs = [el.Fix(10, (0,)), el.Fix(20, (0,)), el.Fix(11, (1,)), el.Fix(12, (2,)), el.Fix(21, (1,)),
            el.Fix(22, (2,))]
     sigma = -dt * (a1 + a2) / (1 / e1 + 1 / e2)
-    for solver in ("direct", "iterative"):
+    from si_thermal.errors import InputError
+
+    with pytest.raises(InputError):
+        el.solve_elastic(msh, ct, {1: mats[1]}, dt, bcs, facet_tags=ft)  # tag 2 has no material
+    for solver in ("direct", "iterative", "direct"):  # the third: the cached operator, new load
         sol = el.solve_elastic(msh, ct, mats, dt, bcs, facet_tags=ft, solver=solver, rtol=1e-12)
         s = sol.stress()
         for tag, (e, a) in ((1, (e1, a1)), (2, (e2, a2))):
