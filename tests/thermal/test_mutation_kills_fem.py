@@ -324,6 +324,7 @@ def test_cache_keys_tell_operators_apart():
     assert sol.max_k() == pytest.approx(tinf + q / 2e3 + q * 2 * length / 10.0, rel=1e-10)
     ct3, ft3 = _tags(msh, lambda m: np.ones(len(m)),
                      {2: lambda x: np.isclose(x[0], 0.0), 1: lambda x: np.isclose(x[0], length)})
+    solve_heat(msh, ct, ft, [Region(1, 10.0)], [Neumann(1, q), Robin(2, 2e3, tinf)])  # cached first
     sol = solve_heat(msh, ct, ft3, [Region(1, 10.0)], [Neumann(1, q), Robin(2, 2e3, tinf)])
     x, t = _nodes(sol)
     assert t[np.argmin(x)] == pytest.approx(tinf + q / 2e3, rel=1e-10)  # the convective end is x = 0 now
