@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -1198,3 +1199,153 @@ def test_mmse_fom_with_more_rx_ffe_taps_than_the_direct_sums_handle():
     best = max(_mmse_fom_brute(p, victim, acf, None, [1.0], [0], ts, range(33))
                for ts in range(pk - m // 2, pk + m // 2 + 1))
     assert r.fom_db == pytest.approx(best, abs=1e-8)
+
+
+# ---- survivors of the re-measured si-com run (benchmarks/MUTATION.md) --------------------------------
+
+
+def test_skrf_networks_get_the_touchstone_checks_unless_told_otherwise():
+    """A Network handed to the COM pipeline gets the checks a Touchstone file gets (si.touchstone.check_network):
+    NaN or a gain above MAX_GAIN is rejected naming the network, a gain within it is repaired (scaled to a
+    passive block) before the pulses are built; ``check=False`` (si_thermal's own channel models) skips both."""
+    from si_thermal.si import touchstone
+
+    p = with_grid(load_com_params("802.3by"), g_dc_db=(0.0,), rd_ohm=50.0, package=_pkg(c_d=(0.0,)))
+    f = np.arange(0, 1.6 * p.symbol_rate_hz, 50e6)
+    ref = com.prepare(_delay_line(f, 0.5e-9), (), (), p, n_ui=64).thru.basis
+    loud = _delay_line(f, 0.5e-9, name="loud")
+    loud.s *= 1.5                                                       # a 3.5 dB amplifier: not a channel
+    for thru, fext in ((loud, ()), (_delay_line(f, 0.5e-9), [loud])):
+        with pytest.raises(InputError, match="^loud: not passive"):
+            com.prepare(thru, fext, (), p, n_ui=64)
+    nan = _delay_line(f, 0.5e-9, name="")                              # unnamed: the error names its role
+    nan.s[7, 1, 0] = np.nan
+    with pytest.raises(InputError, match="^fext: non-finite S-parameters"):
+        com.prepare(_delay_line(f, 0.5e-9), [nan], (), p, n_ui=64)
+    hot = _delay_line(f, 0.5e-9, name="hot")
+    hot.s *= 1.05                                                       # within MAX_GAIN: repaired, with a warning
+    with pytest.warns(UserWarning):
+        fixed = touchstone.check_network(hot, "hot")
+    assert np.linalg.svd(fixed.s, compute_uv=False).max() <= 1 + 1e-12
+    for _ in range(2):                                                  # the check is remembered per object
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = com.prepare(hot, (), (), p, n_ui=64).thru.basis
+        assert np.allclose(got, ref, atol=1e-9 * np.abs(ref).max())     # the repaired block is the plain line
+    raw = com.prepare(hot, (), (), p, n_ui=64, check=False).thru.basis
+    assert np.allclose(raw, 1.05 * ref, atol=1e-9 * np.abs(ref).max())
+    assert com.prepare(loud, (), (), p, n_ui=64, check=False).thru.name == "loud"
+    assert com.prepare(_delay_line(f, 0.5e-9, name=""), (), (), p, n_ui=64).thru.name == "thru"
+
+
+def test_prepare_takes_a_parameter_set_by_name():
+    f = np.arange(0, 1.6 * 25.78125e9, 50e6)
+    net = _delay_line(f, 0.5e-9)
+    by_name = com.prepare(net, (), (), "802.3by", n_ui=64)
+    by_obj = com.prepare(net, (), (), load_com_params("802.3by"), n_ui=64)
+    assert by_name.params == by_obj.params and by_name.params.name == "802.3by"
+    assert np.array_equal(by_name.thru.basis, by_obj.thru.basis)
+    dj = _delay_line(np.arange(0, 1.6 * 106.25e9, 200e6), 0.5e-9)
+    assert com.prepare(dj, n_ui=128).params == load_com_params("802.3dj")     # the default set
+    with pytest.raises(ValueError, match="n_ui = 64: the window must hold the 89 UI lags"):
+        com.prepare(dj, n_ui=64)                                            # floating taps span 87 UI
+
+
+def test_residual_isi_after_two_dfe_taps():
+    """93A-27 with two DFE taps: post-cursor j loses b_j h(0), each its own tap; the cursor is zero."""
+    from si_thermal.si.com.margin import _isi_energy, _residual_isi
+
+    m, ts = 4, 5 * 4 + 1
+    ui = np.zeros(16)
+    ui[4:9] = [0.05, 1.0, 0.6, 0.3, 0.1]                  # UI samples, cursor at UI 5
+    v = np.zeros(16 * m)
+    v[1::m] = ui
+    eq = _eq(v, m, dfe=(0.5, 0.2), ts=ts)
+    want = np.roll(ui, -5).copy()
+    want[0] = 0.0
+    want[1] -= 0.5
+    want[2] -= 0.2
+    got = _residual_isi(eq)
+    assert np.allclose(np.roll(got, -5), want, atol=1e-15)         # time order, starting 5 UI before the cursor
+    assert _isi_energy(eq) == pytest.approx((want**2).sum())
+
+
+def test_quantiser_clipping_level_includes_the_tx_noise():
+    """178A-30 with Tx noise dominating the ADC input (SNR_TX 15 dB, 3 bits): V_qc of the PAM2 cursor and the
+    Gaussian receiver + Tx noise (93A-30 on the pulse), the quantisation noise Delta^2 / 12 with Delta = 2 V_qc / 7."""
+    p = _93a(a_dd_ui=0.0, sigma_rj_ui=0.0, snr_tx_db=15.0, rlm=1.0, n_qb=3, p_qc=1e-4)
+    m, amp, t0 = p.samples_per_ui, 0.3, 20 * 32 + 5
+    prep = _prep(p, amp * _tri((np.arange(64 * m) - t0) / m), acf=(1e-3**2,))
+    r = com.com_from_prepared(prep, eye=False)
+    var_tx, var_rx = 10 ** -1.5 * amp**2, 1e-3**2
+    s = math.sqrt(var_rx + var_tx)
+    v_qc = -brentq(lambda v: 0.5 * (norm.cdf((v - amp) / s) + norm.cdf((v + amp) / s)) - 0.5e-4, -2.0, 0.0, xtol=1e-12)
+    var_q = (2 * v_qc / 7) ** 2 / 12
+    assert var_q > 0.5 * var_tx
+    assert r.sigma_noise_v**2 == pytest.approx(var_rx + var_tx + var_q, rel=2e-3)
+
+
+def _pacf(x, n_lag):
+    """Periodic autocorrelation sum_n x[n] x[(n + l) mod N] by the double loop."""
+    x = np.asarray(x, float)
+    return np.array([sum(x[i] * x[(i + lag) % len(x)] for i in range(len(x))) for lag in range(n_lag)])
+
+
+def test_mlsd_noise_autocorrelation_holds_every_term_of_178a_56(monkeypatch):
+    """The autocorrelation that _mlsd hands to 178A-49..55, rebuilt term by term from the equalized result:
+    receiver noise through a 3-tap Rx FFE (double sum over the taps), Tx noise on the pulse (178A-21), dual-Dirac
+    and random jitter on the slopes (178A-23, var_X (A_DD^2 + sigma_RJ^2)), a FEXT aggressor at its
+    highest-energy phase (178A-20), quantisation noise white at the ADC through the FFE (178A-28) and the
+    residual ISI after the DFE tap. Each term is at least 1e-3 of the total at lag 0 and the
+    rebuilt sum agrees to 1e-9 of it (round-off of two summation orders)."""
+    from si_thermal.si.com import margin
+
+    p = _mmse_params(tx_taps=(), rx_ffe_taps=3, rx_ffe_precursors=1, dfe_max=(0.3,), dfe_min=(0.0,),
+                     a_dd_ui=0.03, sigma_rj_ui=0.02, snr_tx_db=30.0, n_qb=6, p_qc=1e-7, mlsd=True,
+                     mlsd_dcom_an_db=3.0)
+    m, n_ui = p.samples_per_ui, 64
+    t = np.arange(n_ui * m) / m
+    victim = 0.3 * _smooth_pulse(t - 20.3)
+    ag = 0.03 * _smooth_pulse(t - 30.6) - 0.02 * _smooth_pulse(t - 31.6)
+    acf_in = (4e-3**2, 0.3 * 4e-3**2)
+    seen = {}
+    real = margin.mlsd_delta
+
+    def spy(p_rest, y_step, **kw):
+        seen.update(kw, p_rest=p_rest, y_step=y_step)
+        return real(p_rest, y_step, **kw)
+
+    monkeypatch.setattr(margin, "mlsd_delta", spy)
+    r = com.com_from_prepared(_prep(p, victim, aggressors=[("fext", ag)], acf=acf_in, n_ui=n_ui), eye=False)
+    eq, w = r.equalized, np.array(r.rx_ffe)
+    v, ts = eq.victim, eq.ts
+    n_lag = n_ui // 2
+    b = r.dfe[0]
+    assert len(w) == 3 and np.count_nonzero(w) == 3 and 0.05 < b < 0.3
+    assert seen["b"] == b and len(seen["r_ni"]) == n_lag and len(seen["r_rn"]) == n_lag
+    rin = lambda d: acf_in[abs(d)] if abs(d) < len(acf_in) else 0.0  # noqa: E731
+    r_rn = np.array([sum(w[i] * w[j] * rin(lag + i - j) for i in range(3) for j in range(3)) for lag in range(n_lag)])
+    h_ui = v[ts % m::m]
+    var_tx = 1e-3 * (h_ui**2).sum()                              # no Tx FFE: the pulse at the slicer
+    var_rx = r_rn[0]
+    var_q = r.sigma_noise_v**2 - var_rx - var_tx
+    assert var_q > 0
+    quant = var_q / (w @ w) * np.array([w[:3 - lag] @ w[lag:] if lag < 3 else 0.0 for lag in range(n_lag)])
+    tx = 1e-3 * _pacf(h_ui, n_lag)
+    jit = p.var_x * (0.03**2 + 0.02**2) * _pacf((np.roll(v, -1) - np.roll(v, 1))[ts % m::m] * m / 2, n_lag)
+    a = eq.aggressors[0]
+    xt = p.var_x * _pacf(a[int(np.argmax([(a[q::m] ** 2).sum() for q in range(m)]))::m], n_lag)
+    isi_seq = h_ui.copy()
+    isi_seq[ts // m] = 0.0
+    isi_seq[ts // m + 1] -= b * h_ui[ts // m]
+    isi = p.var_x * _pacf(isi_seq, n_lag)
+    terms = (r_rn, tx, jit, xt, quant, isi)
+    total = sum(terms)
+    assert all(abs(x[0]) > 1e-3 * total[0] for x in terms)
+    assert np.allclose(seen["r_rn"], r_rn, rtol=0, atol=1e-9 * total[0])
+    assert np.allclose(seen["r_ni"], total, rtol=0, atol=1e-9 * total[0])
+    assert seen["var_rn"] == pytest.approx(var_rx, rel=1e-9)
+    var_rj = jit[0] * 0.02**2 / (0.03**2 + 0.02**2)                 # random jitter only: Gaussian in COM_DFE
+    assert seen["var_g"] == pytest.approx(var_rx + var_tx + var_q + var_rj, rel=1e-9)
+    assert (seen["a_s"], seen["a_ni"], seen["levels"], seen["der0"], seen["dcom_an_db"]) == \
+        (r.a_s_v, r.a_ni_v, 4, p.der0, 3.0)

@@ -118,6 +118,8 @@ def prepare(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, extr
         warnings.warn(msg, stacklevel=2)
         notes.append(msg)
     n_lag = max(p.rx_ffe_taps, p.rx_ffe_span if p.n_float else 0, 1) + 2   # floating taps: N_max lags
+    if n_lag > n_ui:
+        raise ValueError(f"n_ui = {n_ui}: the window must hold the {n_lag} UI lags of the Rx FFE span")
     hthr, basis, sinc, acf = _grid_terms(grid, p.t_r_s, p.f_r_hz, p.ctle, p.eta0_v2_per_hz, n_lag)
     amp = {"thru": p.a_v, "fext": p.a_fe, "next": p.a_ne}
     sets = []
