@@ -1283,6 +1283,13 @@ def test_quantiser_clipping_level_includes_the_tx_noise():
     var_q = (2 * v_qc / 7) ** 2 / 12
     assert var_q > 0.5 * var_tx
     assert r.sigma_noise_v**2 == pytest.approx(var_rx + var_tx + var_q, rel=2e-3)
+    # a negative FEXT pulse (UI samples -0.1, -0.05 at its highest-energy phase) adds its PAM2 sums to the range
+    ag = -0.1 * _tri((np.arange(64 * m) - 40 * m - 7) / m) - 0.05 * _tri((np.arange(64 * m) - 41 * m - 7) / m)
+    rx = com.com_from_prepared(_prep(p, amp * _tri((np.arange(64 * m) - t0) / m), aggressors=[("fext", ag)],
+                                     acf=(1e-3**2,)), eye=False)
+    mus = _pam_sums([amp, -0.1, -0.05], 2)
+    v_x = -brentq(lambda v: norm.cdf((v - mus) / s).mean() - 0.5e-4, -2.0, 0.0, xtol=1e-12)
+    assert rx.sigma_noise_v**2 == pytest.approx(var_rx + var_tx + (2 * v_x / 7) ** 2 / 12, rel=2e-3)
 
 
 def _pacf(x, n_lag):
@@ -1302,11 +1309,11 @@ def test_mlsd_noise_autocorrelation_holds_every_term_of_178a_56(monkeypatch):
 
     p = _mmse_params(tx_taps=(), rx_ffe_taps=3, rx_ffe_precursors=1, dfe_max=(0.3,), dfe_min=(0.0,),
                      a_dd_ui=0.03, sigma_rj_ui=0.02, snr_tx_db=30.0, n_qb=6, p_qc=1e-7, mlsd=True,
-                     mlsd_dcom_an_db=3.0)
+                     mlsd_dcom_an_db=3.0, rx_ffe_limit=0.5)
     m, n_ui = p.samples_per_ui, 64
     t = np.arange(n_ui * m) / m
     victim = 0.3 * _smooth_pulse(t - 20.3)
-    ag = 0.03 * _smooth_pulse(t - 30.6) - 0.02 * _smooth_pulse(t - 31.6)
+    ag = -0.03 * _smooth_pulse(t - 30.6) + 0.01 * _smooth_pulse(t - 31.6)   # mostly negative: energy, not sign
     acf_in = (4e-3**2, 0.3 * 4e-3**2)
     seen = {}
     real = margin.mlsd_delta
@@ -1328,13 +1335,19 @@ def test_mlsd_noise_autocorrelation_holds_every_term_of_178a_56(monkeypatch):
     h_ui = v[ts % m::m]
     var_tx = 1e-3 * (h_ui**2).sum()                              # no Tx FFE: the pulse at the slicer
     var_rx = r_rn[0]
-    var_q = r.sigma_noise_v**2 - var_rx - var_tx
-    assert var_q > 0
+    # 178A-28..31: V_qc of the pulse at the ADC (before the Rx FFE), the aggressor at its highest-energy phase and
+    # the receiver + Tx noise (clip_level: checked against root finding above), Delta = 2 V_qc / 63, times |w|^2
+    from si_thermal.si.com import clip_level
+
+    best = lambda x: x[int(np.argmax([(x[q::m] ** 2).sum() for q in range(m)]))::m]  # noqa: E731
+    v_qc = clip_level(victim[ts % m::m], acf_in[0] + 1e-3 * (victim[ts % m::m] ** 2).sum(), 4, 1e-7, extra=[best(ag)])
+    var_q = (w @ w) * (2 * v_qc / 63) ** 2 / 12
+    assert r.sigma_noise_v**2 == pytest.approx(var_rx + var_tx + var_q, rel=1e-9)
+    assert r.choice == (0, 0) and not r.notes                    # one candidate; taps well inside +-0.5
     quant = var_q / (w @ w) * np.array([w[:3 - lag] @ w[lag:] if lag < 3 else 0.0 for lag in range(n_lag)])
     tx = 1e-3 * _pacf(h_ui, n_lag)
     jit = p.var_x * (0.03**2 + 0.02**2) * _pacf((np.roll(v, -1) - np.roll(v, 1))[ts % m::m] * m / 2, n_lag)
-    a = eq.aggressors[0]
-    xt = p.var_x * _pacf(a[int(np.argmax([(a[q::m] ** 2).sum() for q in range(m)]))::m], n_lag)
+    xt = p.var_x * _pacf(best(eq.aggressors[0]), n_lag)
     isi_seq = h_ui.copy()
     isi_seq[ts // m] = 0.0
     isi_seq[ts // m + 1] -= b * h_ui[ts // m]
@@ -1349,3 +1362,98 @@ def test_mlsd_noise_autocorrelation_holds_every_term_of_178a_56(monkeypatch):
     assert seen["var_g"] == pytest.approx(var_rx + var_tx + var_q + var_rj, rel=1e-9)
     assert (seen["a_s"], seen["a_ni"], seen["levels"], seen["der0"], seen["dcom_an_db"]) == \
         (r.a_s_v, r.a_ni_v, 4, p.der0, 3.0)
+
+
+def test_fir_on_the_periodic_grid_is_the_sum_of_shifted_copies():
+    from si_thermal.si.com.margin import _fir
+
+    x = np.random.default_rng(5).normal(size=40)
+    taps = [(0.3, -3), (1.0, 0), (-0.2, 3), (0.1, 43)]            # a shift beyond the window wraps
+    assert np.allclose(_fir(x, taps), sum(c * np.roll(x, k) for c, k in taps), rtol=0, atol=1e-15)
+
+
+def test_cdf_of_a_pmf_at_grid_points_and_beyond_its_ends():
+    """P(Y <= y) with 0 at index i0 (default: the centre), exact at the grid points."""
+    p = np.array([0.1, 0.2, 0.3, 0.25, 0.15])
+    for i0 in (None, 1):
+        c = 2 if i0 is None else 1
+        for k in range(-3, 7):
+            want = 0.0 if k + c < 0 else 1.0 if k + c >= 5 else p[:k + c + 1].sum()
+            assert mlsd._cdf_at(p, 0.5, 0.5 * k, i0) == pytest.approx(want, abs=1e-15), (i0, k)
+    assert mlsd._cdf_at(p, 0.5, 0.2) == pytest.approx(p[:4].sum())    # between points: the next one up
+
+
+def test_trimming_the_tails_of_a_pmf_and_exact_linear_convolution():
+    """_trim drops the end bins that hold < 1e-20 (each end on its own) and moves the index of 0 with them;
+    _conv_full is the full linear convolution, normalised, for any length (an odd FFT size too)."""
+    p = np.array([1e-30, 5e-21, 0.4, 0.6 - 2e-21, 1e-21, 3e-22, 0.0])
+    t, i0 = mlsd._trim(p, 3)
+    assert np.array_equal(t, p[2:4]) and i0 == 1
+    q = np.array([0.01, 0.03, 0.5, 0.4, 0.03, 0.03])
+    t, i0 = mlsd._trim(q, 3, tol=0.05)                           # 0.04 at the bottom, 0.03 at the top
+    assert np.array_equal(t, q[2:5]) and i0 == 1
+    assert mlsd._trim(np.array([1e-25, 1e-25]), 0)[0].size == 2   # all below the tolerance: kept whole
+    rng = np.random.default_rng(2)
+    for na, nb in ((38, 38), (20, 31), (7, 1)):                   # 75 = 3 x 5 x 5: an odd FFT size
+        a, b = rng.random(na), rng.random(nb)
+        want = np.convolve(a, b)
+        assert np.allclose(mlsd._conv_full(2 * a, 3 * b), want / want.sum(), rtol=1e-10, atol=1e-14)
+        cache: dict = {}
+        assert np.allclose(mlsd._conv_full(a, b, cache), mlsd._conv_full(a, b, cache), atol=1e-15) and cache
+
+
+def test_scaling_a_pmf_with_mass_at_its_ends():
+    """Mass in the two end bins, scaled by 1/2: it lands half way in, both halves kept (P of the top bin too)."""
+    n = 21
+    p = np.zeros(n)
+    p[0] = p[-1] = 0.5
+    q = mlsd.scale_pmf(p, 0.5)
+    y = np.arange(n) - n // 2
+    assert q.sum() == pytest.approx(1.0) and (q * y).sum() == pytest.approx(0.0, abs=1e-12)
+    assert q[y < 0].sum() == pytest.approx(0.5) and (q * y**2).sum() == pytest.approx(25.0, rel=0.05)
+
+
+def test_mlsd_advantage_is_the_quantile_of_the_added_noise_distribution():
+    """The last step of 178A-49: delta = 20 log10(P_an^-1(DER_MLSD) / A_s), here with the Gaussian P_an of
+    sigma_an, on the returned DER_MLSD (to the grid step, 0.01 dB)."""
+    sig, step, der0, dcom, b = 0.01, 0.01 / 1000, 2e-4, 3.0, 0.4
+    n = 2 * int(5 * sig / step) + 1
+    lag = np.zeros(64)
+    lag[0] = 1.0
+    a_ni = sig * norm.isf(der0)
+    res = mlsd.mlsd_delta(noise.gauss_pmf(0.0, step, n), step, a_s=10 ** 0.1 * a_ni, a_ni=a_ni, var_g=sig**2,
+                          var_rn=0.6 * sig**2, r_ni=sig**2 * lag, r_rn=0.6 * sig**2 * lag, b=b, levels=4, der0=der0,
+                          dcom_an_db=dcom)
+    want = 20 * math.log10(sig * 10 ** (dcom / 20) * norm.isf(res.der_mlsd) / (10 ** 0.1 * a_ni))
+    assert want > 0.5 and res.delta_db == pytest.approx(want, abs=0.01)
+
+
+def test_compute_com_passes_its_options_to_prepare_and_the_margin(monkeypatch):
+    """compute_com's plumbing: the default set 802.3dj, the length of a channel file's variable segment, the
+    eye, the search mode and the seed of com_from_prepared; the eye is computed unless told otherwise."""
+    from si_thermal.si.com import margin
+
+    seen = {}
+    monkeypatch.setattr(margin, "prepare", lambda *a, **kw: seen.update(prep=(a, kw)) or "PREP")
+    monkeypatch.setattr(margin, "com_from_prepared", lambda prep, **kw: seen.update(com=(prep, kw)) or "COM")
+    assert margin.compute_com("x.toml", length_m=0.7, eye=False, search_mode="full", n_ui=128) == "COM"
+    (a, kw), (prep, kw2) = seen["prep"], seen["com"]
+    assert a == ("x.toml", (), (), load_com_params("802.3dj")) and kw["length_m"] == 0.7 and kw["n_ui"] == 128
+    assert prep == "PREP" and kw2["eye"] is False and kw2["search_mode"] == "full"
+    monkeypatch.undo()
+    calls = {}
+    real = margin.search
+    monkeypatch.setattr(margin, "search", lambda *a, **kw: calls.update(kw) or real(*a, **kw))
+    p = _93a(a_dd_ui=0.0, sigma_rj_ui=0.0, snr_tx_db=30.0)
+    r = com.com_from_prepared(_prep(p, 0.3 * _tri((np.arange(64 * 32) - 640) / 32), acf=(5e-3**2,)),
+                              seed=((0, 0),))
+    assert calls["seed"] == ((0, 0),) and math.isfinite(r.eye_width_ui) and r.eye_width_ui > 0.5
+
+
+def test_dfe_tap_held_at_its_lower_limit():
+    """The DFE tap clips below too (93A-26, 178A): a post-cursor of -0.3 with b_min = -0.1 leaves a DFE tap of -0.1."""
+    p = _mmse_params(tx_taps=(), rx_ffe_taps=1, rx_ffe_precursors=0, dfe_max=(0.85,), dfe_min=(-0.1,))
+    m, t = p.samples_per_ui, np.arange(64 * 8)
+    r = com.com_from_prepared(_prep(p, 0.25 * (_tri((t - 24 * m - 3) / m) - 0.3 * _tri((t - 25 * m - 3) / m)),
+                                    acf=(3e-3**2,)), eye=False)
+    assert r.dfe == pytest.approx((-0.1,))
