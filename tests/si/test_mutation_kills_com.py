@@ -1249,6 +1249,7 @@ def test_prepare_takes_a_parameter_set_by_name():
     assert com.prepare(dj, n_ui=128).params == load_com_params("802.3dj")     # the default set
     with pytest.raises(ValueError, match="n_ui = 64: the window must hold the 89 UI lags"):
         com.prepare(dj, n_ui=64)                                            # floating taps span 87 UI
+    assert com.prepare(dj, n_ui=89).rx_noise_acf.shape == (4, 4, 89)      # just enough
 
 
 def test_residual_isi_after_two_dfe_taps():
@@ -1457,3 +1458,77 @@ def test_dfe_tap_held_at_its_lower_limit():
     r = com.com_from_prepared(_prep(p, 0.25 * (_tri((t - 24 * m - 3) / m) - 0.3 * _tri((t - 25 * m - 3) / m)),
                                     acf=(3e-3**2,)), eye=False)
     assert r.dfe == pytest.approx((-0.1,))
+
+
+def test_prepare_builds_a_channel_file_on_the_com_grid_at_the_given_length():
+    """A channels/*.toml thru (path, ChannelFile or (ChannelFile, path)) is the channel model from 0 to 1.5 fb in
+    TOML_DF_HZ steps, its variable segment at length_m, named after the file."""
+    from si_thermal.paths import project_root
+    from si_thermal.si.channel import channel_network, load
+
+    p = with_grid(load_com_params("802.3by"), g_dc_db=(0.0,))
+    path = project_root() / "channels" / "nvl72_spine_26awg.toml"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ch, _ = load(path)
+        f = np.arange(0.0, 1.5 * p.symbol_rate_hz + com.TOML_DF_HZ, com.TOML_DF_HZ)
+        want = com.prepare(channel_network((ch, path), f, length_m=0.5), (), (), p, n_ui=128, check=False).thru.basis
+        got = com.prepare(path, (), (), p, n_ui=128, length_m=0.5)
+        assert got.thru.name == "nvl72_spine_26awg" and np.array_equal(got.thru.basis, want)
+        assert np.array_equal(com.prepare(str(path), (), (), p, n_ui=128, length_m=0.5).thru.basis, want)
+        assert np.array_equal(com.prepare((ch, path), (), (), p, n_ui=128, length_m=0.5).thru.basis, want)
+        longer = com.prepare(path, (), (), p, n_ui=128, length_m=1.0).thru.basis
+    assert np.abs(longer - want).max() > 0.05 * np.abs(want).max()
+
+
+def test_network_checks_run_once_per_object_and_are_forgotten_with_it(monkeypatch):
+    import gc
+
+    from si_thermal.si import touchstone
+    from si_thermal.si.com import pulses
+
+    calls = []
+    real = touchstone.check_network
+    monkeypatch.setattr(touchstone, "check_network", lambda net, label, *a: calls.append(label) or real(net, label, *a))
+    p = with_grid(load_com_params("802.3by"), g_dc_db=(0.0,), rd_ohm=50.0, package=_pkg(c_d=(0.0,)))
+    f = np.arange(0, 1.6 * p.symbol_rate_hz, 50e6)
+    net, other = _delay_line(f, 0.5e-9, name="a"), _delay_line(f, 0.6e-9, name="b")
+    for _ in range(3):
+        com.prepare(net, [other], (), p, n_ui=64)
+    assert calls == ["a", "b"]
+    assert com.prepare(_delay_line(f, 0.5e-9, name="a"), [_delay_line(f, 0.5e-9, name="a")], (), p, n_ui=64,
+                       check=False).aggressors[0].name == "a" and calls == ["a", "b"]   # check=False: none, FEXT too
+    # the entry goes with its Network (no reference to it is kept: a passive one is returned as it is, a
+    # repaired copy is kept with the entry)
+    hot = _delay_line(f, 0.5e-9, name="hot")
+    hot.s *= 1.05
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        com.prepare(hot, (), (), p, n_ui=64)
+    keys = [id(net), id(hot)]
+    assert all(k in pulses._CHECKED for k in keys) and pulses._CHECKED[keys[0]][1] is None
+    del net, hot
+    gc.collect()
+    assert not any(k in pulses._CHECKED for k in keys)
+
+
+def test_prepare_notes_name_the_grids_and_the_band_exactly():
+    """The resampling note gives both grids (points, first and last frequency in GHz); the short-band warning
+    the data's end and the symbol rate; data that end exactly at the symbol rate need no warning."""
+    p = with_grid(load_com_params("802.3by"), g_dc_db=(0.0,), rd_ohm=50.0, package=_pkg(c_d=(0.0,)))
+    fb = p.symbol_rate_hz
+    thru = _delay_line(np.linspace(0.05e9, 40e9, 800), 0.5e-9, name="t")
+    fx = _delay_line(np.linspace(0.1e9, 39e9, 390), 0.6e-9, name="fx")
+    prep = com.prepare(thru, [fx], (), p, n_ui=64)
+    assert ("fx: frequency grid (390 points, 0.1-39 GHz) differs from the thru's (800 points, 0.05-40 GHz): "
+            "resampled onto the COM grid") in prep.notes
+    with pytest.warns(UserWarning) as w:
+        short = com.prepare(_delay_line(np.linspace(0.0, 20e9, 401), 0.5e-9, name="s"), (), (), p, n_ui=64)
+    msg = ("s: data stop at 20 GHz, below the symbol rate 25.78 GBd that COM needs (93A.1.1): extrapolated, "
+           "see notes")
+    assert msg in short.notes and any(str(x.message) == msg for x in w)
+    edge = _delay_line(np.linspace(0.0, fb, 501), 0.5e-9, name="e")
+    assert edge.f[-1] == fb
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        assert not any("below the symbol rate" in n for n in com.prepare(edge, (), (), p, n_ui=64).notes)
