@@ -1532,3 +1532,34 @@ def test_prepare_notes_name_the_grids_and_the_band_exactly():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         assert not any("below the symbol rate" in n for n in com.prepare(edge, (), (), p, n_ui=64).notes)
+
+
+def test_quantiser_and_mlsd_parameters_are_read_from_the_file(tmp_path):
+    """p_qc, dCOM_an and the MLSD switch come from the set (the shipped values equal the defaults, so a set
+    with other values tells them apart); a set without ``mlsd`` has it off."""
+    text = com.com_params_file().read_text()
+    dj = text[text.index('[std."802.3dj"]'):text.index('[std."224g"]')].replace('"802.3dj"', '"mine"')
+    dj = dj.replace("p_qc = 1e-7", "p_qc = 3e-6").replace("mlsd_dcom_an_db = 3.0", "mlsd_dcom_an_db = 2.5")
+    (tmp_path / "com.toml").write_text(dj)
+    mine = load_com_params("mine", path=tmp_path / "com.toml")
+    assert (mine.p_qc, mine.mlsd_dcom_an_db, mine.mlsd) == (3e-6, 2.5, True)
+    assert load_com_params("802.3by").mlsd is False
+
+
+def test_isi_and_crosstalk_terms_below_a_thousandth_of_a_s_are_dropped():
+    """The PMFs keep every ISI and crosstalk sample above 1e-3 A_s (A_s = RLM h(0) / (L - 1), 93A-25) and drop
+    the ones below: PAM4, RLM 0.95, h(0) = 0.6, so the cut is at 1.9e-4 V; samples of 4e-4 V stay, 1.5e-4 V go."""
+    m, step = 4, 1e-5
+    n = 2 * int(0.2 / step) + 1
+    v = np.zeros(32 * m)
+    v[8 * m + 1::m][:4] = [0.6, 0.05, 4e-4, 1.5e-4]             # cursor at UI 8, then post-cursors
+    ag = np.zeros(32 * m)
+    ag[3::m][10:13] = [0.04, 4e-4, -1.5e-4]
+    eq = _eq(v, m, aggressors=[ag], dfe=(), levels=4, rlm=0.95, ts=8 * m + 1)
+    want_xt = noise.delta_pmf(np.array([0.04, 4e-4]), 4, step, n)
+    assert np.allclose(noise.crosstalk_pmf(eq, step, n), want_xt, rtol=0, atol=1e-12)
+    assert not np.allclose(noise.delta_pmf(np.array([0.04, 4e-4, -1.5e-4]), 4, step, n), want_xt, atol=1e-6)
+    want = noise.conv_pmf(noise.delta_pmf(np.array([0.05, 4e-4]), 4, step, n), want_xt)
+    assert np.allclose(noise.noise_pmf(eq, eq.ts, step, n, gauss=False), want, rtol=0, atol=1e-12)
+    assert not np.allclose(noise.conv_pmf(noise.delta_pmf(np.array([0.05, 4e-4, 1.5e-4]), 4, step, n), want_xt),
+                           want, atol=1e-6)
