@@ -1563,3 +1563,61 @@ def test_isi_and_crosstalk_terms_below_a_thousandth_of_a_s_are_dropped():
     assert np.allclose(noise.noise_pmf(eq, eq.ts, step, n, gauss=False), want, rtol=0, atol=1e-12)
     assert not np.allclose(noise.conv_pmf(noise.delta_pmf(np.array([0.05, 4e-4, 1.5e-4]), 4, step, n), want_xt),
                            want, atol=1e-6)
+
+
+def _kkt(r, hd, hb, held, b_fix):
+    """Dense KKT solve of the unit-cursor MMSE with the DFE taps ``held`` fixed at ``b_fix`` (the others free)."""
+    free = ~held
+    hf = hb * free[:, None]
+    n = len(hd)
+    kkt = np.block([[r - hf.T @ hf, hd[:, None]], [hd[None, :], np.zeros((1, 1))]])
+    w = np.linalg.solve(kkt, np.append(hd + hb.T @ np.where(free, 0.0, b_fix), 1.0))[:n]
+    b = np.where(free, hb @ w, b_fix)
+    return w, b, w @ r @ w - 2 * w @ hd - 2 * np.einsum("bi,i,b->", hb, w, b) + 1 + b @ b
+
+
+def _hold_procedure(r, hd, hb, b_min, b_max):
+    """The tap-limit procedure of mmse_solve with dense KKT solves: hold every tap outside its range at its limit,
+    solve again, hold the taps that leave their range then, and so on (at most one pass per tap)."""
+    nb = hb.shape[0]
+    w, b, mse = _kkt(r, hd, hb, np.zeros(nb, bool), np.zeros(nb))
+    held, b_fix = (b < b_min) | (b > b_max), np.clip(b, b_min, b_max)
+    for _ in range(nb):
+        if not held.any():
+            break
+        w, b, mse = _kkt(r, hd, hb, held, b_fix)
+        new = ((b < b_min - 1e-12) | (b > b_max + 1e-12)) & ~held
+        if not new.any():
+            break
+        held = held | new
+        b_fix = np.where(new, np.clip(b, b_min, b_max), b_fix)
+    return w, b, mse
+
+
+def test_mmse_with_two_dfe_taps_holds_the_taps_at_their_limits_pass_by_pass():
+    """200 random pulses, 3 Rx FFE taps, 2 DFE taps limited to [0, 0.4] and [-0.2, 0.2]: the batched closed form
+    of mmse_solve equals dense KKT solves of the same hold procedure, including the cases where holding one tap
+    pushes the other out of its range (a second pass). The procedure is not the exact box-constrained optimum:
+    in 18 of these 200 cases, enumerating the active sets finds a lower MSE (up to 1.5 dB, typically < 0.2 dB;
+    benchmarks/MUTATION.md); every shipped MMSE set has one DFE tap, where the two agree."""
+    from si_thermal.si.equalizer import _mmse_core
+
+    rng = np.random.default_rng(0)
+    lags = np.arange(3)
+    rs, hds, hbs = [], [], []
+    for _ in range(200):
+        h = np.concatenate(([0.1 * rng.normal()], [1.0], rng.normal(0.5, 0.4, size=4)))
+        rs.append(np.array([[h[:6 - abs(i - j)] @ h[abs(i - j):] for j in lags] for i in lags]) + 0.05 * np.eye(3))
+        hds.append(h[2 - lags])
+        hbs.append(np.stack([np.array([h[2 + j - q] if 0 <= 2 + j - q < 6 else 0.0 for q in lags]) for j in (1, 2)]))
+    r, hd, hb = np.array(rs), np.array(hds), np.array(hbs)
+    b_min, b_max = np.array([0.0, -0.2]), np.array([0.4, 0.2])
+    w, b, mse = mmse_solve(r, hd, hb, b_min, b_max, 2.0)
+    second = 0
+    for i in range(200):
+        wi, bi, mi = _hold_procedure(r[i], hd[i], hb[i], b_min, b_max)
+        assert np.allclose(w[i], wi, atol=1e-9) and np.allclose(b[i], bi, atol=1e-9) and mse[i] == pytest.approx(2 * mi)
+        _, b0, _ = _mmse_core(r[i:i + 1], hd[i:i + 1], hb[i:i + 1], np.zeros((1, 2), bool), np.zeros((1, 2)))
+        first = (b0[0] < b_min) | (b0[0] > b_max)
+        second += bool(first.any() and not first.all() and (np.isclose(bi, b_min) | np.isclose(bi, b_max)).all())
+    assert second >= 5
