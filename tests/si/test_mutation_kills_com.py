@@ -1621,3 +1621,31 @@ def test_mmse_with_two_dfe_taps_holds_the_taps_at_their_limits_pass_by_pass():
         first = (b0[0] < b_min) | (b0[0] > b_max)
         second += bool(first.any() and not first.all() and (np.isclose(bi, b_min) | np.isclose(bi, b_max)).all())
     assert second >= 5
+
+
+def test_mmse_fom_with_a_next_aggressor_against_dense_matrices():
+    """A NEXT aggressor (no Tx FFE of the victim's transmitter) in the 178A noise autocorrelation, at its
+    highest-energy phase (178A-20): with no Tx FFE to leave out it is the crosstalk of the dense system,
+    with the fixed taps and with two floating groups placed greedily (the long-lag tables path)."""
+    m, n_ui = 8, 64
+    t = np.arange(n_ui * m) / m
+    victim = 0.3 * (_smooth_pulse(t - 5.3) + 0.15 * _smooth_pulse(t - 9.3))
+    ag = 0.03 * _smooth_pulse(t - 30.6) - 0.01 * _smooth_pulse(t - 33.6)
+    acf = (2e-3**2, 0.3 * 2e-3**2)
+    pk = int(np.argmax(victim))
+    p = _mmse_params(tx_taps=())
+    r = com.com_from_prepared(_prep(p, victim, aggressors=[("next", ag)], acf=acf, n_ui=n_ui), eye=False,
+                              search_mode="full")
+    assert r.fom_db == pytest.approx(max(_mmse_fom_brute(p, victim, acf, ag, [1.0], [0], ts, range(4))
+                                         for ts in range(pk - m // 2, pk + m // 2 + 1)), abs=1e-9)
+    pf = _mmse_params(tx_taps=(), rx_ffe_taps=3, rx_ffe_float_groups=2, rx_ffe_float_taps=2, rx_ffe_span=10,
+                      rx_ffe_float_limit=10.0)
+    rf = com.com_from_prepared(_prep(pf, victim, aggressors=[("next", ag)], acf=acf, n_ui=n_ui), eye=False,
+                               search_mode="full")
+    best = -np.inf
+    for ts in range(pk - m // 2, pk + m // 2 + 1):
+        sys_ = _mmse_system(pf, victim, acf, ag, [1.0], [0], ts, 10)
+        s1 = 3 + int(np.argmax([_fom_cols(pf, sys_, [0, 1, 2, s, s + 1]) for s in range(3, 9)]))
+        best = max([best] + [_fom_cols(pf, sys_, sorted([0, 1, 2, s1, s1 + 1, s, s + 1])) for s in range(3, 9)
+                             if not {s, s + 1} & {s1, s1 + 1}])
+    assert rf.fom_db == pytest.approx(best, abs=1e-9)
