@@ -777,6 +777,16 @@ def test_cable_cross_sections_place_the_conductors_as_stated():
     assert tww.enclosure.r_m == pytest.approx(200 * 1.5e-3)
     assert [c.shape.x_m for c in tww.conductors] == pytest.approx([-0.75e-3, 0.75e-3])
     assert tww.conductors[0].shape.r_m == pytest.approx(0.25e-3) and tww.regions[0].eps is eps
+    # names the roughness maps and the modes use, the dielectric's name, the conductivity of every wall
+    assert [c.name for c in tww.conductors] == ["p", "n"] and tww.regions[0].material == "dielectric"
+    assert [c.name for c in tw.conductors] == ["p", "n", "drain"] and tw.regions[0].material == "dielectric"
+    assert (tww.label, tw.label, cables.coax(0.3e-3, 1e-3, SIGMA, eps).label) == ("two-wire", "twinax", "coax")
+    brass = 1.5e7
+    for xs in (cables.two_wire(0.5e-3, 1.5e-3, brass, eps), cables.twinax(0.4e-3, 1.0e-3, 2.4e-3, brass, eps, "x", 0.3e-3),
+               cables.coax(0.3e-3, 1.0e-3, brass, eps, "x")):
+        assert xs.enclosure.sigma == brass and all(c.sigma == brass for c in xs.conductors)
+    assert cables.coax(0.3e-3, 1.0e-3, brass, eps).regions[0].material == "dielectric"
+    assert cables.coax(0.3e-3, 1.0e-3, brass, eps).conductors[0].name == "inner"
     cx = cables.coax(0.3e-3, 1.0e-3, SIGMA, eps)
     assert cx.enclosure.r_m == 1.0e-3 and cx.conductors[0].shape.r_m == 0.3e-3 and cx.conductors[0].sigma == SIGMA
 
@@ -899,3 +909,48 @@ def test_eye_at_an_offset_phase_keeps_the_dfe_of_the_sampling_time_and_adds_cros
     assert ey.eye_height_v == pytest.approx(2 * (0.2 / 3 - a_ni([0.03])), rel=0.02)
     default = eye.statistical_eye(eq)
     np.testing.assert_allclose(default.phase_ui, np.arange(-16, 17, 2) / 32)
+
+
+def test_budget_com_penalties_are_com_without_each_class_minus_com_of_the_whole(monkeypatch):
+    """The accounting of ``channel_budget`` with COM, on a stand-in for COM that is a known function of what
+    it is given (a solve per class would take ~10 s): 20 dB minus 1 dB per host trace, 0.5 dB per connector,
+    2 dB per cable, 0.2 dB per mm of package line, 1.5 dB for crosstalk. The penalty of a class is COM with
+    its segments removed minus COM of the whole at the worst package case; the package's penalty has its
+    lines at zero length; crosstalk's is the thru alone; ``full_com`` is used instead of a solve."""
+    from si_thermal.si import com_reach
+    from si_thermal.si.budget import channel_budget, segment_kind
+
+    weight = {"host trace": 1.0, "connector": 0.5, "cable": 2.0}
+    calls = []
+
+    def fake_com(channel, params, length_m=None, *, crosstalk=True, cases=None):
+        ch, _ = channel
+        pkgs = params.package_cases or (params.package,)
+        calls.append((len(ch.segments), crosstalk, cases, sum(sum(p.z_p_m) for p in pkgs)))
+        idx = tuple(range(len(pkgs))) if cases is None else cases
+        seg = sum(weight[segment_kind(s, ch.channel.variable_segment)] for s in ch.segments)
+        com = tuple(20.0 - seg - 0.2 * 1e3 * sum(pkgs[i].z_p_m) - (1.5 if crosstalk else 0.0) for i in idx)
+        return com_reach.LinkCom(length_m, com, tuple(str(i) for i in idx), ("FEXT x",) if crosstalk else ())
+
+    monkeypatch.setattr(com_reach, "link_com", fake_com)
+    ch, path = _spine()
+    b = channel_budget((ch, path), "200g")
+    params = com_reach.com_params_for("200g")
+    zp = [1e3 * sum(p.z_p_m) for p in params.package_cases]
+    k = int(np.argmax(zp))
+    assert b.com_db == pytest.approx(20.0 - 5.0 - 0.2 * zp[k] - 1.5)
+    assert b.com_penalty_db == pytest.approx({"host trace": 2.0, "connector": 1.0, "cable": 2.0,
+                                              "package": 0.2 * zp[k], "crosstalk": 1.5})
+    by = {r.name: r for r in b.rows}
+    assert by["gpu_host_trace"].com_penalty_db == 2.0 and by["cable"].com_penalty_db == 2.0
+    assert by["Tx package"].com_penalty_db == pytest.approx(0.2 * zp[k]) and math.isnan(by["mismatch"].com_penalty_db)
+    xt = b.rows[-1]
+    assert xt.kind == "crosstalk" and xt.name == "crosstalk (FEXT x)" and xt.com_penalty_db == 1.5
+    assert math.isnan(xt.il_db)
+    calls.clear()
+    full = fake_com((ch, path), params)
+    calls.clear()
+    again = channel_budget((ch, path), "200g", full_com=full)
+    assert again.com_penalty_db == b.com_penalty_db
+    assert all(c[2] == (k,) or c[3] == 0.0 for c in calls)       # the whole channel is not solved again
+    assert sum(1 for c in calls if not c[1]) == 1 and sum(1 for c in calls if c[3] == 0.0) == 1
