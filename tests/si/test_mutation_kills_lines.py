@@ -954,3 +954,56 @@ def test_budget_com_penalties_are_com_without_each_class_minus_com_of_the_whole(
     assert again.com_penalty_db == b.com_penalty_db
     assert all(c[2] == (k,) or c[3] == 0.0 for c in calls)       # the whole channel is not solved again
     assert sum(1 for c in calls if not c[1]) == 1 and sum(1 for c in calls if c[3] == 0.0) == 1
+
+
+def _backplane():
+    from si_thermal import config, paths
+
+    path = paths.channels_dir() / "nvl576_backplane.toml"
+    return config.load_channel(path), path
+
+
+def test_via_stub_rules_at_the_edges_of_the_board():
+    """Back-drilled: the 0.2 mm residual, or what is left of the board below the barrel if less (0 for a
+    through barrel); not back-drilled: the rest of the board; a stated stub as stated; barrel + stub longer
+    than the board: refused."""
+    from si_thermal import config
+    from si_thermal.si import channel as chan
+
+    ch, path = _backplane()
+    seg = next(s for s in ch.segments if s.name == "backplane_via_in")
+    board = str(config.board_path(seg.board, path))
+    thick = chan.board_thickness_m(board)
+    assert thick == pytest.approx(11.84e-3, rel=1e-3)
+
+    def stub(**kw):
+        return chan.via_stub_m(seg.model_copy(update={"stub_length": None, **kw}), board)
+
+    assert stub(back_drilled=True) == pytest.approx(0.2e-3)
+    assert stub(back_drilled=True, barrel_length=thick - 0.05e-3) == pytest.approx(0.05e-3)
+    assert stub(back_drilled=True, barrel_length=thick) == 0.0
+    assert stub(back_drilled=False) == pytest.approx(thick - 5.9e-3)
+    assert stub(stub_length=1e-3) == pytest.approx(1e-3)
+    assert stub(stub_length=thick - 5.9e-3) == pytest.approx(thick - 5.9e-3)   # exactly to the bottom: allowed
+    with pytest.raises(ValueError, match="longer than"):
+        stub(stub_length=thick - 5.9e-3 + 1e-6)
+
+
+def test_per_length_channel_function_with_a_stripline_variable_segment():
+    """``channel_abcd_fn`` re-evaluates only the variable segment (here a backplane stripline) and gives the
+    numbers of ``channel_abcd`` at every length; a channel without a variable segment refuses a length."""
+    from si_thermal.errors import InputError
+    from si_thermal.si import channel as chan
+
+    ch, path = _backplane()
+    f = np.array([1e9, 26.5625e9])
+    at = chan.channel_abcd_fn((ch, path), f)
+    for length in (None, 0.0, 0.3, 0.8):
+        np.testing.assert_allclose(at(length), chan.channel_abcd((ch, path), f, length_m=length), rtol=1e-12)
+    with pytest.raises(InputError, match="length_m"):
+        at(-0.1)
+    fixed = _sub(ch, {s.name for s in ch.segments})
+    np.testing.assert_allclose(chan.channel_abcd_fn((fixed, path), f)(None), chan.channel_abcd((ch, path), f),
+                               rtol=1e-12)
+    with pytest.raises(InputError, match="variable_segment"):
+        chan.channel_abcd_fn((fixed, path), f)(0.3)
