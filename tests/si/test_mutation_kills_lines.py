@@ -1007,3 +1007,34 @@ def test_per_length_channel_function_with_a_stripline_variable_segment():
                                rtol=1e-12)
     with pytest.raises(InputError, match="variable_segment"):
         chan.channel_abcd_fn((fixed, path), f)(0.3)
+
+
+def test_budget_worst_case_and_the_variable_traces_class(monkeypatch):
+    """The worst package case is found whatever the order of the cases (here reversed); the variable
+    stripline of a backplane or midplane board is a 'backplane trace', the others 'host trace'."""
+    from dataclasses import replace
+
+    from si_thermal import config, paths
+    from si_thermal.si import budget
+    from si_thermal.si.planes import planes_for
+
+    ch, path = _spine()
+    rows, total, case = budget.il_rows((ch, path), "200g")
+    real = planes_for
+
+    def reversed_cases(rate, channel_planes="ball-to-ball", *, where=None):
+        pl = real(rate, channel_planes, where=where)
+        return replace(pl, packages=pl.packages[::-1])
+
+    monkeypatch.setattr(budget, "planes_for", reversed_cases)
+    rows2, total2, case2 = budget.il_rows((ch, path), "200g")
+    assert case2 == case and "33" in case and total2 == pytest.approx(total, rel=1e-12)
+    monkeypatch.undo()
+    bp, bpp = _backplane()
+    kinds = {r.name: r.kind for r in budget.il_rows((bp, bpp), "200g")[0]}
+    assert kinds["backplane_trace"] == "backplane trace" and kinds["backplane_via_in"] == "via"
+    mid = config.load_channel(paths.channels_dir() / "vr_nvl72_midplane.toml")
+    seg = next(s for s in mid.segments if s.name == "midplane_trace")
+    assert "midplane" in seg.board and "backplane" not in seg.board
+    assert budget.segment_kind(seg, "midplane_trace") == "backplane trace"
+    assert budget.segment_kind(seg, None) == "host trace"
