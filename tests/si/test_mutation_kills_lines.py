@@ -700,6 +700,11 @@ def test_mtl_admittance_of_one_line_and_of_two_uncoupled_lines():
     np.testing.assert_allclose(ylen[:, 0, 3], 0, atol=1e-12)
     net = line_network(line, 0.25, z0=42.0, name="x")
     assert net.nports == 4 and np.allclose(net.z0, 42.0) and net.name == "x"
+    zs = r[:, 0, 0] + 1j * w * l[:, 0, 0]
+    ys = g[:, 0, 0] + 1j * w * c[:, 0, 0]
+    two_port = tline.abcd_to_s(tline.line_abcd(np.sqrt(zs * ys), np.sqrt(zs / ys), 0.25), 42.0)
+    np.testing.assert_allclose(net.s[:, [0, 2]][:, :, [0, 2]], two_port, atol=1e-12)   # line 1: ports 1 and 3
+    assert np.abs(net.s[:, 0, 1]).max() < 1e-12                                         # uncoupled
     np.testing.assert_allclose(net.f, f)
     for bad in (0.0, -1.0, math.inf):
         with pytest.raises(ValueError, match="length"):
@@ -802,6 +807,9 @@ def test_exact_references_at_their_textbook_values():
     assert exact.two_wire_loop_resistance(1e-3, 2e-3, 0.02) == pytest.approx(
         2 * 0.02 / (math.pi * 1e-3) * 2 / math.sqrt(3), rel=1e-12)
     assert exact.coax_capacitance(1e-3, math.e * 1e-3) == pytest.approx(2 * math.pi * EPS0, rel=1e-12)
+    for mode in ("odd", "even"):     # a ratio of lengths: the same in metres as in units of b
+        assert exact.cohn_zero_thickness(0.3e-3, 0.2e-3, 1e-3, mode) == pytest.approx(
+            exact.cohn_zero_thickness(0.3, 0.2, 1.0, mode), rel=1e-12)
     odd, even = (exact.cohn_zero_thickness(0.5, 20.0, 1.0, m) for m in ("odd", "even"))
     assert odd == pytest.approx(even, rel=1e-9)
     assert exact.cohn_zero_thickness(0.5, 0.2, 1.0, "odd") < odd < exact.cohn_zero_thickness(0.5, 0.2, 1.0, "even")
