@@ -445,6 +445,7 @@ def test_il_between_planes_is_the_skrf_cascade_of_package_channel_package():
     held = ch.model_copy(update={"channel": ch.channel.model_copy(update={"reference_planes": "bump-to-bump"})})
     same = planes_for("200g", "bump-to-bump")
     assert same.packages == () and same.package_std is None and same.case_names == ("none",)
+    assert (same.rate, same.reference_planes, pl.rate) == ("200g", "bump-to-bump", "200g")
     bare = -20 * np.log10(abs(chan.channel_network((ch, path), [fn]).s[0, 1, 0]))
     assert il_between_planes((held, path), "200g", fn) == pytest.approx((bare,), rel=1e-9)
     assert il_between_planes_fn((held, path), "200g", fn)(None) == pytest.approx((bare,), rel=1e-9)
@@ -776,7 +777,7 @@ def test_cable_cross_sections_place_the_conductors_as_stated():
     # the drain lies against the shield, pressed 20 % of its radius into it
     assert drain.shape.r_m == pytest.approx(0.15e-3)
     assert abs(drain.shape.y_m) + drain.shape.r_m == pytest.approx(1.2e-3 + 0.2 * 0.15e-3)
-    assert drain.shape.x_m == 0.0 and cables.DRAIN_PRESS == 0.2
+    assert drain.shape.x_m == 0.0 and drain.shape.y_m < 0 and cables.DRAIN_PRESS == 0.2     # below the pair
     assert len(cables.twinax(0.4e-3, 1.0e-3, 2.4e-3, SIGMA, eps).conductors) == 2
     tww = cables.two_wire(0.5e-3, 1.5e-3, SIGMA, eps)
     assert tww.enclosure.r_m == pytest.approx(200 * 1.5e-3)
