@@ -1047,3 +1047,146 @@ def test_budget_worst_case_and_the_variable_traces_class(monkeypatch):
     assert "midplane" in seg.board and "backplane" not in seg.board
     assert budget.segment_kind(seg, "midplane_trace") == "backplane trace"
     assert budget.segment_kind(seg, None) == "host trace"
+
+
+_BOARD = """
+[stackup]
+name = "test board"
+description = "a stackup written out by hand for the trace-section test"
+source = "test"
+thickness = "{thick} um"
+
+[[traces]]
+name = "t"
+layer = "L2"
+width = "127 um"
+spacing = "150 um"
+etch_factor = {etch}
+
+[[layers]]
+name = "L1"
+type = "copper"
+material = "copper"
+thickness = "35 um"
+role = "mixed"
+coverage = 0.5
+foil = "foil_hvlp"
+
+[[layers]]
+name = "D1"
+type = "dielectric"
+material = "megtron8"
+thickness = "100 um"
+construction = "prepreg"
+
+[[layers]]
+name = "L2"
+type = "copper"
+material = "copper"
+thickness = "18 um"
+role = "signal"
+coverage = 0.5
+foil = "foil_vlp"
+
+[[layers]]
+name = "D2"
+type = "dielectric"
+material = "megtron6"
+thickness = "100 um"
+construction = "core"
+
+[[layers]]
+name = "L3"
+type = "copper"
+material = "copper"
+thickness = "18 um"
+role = "signal"
+coverage = 0.5
+
+[[layers]]
+name = "D3"
+type = "dielectric"
+material = "megtron8"
+thickness = "50 um"
+construction = "core"
+
+[[layers]]
+name = "L4"
+type = "copper"
+material = "copper"
+thickness = "35 um"
+role = "plane"
+coverage = 0.5
+foil = "foil_rtf"
+
+[[layers]]
+name = "D4"
+type = "dielectric"
+material = "megtron6"
+thickness = "100 um"
+construction = "prepreg"
+
+[[layers]]
+name = "L5"
+type = "copper"
+material = "copper"
+thickness = "18 um"
+role = "signal"
+coverage = 0.5
+"""
+
+
+def test_trace_section_of_a_stackup_written_out_by_hand(tmp_path):
+    """A 9-layer stackup read by both readings, against numbers worked out from the file: planes L1 (mixed)
+    and L4 around the trace on L2 (plane separation 100 + 18 + 100 + 18 + 50 um = 286 um, the strip's bottom at
+    168 um); bands bottom-up D3 (megtron8), L3 (resin: neither neighbour a prepreg, the layer above: megtron6),
+    D2, L2 (resin: the prepreg above, megtron8), D1; an etch factor of 1 narrows the top face by 2 t = 36 um
+    (mean width 109 um, top 91 um); the strips' centres at +-(150 + 109)/2 um; side walls 5 separations out."""
+    from si_thermal import config
+    from si_thermal.errors import InputError
+    from si_thermal.si import channel as chan
+    from si_thermal.si.xsection.stackup import SIDE_WALL_SPANS, trace_section
+
+    board = tmp_path / "b.toml"
+    board.write_text(_BOARD.format(thick=35 + 100 + 18 + 100 + 18 + 50 + 35 + 100 + 18, etch=1.0))
+    sec = trace_section(str(board), "t")
+    xs = sec.xs
+    um = 1e-6
+    assert xs.enclosure.height_m == pytest.approx(286 * um)
+    bands = [(r.material, r.shape.y0_m / um, r.shape.y1_m / um) for r in xs.regions[1:]]
+    assert [b[0] for b in bands] == ["megtron8", "megtron6", "megtron6", "megtron8", "megtron8"]
+    np.testing.assert_allclose([b[1:] for b in bands], [(0, 50), (50, 68), (68, 168), (168, 186), (186, 286)])
+    assert xs.regions[0].shape is None and xs.regions[0].material == "megtron8"
+    assert xs.regions[0].eps == xs.regions[1].eps
+    p, n = xs.conductors
+    assert (p.name, n.name) == ("p", "n")
+    assert (p.shape.w_bottom_m, p.shape.w_top_m, p.shape.thickness_m) == pytest.approx((127 * um, 91 * um, 18 * um))
+    assert (p.shape.x_m, n.shape.x_m, p.shape.y_m) == pytest.approx((-129.5 * um, 129.5 * um, 168 * um))
+    assert xs.enclosure.half_width_m == pytest.approx(129.5 * um + 127 * um + SIDE_WALL_SPANS * 286 * um)
+    assert SIDE_WALL_SPANS == 5.0
+    assert xs.enclosure.sigma == config.material("copper").conductivity
+    assert xs.f_ref_hz == config.material("megtron8").f_ref
+    assert sec.foils == {"p": "foil_vlp", "n": "foil_vlp", "plane_top": "foil_hvlp", "plane_bottom": "foil_rtf"}
+    assert trace_section(str(board), "t", f_ref_hz=3e9).xs.f_ref_hz == 3e9
+    k = sec.roughness(np.array([2e10]), "hammerstad")
+    assert k["plane_bottom"][0] == pytest.approx(float(np.atleast_1d(conductor_foil("foil_rtf", "hammerstad"))[0]))
+    geom = chan.stripline_cross_section(str(board), "t")[0]
+    assert (geom.width_m, geom.h_above_m, geom.h_below_m) == pytest.approx((109 * um, 100 * um, 168 * um))
+    with pytest.raises(InputError, match="traces: t"):
+        trace_section(str(board), "u")
+    # L3 between a core above and a prepreg below takes the prepreg's resin
+    text = _BOARD.format(thick=35 + 100 + 18 + 100 + 18 + 50 + 35 + 100 + 18, etch=1.0)
+    i = text.index('name = "D3"')
+    board.write_text(text[:i] + text[i:].replace('construction = "core"', 'construction = "prepreg"', 1))
+    assert trace_section(str(board), "t").xs.regions[2].material == "megtron8"
+    board.write_text(_BOARD.format(thick=35 + 100 + 18 + 100 + 18 + 50 + 35 + 100 + 18, etch=4.0))
+    with pytest.raises(InputError, match="etch_factor"):
+        trace_section(str(board), "t")
+
+
+def conductor_foil(foil: str, model: str):
+    from si_thermal import config
+    from si_thermal.si import conductor
+
+    return conductor.foil_factor(np.array([2e10]), config.material("copper").conductivity,
+                                 config.material(foil, "foil"), model)
