@@ -21,8 +21,9 @@ def _fresh_caches():
     from mutmut's clean run, would hide a change of the code that computes it)."""
     from si_thermal import caches
 
-    caches.clear()
-    solver._MEMORY.clear()
+    solver._MEMORY["x"] = None
+    caches.clear()               # the field solutions in memory too
+    assert not solver._MEMORY
     yield
 
 
