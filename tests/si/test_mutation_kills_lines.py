@@ -246,6 +246,8 @@ def test_four_port_common_mode_of_a_cable_travels_like_the_differential_mode():
     long4 = chan.channel_network_4port((ch, path), [53.125e9], length_m=40.0)
     np.testing.assert_allclose(long4.s, np.swapaxes(long4.s, 1, 2), rtol=1e-9, atol=1e-300)
     assert np.linalg.svd(long4.s, compute_uv=False).max() <= 1.0 + 1e-9
+    long2 = chan.channel_network((ch, path), [53.125e9], length_m=40.0).s
+    assert long2[0, 0, 1] == long2[0, 1, 0] and np.linalg.svd(long2, compute_uv=False).max() <= 1.0 + 1e-9
     mm4 = chan.channel_network_4port((ch, path), f, length_m=2.0)
     mm4.se2gmm(p=2)
     np.testing.assert_allclose(mm4.s[:, :2, :2], chan.channel_network((ch, path), f, length_m=2.0).s, atol=1e-12)
