@@ -10,7 +10,7 @@ set to the routed length from :mod:`si_thermal.system.geometry`) is evaluated by
 - COM (IEEE 802.3 Annex 93A / 178A) for **both package test cases** (the worst is the verdict) with
   the NEXT/FEXT aggressors of the channel's connectors (:mod:`si_thermal.si.crosstalk`; a channel
   without stated crosstalk is reported as thru-only), against :data:`si_thermal.si.com.COM_THRESHOLD_DB`;
-  COM reach by root-finding on COM itself (:func:`si_thermal.si.com_reach.com_reach_m`, to 0.02 m).
+  COM reach by root-finding on COM itself (:func:`si_thermal.si.com_reach.com_reach_m`, to 0.01 m).
   A link closes by COM when its length is within the COM reach (COM falls with length); per-link COM
   margins interpolate linearly between the solved lengths (0, the reach, the longest link);
 - for primary groups, where the dB go at the longest link (:mod:`si_thermal.si.budget`: IL rows here;
@@ -38,7 +38,7 @@ N_GRID = 9  # lengths per IL curve
 #: Rates whose COM set only approximates the standard's own compliance method (PCIe 6.0: a statistical
 #: eye, not COM): their COM margin is computed and reported, labelled, but the verdict is the IL budget's.
 ADVISORY_COM_RATES = ("pcie6",)
-COM_XTOL_M = 0.02  # COM reach tolerance (root-finding), m
+COM_XTOL_M = 0.01  # COM reach tolerance (root-finding), m: the reach is a solved length at most this below the root
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -88,8 +90,10 @@ def test_bump_to_bump_budget_without_a_package_is_rejected(tmp_path):
 
 
 def test_com_reach_root_finder_on_an_analytic_margin():
-    """Regula falsi (Illinois) with the bracket-closing step: a root within xtol, on the safe side,
-    in few solves, for a smooth falling margin; cached solves are reused; no root: the ends."""
+    """Inverse quadratic interpolation with the xtol-aware closing step: a root within xtol, on the safe
+    side, in 4 solves for a smooth falling margin (the regula falsi it replaced took 6); cached solves are
+    reused; a strongly convex margin and a step (where interpolation is useless) still converge through
+    the bisection safeguard; no root: the ends."""
     from si_thermal.si.com_reach import com_reach_m
 
     calls = []
@@ -104,6 +108,11 @@ def test_com_reach_root_finder_on_an_analytic_margin():
     r = com_reach_m(margin, 0.0, 3.0, known=known, xtol_m=0.02)
     n_solves = len(calls)
     assert root - 0.02 <= r <= root and margin(r) >= 0
-    assert n_solves <= 7 and 0.0 not in calls and 3.0 not in calls  # the bracket's solves reused
+    assert n_solves <= 4 and 0.0 not in calls and 3.0 not in calls  # the bracket's solves reused
+    for fn, exact in ((lambda x: math.exp(-3.0 * x) - 0.01, math.log(100.0) / 3.0),   # convex
+                      (lambda x: 1.0 if x < 1.5 else -1.0, 1.5)):                      # a step
+        calls.clear()
+        r = com_reach_m(lambda x, fn=fn: (calls.append(x), fn(x))[1], 0.0, 5.0, xtol_m=0.02)
+        assert exact - 0.02 <= r <= exact and fn(r) >= 0 and len(calls) <= 12
     assert com_reach_m(lambda x: -1.0, 0.0, 2.0) == 0.0
     assert com_reach_m(lambda x: 1.0, 0.0, 2.0, hi_max_m=2.0) == 2.0
