@@ -2,7 +2,8 @@
 
 Usage: ``python benchmarks/mutation_run.py GROUP [GROUP ...] [--children N]``, GROUP one of
 ``reliability``, ``si`` (line physics: conductor, dielectric, media, via, connector, metrics, reach),
-``si-com`` (pulse response, equalizer, COM), ``thermal``, ``thermal-fem``; ``--mutants NAME ...`` reruns only those
+``si-com`` (pulse response, equalizer, COM), ``si-lines`` (tline, coax, crosstalk, planes, budget, channel,
+eye and the cross-section field solver's physics), ``thermal``, ``thermal-fem``; ``--mutants NAME ...`` reruns only those
 mutants (after adding tests). Each group runs in its own scratch folder
 ``build/mutation/<group>/`` (links to the package, tests and data) with a ``[tool.mutmut]`` of its
 own, so that mutmut's clean run and its test-to-function map cover only the group's fast tests and
@@ -34,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 SI_MODULES = ["conductor", "dielectric", "twinax", "stripline", "via", "connector", "metrics", "reach"]
+SI_LINES_MODULES = ["tline", "coax", "crosstalk", "planes", "budget", "channel", "eye"]
+XSECTION_MODULES = ["electrostatics", "rlgc", "exact", "media", "network", "cables", "stackup"]
 GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "reliability": (["si_thermal/reliability/*.py"], ["tests/reliability"]),
     "si": ([f"si_thermal/si/{m}.py" for m in SI_MODULES],
@@ -44,6 +47,14 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "si-com": (["si_thermal/si/pulse.py", "si_thermal/si/equalizer.py", "si_thermal/si/com/*.py"],
                ["tests/si/test_pulse.py", "tests/si/test_eq.py", "tests/si/test_com.py",
                 "tests/si/test_mutation_kills_com.py"]),
+    # the line algebra, channel assembly, crosstalk, planes/budget, statistical eye and the field solver's
+    # physics (electrostatics, RLGC, MTL network, media, exact references, cable and stackup sections); left
+    # out: xsection geometry/mesh (gmsh construction), solver (cache), inputs/plot/summary (IO, report)
+    "si-lines": ([f"si_thermal/si/{m}.py" for m in SI_LINES_MODULES]
+                 + [f"si_thermal/si/xsection/{m}.py" for m in XSECTION_MODULES],
+                 ["tests/si/test_mutation_kills_lines.py", "tests/si/test_media.py", "tests/si/test_channel.py",
+                  "tests/si/test_planes_budget.py", "tests/si/test_connector_via_xt.py", "tests/si/test_eye.py",
+                  "tests/si/test_xsection.py"]),
     "thermal": (["si_thermal/thermal/cooling.py", "si_thermal/thermal/anderson.py",
                  "si_thermal/thermal/convergence.py"],
                 ["tests/thermal/test_cooling.py", "tests/thermal/test_cooling_inputs.py",
@@ -55,6 +66,9 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                      "tests/thermal/test_transient.py", "tests/thermal/test_elastic.py",
                      "tests/thermal/test_coolant_grid.py", "tests/thermal/test_geometry.py"]),
 }
+# environment per group: si-lines keeps no field solution on disk (a mutant's solve written to the mesh
+# cache would be read by the next mutant; the path cannot be created, so the cache is skipped)
+GROUP_ENV = {"si-lines": {"SI_THERMAL_CACHE": "/dev/null/si-thermal-mutation"}}
 # Groups whose run is restricted to the functions that carry physics (weak forms, coefficients,
 # boundary terms, material and geometry bookkeeping), per module: every other function's mutants are
 # generated but not run (reported as "not run"). Left out of thermal-fem: XDMF writing
@@ -100,6 +114,8 @@ DESELECT = {"thermal": "not resolved_unit_cell and not default_mesh_meets_the_to
             # and the fast tests of test_pulse/test_eq/test_com
             # the MPI test launches mpirun (a subprocess: nothing mutmut can map)
             "thermal-fem": "not under_mpirun",
+            # the eye's PNG (plotting, 4 s)
+            "si-lines": "not plot_eye",
             "si-com": "not (example2 or crosstalk_lowers_com or fast_search_finds or stronger_equalizer "
                       "or falls_monotonically or short_band_warns_and_different or mixups or port_order_is_detected "
                       "or crosstalk_file_given or sdd_equals_skrf)"}
@@ -160,7 +176,7 @@ def run(group: str, children: int, mutants: list[str] | None = None, modules: li
     work = prepare(group)
     mutmut = Path(sys.executable).with_name("mutmut")
     env = {**os.environ, "SI_THERMAL_ROOT": str(ROOT), "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1",
-           "OPENBLAS_NUM_THREADS": "1"}
+           "OPENBLAS_NUM_THREADS": "1", **GROUP_ENV.get(group, {})}
     if not mutants and group in FUNCTIONS:  # only the selected functions, those not run yet
         mutants = pending(work, selected(group, modules))
         if not mutants:

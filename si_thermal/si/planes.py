@@ -62,10 +62,6 @@ def planes_for(rate: str, channel_planes: str = "ball-to-ball", *, where=None) -
     return Planes(rate, r.reference_planes, _package_cases(r.package, rate), r.package)
 
 
-def _channel_planes(pair) -> str:
-    return pair[0].channel.reference_planes
-
-
 def budget_network_s(channel, rate: str, freq_hz, *, length_m: float | None = None) -> np.ndarray:
     """Sdd (cases, N, 2, 2), 100 ohm, of what lies between the budget's planes, one per package case."""
     ch, path = chan.load(channel)

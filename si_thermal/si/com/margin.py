@@ -56,14 +56,9 @@ class ComResult:
         return d
 
 
-def _shift(x: np.ndarray, k: int) -> np.ndarray:
-    """``x(t - k samples)`` on the periodic grid."""
-    return np.roll(x, k)
-
-
 def _fir(x: np.ndarray, taps: list[tuple[float, int]]) -> np.ndarray:
     """``sum_i c_i x(t - k_i samples)`` on the periodic grid for ``taps`` = [(c_i, k_i)], accumulated in
-    place in tap order (the same sums as adding up :func:`_shift` terms, without a copy per tap)."""
+    place in tap order (the same sums as adding up ``np.roll(x, k_i)`` terms, without a copy per tap)."""
     out = np.zeros(len(x))
     n = len(x)
     for ci, k in taps:

@@ -21,7 +21,7 @@ from si_thermal.si.equalizer import CtleFamily, ctle_basis
 
 #: Frequency step (Hz) of the network built from a channels/*.toml file for COM (0 to 1.5 fb).
 TOML_DF_HZ = 25e6
-_CHECKED: dict[int, tuple] = {}   # id(Network) -> (weakref, checked network): package cases reuse the check
+_CHECKED: dict[int, tuple] = {}   # id(Network) -> (weakref, repaired network or None): package cases reuse the check
 
 
 def _as_network(x, role: str, fb_hz: float | None = None, length_m: float | None = None, check: bool = True):
@@ -35,9 +35,11 @@ def _as_network(x, role: str, fb_hz: float | None = None, length_m: float | None
     if isinstance(x, rf.Network):  # the same checks as a file (finite, frequencies, passivity), once per object
         hit = _CHECKED.get(id(x))
         if hit is None or hit[0]() is not x:
-            hit = _CHECKED[id(x)] = (weakref.ref(x), touchstone.check_network(x, x.name or role))
+            checked = touchstone.check_network(x, x.name or role)
+            # x itself (nothing repaired) is not stored: a strong reference would keep x alive for good
+            hit = _CHECKED[id(x)] = (weakref.ref(x), None if checked is x else checked)
             weakref.finalize(x, _CHECKED.pop, id(x), None)
-        return hit[1], x.name or role
+        return (x if hit[1] is None else hit[1]), x.name or role
     if fb_hz is not None and (isinstance(x, (ChannelFile, tuple)) or Path(x).suffix.lower() == ".toml"):
         from si_thermal.si.channel import channel_network, load  # a channel file, as the CLI takes
 
@@ -118,6 +120,8 @@ def prepare(thru, fext=(), next=(), params: ComParams | str = "802.3dj", *, extr
         warnings.warn(msg, stacklevel=2)
         notes.append(msg)
     n_lag = max(p.rx_ffe_taps, p.rx_ffe_span if p.n_float else 0, 1) + 2   # floating taps: N_max lags
+    if n_lag > n_ui:
+        raise ValueError(f"n_ui = {n_ui}: the window must hold the {n_lag} UI lags of the Rx FFE span")
     hthr, basis, sinc, acf = _grid_terms(grid, p.t_r_s, p.f_r_hz, p.ctle, p.eta0_v2_per_hz, n_lag)
     amp = {"thru": p.a_v, "fext": p.a_fe, "next": p.a_ne}
     sets = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from si_thermal import paths
+from si_thermal import caches, paths
 from si_thermal.atomic import write_text
 from si_thermal.si.xsection.electrostatics import FieldSolution, solve
 from si_thermal.si.xsection.geometry import CrossSection
@@ -18,6 +18,7 @@ from si_thermal.si.xsection.mesh import build_mesh
 
 DEFAULT_LEVEL = 1.0
 _MEMORY: dict[str, FieldSolution] = {}
+caches.register(_MEMORY.clear)   # si_thermal.caches.clear() empties it too
 
 
 def cache_dir() -> Path:
