@@ -67,3 +67,47 @@ def test_package_stacks_per_cooling():
     assert "gpu0_active" in cp.region_names() and "mold" in cp.region_names()
     with pytest.raises(InputError, match="unknown cooling"):
         package_geometry(pkg, "immersion", 5e-3)
+
+
+def _mm(layer):
+    return [(name, tuple(round(v * 1e3, 6) for v in rect)) for name, rect in layer.regions]
+
+
+def test_package_stack_against_the_file_by_hand():
+    """Every layer of gpu_package_b200class.toml (thicknesses, element layers, region rectangles) and the
+    cooled field, worked out by hand from the file: element layers ceil(t / (h/2)), at most 12; die
+    rectangles from centre +- size/2; the active layer's per-die regions, the mold filling the interposer;
+    the floorplan file's blocks placed from the die's lower-left corner, a fully tiled die keeping no
+    background region."""
+    pkg = config.load_package(PKG)
+    g = package_geometry(pkg, "coldplate", 0.6e-3)          # h/2 = 0.3 mm
+    dies = [("gpu0", (-25.75, -0.15, -15.625, 15.625)), ("gpu1", (0.15, 25.75, -15.625, 15.625))]
+    mold = ("mold", (-28.0, 28.0, -20.0, 20.0))
+    want = [("substrate", 2.0, 7, [("substrate", (-42.5, 42.5, -42.5, 42.5))]),
+            ("interposer", 0.1, 1, [("interposer", (-28.0, 28.0, -20.0, 20.0))]),
+            ("active", 0.05, 1, [(f"{n}_active", r) for n, r in dies] + [mold]),
+            ("die", 0.725, 3, dies + [mold]),
+            ("tim1", 0.15, 1, [("tim1", (-28.0, 28.0, -20.0, 20.0))]),
+            ("lid", 3.0, 10, [("lid", (-35.0, 35.0, -35.0, 35.0))]),
+            ("tim2", 0.05, 1, [("tim2", (-32.0, 32.0, -30.0, 30.0))]),
+            ("coldplate", 2.0, 7, [("coldplate", (-32.0, 32.0, -30.0, 30.0))])]
+    assert len(g.layers) == len(want)
+    for layer, (name, t_mm, n, regions) in zip(g.layers, want):
+        assert (layer.name, layer.n_elements, _mm(layer)) == (name, n, regions)
+        assert layer.thickness_m == pytest.approx(t_mm * 1e-3, rel=1e-12)
+    assert tuple(round(v * 1e3, 6) for v in g.cooled) == (-32.0, 32.0, -30.0, 30.0)
+    assert g.mesh_size_m == 0.6e-3
+    fine = package_geometry(pkg, "coldplate", 0.2e-3)       # lid 3 mm / 0.1 mm = 30 -> capped at 12
+    assert [layer.n_elements for layer in fine.layers] == [12, 1, 1, 8, 2, 12, 1, 12]
+    mc = package_geometry(pkg, "microchannel", 0.6e-3)       # the lid base under the channels, 1.0 mm
+    assert [layer.name for layer in mc.layers] == [w[0] for w in want[:6]]
+    assert (mc.layers[-1].thickness_m, mc.layers[-1].n_elements) == (pytest.approx(1.0e-3), 4)
+    assert _mm(mc.layers[-1]) == [("lid", (-35.0, 35.0, -35.0, 35.0))]
+    assert tuple(round(v * 1e3, 6) for v in mc.cooled) == (-32.0, 32.0, -30.0, 30.0)
+    fp = package_geometry(config.load_package(paths.boards_dir() / "gpu_package_b200class_floorplan.toml"),
+                          "coldplate", 0.6e-3)
+    active = dict(_mm(fp.layers[2]))
+    assert active["gpu0_hot0"] == (-25.75, -24.25, -15.625, 15.625)   # x = 0, w = 1.5 mm from the corner
+    assert active["gpu0_hot1"] == (-1.65, -0.15, -15.625, 15.625)     # x = 24.1 mm
+    assert "gpu0_active" not in active and "gpu1_active" not in active and active["mold"] == mold[1]
+    assert _mm(fp.layers[3]) == dies + [mold]
