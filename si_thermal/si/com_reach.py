@@ -24,8 +24,8 @@ from si_thermal.errors import ConvergenceError, InputError
 from si_thermal.si import channel as chan
 from si_thermal.si.com import COM_THRESHOLD_DB, ComParams, com_from_prepared, load_com_params, prepare
 from si_thermal.si.rates import serdes_rate
-from si_thermal.si.tline import abcd_to_s
 from si_thermal.si.reach import ReachResult, il_at_nyquist
+from si_thermal.si.tline import abcd_to_s
 
 #: Default COM parameter set per SerDes rate key of channels/serdes.toml (else: the set that names the rate).
 DEFAULT_STD = {"200g": "802.3dj", "224g": "224g", "112g": "802.3ck", "448g": "448g", "pcie6": "pcie6"}

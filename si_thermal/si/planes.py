@@ -62,44 +62,46 @@ def planes_for(rate: str, channel_planes: str = "ball-to-ball", *, where=None) -
     return Planes(rate, r.reference_planes, _package_cases(r.package, rate), r.package)
 
 
+def _between_planes_s(core: np.ndarray, pkgs) -> np.ndarray:
+    """Sdd (cases, N, 2, 2), 100 ohm, of Tx package, ``core`` (ABCD of the channel), Rx package per case
+    ``pkgs`` = [(Tx ABCD, Rx ABCD)]; the channel alone when the planes hold no package."""
+    if not pkgs:
+        return abcd_to_s(core, chan.Z_DIFF, reciprocal=True)[None]
+    return np.stack([abcd_to_s(cascade([tx, core, rx]), chan.Z_DIFF, reciprocal=True) for tx, rx in pkgs])
+
+
+def _plane_packages(ch, path, rate: str, f: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(Tx, Rx) package ABCD at ``f`` for each package case inside the budget's planes (none: ball-to-ball)."""
+    pl = planes_for(rate, ch.channel.reference_planes, where=path)
+    fe = np.maximum(f, chan.F_MIN_HZ)
+    return [(package_abcd(p, fe, receiver=False), package_abcd(p, fe, receiver=True)) for p in pl.packages]
+
+
 def budget_network_s(channel, rate: str, freq_hz, *, length_m: float | None = None) -> np.ndarray:
     """Sdd (cases, N, 2, 2), 100 ohm, of what lies between the budget's planes, one per package case."""
     ch, path = chan.load(channel)
-    pl = planes_for(rate, ch.channel.reference_planes, where=path)
     f = np.atleast_1d(np.asarray(freq_hz, dtype=float))
-    core = chan.channel_abcd((ch, path), f, length_m=length_m)
-    if not pl.packages:
-        return abcd_to_s(core, chan.Z_DIFF, reciprocal=True)[None]
-    fe = np.maximum(f, chan.F_MIN_HZ)
-    return np.stack([abcd_to_s(cascade([package_abcd(p, fe, receiver=False), core, package_abcd(p, fe, receiver=True)]),
-                               chan.Z_DIFF, reciprocal=True) for p in pl.packages])
+    pkgs = _plane_packages(ch, path, rate, f)
+    return _between_planes_s(chan.channel_abcd((ch, path), f, length_m=length_m), pkgs)
+
+
+def _il_db(s: np.ndarray) -> tuple[float, ...]:
+    return tuple(float(-20 * np.log10(abs(x))) for x in s[:, 0, 1, 0])
 
 
 def il_between_planes(channel, rate: str, freq_hz: float, length_m: float | None = None) -> tuple[float, ...]:
     """IL (dB) at one frequency between the budget's planes, per package case."""
-    s = budget_network_s(channel, rate, np.array([freq_hz]), length_m=length_m)
-    return tuple(float(-20 * np.log10(abs(x))) for x in s[:, 0, 1, 0])
+    return _il_db(budget_network_s(channel, rate, np.array([freq_hz]), length_m=length_m))
 
 
 def il_between_planes_fn(channel, rate: str, freq_hz: float):
     """``length_m -> il_between_planes(channel, rate, freq_hz, length_m)`` for many lengths: the fixed
     segments and the packages are evaluated once (:func:`si_thermal.si.channel.channel_abcd_fn`)."""
     ch, path = chan.load(channel)
-    pl = planes_for(rate, ch.channel.reference_planes, where=path)
     f = np.array([float(freq_hz)])
+    pkgs = _plane_packages(ch, path, rate, f)
     core_at = chan.channel_abcd_fn((ch, path), f)
-    fe = np.maximum(f, chan.F_MIN_HZ)
-    pkgs = [(package_abcd(p, fe, receiver=False), package_abcd(p, fe, receiver=True)) for p in pl.packages]
-
-    def at(length_m: float | None = None) -> tuple[float, ...]:
-        core = core_at(length_m)
-        if not pkgs:
-            s = abcd_to_s(core, chan.Z_DIFF, reciprocal=True)[None]
-        else:
-            s = np.stack([abcd_to_s(cascade([tx, core, rx]), chan.Z_DIFF, reciprocal=True) for tx, rx in pkgs])
-        return tuple(float(-20 * np.log10(abs(x))) for x in s[:, 0, 1, 0])
-
-    return at
+    return lambda length_m=None: _il_db(_between_planes_s(core_at(length_m), pkgs))
 
 
 def package_il_db(pkg: Package, freq_hz: float) -> float:
@@ -108,4 +110,5 @@ def package_il_db(pkg: Package, freq_hz: float) -> float:
     return float(-20 * np.log10(abs(s[0, 1, 0])))
 
 
-__all__ = ["Planes", "budget_network_s", "il_between_planes", "il_between_planes_fn", "package_il_db", "planes_for"]
+__all__ = ["Planes", "budget_network_s", "il_between_planes", "il_between_planes_fn", "package_il_db",
+           "planes_for"]

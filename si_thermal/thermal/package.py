@@ -40,9 +40,8 @@ from si_thermal.thermal.coolant import solve_with_coolant
 from si_thermal.thermal import convergence as conv
 from si_thermal.thermal.convergence import DEFAULT_TJ_TOL_K, MeshEstimate
 from si_thermal.thermal.geometry import COOLANT, TaggedMesh, grid_lines, grid_nodes, mesh_stack, package_geometry
-from si_thermal.thermal.heat import DIRECT_MAX_DOFS
+from si_thermal.thermal.heat import DIRECT_MAX_DOFS, HeatProblem, HeatSolution, Region, Robin
 from si_thermal.thermal.nested import NESTED_MIN_DOFS, coarse_size, grid_transfer
-from si_thermal.thermal.heat import HeatProblem, HeatSolution, Region, Robin
 
 COOLINGS = ("coldplate", "microchannel")
 DEFAULT_MESH_SIZE_M = None  # None: the mesh is chosen for a Tj tolerance (:mod:`.convergence`)
