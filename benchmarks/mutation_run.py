@@ -3,7 +3,7 @@
 Usage: ``python benchmarks/mutation_run.py GROUP [GROUP ...] [--children N]``, GROUP one of
 ``reliability``, ``si`` (line physics: conductor, dielectric, media, via, connector, metrics, reach),
 ``si-com`` (pulse response, equalizer, COM), ``si-lines`` (tline, coax, crosstalk, planes, budget, channel,
-eye and the cross-section field solver's physics), ``thermal``, ``thermal-fem``; ``--mutants NAME ...``
+eye and the cross-section field solver's physics), ``thermal``, ``thermal-fem``, ``thermal-package``, ``thermal-board``, ``si-io``; ``--mutants NAME ...``
 reruns only those mutants (after adding tests). Each group runs in its own scratch folder
 ``build/mutation/<group>/`` (links to the package, tests and data) with a ``[tool.mutmut]`` of its
 own, so that mutmut's clean run and its test-to-function map cover only the group's fast tests and
@@ -65,6 +65,19 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                     ["tests/thermal/test_mutation_kills_fem.py", "tests/thermal/test_heat.py",
                      "tests/thermal/test_transient.py", "tests/thermal/test_elastic.py",
                      "tests/thermal/test_coolant_grid.py", "tests/thermal/test_geometry.py"]),
+    # the package model built on it (issue 18, stop 13): package, its transient, nested meshes, probes, the
+    # power limit; judged by tiny-package checks
+    "thermal-package": ([f"si_thermal/thermal/{m}.py" for m in ("package", "package_transient", "nested", "probe",
+                                                               "limit")],
+                        ["tests/thermal/test_mutation_kills_package.py"]),
+    # the backplane's thermo-mechanics, the resolved unit cell, the Tuckerman & Pease validation and the
+    # laminate's classical lamination theory (mechanics/)
+    "thermal-board": (["si_thermal/thermal/backplane.py", "si_thermal/thermal/unitcell.py",
+                       "si_thermal/thermal/validation.py", "si_thermal/mechanics/laminate.py"],
+                      ["tests/thermal/test_mutation_kills_board.py", "tests/mechanics/test_laminate.py"]),
+    # Touchstone reading and checks, the COM reach search
+    "si-io": (["si_thermal/si/touchstone.py", "si_thermal/si/com_reach.py"],
+              ["tests/si/test_mutation_kills_io.py", "tests/si/test_touchstone.py"]),
 }
 # environment per group: si-lines keeps no field solution on disk (a mutant's solve written to the mesh
 # cache would be read by the next mutant; the path cannot be created, so the cache is skipped)
@@ -75,6 +88,8 @@ GROUP_ENV = {"si-lines": {"SI_THERMAL_CACHE": "/dev/null/si-thermal-mutation"}}
 # (``write_xdmf``), PETSc solver plumbing (``_make_ksp``, ``_ksp_options``: a changed Krylov or
 # preconditioner option still converges to the same field, or raises), input validation
 # (``_check_regions``, ``ElasticMaterial.__post_init__``) and the geometry's cache-key hash (``key``).
+# the package of FUNCTIONS' module names, per group (default thermal)
+GROUP_PACKAGE: dict[str, str] = {}
 FUNCTIONS: dict[str, dict[str, list[str]]] = {
     "thermal-fem": {
         "heat": ["max_k", "min_k", "mean_k", "heat_out_w", "source_w", "_reduce_over_cells", "_cell_dofs",
@@ -99,7 +114,7 @@ def selected(group: str, modules: list[str] | None = None) -> list[str]:
     out = []
     for mod, funcs in FUNCTIONS.get(group, {}).items():
         if modules is None or mod in modules:
-            base = f"si_thermal.thermal.{mod}"
+            base = f"si_thermal.{GROUP_PACKAGE.get(group, 'thermal')}.{mod}"
             out += [g for f in funcs for g in (f"{base}.x_{f}__mutmut_*", f"{base}.xǁ*ǁ{f}__mutmut_*")]
     return out
 
