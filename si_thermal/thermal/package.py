@@ -233,15 +233,20 @@ class PackageModel:
         return cool.ChannelArray(s.channel_width, s.channel_depth, s.wall_thickness, s.size_x, s.size_y, k,
                                  s.cover_thickness, k_cover)
 
-    def _flow(self, props: cool.CoolantProperties) -> cool.ChannelFlow:
+    def _stated(self) -> dict:
+        """What the file states instead of the correlations (wall h, friction factor), as keyword
+        arguments of :func:`.cooling.channel_flow`; series and parallel paths both use them."""
         s = self.spec
         stated = None
         if s.heat_transfer_coefficient is not None:
             stated = ((0.0,), (s.heat_transfer_coefficient,))
         elif s.heat_transfer_table is not None:
             stated = (s.heat_transfer_table.x, s.heat_transfer_table.h)
-        return cool.channel_flow(self.channels, props, s.flow, h_stated=stated, friction_factor=s.friction_factor,
-                                 source=f"stated in {self.path.name if self.path else 'the package'} [{self.cooling}]")
+        return {"h_stated": stated, "friction_factor": s.friction_factor,
+                "source": f"stated in {self.path.name if self.path else 'the package'} [{self.cooling}]"}
+
+    def _flow(self, props: cool.CoolantProperties) -> cool.ChannelFlow:
+        return cool.channel_flow(self.channels, props, self.spec.flow, **self._stated())
 
     @property
     def n_dofs(self) -> int:
@@ -299,7 +304,7 @@ class PackageModel:
             self._set_h(lambda x: flow.h_footprint(np.maximum(x[0] - x0, 0.0)))
             coupling_kw = {}
         else:  # parallel: one path per die, the flow split evenly, each path from the inlet
-            flow, h_of_x = _parallel_flow(self.channels, props, spec.flow, zones)
+            flow, h_of_x = _parallel_flow(self.channels, props, spec.flow, zones, **self._stated())
             self._set_h(h_of_x)
             coupling_kw = {"zone_starts_m": [z[0] for z in zones], "zone_flow_fractions": [1.0 / len(zones)] * len(zones)}
         prev = self._previous
@@ -424,15 +429,17 @@ def _choose_mesh(path, cooling, comm, degree, tol_k, max_dofs, source=None, cell
     raise conv.unreachable(tol_k, sizes, tjs, dofs, limit)
 
 
-def _parallel_flow(channels: cool.ChannelArray, props, flow_m3_s: float, zones: list[tuple[float, float]]):
+def _parallel_flow(channels: cool.ChannelArray, props, flow_m3_s: float, zones: list[tuple[float, float]],
+                   **stated):
     """Parallel paths: each zone a channel field of its own length carrying ``flow / n``; the
     paths see the same pressure drop (equal split of identical paths), the pump moves the total flow.
-    Returns (the first path's flow with the whole-array pressure drop, pumping power and capacity
-    rate, h(x) on the footprint)."""
+    ``stated``: the file's wall h and friction factor (:func:`.cooling.channel_flow` keywords), which
+    hold on every path. Returns (the first path's flow with the whole-array pressure drop, pumping
+    power and capacity rate, h(x) on the footprint)."""
     from dataclasses import replace
 
     n = len(zones)
-    flows = [cool.channel_flow(replace(channels, length_m=b - a), props, flow_m3_s / n) for a, b in zones]
+    flows = [cool.channel_flow(replace(channels, length_m=b - a), props, flow_m3_s / n, **stated) for a, b in zones]
     starts = np.array([a for a, _ in zones])
     dp = max(f.pressure_drop_pa for f in flows)
 

@@ -1,0 +1,451 @@
+"""Fast checks of the package model for the mutation run (issue 18, group ``thermal-package`` of
+``benchmarks/mutation_run.py``): package, package_transient, nested, probe and limit on a TINY package
+(an 8 x 4 mm stack of two 4 x 4 mm dies, meshed with 2 mm cells: ~100 DOFs, a solve in ~0.03 s).
+
+The package is built so that closed forms hold:
+- every layer covers the same 8 x 4 mm footprint (the dies fill the interposer), the board side and the
+  edges are adiabatic, so with a uniform coolant temperature the field depends on z only and P1 on the
+  tensor hexahedra is nodally exact (the 1-D discrete Green's function interpolates): the junction
+  (bottom of the active layer) sits ``q'' R`` above the coolant, ``R`` the series resistance
+  ``(t_die - t_a)/k + t_a/(2 k) + t_tim/k_tim + t_lid/k_lid (+ t_tim2/k_tim2 + t_base/k_cp) + 1/h_fp``
+  (the active layer's uniform source: half its thickness counts);
+- the die, TIM1 and substrate conduct only along z (in-plane k = 1e-6 W/(m K)): each column is 1-D,
+  so the coolant's rise along x moves every node by the coolant temperature of its column only;
+- silicon's k(T) is off (a local constant-k silicon), so Tj is exactly affine in power;
+- the coolant is a local liquid of constant properties (rho c_p = 4e6 J/(m^3 K)): its rise is P/(rho c_p Q);
+- a stated wall coefficient h (constant, or a table along the flow): the footprint coefficient of the
+  adiabatic-tip fins is written out by hand, ``(h w + sqrt(2 h k t) tanh(m H)) / pitch`` (Incropera &
+  DeWitt sec. 3.6).
+"""
+
+from __future__ import annotations
+
+import math
+
+import dolfinx_solver  # noqa: F401
+import numpy as np
+import pytest
+from dolfinx import fem, mesh as dmesh
+from mpi4py import MPI
+
+from si_thermal import caches, config
+from si_thermal.errors import ConvergenceError, InputError
+from si_thermal.thermal import heat
+from si_thermal.thermal import nested
+from si_thermal.thermal import package as pk
+from si_thermal.thermal import package_transient as ptr
+from si_thermal.thermal import probe
+from si_thermal.thermal.limit import LimitResult, _parabola_root, power_limit, tj_curve
+
+COMM = MPI.COMM_SELF
+T0 = 273.15
+
+# -- the tiny package ------------------------------------------------------------------------------
+
+TOML = """
+[package]
+name = "tiny"
+description = "two 4 x 4 mm dies"
+source = "test"
+power = "20 W"
+tj_limit = "70 degC"
+[substrate]
+material = "sub_c"
+size_x = "8 mm"
+size_y = "4 mm"
+thickness = "1 mm"
+[interposer]
+material = "sub_c"
+size_x = "8 mm"
+size_y = "4 mm"
+thickness = "0.1 mm"
+[[dies]]
+name = "a"
+material = "si_c"
+center_x = "-2 mm"
+center_y = "0 mm"
+size_x = "4 mm"
+size_y = "4 mm"
+thickness = "0.5 mm"
+active_thickness = "0.1 mm"
+power_fraction = 0.5
+[[dies]]
+name = "b"
+material = "si_c"
+center_x = "2 mm"
+center_y = "0 mm"
+size_x = "4 mm"
+size_y = "4 mm"
+thickness = "0.5 mm"
+active_thickness = "0.1 mm"
+power_fraction = 0.5
+[tim1]
+material = "tim_c"
+thickness = "0.1 mm"
+[lid]
+material = "lid_c"
+size_x = "8 mm"
+size_y = "4 mm"
+thickness = "1 mm"
+[tim2]
+material = "tim_c"
+thickness = "0.2 mm"
+[coldplate]
+material = "cp_c"
+size_x = "8 mm"
+size_y = "4 mm"
+base_thickness = "0.4 mm"
+fin_height = "1 mm"
+fin_thickness = "0.1 mm"
+channel_width = "0.3 mm"
+coolant = "cool_c"
+flow = "100 L/min"
+inlet = "30 degC"
+heat_transfer_coefficient = "5000 W/(m^2*K)"
+[microchannel]
+base_thickness = "0.5 mm"
+channel_width = "200 um"
+channel_depth = "500 um"
+wall_thickness = "200 um"
+size_x = "8 mm"
+size_y = "4 mm"
+coolant = "cool_c"
+flow = "100 L/min"
+inlet = "30 degC"
+heat_transfer_coefficient = "10000 W/(m^2*K)"
+[materials.si_c]
+kind = "semiconductor"
+description = "constant-k silicon, conducting along z only"
+source = "test"
+thermal_conductivity = "1e-6 W/(m*K)"
+thermal_conductivity_z = "100 W/(m*K)"
+density = "2000 kg/m^3"
+specific_heat = "500 J/(kg*K)"
+[materials.sub_c]
+kind = "polymer"
+description = "d"
+source = "test"
+thermal_conductivity = "1e-6 W/(m*K)"
+thermal_conductivity_z = "1 W/(m*K)"
+density = "1000 kg/m^3"
+specific_heat = "1000 J/(kg*K)"
+[materials.tim_c]
+kind = "tim"
+description = "d"
+source = "test"
+thermal_conductivity = "1e-6 W/(m*K)"
+thermal_conductivity_z = "5 W/(m*K)"
+density = "3000 kg/m^3"
+specific_heat = "300 J/(kg*K)"
+[materials.lid_c]
+kind = "metal"
+description = "d"
+source = "test"
+thermal_conductivity = "200 W/(m*K)"
+density = "8000 kg/m^3"
+specific_heat = "400 J/(kg*K)"
+[materials.cp_c]
+kind = "metal"
+description = "d"
+source = "test"
+thermal_conductivity = "300 W/(m*K)"
+density = "9000 kg/m^3"
+specific_heat = "350 J/(kg*K)"
+[materials.cool_c]
+kind = "coolant"
+description = "constant-property liquid"
+source = "test"
+boiling_point = "100 degC"
+[materials.cool_c.table]
+temperature = ["0 degC", "100 degC"]
+density = ["1000 kg/m^3", "1000 kg/m^3"]
+specific_heat = ["4000 J/(kg*K)", "4000 J/(kg*K)"]
+thermal_conductivity = ["0.6 W/(m*K)", "0.6 W/(m*K)"]
+dynamic_viscosity = ["1 mPa*s", "1 mPa*s"]
+"""
+AREA = 8e-3 * 4e-3  # m^2, every layer
+RHO_CP = 4e6  # J/(m^3 K), the coolant
+K_SI, K_TIM, K_LID, K_CP = 100.0, 5.0, 200.0, 300.0
+T_DIE, T_ACT, T_TIM1, T_TIM2 = 0.5e-3, 0.1e-3, 0.1e-3, 0.2e-3
+T_SUB, T_INT = 1e-3, 0.1e-3
+Z_JUNCTION = T_SUB + T_INT  # m: the bottom of the active layer
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """mutmut forks each mutant from the process that ran the clean tests: start from empty caches
+    (meshes, heat operators, loaded files) so a mutant is judged on what it computed itself."""
+    pk._MESHES.clear()
+    heat._PROBLEMS.clear()
+    caches.clear()
+    yield
+    pk._MESHES.clear()
+    heat._PROBLEMS.clear()
+    caches.clear()
+
+
+def _write(tmp_path, *edits, name="tiny.toml"):
+    text = TOML
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def _model(path, cooling="microchannel", mesh=2e-3, **kw):
+    kw.setdefault("estimate_error", False)
+    return pk.PackageModel(path, cooling, mesh_size=mesh, comm=COMM, **kw)
+
+
+def _h_fp(h, k, wall, depth, width):
+    """Footprint coefficient of a channel array with adiabatic-tip fins (Incropera & DeWitt 3.6)."""
+    m = math.sqrt(2 * h / (k * wall))
+    return (h * width + math.sqrt(2 * h * k * wall) * math.tanh(m * depth)) / (width + wall)
+
+
+H_MC = _h_fp(1e4, K_LID, 200e-6, 500e-6, 200e-6)
+H_CP = _h_fp(5e3, K_CP, 0.1e-3, 1e-3, 0.3e-3)
+# per unit area (m^2 K/W), from the bottom of the active layer to the coolant
+R_DIE = (T_DIE - T_ACT) / K_SI + T_ACT / (2 * K_SI) + T_TIM1 / K_TIM
+R_MC = R_DIE + 0.5e-3 / K_LID + 1 / H_MC
+R_CP = R_DIE + 1e-3 / K_LID + T_TIM2 / K_TIM + 0.4e-3 / K_CP + 1 / H_CP
+
+
+# -- package.py: the series stack -------------------------------------------------------------------
+
+@pytest.mark.parametrize("cooling,r_area", [("microchannel", R_MC), ("coldplate", R_CP)])
+def test_stack_is_a_series_thermal_circuit(tmp_path, cooling, r_area):
+    """100 L/min: the coolant rises P/(rho c_p Q) = 3 mK; Tj lies between T_in + q'' R and that plus
+    the rise (a node's coolant temperature is between the inlet and the outlet)."""
+    p, q = 20.0, 20.0 / AREA
+    r = _model(_write(tmp_path), cooling).solve(p)
+    flow = 100 / 6e4
+    rise = p / (RHO_CP * flow)
+    assert r.coolant_rise_k == pytest.approx(rise, rel=1e-9)
+    assert r.inlet_c == pytest.approx(30.0, abs=1e-12)
+    assert T0 + 30.0 + q * r_area - 1e-6 <= r.tj_max_c + T0 <= T0 + 30.0 + rise + q * r_area + 1e-6
+    assert r.r_th_k_per_w == pytest.approx((r.tj_max_c - 30.0) / p, rel=1e-12)
+    assert r.heat_flux_w_per_mm2 == pytest.approx(p / (AREA * 1e6), rel=1e-12)
+    assert r.heat_to_coolant_w == pytest.approx(p, rel=1e-6)
+    assert abs(r.energy_balance_error) < 1e-6
+    assert r.energy_balance_error == pytest.approx((r.heat_to_coolant_w - p) / p, abs=1e-15)
+    assert r.flow_l_per_min == pytest.approx(100.0, rel=1e-12)
+    assert r.h_footprint_mean_w_per_m2k == pytest.approx(H_MC if cooling == "microchannel" else H_CP, rel=1e-9)
+    assert r.pumping_power_w == pytest.approx(r.pressure_drop_pa * flow, rel=1e-9)
+    assert r.power_w == p and r.package == "tiny" and r.cooling == cooling
+    # per die: both dies see the same column; the junction spread of each die is the active layer's
+    # drop q'' t_a / (2 k) (plus at most the rise); P1 with one element layer across the active layer:
+    # the volume mean is the mean of its two nodal planes, so max - mean is half of that drop
+    drop = q * T_ACT / (2 * K_SI)
+    assert set(r.die_max_c) == {"a", "b"}
+    for d in ("a", "b"):
+        s = r.die_spread_k[d]
+        assert drop - 1e-6 <= s["max_minus_min_k"] <= drop + rise + 1e-6
+        assert drop / 2 - 1e-6 <= s["max_minus_mean_k"] <= drop / 2 + rise + 1e-6
+        assert s["mean_c"] == pytest.approx(r.die_max_c[d] - s["max_minus_mean_k"], abs=1e-9)
+        assert T0 + 30.0 + q * r_area - 1e-6 <= r.die_max_c[d] + T0 <= T0 + 30.0 + rise + q * r_area + 1e-6
+    assert r.tj_max_c == pytest.approx(max(r.die_max_c.values()), abs=1e-12)
+    assert r.die_delta_t_k == pytest.approx(max(s["max_minus_min_k"] for s in r.die_spread_k.values()), abs=1e-12)
+    assert r.die_max_minus_mean_k == pytest.approx(max(s["max_minus_mean_k"] for s in r.die_spread_k.values()),
+                                                   abs=1e-12)
+    d = r.to_dict()
+    assert "solution" not in d and d["tj_max_c"] == r.tj_max_c and len(d) == len(r.__dataclass_fields__) - 1
+
+
+def test_result_bookkeeping_matches_the_file(tmp_path):
+    """Channel count floor(span / pitch), the mesh's DOFs counted by hand (a 5 x 3 grid in-plane; z lines:
+    substrate 1 mm at h/2 = 1 mm per layer -> 1, interposer, active, die, TIM1, lid base: 1 each -> 7 lines)."""
+    m = _model(_write(tmp_path))
+    r = m.solve(20.0)
+    assert r.channels == 10  # 4 mm / 0.4 mm
+    assert r.n_dofs == m.n_dofs == 5 * 3 * 7
+    assert r.mesh_size_m == 2e-3
+    assert "10000" in r.h_basis and "tiny.toml" in r.h_basis
+    assert r.ceiling.startswith("adiabatic")
+    assert r.solution is not None and r.newton_iterations >= 1 and r.coolant_iterations >= 1
+    assert m.die_area_m2 == pytest.approx(AREA, rel=1e-12)
+    assert math.isnan(r.tj_error_k) and r.mesh_note == "2 mm, no error estimate"
+
+
+def test_tj_is_affine_in_power_and_inlet(tmp_path):
+    """Constant k and properties: Tj - T_in = R_th P, the same R_th at every power and inlet; warm
+    starts (the last solution scaled, the linear extrapolation of the last two) reach the cold answer."""
+    m = _model(_write(tmp_path, ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000',
+                                 'flow = "1 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000')))
+    rs = [m.solve(p) for p in (10.0, 20.0, 35.0)]
+    rs.append(m.solve(20.0, inlet_c=45.0))
+    cold = _model(tmp_path / "tiny.toml").solve(35.0)
+    assert rs[2].tj_max_c == pytest.approx(cold.tj_max_c, abs=1e-6)
+    for r in rs:
+        assert r.r_th_k_per_w == pytest.approx(rs[0].r_th_k_per_w, rel=1e-6)
+        assert r.coolant_rise_k == pytest.approx(r.power_w / (RHO_CP * 1 / 6e4), rel=1e-9)
+    assert rs[3].tj_max_c - 45.0 == pytest.approx(rs[1].tj_max_c - 30.0, abs=1e-6)
+    assert rs[3].inlet_c == pytest.approx(45.0)
+    with pytest.raises(InputError, match="positive"):
+        m.solve(0.0)
+
+
+# -- package.py: parallel paths, h along the flow ---------------------------------------------------
+
+# die b narrowed to 2 mm at x = 2..4 mm (a void in the die layer from 0 to 2 mm, no mold): the
+# parallel paths split half-way between the die centres, at x = (-2 + 3)/2 = 0.5 mm
+NARROW_B = ('center_x = "2 mm"\ncenter_y = "0 mm"\nsize_x = "4 mm"', 'center_x = "3 mm"\ncenter_y = "0 mm"\nsize_x = "2 mm"')
+H_TABLE = ('heat_transfer_coefficient = "10000 W/(m^2*K)"',
+           'heat_transfer_table = {x = ["0 mm", "4 mm"], h = ["5000 W/(m^2*K)", "15000 W/(m^2*K)"]}')
+
+
+def _h_table(x):
+    return np.interp(x, [0.0, 4e-3], [5000.0, 15000.0])
+
+
+@pytest.mark.parametrize("dies_in", ["series", "parallel"])
+def test_footprint_h_along_the_flow_of_each_path(tmp_path, dies_in):
+    """A wall-h table along the flow, held beyond its ends: each top node carries the fin-corrected h of
+    its distance from its path's start (series: the field's start x = -4 mm; parallel: -4 mm for die a's
+    path, 0.5 mm for die b's); the pressure drop is the longer path's at its share of the flow, the
+    pump moves the whole flow."""
+    flow_edit = ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000 W/(m^2*K)"',
+                 f'flow = "1 L/min"\ninlet = "30 degC"\ndies_in = "{dies_in}"\n' + H_TABLE[1])
+    m = _model(_write(tmp_path, NARROW_B, flow_edit))
+    r = m.solve(20.0)
+    xyz = m._xyz()
+    z = xyz[:, 2]
+    top = np.flatnonzero(np.isclose(z, z.max(), rtol=0, atol=1e-12))
+    x = xyz[top, 0]
+    if dies_in == "series":
+        start = np.full_like(x, -4e-3)
+        zones = [(-4e-3, 4e-3)]
+    else:
+        start = np.where(x < 0.5e-3, -4e-3, 0.5e-3)
+        zones = [(-4e-3, 0.5e-3), (0.5e-3, 4e-3)]
+    expect = np.array([_h_fp(h, K_LID, 200e-6, 500e-6, 200e-6) for h in _h_table(x - start)])
+    assert np.allclose(m.h.x.array[top], expect, rtol=1e-9, atol=0)
+    others = np.setdiff1d(np.arange(len(z)), top)
+    assert np.all(m.h.x.array[others] == 0.0)
+    # the mixed outlet: every path's rise is its power over its share of rho c_p Q; the whole is P / (rho c_p Q)
+    q = 1 / 6e4
+    assert r.coolant_rise_k == pytest.approx(20.0 / (RHO_CP * q), rel=1e-6)
+    from dataclasses import replace
+
+    from si_thermal.thermal import cooling as cool
+    props = cool.CoolantProperties("cool_c", 303.15, 1000.0, 4000.0, 0.6, 1e-3, 373.15)
+    arr = cool.ChannelArray(200e-6, 500e-6, 200e-6, 8e-3, 4e-3, K_LID)
+    dp = max(cool.channel_flow(replace(arr, length_m=b - a), props, q / len(zones)).pressure_drop_pa for a, b in zones)
+    assert r.pressure_drop_pa == pytest.approx(dp, rel=1e-9)
+    assert r.pumping_power_w == pytest.approx(dp * q, rel=1e-9)
+    assert r.flow_l_per_min == pytest.approx(1.0)
+    assert r.heat_to_coolant_w == pytest.approx(20.0, rel=1e-6)
+    path = cool.channel_flow(replace(arr, length_m=zones[0][1] - zones[0][0]), props, q / len(zones))
+    assert r.reynolds == pytest.approx(path.reynolds, rel=1e-9)
+
+
+LIDZ = ('[materials.cp_c]', '[materials.lidz_c]\nkind = "metal"\ndescription = "d"\nsource = "t"\n'
+        'thermal_conductivity = "1e-6 W/(m*K)"\nthermal_conductivity_z = "200 W/(m*K)"\n[materials.cp_c]')
+
+
+def test_parallel_paths_cool_the_upstream_die_less_and_the_downstream_die_more(tmp_path):
+    """Two equal dies under a cold plate, 0.1 L/min (rise P/(rho c_p Q) = 3 K); the lid conducts along z
+    only and the cold-plate base is 20 um thin, so each column is nearly 1-D (lateral conductance of the
+    base ~1.4 % of a die's convective one). In series die a sees the coolant's first half (mean
+    T_in + rise/4), die b its second (T_in + 3 rise/4): b's mean is rise/2 above a's (10 %: the P1
+    coolant profile's half cells at the ends; 1 mm cells give 1.43 K of 1.5). In parallel each die has a
+    path from the inlet with half the flow and the same rise over its die: die a is warmer and die b cooler
+    than in series, ideally by rise/4 = 0.75 K each; the path start on the grid line x = 0 gives that
+    shared node to die b's path (the discretisation note of MUTATION.md, thermal-fem), so only about half
+    of it shows at 1 mm cells (0.39 and 0.33 K): asserted > rise/12."""
+    rise = 20.0 / (RHO_CP * 0.1 / 6e4)
+    out = {}
+    for dies_in in ("series", "parallel"):
+        edit = ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "5000',
+                f'flow = "0.1 L/min"\ninlet = "30 degC"\ndies_in = "{dies_in}"\nheat_transfer_coefficient = "5000')
+        path = _write(tmp_path, edit, LIDZ, ('material = "lid_c"', 'material = "lidz_c"'),
+                      ('base_thickness = "0.4 mm"', 'base_thickness = "0.02 mm"'), name=f"{dies_in}.toml")
+        r = _model(path, "coldplate", mesh=1e-3).solve(20.0)
+        out[dies_in] = {d: r.die_spread_k[d]["mean_c"] for d in ("a", "b")}
+        assert r.coolant_rise_k == pytest.approx(rise, rel=1e-9)
+    s, p = out["series"], out["parallel"]
+    assert s["b"] - s["a"] == pytest.approx(rise / 2, rel=0.1)
+    assert p["a"] - s["a"] > rise / 12
+    assert s["b"] - p["b"] > rise / 12
+
+
+# -- package.py: the power map -----------------------------------------------------------------------
+
+SPOT = ('power_fraction = 0.5\n[[dies]]', 'power_fraction = 0.5\n[[dies.hot_spots]]\ncenter_x = "-1 mm"\n'
+        'center_y = "1 mm"\nsize_x = "2 mm"\nsize_y = "2 mm"\npower_fraction = 0.4\n[[dies]]')
+
+
+def test_source_density_of_hot_spots_and_background(tmp_path):
+    """Die a: 40 % of its power in a 2 x 2 mm hot spot (the die's upper-left quarter), 60 % over the
+    other 12 mm^2; die b uniform: q''' = P f_die f_block / (A_block t_a) in each active region; the
+    source integrates to P, all of which reaches the coolant."""
+    p = 30.0
+    m = _model(_write(tmp_path, SPOT))
+    r = m.solve(p)
+    q = m.problem.q.x.array
+    ct = m.tm.cell_tags
+    want = {"a_hot0": p * 0.5 * 0.4 / (4e-6 * T_ACT), "a_active": p * 0.5 * 0.6 / (12e-6 * T_ACT),
+            "b_active": p * 0.5 / (16e-6 * T_ACT)}
+    for region, value in want.items():
+        cells = ct.find(m.tm.regions[region])
+        assert cells.size > 0
+        assert np.allclose(q[cells], value, rtol=1e-12)
+    heated = np.concatenate([ct.find(m.tm.regions[n]) for n in want])
+    assert np.all(np.delete(q, heated) == 0.0)
+    assert m.problem.power_in_w() == pytest.approx(p, rel=1e-9)
+    assert r.heat_to_coolant_w == pytest.approx(p, rel=1e-6)
+    # the spot's column carries (0.4/4) / (0.6/12) = 2x the background flux of die a and 0.4/4 / (1/16)
+    # = 1.6x die b's: die a is the hottest
+    assert r.die_max_c["a"] > r.die_max_c["b"]
+    assert r.tj_max_c == pytest.approx(r.die_max_c["a"])
+    assert set(m._junction["a"]) == {m.tm.regions["a_active"], m.tm.regions["a_hot0"]}
+
+
+def test_a_hot_spot_taking_all_the_power_leaves_no_background(tmp_path):
+    """Hot-spot fractions adding up to 1: the rest of the die carries no source (max(1 - 1, 0) = 0)."""
+    m = _model(_write(tmp_path, (SPOT[0], SPOT[1].replace("power_fraction = 0.4", "power_fraction = 1.0"))))
+    m.solve(10.0)
+    q = m.problem.q.x.array
+    ct = m.tm.cell_tags
+    assert np.all(q[ct.find(m.tm.regions["a_active"])] == 0.0)
+    assert np.allclose(q[ct.find(m.tm.regions["a_hot0"])], 10.0 * 0.5 / (4e-6 * T_ACT), rtol=1e-12)
+    assert m.problem.power_in_w() == pytest.approx(10.0, rel=1e-9)
+
+
+def test_regions_take_their_materials(tmp_path):
+    """Each region's conductivity from its layer's material; a mold fill, a die material of its own."""
+    edit = ('[[dies]]\nname = "a"\nmaterial = "si_c"', '[[dies]]\nname = "a"\nmaterial = "si2_c"')
+    mold = ('[tim1]', '[mold]\nmaterial = "mold_c"\n[tim1]')
+    extra = ('[materials.si_c]', '[materials.si2_c]\nkind = "semiconductor"\ndescription = "d"\nsource = "t"\n'
+             'thermal_conductivity = "7 W/(m*K)"\n[materials.mold_c]\nkind = "polymer"\ndescription = "d"\n'
+             'source = "t"\nthermal_conductivity = "0.7 W/(m*K)"\n[materials.si_c]')
+    m = _model(_write(tmp_path, NARROW_B, edit, mold, extra), "coldplate")
+    got = {name: m._material_of(name) for name in m.tm.regions}
+    assert got["a"] == got["a_active"] == "si2_c" and got["b"] == got["b_active"] == "si_c"
+    assert got["mold"] == "mold_c" and got["substrate"] == got["interposer"] == "sub_c"
+    assert got["tim1"] == got["tim2"] == "tim_c" and got["lid"] == "lid_c" and got["coldplate"] == "cp_c"
+    with pytest.raises(InputError, match="no material"):
+        m._material_of("nowhere")
+    regions = {r.name: r for r in m.problem.regions}
+    assert set(regions) == set(m.tm.regions) and all(regions[n].tag == m.tm.regions[n] for n in regions)
+    assert regions["a"].k_w_per_mk == 7.0 and regions["mold"].k_w_per_mk == 0.7
+    assert regions["b"].k_w_per_mk == (1e-6, 1e-6, 100.0) and regions["lid"].k_w_per_mk == 200.0
+    assert all(r.dk_dt_per_k == 0.0 and r.t_ref_k == 293.15 for r in regions.values())
+    assert regions["a_active"].source_w_per_m3 == pytest.approx(0.5 / (16e-6 * T_ACT), rel=1e-12)  # per watt
+    assert regions["b_active"].source_w_per_m3 == pytest.approx(0.5 / (8e-6 * T_ACT), rel=1e-12)  # 2 x 4 mm
+    assert regions["a"].source_w_per_m3 == 0.0
+
+
+def test_silicon_conductivity_falls_with_temperature(tmp_path):
+    """The library's silicon carries its d(ln k)/dT (Glassbrenner & Slack) into the region, referred to
+    20 degC: R_th grows with power (k falls as the die warms)."""
+    lib = config.load_materials()["silicon"]
+    m = _model(_write(tmp_path, ('name = "a"\nmaterial = "si_c"', 'name = "a"\nmaterial = "silicon"'),
+                      ('name = "b"\nmaterial = "si_c"', 'name = "b"\nmaterial = "silicon"')))
+    regions = {r.name: r for r in m.problem.regions}
+    assert regions["a"].dk_dt_per_k == lib.conductivity_temperature_coefficient < 0
+    assert regions["a"].k_w_per_mk == lib.thermal_conductivity and regions["a"].t_ref_k == 293.15
+    lo, hi = m.solve(10.0), m.solve(60.0)
+    assert hi.r_th_k_per_w > lo.r_th_k_per_w
