@@ -449,3 +449,127 @@ def test_silicon_conductivity_falls_with_temperature(tmp_path):
     assert regions["a"].k_w_per_mk == lib.thermal_conductivity and regions["a"].t_ref_k == 293.15
     lo, hi = m.solve(10.0), m.solve(60.0)
     assert hi.r_th_k_per_w > lo.r_th_k_per_w
+
+
+# -- package.py: mesh choice and the error estimate -------------------------------------------------
+
+def _nodes_by_hand(h):
+    """Grid nodes of the tiny microchannel stack at in-plane size h (m): x lines every h over 8 mm (and at
+    the die edges x = 0), y every h over 4 mm; z: one line per element layer, ceil(t / (h/2)) per layer."""
+    nx = len(np.unique(np.concatenate([np.linspace(-4e-3, 4e-3, max(1, math.ceil(8e-3 / h - 1e-9)) + 1), [0.0]])))
+    ny = max(1, math.ceil(4e-3 / h - 1e-9)) + 1
+    nz = 1 + sum(max(1, math.ceil(t / (h / 2) - 1e-9)) for t in (T_SUB, T_INT, T_ACT, T_DIE - T_ACT, T_TIM1, 0.5e-3))
+    return nx, ny, nz
+
+
+def test_mesh_chosen_for_a_tj_tolerance_and_its_estimate(tmp_path):
+    """mesh_size None: the coarsest of 8, 8/sqrt(2), 4, ... mm whose Richardson estimate
+    max(|Tj3 - Tj2|, |Tj2 - Tj1|)/(sqrt(2) - 1) meets the tolerance. The stack is 1-D up to the 3 mK rise
+    (Tj changes with the mesh by less than that), so the third mesh (4 mm) is chosen at 0.01 K; its
+    estimate is computed from the three Tj of the sequence, each that of a model of that size alone.
+    A given size carries the estimate from its two coarser steps; at another power it scales with the rise."""
+    path = _write(tmp_path)
+    m = pk.PackageModel(path, "microchannel", comm=COMM, tj_tol_k=0.01)
+    e = m.estimate
+    assert m.geometry.mesh_size_m == pytest.approx(4e-3, rel=1e-12)
+    assert e.sizes_m == pytest.approx((8e-3, 8e-3 / math.sqrt(2), 4e-3), rel=1e-12)
+    tjs = [_model(path, mesh=h).solve(20.0).tj_max_c for h in e.sizes_m]
+    assert e.tj_c == pytest.approx(tuple(tjs), abs=1e-9)
+    want = max(abs(tjs[2] - tjs[1]), abs(tjs[1] - tjs[0])) / (math.sqrt(2) - 1)
+    assert e.tj_error_k == pytest.approx(want, rel=1e-6, abs=1e-12) and e.tj_error_k <= 0.01
+    assert e.tolerance_k == 0.01 and e.power_w == 20.0
+    assert e.rise_k == pytest.approx(tjs[2] - 30.0, abs=1e-9)
+    assert e.dofs[-1] == m.n_dofs == int(np.prod(_nodes_by_hand(4e-3)))
+    assert m.problem is not None and m.solve(20.0).tj_max_c == pytest.approx(tjs[2], abs=1e-9)
+    r = m.solve(40.0)
+    assert r.tj_error_k == pytest.approx(e.tj_error_k * (r.tj_max_c - 30.0) / e.rise_k, rel=1e-9, abs=1e-15)
+    assert "chosen for 0.01 K on Tj" in r.mesh_note and f"({m.n_dofs} DOFs" in r.mesh_note
+    # a memory cap below the third mesh: no mesh can be judged
+    with pytest.raises(InputError, match="memory limit"):
+        pk.PackageModel(path, "microchannel", comm=COMM, tj_tol_k=0.01,
+                        max_dofs=int(np.prod(_nodes_by_hand(4e-3))) - 1)
+    for bad in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(InputError, match="tolerance"):
+            pk.PackageModel(path, "microchannel", comm=COMM, tj_tol_k=bad)
+    # a given size: the estimate from 2h, sqrt(2) h and h
+    g = pk.PackageModel(path, "microchannel", comm=COMM, mesh_size=2e-3)
+    ge = g.estimate
+    assert ge.sizes_m == pytest.approx((4e-3, 2e-3 * math.sqrt(2), 2e-3), rel=1e-12) and ge.tolerance_k is None
+    gt = [_model(path, mesh=h).solve(20.0) for h in ge.sizes_m]
+    assert ge.tj_c == pytest.approx(tuple(r.tj_max_c for r in gt), abs=1e-9)
+    spreads = [r.die_delta_t_k for r in gt]
+    assert ge.spread_error_k == pytest.approx(max(abs(spreads[2] - spreads[1]), abs(spreads[1] - spreads[0]))
+                                              / (math.sqrt(2) - 1), rel=1e-6, abs=1e-12)
+    assert ge.dofs == tuple(int(np.prod(_nodes_by_hand(h))) for h in ge.sizes_m)
+    assert "size given" in g.solve(20.0).mesh_note
+
+
+def test_bad_model_arguments_are_input_errors(tmp_path):
+    path = _write(tmp_path)
+    with pytest.raises(InputError, match="unknown cooling"):
+        _model(path, "immersion")
+    with pytest.raises(InputError, match="positive"):
+        _model(path, mesh=0.0)
+    text = TOML[:TOML.index("[coldplate]")] + TOML[TOML.index("[microchannel]"):]
+    no_cp = tmp_path / "no_cp.toml"
+    no_cp.write_text(text)
+    with pytest.raises(InputError, match=r"no \[coldplate\] table"):
+        _model(no_cp, "coldplate")
+    # a validated PackageFile, named in messages by ``source``
+    pkg = config.load_package(path)
+    m = pk.PackageModel(pkg, "microchannel", mesh_size=2e-3, comm=COMM, estimate_error=False, source=path)
+    assert m.path == path and m.solve(20.0).tj_max_c == pytest.approx(_model(path).solve(20.0).tj_max_c, abs=1e-9)
+
+
+# -- nested.py ---------------------------------------------------------------------------------------
+
+def test_grid_transfer_is_exact_for_a_linear_field(tmp_path):
+    """A trilinear (here linear) field on the coarse package mesh reaches every fine dof exactly, through
+    the void left of die b (no mold: the die layer is empty from x = 0 to 2 mm, filled from the nearest
+    solid node, which fine points on the void's faces never weigh)."""
+    path = _write(tmp_path, NARROW_B)
+    coarse, fine = _model(path, mesh=4e-3), _model(path, mesh=1e-3)
+    f = lambda x: 300.0 + 1e3 * x[0] - 2e3 * x[1] + 5e4 * x[2]  # noqa: E731
+    xc = coarse.problem.u.function_space.tabulate_dof_coordinates()
+    coarse.problem.u.x.array[:] = f(xc.T)
+    from si_thermal.thermal.geometry import grid_lines
+    nested.grid_transfer(coarse.problem.u, grid_lines(coarse.geometry), fine.problem.u)
+    xf = fine.problem.u.function_space.tabulate_dof_coordinates()
+    assert np.allclose(fine.problem.u.x.array, f(xf.T), rtol=0, atol=1e-9)
+    fine.tc.x.array[:] = 0.0
+    nested.grid_transfer(coarse.problem.u, grid_lines(coarse.geometry), fine.tc, xf)
+    assert np.allclose(fine.tc.x.array, f(xf.T), rtol=0, atol=1e-9)
+
+
+def test_coarse_size_doubles_then_grows_by_sqrt2_to_the_node_budget():
+    """Node count ~ (1 cm / size)^2: from 2 h up by sqrt(2) until at most max_nodes; capped at 1 m."""
+    count = lambda s: (1e-2 / s) ** 2  # noqa: E731
+    assert nested.coarse_size(1e-3, count, 1e9) == pytest.approx(2e-3)
+    assert nested.coarse_size(1e-3, count, 25) == pytest.approx(2e-3)
+    assert nested.coarse_size(1e-3, count, 24.9) == pytest.approx(2e-3 * math.sqrt(2))
+    assert nested.coarse_size(1e-3, count, 12.4) == pytest.approx(4e-3)
+    assert nested.coarse_size(1e-3, lambda s: 1e12, 10) == pytest.approx(2e-3 * math.sqrt(2) ** 18)  # first >= 1 m
+    assert nested.NESTED_MIN_DOFS == 60_000
+
+
+def test_nested_start_reaches_the_cold_start_answer(tmp_path, monkeypatch):
+    """A fine model started from its coarse companion's converged fields (forced below 60k DOFs) gives the
+    cold start's answer; the companion is meshed at coarse_size of the fine size."""
+    path = _write(tmp_path, ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000',
+                             'flow = "0.5 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000'))
+    cold = _model(path, mesh=1e-3).solve(20.0)
+    monkeypatch.setattr(pk, "NESTED_MIN_DOFS", 0)
+    seen = []
+    real = nested.grid_transfer
+
+    def spy(src, lines, dst, xyz=None):
+        seen.append(len(src.x.array))
+        return real(src, lines, dst, xyz)
+
+    monkeypatch.setattr(pk, "grid_transfer", spy)
+    m = _model(path, mesh=1e-3)
+    r = m.solve(20.0)
+    assert m._nested and len(seen) == 2 and seen[0] < m.n_dofs
+    assert r.tj_max_c == pytest.approx(cold.tj_max_c, abs=1e-6)
+    assert r.coolant_rise_k == pytest.approx(cold.coolant_rise_k, rel=1e-9)
+    assert r.die_delta_t_k == pytest.approx(cold.die_delta_t_k, abs=1e-6)
