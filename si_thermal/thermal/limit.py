@@ -117,7 +117,10 @@ def _parabola_root(ps: Sequence[float], fs: Sequence[float], p0: float, p1: floa
     disc = b * b - 4 * a * c
     if disc < 0:
         return secant
-    roots = [(-b + sgn * np.sqrt(disc)) / (2 * a) for sgn in (1.0, -1.0)]
+    # the stable pair q/a, c/q (Press et al., Numerical Recipes, 3rd ed., sec. 5.6): (-b +- sqrt(disc))/(2a)
+    # loses the small root to cancellation when |a c| << b^2, as on a nearly straight Tj(P)
+    q = -0.5 * (b + np.copysign(np.sqrt(disc), b))
+    roots = [q / a] + ([c / q] if q != 0.0 else [])
     return float(min(roots, key=lambda r: abs(r - p0)))
 
 

@@ -573,3 +573,139 @@ def test_nested_start_reaches_the_cold_start_answer(tmp_path, monkeypatch):
     assert r.tj_max_c == pytest.approx(cold.tj_max_c, abs=1e-6)
     assert r.coolant_rise_k == pytest.approx(cold.coolant_rise_k, rel=1e-9)
     assert r.die_delta_t_k == pytest.approx(cold.die_delta_t_k, abs=1e-6)
+
+
+# -- probe.py ----------------------------------------------------------------------------------------
+
+def _linear_box(vector=False):
+    msh = dmesh.create_box(COMM, [np.zeros(3), np.array([2e-3, 1e-3, 1e-3])], [2, 2, 1], dmesh.CellType.hexahedron)
+    if vector:
+        V = fem.functionspace(msh, ("Lagrange", 1, (3,)))
+        u = fem.Function(V)
+        u.interpolate(lambda x: np.vstack([1e-3 * x[0], -2e-3 * x[1] + 1e-9, 3e-3 * x[2]]))
+    else:
+        V = fem.functionspace(msh, ("Lagrange", 1))
+        u = fem.Function(V)
+        u.interpolate(lambda x: 300.0 + 1e4 * x[0] - 3e4 * x[1] + 2e4 * x[2])
+    return u
+
+
+def test_probe_values_of_linear_fields_and_what_holds_them():
+    """A linear field (exact in P1/Q1) read at points inside cells, on a shared face and outside (NaN);
+    a displacement field comes back (n, 3); the field is found in a Function, a HeatSolution-like
+    holder, a result holding ``solution``, and the (heat, elastic) pair of ``fields``."""
+    from types import SimpleNamespace
+
+    u = _linear_box()
+    pts = np.array([[0.3e-3, 0.2e-3, 0.7e-3], [1.0e-3, 0.5e-3, 0.5e-3], [1.9e-3, 0.9e-3, 0.1e-3], [5e-3, 0, 0]])
+    want = 300.0 + 1e4 * pts[:, 0] - 3e4 * pts[:, 1] + 2e4 * pts[:, 2]
+    got = probe.values_at(u, pts)
+    assert got.shape == (4,)
+    assert np.allclose(got[:3], want[:3], rtol=0, atol=1e-9) and np.isnan(got[3])
+    one = probe.values_at(u, pts[1])
+    assert one.shape == (1,) and one[0] == pytest.approx(want[1], abs=1e-9)
+    assert np.allclose(probe.temperature_c_at(u, pts[:3]), want[:3] - 273.15, atol=1e-9)
+    heat_sol = SimpleNamespace(temperature=u)
+    assert np.allclose(probe.values_at(heat_sol, pts[:3]), want[:3], atol=1e-9)
+    assert np.allclose(probe.values_at(SimpleNamespace(solution=heat_sol), pts[:3]), want[:3], atol=1e-9)
+    d = _linear_box(vector=True)
+    el_sol = SimpleNamespace(displacement=d)
+    pair = SimpleNamespace(fields=(heat_sol, el_sol))
+    assert np.allclose(probe.values_at(pair, pts[:3]), want[:3], atol=1e-9)
+    disp = probe.values_at(pair, pts, field="displacement")
+    assert disp.shape == (4, 3) and np.all(np.isnan(disp[3]))
+    dwant = np.column_stack([1e-3 * pts[:3, 0], -2e-3 * pts[:3, 1] + 1e-9, 3e-3 * pts[:3, 2]])
+    assert np.allclose(disp[:3], dwant, rtol=0, atol=1e-15)
+    assert np.allclose(probe.values_at(el_sol, pts[:3]), dwant, atol=1e-15)  # no temperature: the displacement
+    with pytest.raises(InputError, match="holds no temperature"):
+        probe.values_at(SimpleNamespace(solution=None), pts)
+    with pytest.raises(InputError, match="holds no displacement"):
+        probe.values_at(heat_sol, pts, field="displacement")
+    with pytest.raises(InputError, match=r"\(n, 3\)"):
+        probe.values_at(u, np.zeros((2, 2)))
+
+
+def test_probe_of_a_package_result(tmp_path):
+    """The package's junction plane (z = 1.1 mm) under die b at the outlet edge reads the result's Tj."""
+    r = _model(_write(tmp_path)).solve(20.0)
+    t = probe.temperature_c_at(r, [[4e-3, 0.0, Z_JUNCTION]])
+    assert t[0] == pytest.approx(r.die_max_c["b"], abs=1e-9)
+
+
+# -- limit.py ----------------------------------------------------------------------------------------
+
+def test_power_limit_of_an_affine_tj(tmp_path):
+    """Constant k and coolant properties: Tj = T_in + R_th P exactly, so the limit is
+    (Tj_limit - T_in) / R_th, found by the first secant step from the file's power (two solves)."""
+    m = _model(_write(tmp_path))
+    r_th = m.solve(20.0).r_th_k_per_w
+    lim = power_limit(None, "microchannel", model=m)
+    assert lim.tj_limit_c == pytest.approx(70.0) and lim.inlet_c == pytest.approx(30.0)
+    assert lim.power_limit_w == pytest.approx(40.0 / r_th, rel=1e-9)
+    assert lim.solves == 2
+    assert lim.heat_flux_w_per_mm2 == pytest.approx(lim.power_limit_w / (AREA * 1e6), rel=1e-12)
+    assert lim.r_th_k_per_w == pytest.approx(r_th, rel=1e-9)
+    assert lim.coolant_rise_k == pytest.approx(lim.power_limit_w / (RHO_CP * 100 / 6e4), rel=1e-9)
+    assert lim.at_limit.tj_max_c == pytest.approx(70.0, abs=1e-9)
+    assert lim.pressure_drop_pa == lim.at_limit.pressure_drop_pa and lim.pumping_power_w == lim.at_limit.pumping_power_w
+    assert lim.package == "tiny" and lim.cooling == "microchannel"
+    d = lim.to_dict()
+    assert "at_limit" not in d and d["power_limit_w"] == lim.power_limit_w
+    other = power_limit(None, "microchannel", model=m, tj_limit_c=50.0, inlet_c=40.0)
+    assert other.power_limit_w == pytest.approx(10.0 / r_th, rel=1e-9)
+    with pytest.raises(InputError, match="not above the inlet"):
+        power_limit(None, "microchannel", model=m, tj_limit_c=30.0)
+
+
+def test_power_limit_of_a_nonlinear_tj_and_from_known_results(tmp_path):
+    """Library silicon (k falls with T): Tj(P) bends up; the limit holds Tj at the limit to the secant's
+    last step (xtol 1e-3 W times dTj/dP ~ 2 K/W); seeded by a Tj curve's known results (two: secant,
+    three: the parabola's root) it lands on the same power with fewer new solves."""
+    path = _write(tmp_path, ('name = "a"\nmaterial = "si_c"', 'name = "a"\nmaterial = "silicon"'),
+                  ('name = "b"\nmaterial = "si_c"', 'name = "b"\nmaterial = "silicon"'))
+    m = _model(path)
+    lim = power_limit(None, "microchannel", model=m, xtol_w=1e-3, tj_limit_c=90.0)
+    assert m.solve(lim.power_limit_w).tj_max_c == pytest.approx(90.0, abs=5e-3)
+    curve = tj_curve(None, "microchannel", [15.0, 25.0, 40.0], model=m)
+    assert [c.power_w for c in curve] == [15.0, 25.0, 40.0]
+    assert curve[1].tj_max_c == pytest.approx(m.solve(25.0).tj_max_c, abs=1e-4)  # Newton's tolerance
+    two = power_limit(None, "microchannel", model=m, xtol_w=1e-3, tj_limit_c=90.0, known=curve[:2])
+    three = power_limit(None, "microchannel", model=m, xtol_w=1e-3, tj_limit_c=90.0, known=curve)
+    other_inlet = power_limit(None, "microchannel", model=m, xtol_w=1e-3, tj_limit_c=90.0, known=curve,
+                              inlet_c=31.0)
+    for x in (two, three):
+        assert x.power_limit_w == pytest.approx(lim.power_limit_w, abs=0.01)
+    assert three.solves <= 6 and two.solves <= 6
+    assert other_inlet.power_limit_w < lim.power_limit_w
+
+
+def test_parabola_root_nearest_the_start():
+    """f = (p - 3)(p - 7) sampled at 2, 4, 9: the roots 3 and 7, the one nearest p0 returned; data on a
+    line (a = 0) or a parabola with no real root fall back to the secant of (p0, f0), (p1, f1)."""
+    ps = [2.0, 4.0, 9.0]
+    fs = [(p - 3) * (p - 7) for p in ps]
+    assert _parabola_root(ps, fs, 4.0, 2.0) == pytest.approx(3.0, abs=1e-9)
+    assert _parabola_root(ps, fs, 9.0, 4.0) == pytest.approx(7.0, abs=1e-9)
+    # nearly straight data (polyfit's a ~ 1e-17, not 0): the root of the line, 5, to 1e-9; the textbook
+    # (-b + sqrt(disc))/(2a) gave 5.40 here (cancellation; fixed with the stable q/a, c/q pair)
+    assert _parabola_root(ps, [2 * p - 10 for p in ps], 2.0, 4.0) == pytest.approx(5.0, abs=1e-9)
+    assert _parabola_root(ps, [1e-9 * (p - 5) * (p + 1e9) for p in ps], 2.0, 4.0) == pytest.approx(5.0, abs=1e-6)
+    assert _parabola_root([0.0, 1.0, 3.0], [1.0, 3.0, 7.0], 0.0, 1.0) == pytest.approx(-0.5, abs=1e-12)  # a = 0
+    up = [(p - 5) ** 2 + 1 for p in ps]  # no real root: the secant of (2, 10) and (4, 2): 4 - 2 (2 / -8) = 4.5
+    assert _parabola_root(ps, up, 2.0, 4.0) == pytest.approx(4.5, abs=1e-9)
+    # f0 == f1 and no real root: the secant is undefined, p1 itself is returned
+    assert _parabola_root([0.0, 1.0, 2.0], [1.0, 1.0, 2.0], 0.0, 1.0) == 1.0
+
+
+# -- package_transient.py ----------------------------------------------------------------------------
+
+def test_capacities_are_rho_cp_of_each_region(tmp_path):
+    m = _model(_write(tmp_path), "coldplate")
+    caps = {c.tag: c for c in ptr._capacities(m)}
+    rho_cp = {"sub_c": 1e6, "si_c": 1e6, "tim_c": 9e5, "lid_c": 3.2e6, "cp_c": 3.15e6}
+    assert set(caps) == set(m.tm.regions.values())
+    for name, tag in m.tm.regions.items():
+        assert caps[tag].rho_cp_j_per_m3k == pytest.approx(rho_cp[m._material_of(name)], rel=1e-12)
+    no_c = _write(tmp_path, ('density = "8000 kg/m^3"\nspecific_heat = "400 J/(kg*K)"\n', ''), name="nocap.toml")
+    with pytest.raises(InputError, match="lid_c.*no density or specific_heat"):
+        ptr._capacities(_model(no_c))
