@@ -90,14 +90,21 @@ def power_limit(package_path: str | Path, cooling: str, *, tj_limit_c: float | N
         else:
             hi = min(hi, p1)
         step = -f1 * (p1 - p0) / (f1 - f0) if f1 != f0 else np.inf
-        if abs(step) < xtol_w or f1 == 0.0:
+        if f1 == 0.0:
+            break
+        # the secant step is the distance to the root only while its slope is local: from a far point on a
+        # steep Tj(P) it is tiny with Tj still far from the limit (the secant stagnates at a bracket end).
+        # So the distance by the junction's own R_th at p1, |f1| / R_th(p1), must be small too
+        rise = f1 + tj_limit - inlet  # Tj(p1) - T_in
+        small = abs(step) < xtol_w
+        if small and rise > 0 and abs(f1) * p1 / rise < xtol_w:
             break
         p_next = p1 + step
-        if not lo < p_next < hi:  # outside the bracket: bisect (or widen while unbounded)
+        if small or not lo < p_next < hi:  # stagnating, or outside the bracket: bisect (or widen while unbounded)
             p_next = 0.5 * (lo + hi) if np.isfinite(hi) else 1.5 * lo
         p0, f0, p1 = p1, f1, p_next
     else:
-        raise ConvergenceError("cooling limit: no power within 1 W of the limit found in 40 solves")
+        raise ConvergenceError(f"cooling limit: no power within {xtol_w:g} W of the limit found in 40 solves")
     p_lim = p1
     at = results.get(p_lim) or model.solve(p_lim, inlet_c=inlet)
     return LimitResult(model.pkg.package.name, cooling, tj_limit, inlet, p_lim,

@@ -706,13 +706,14 @@ def test_capacities_are_rho_cp_of_each_region(tmp_path):
     assert set(caps) == set(m.tm.regions.values())
     for name, tag in m.tm.regions.items():
         assert caps[tag].rho_cp_j_per_m3k == pytest.approx(rho_cp[m._material_of(name)], rel=1e-12)
-    no_c = _write(tmp_path, ('density = "8000 kg/m^3"\nspecific_heat = "400 J/(kg*K)"\n', ''), name="nocap.toml")
-    with pytest.raises(InputError, match="lid_c.*no density or specific_heat"):
-        ptr._capacities(_model(no_c))
+    for gone in ('density = "8000 kg/m^3"\n', 'specific_heat = "400 J/(kg*K)"\n'):
+        no_c = _write(tmp_path, (gone, ''), name="nocap.toml")
+        with pytest.raises(InputError, match="lid_c.*no density or specific_heat"):
+            ptr._capacities(_model(no_c))
 
 
-def _profile(segments, period=20.0, resolution=1.0):
-    return config.Profile(name="p", source="test", period=f"{period} s", rated_power="20 W",
+def _profile(segments, period=20.0, resolution=0.5):
+    return config.Profile(name="p", source="test", period=f"{period} s", rated_power="30 W",
                           resolution=f"{resolution} s",
                           segments=[{"t": f"{t} s", "power": f"{p} W"} for t, p in segments])
 
@@ -725,10 +726,10 @@ def test_package_transient_is_the_linear_model_at_rated_power(tmp_path):
     path = _write(tmp_path, ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000',
                              'flow = "1 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000'))
     m = _model(path)
-    pt = ptr.package_transient(m, 20.0, inlet_c=25.0)
-    assert pt.dies == ("a", "b") and pt.power_w == 20.0 and pt.inlet_c == pytest.approx(25.0)
-    assert pt.linearisation_k < 1e-6
-    ref = _model(path).solve(20.0, inlet_c=25.0)
+    pt = ptr.package_transient(m, 30.0, inlet_c=25.0)
+    assert pt.dies == ("a", "b") and pt.power_w == 30.0 and pt.inlet_c == pytest.approx(25.0)
+    assert pt.linearisation_k < 1e-6 and pt.build_s >= 0
+    ref = _model(path).solve(30.0, inlet_c=25.0)
     for d in ("a", "b"):
         assert pt.steady_rise_k[d] == pytest.approx(ref.die_max_c[d] - 25.0, abs=1e-9)
     hot = ptr._hottest_points(ref.solution, m._junction)
@@ -736,22 +737,143 @@ def test_package_transient_is_the_linear_model_at_rated_power(tmp_path):
     assert hot["a"][2] == pytest.approx(Z_JUNCTION, abs=1e-12) and hot["b"][2] == pytest.approx(Z_JUNCTION, abs=1e-12)
     default = ptr.package_transient(_model(path))
     assert default.power_w == 20.0 and default.inlet_c == pytest.approx(30.0)  # the file's power and inlet
-    full = ptr.tj_history(pt, _profile([(0, 20.0)]))
-    assert full.tj_c.shape[0] == 2 and full.period_steps == 20 and full.dt_s == 1.0
-    assert np.allclose(full.load, 1.0)
+    # profiles in W of a 30 W rated power, sampled every 0.5 s
+    full = ptr.tj_history(pt, _profile([(0, 30.0)]))
+    assert full.tj_c.shape[0] == 2 and full.period_steps == 40 and full.dt_s == 0.5 and full.dies == ("a", "b")
+    assert np.allclose(full.load, 1.0) and full.step_response_s >= 0 and full.superposition_s >= 0
     for i, d in enumerate(pt.dies):
         assert full.tj_c[i, -1] == pytest.approx(25.0 + pt.steady_rise_k[d], abs=1e-3)
     idle = ptr.tj_history(pt, _profile([(0, 0.0)]))
     assert np.allclose(idle.tj_c, 25.0, atol=1e-9)
-    half = ptr.tj_history(pt, _profile([(0, 10.0)]))
+    half = ptr.tj_history(pt, _profile([(0, 15.0)]))
     assert np.allclose(half.tj_c - 25.0, 0.5 * (full.tj_c - 25.0), rtol=1e-9, atol=1e-9)
-    step = ptr.tj_history(pt, _profile([(0, 20.0), (10, 0.0)]))
-    assert step.tj_c.shape[1] % 20 == 0 and step.tj_c.shape[1] >= 40
-    chk = ptr.direct_check(pt, step, 30)
-    # superposition of the step response (its time schedule: the transient module's accuracy) against
-    # backward Euler: 2.3 mK of a 38 K rise here; 0.1 % of the rise allowed
-    assert chk["check_steps"] == 30 and chk["check_s"] == 30.0
+    # a 1 s square wave (on 0.5 s, off 0.5 s) sampled every 0.25 s, shorter than the settling of the step
+    # response (~5 s): the
+    # history covers the kernel and one period more, and its last period is the periodic steady state
+    # (the same superposition over 40 more periods)
+    step = ptr.tj_history(pt, _profile([(0, 30.0), (0.5, 0.0)], period=1.0, resolution=0.25))
+    per = step.period_steps
+    kern = step.step.kernel(0.25)
+    assert per == 4 and kern.shape[-1] > 2 * per and step.dt_s == 0.25
+    n = step.tj_c.shape[1]
+    assert n % per == 0 and n >= kern.shape[-1] + per
+    from si_thermal.thermal.transient import duhamel
+    long_load = np.tile([1.0, 1.0, 0.0, 0.0], n // per + 40)
+    settled = 25.0 + duhamel(kern, long_load[None, :])[:, -per:]
+    assert np.allclose(step.tj_c[:, -per:], settled, rtol=0, atol=1e-9)
+    assert np.allclose(step.load[:per], [1, 1, 0, 0])
+    # backward Euler stepping against the superposition (the step responses' time schedule: the transient
+    # module's accuracy): 2-3 mK of a 50 K rise; 0.1 % of the rise allowed
+    chk = ptr.direct_check(pt, step, 20)
+    assert chk["check_steps"] == 20 and chk["check_s"] == pytest.approx(5.0) and chk["direct_stepping_s"] >= 0
     assert 0 <= chk["max_abs_diff_k"] < 1e-3 * max(pt.steady_rise_k.values())
-    assert chk["direct_swing_k"] > 0.5 * max(pt.steady_rise_k.values())
+    assert chk["direct_swing_k"] > 0.1 * max(pt.steady_rise_k.values())
     big = ptr.direct_check(pt, step, 10 ** 6)
-    assert big["check_steps"] == step.load.size
+    assert big["check_steps"] == n
+
+
+def _scripted(tj, power=20.0, inlet_c=30.0, tj_limit_c=70.0):
+    """A stand-in package model whose Tj(P, inlet) is a given function (the limit search sees only
+    ``solve``): the secant/bracket logic against closed-form roots, and the solves it asks for."""
+    from types import SimpleNamespace as NS
+
+    calls = []
+
+    def solve(p, inlet_c=None):
+        calls.append(float(p))
+        t = tj(p, inlet_c)
+        return NS(tj_max_c=t, inlet_c=inlet_c, power_w=p, r_th_k_per_w=(t - inlet_c) / p, pressure_drop_pa=1.0,
+                  pumping_power_w=2.0, coolant_rise_k=3.0)
+
+    m = NS(pkg=NS(package=NS(name="s", power=power, tj_limit=tj_limit_c + T0)), spec=NS(inlet=inlet_c + T0),
+           die_area_m2=1e-4, solve=solve)
+    return m, calls
+
+
+def test_power_limit_secant_and_bracket_on_scripted_tj():
+    """Roots in closed form (limit 70 degC, inlet 30 degC: Tj - T_in = 40 K): linear 2 P (20 W, the first
+    secant step from 10 W lands on it: two solves); quadratic P + 0.01 P^2 ((-1 + sqrt(2.6))/0.02 W);
+    concave 10 sqrt(P) (16 W); 100 P (0.4 W, below a watt); a plateau 30 K up to 50 W, then + (P - 50)
+    (60 W: the secant is flat, the search widens by 1.5 from the last power below, 26.7 -> 40 -> 60 W).
+    xtol 1e-6 W: the root to 1e-5 W; the default 1 W: within 1 W. A steep 40 (P/30)^8 (30 W): the first
+    step overshoots to 512 W and the secant from there lands 6.5e-8 W above 20 W, a step far below xtol
+    with Tj still 38 K under the limit; that point was returned as the limit before the fix (20.0 W for 30):
+    now a tiny step counts only if |f| / R_th is small too, else the bracket is bisected."""
+    cases = [(lambda p, t: t + 2 * p, 20.0, 10.0), (lambda p, t: t + p + 0.01 * p * p, (math.sqrt(2.6) - 1) / 0.02, 20.0),
+             (lambda p, t: t + 10 * math.sqrt(p), 16.0, 20.0), (lambda p, t: t + 100 * p, 0.4, 20.0), (lambda p, t: t + 30 + max(0.0, p - 50), 60.0, 20.0)]
+    for tj, root, start in cases:
+        m, calls = _scripted(tj, power=start)
+        lim = power_limit(None, "x", model=m, xtol_w=1e-6)
+        assert lim.power_limit_w == pytest.approx(root, abs=1e-5)
+        assert lim.solves == len(set(calls)) and lim.tj_limit_c == pytest.approx(70.0)
+        m, calls = _scripted(tj, power=start)
+        assert abs(power_limit(None, "x", model=m).power_limit_w - root) < 1.0
+    m, calls = _scripted(lambda p, t: t + 2 * p, power=10.0)
+    lim = power_limit(None, "x", model=m)
+    assert calls == [10.0, 20.0] and lim.solves == 2
+    assert lim.heat_flux_w_per_mm2 == pytest.approx(20.0 / 100.0) and lim.r_th_k_per_w == pytest.approx(2.0)
+    assert (lim.pressure_drop_pa, lim.pumping_power_w, lim.coolant_rise_k) == (1.0, 2.0, 3.0)
+    m, calls = _scripted(lambda p, t: t + 30 + max(0.0, p - 50))
+    power_limit(None, "x", model=m, xtol_w=1e-6)
+    assert calls[:4] == pytest.approx([20.0, 80 / 3, 40.0, 60.0])
+    m, calls = _scripted(lambda p, t: t + 40 * (p / 30) ** 8)
+    lim = power_limit(None, "x", model=m)
+    assert abs(lim.power_limit_w - 30.0) < 1.0 and lim.at_limit.tj_max_c == pytest.approx(70.0, abs=8 * 40 / 30)
+    assert calls[1] == pytest.approx(20 * 40 / (40 * (2 / 3) ** 8)) and 0 < calls[2] - 20.0 < 1e-6
+    assert calls[3] == pytest.approx(0.5 * (calls[2] + calls[1]))  # the stagnating step: bisection
+    # a junction below the inlet at the file's power: the first secant step is negative
+    m, calls = _scripted(lambda p, t: t - 1.0)
+    with pytest.raises(ConvergenceError, match="left the positive powers"):
+        power_limit(None, "x", model=m)
+    # a junction that never reaches the limit: the powers grow without bound, then the search stops
+    m, calls = _scripted(lambda p, t: t + 39.0 * (1 - math.exp(-p)))
+    with pytest.raises(ConvergenceError):
+        power_limit(None, "x", model=m)
+
+
+def test_power_limit_from_known_results_on_scripted_tj():
+    """Known results at this inlet seed the search: three on a parabola (Tj - T_in = P + 0.01 P^2) give
+    its root at once (one new solve, at the root); two give the secant through them (not the file's
+    power first); the three nearest the limit are used (not the lowest powers); results at another inlet
+    (30.5 degC) are ignored."""
+    tj = lambda p, t: t + p + 0.01 * p * p  # noqa: E731
+    root = (math.sqrt(2.6) - 1) / 0.02
+
+    def known(ps, inlet=30.0):
+        m, _ = _scripted(tj)
+        return [m.solve(p, inlet_c=inlet) for p in ps]
+
+    m, calls = _scripted(tj, power=5.0)
+    lim = power_limit(None, "x", model=m, known=known([20.0, 25.0, 40.0]))
+    assert calls == pytest.approx([root], abs=1e-9) and lim.power_limit_w == pytest.approx(root, abs=1e-9)
+    assert lim.solves == 4
+    m, calls = _scripted(tj, power=5.0)
+    power_limit(None, "x", model=m, known=known([25.0, 40.0]))
+    assert 5.0 not in calls
+    assert calls[0] == pytest.approx(25 - (25 + 6.25 - 40) * 15 / (40 + 16 - 25 - 6.25))
+    # four known, the lowest far from the limit: a cubic through the nearest three is not the one through
+    # the lowest three; on the parabola both give the root, so the first new solve tells which were taken
+    cub = lambda p, t: t + 1e-3 * p ** 3  # noqa: E731
+    m, calls = _scripted(cub, power=5.0)
+    m0, _ = _scripted(cub)
+    ks = [m0.solve(p, inlet_c=30.0) for p in (1.0, 30.0, 33.0, 36.0)]
+    power_limit(None, "x", model=m, known=ks)
+    a, b, c = np.polyfit([33.0, 30.0, 36.0], [1e-3 * p ** 3 - 40 for p in (33.0, 30.0, 36.0)], 2)
+    want = min(np.roots([a, b, c]), key=lambda r: abs(r - 33.0))
+    assert calls[0] == pytest.approx(want, rel=1e-9)
+    m, calls = _scripted(tj, power=5.0)
+    power_limit(None, "x", model=m, known=known([20.0, 25.0, 40.0], inlet=30.5))
+    assert calls[0] == 5.0
+
+
+def test_power_limit_and_tj_curve_build_their_model(tmp_path):
+    """Without a model, both build one from the file at the given mesh size (and its estimate)."""
+    path = _write(tmp_path)
+    lim = power_limit(path, "microchannel", mesh_size=2e-3, comm=COMM)
+    assert lim.at_limit.mesh_size_m == 2e-3 and lim.at_limit.tj_max_c == pytest.approx(70.0, abs=1e-6)
+    assert lim.cooling == "microchannel"
+    curve = tj_curve(path, "coldplate", [10.0, 20.0], mesh_size=2e-3, comm=COMM, inlet_c=40.0)
+    assert [c.mesh_size_m for c in curve] == [2e-3, 2e-3] and [c.inlet_c for c in curve] == pytest.approx([40.0, 40.0])
+    assert curve[0].cooling == "coldplate" and curve[1].tj_max_c - 40.0 == pytest.approx(2 * (curve[0].tj_max_c - 40.0))
+    assert pk.solve_package(path, "coldplate", 20.0, mesh_size=2e-3, comm=COMM, inlet_c=40.0).tj_max_c == \
+        pytest.approx(curve[1].tj_max_c, abs=1e-9)
