@@ -524,20 +524,27 @@ def test_bad_model_arguments_are_input_errors(tmp_path):
 # -- nested.py ---------------------------------------------------------------------------------------
 
 def test_grid_transfer_is_exact_for_a_linear_field(tmp_path):
-    """A trilinear (here linear) field on the coarse package mesh reaches every fine dof exactly, through
-    the void left of die b (no mold: the die layer is empty from x = 0 to 2 mm, filled from the nearest
-    solid node, which fine points on the void's faces never weigh)."""
-    path = _write(tmp_path, NARROW_B)
-    coarse, fine = _model(path, mesh=4e-3), _model(path, mesh=1e-3)
-    f = lambda x: 300.0 + 1e3 * x[0] - 2e3 * x[1] + 5e4 * x[2]  # noqa: E731
-    xc = coarse.problem.u.function_space.tabulate_dof_coordinates()
-    coarse.problem.u.x.array[:] = f(xc.T)
+    """A linear field on the coarse package mesh (2 mm) reaches every fine dof (1 mm) exactly, through the
+    void beside die b: the dies are 5 mm thick (several element layers), die b only 1 mm wide at x = 3-4 mm
+    and there is no mold, so coarse grid nodes at x = 2 mm inside the die layer lie in no cell; they take
+    their nearest solid node's value, which fine points on the void's faces (grid lines of both meshes)
+    never weigh. Into a space of another mesh with and without the caller's coordinates."""
+    thick = ('thickness = "0.5 mm"', 'thickness = "5 mm"')
+    narrow = ('center_x = "2 mm"\ncenter_y = "0 mm"\nsize_x = "4 mm"', 'center_x = "3.5 mm"\ncenter_y = "0 mm"\nsize_x = "1 mm"')
+    path = _write(tmp_path, thick, thick, narrow)
+    coarse, fine = _model(path, mesh=2e-3), _model(path, mesh=1e-3)
     from si_thermal.thermal.geometry import grid_lines
-    nested.grid_transfer(coarse.problem.u, grid_lines(coarse.geometry), fine.problem.u)
+    lines = grid_lines(coarse.geometry)
+    xc = coarse.problem.u.function_space.tabulate_dof_coordinates()
+    on_grid = np.prod([lines[d].size for d in range(3)])
+    assert xc.shape[0] < on_grid  # the void: grid nodes without a dof
+    f = lambda x: 300.0 + 1e3 * x[0] - 2e3 * x[1] + 5e4 * x[2]  # noqa: E731
+    coarse.problem.u.x.array[:] = f(xc.T)
+    nested.grid_transfer(coarse.problem.u, lines, fine.problem.u)
     xf = fine.problem.u.function_space.tabulate_dof_coordinates()
     assert np.allclose(fine.problem.u.x.array, f(xf.T), rtol=0, atol=1e-9)
     fine.tc.x.array[:] = 0.0
-    nested.grid_transfer(coarse.problem.u, grid_lines(coarse.geometry), fine.tc, xf)
+    nested.grid_transfer(coarse.problem.u, lines, fine.tc, xf)
     assert np.allclose(fine.tc.x.array, f(xf.T), rtol=0, atol=1e-9)
 
 
@@ -606,6 +613,9 @@ def test_probe_values_of_linear_fields_and_what_holds_them():
     assert one.shape == (1,) and one[0] == pytest.approx(want[1], abs=1e-9)
     assert np.allclose(probe.temperature_c_at(u, pts[:3]), want[:3] - 273.15, atol=1e-9)
     heat_sol = SimpleNamespace(temperature=u)
+    # a holder with a function_space attribute but no dof vector is not itself a Function
+    assert np.allclose(probe.values_at(SimpleNamespace(function_space=None, temperature=u), pts[:3]), want[:3],
+                       atol=1e-9)
     assert np.allclose(probe.values_at(heat_sol, pts[:3]), want[:3], atol=1e-9)
     assert np.allclose(probe.values_at(SimpleNamespace(solution=heat_sol), pts[:3]), want[:3], atol=1e-9)
     d = _linear_box(vector=True)
