@@ -232,6 +232,10 @@ def test_stack_is_a_series_thermal_circuit(tmp_path, cooling, r_area):
     assert abs(r.energy_balance_error) < 1e-6
     assert r.energy_balance_error == pytest.approx((r.heat_to_coolant_w - p) / p, abs=1e-15)
     assert r.flow_l_per_min == pytest.approx(100.0, rel=1e-12)
+    # uniform flux across the flow: every strip of channels carries the same heat, so the hottest strip's
+    # outlet is the mixed outlet
+    assert r.coolant_outlet_max_c == pytest.approx(30.0 + rise, abs=1e-9)
+    assert r.flow_regime in ("laminar", "transitional", "turbulent")
     assert r.h_footprint_mean_w_per_m2k == pytest.approx(H_MC if cooling == "microchannel" else H_CP, rel=1e-9)
     assert r.pumping_power_w == pytest.approx(r.pressure_drop_pa * flow, rel=1e-9)
     assert r.power_w == p and r.package == "tiny" and r.cooling == cooling
@@ -300,26 +304,36 @@ def _h_table(x):
     return np.interp(x, [0.0, 4e-3], [5000.0, 15000.0])
 
 
+NARROW_A = ('center_x = "-2 mm"\ncenter_y = "0 mm"\nsize_x = "4 mm"', 'center_x = "-3 mm"\ncenter_y = "0 mm"\nsize_x = "2 mm"')
+
+
 @pytest.mark.parametrize("dies_in", ["series", "parallel"])
-def test_footprint_h_along_the_flow_of_each_path(tmp_path, dies_in):
+@pytest.mark.parametrize("layout", ["equal", "narrow_a"])
+def test_footprint_h_along_the_flow_of_each_path(tmp_path, dies_in, layout):
     """A wall-h table along the flow, held beyond its ends: each top node carries the fin-corrected h of
-    its distance from its path's start (series: the field's start x = -4 mm; parallel: -4 mm for die a's
-    path, 0.5 mm for die b's); the pressure drop is the longer path's at its share of the flow, the
-    pump moves the whole flow."""
+    its distance from its path's start. Series: one path from the field's start x = -4 mm. Parallel: the
+    paths split half-way between the die centres, at x = 0 for equal dies (a grid line: the node on it
+    starts die b's path) or at -0.5 mm when die a is 2 mm wide at x = -4..-2 mm (then die b's path is the
+    longer, 4.5 mm). The pressure drop is the longest path's at its share of the flow, the pump moves the
+    whole flow; the mean footprint h is over the first path's length (0.5 %: 200 samples with both ends
+    against the integral)."""
     flow_edit = ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000 W/(m^2*K)"',
                  f'flow = "1 L/min"\ninlet = "30 degC"\ndies_in = "{dies_in}"\n' + H_TABLE[1])
-    m = _model(_write(tmp_path, NARROW_B, flow_edit))
+    edits = (NARROW_A,) if layout == "narrow_a" else ()
+    m = _model(_write(tmp_path, *edits, flow_edit))
     r = m.solve(20.0)
     xyz = m._xyz()
     z = xyz[:, 2]
     top = np.flatnonzero(np.isclose(z, z.max(), rtol=0, atol=1e-12))
     x = xyz[top, 0]
+    cut = 0.0 if layout == "equal" else -0.5e-3
     if dies_in == "series":
         start = np.full_like(x, -4e-3)
         zones = [(-4e-3, 4e-3)]
     else:
-        start = np.where(x < 0.5e-3, -4e-3, 0.5e-3)
-        zones = [(-4e-3, 0.5e-3), (0.5e-3, 4e-3)]
+        start = np.where(x >= cut - 1e-15, cut, -4e-3)
+        zones = [(-4e-3, cut), (cut, 4e-3)]
+        assert layout != "equal" or np.any(np.abs(x) < 1e-15)  # a node on the cut
     expect = np.array([_h_fp(h, K_LID, 200e-6, 500e-6, 200e-6) for h in _h_table(x - start)])
     assert np.allclose(m.h.x.array[top], expect, rtol=1e-9, atol=0)
     others = np.setdiff1d(np.arange(len(z)), top)
@@ -338,7 +352,34 @@ def test_footprint_h_along_the_flow_of_each_path(tmp_path, dies_in):
     assert r.flow_l_per_min == pytest.approx(1.0)
     assert r.heat_to_coolant_w == pytest.approx(20.0, rel=1e-6)
     path = cool.channel_flow(replace(arr, length_m=zones[0][1] - zones[0][0]), props, q / len(zones))
-    assert r.reynolds == pytest.approx(path.reynolds, rel=1e-9)
+    assert r.reynolds == pytest.approx(path.reynolds, rel=1e-9) and r.flow_regime == path.regime
+    xs = np.linspace(0.0, zones[0][1] - zones[0][0], 4001)
+    hs = np.array([_h_fp(h, K_LID, 200e-6, 500e-6, 200e-6) for h in _h_table(xs)])
+    assert r.h_footprint_mean_w_per_m2k == pytest.approx(np.trapezoid(hs, xs) / xs[-1], rel=5e-3)
+    assert "stated in tiny.toml [microchannel]" in r.h_basis
+
+
+def test_correlations_when_nothing_is_stated(tmp_path):
+    """No stated h: the built-in correlations of cooling.channel_flow (at the mean coolant temperature,
+    the flow split over the channels), in series and in parallel paths; a validated PackageFile given
+    without a source names "the package" where a stated h is quoted."""
+    from dataclasses import replace
+
+    from si_thermal.thermal import cooling as cool
+    props = cool.CoolantProperties("cool_c", 303.15, 1000.0, 4000.0, 0.6, 1e-3, 373.15)
+    arr = cool.ChannelArray(200e-6, 500e-6, 200e-6, 8e-3, 4e-3, K_LID)
+    q = 1 / 6e4
+    for dies_in, length, share in (("series", 8e-3, 1), ("parallel", 4e-3, 2)):
+        edit = ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000 W/(m^2*K)"',
+                f'flow = "1 L/min"\ninlet = "30 degC"\ndies_in = "{dies_in}"')
+        r = _model(_write(tmp_path, edit, name=f"{dies_in}.toml")).solve(20.0)
+        flow = cool.channel_flow(replace(arr, length_m=length), props, q / share)
+        want = np.mean(flow.h_footprint(np.linspace(0, length, 200)))
+        assert r.h_footprint_mean_w_per_m2k == pytest.approx(want, rel=1e-9)
+        assert r.h_basis == flow.h_basis and r.pressure_drop_pa == pytest.approx(flow.pressure_drop_pa, rel=1e-9)
+    pkg = config.load_package(_write(tmp_path))
+    m = pk.PackageModel(pkg, "microchannel", mesh_size=2e-3, comm=COMM, estimate_error=False)
+    assert m.path is None and m.solve(20.0).h_basis.startswith("stated in the package [microchannel]")
 
 
 LIDZ = ('[materials.cp_c]', '[materials.lidz_c]\nkind = "metal"\ndescription = "d"\nsource = "t"\n'
@@ -501,7 +542,30 @@ def test_mesh_chosen_for_a_tj_tolerance_and_its_estimate(tmp_path):
     assert ge.spread_error_k == pytest.approx(max(abs(spreads[2] - spreads[1]), abs(spreads[1] - spreads[0]))
                                               / (math.sqrt(2) - 1), rel=1e-6, abs=1e-12)
     assert ge.dofs == tuple(int(np.prod(_nodes_by_hand(h))) for h in ge.sizes_m)
+    gtj = [r.tj_max_c for r in gt]
+    assert ge.tj_error_k == pytest.approx(max(abs(gtj[2] - gtj[1]), abs(gtj[1] - gtj[0])) / (math.sqrt(2) - 1),
+                                          rel=1e-6, abs=1e-12)
+    assert ge.mesh_size_m == 2e-3 and ge.power_w == 20.0 and ge.rise_k == pytest.approx(gtj[2] - 30.0, abs=1e-12)
     assert "size given" in g.solve(20.0).mesh_note
+    # the memory cap exactly at the third mesh's nodes still admits it; a validated PackageFile works too
+    cap = int(np.prod(_nodes_by_hand(4e-3)))
+    pkg = config.load_package(path)
+    c = pk.PackageModel(pkg, "microchannel", comm=COMM, tj_tol_k=0.01, max_dofs=cap, source=path)
+    assert c.n_dofs == cap and c.estimate.tolerance_k == 0.01
+
+
+@pytest.mark.parametrize("cell,degree", [("tetrahedron", 1), ("hexahedron", 2)])
+def test_estimate_and_choice_keep_the_element(tmp_path, cell, degree):
+    """The coarser models of an estimate and the candidates of a mesh choice use the model's own cell type
+    and degree: their Tj are those of models of that element built alone."""
+    path = _write(tmp_path)
+    # (Tj of the coarsest mesh: 68.4230 K hexahedra P1, 68.5779 tetrahedra, 68.42296 P2 hexahedra)
+    ref = _model(path, mesh=8e-3, cell=cell, degree=degree).solve(20.0).tj_max_c
+    g = pk.PackageModel(path, "microchannel", comm=COMM, mesh_size=4e-3, cell=cell, degree=degree)
+    assert g.estimate.sizes_m[0] == pytest.approx(8e-3) and g.estimate.tj_c[0] == pytest.approx(ref, abs=1e-9)
+    c = pk.PackageModel(path, "microchannel", comm=COMM, tj_tol_k=0.05, cell=cell, degree=degree)
+    assert c.estimate.sizes_m[0] == pytest.approx(8e-3) and c.estimate.tj_c[0] == pytest.approx(ref, abs=1e-9)
+    assert c.cell == cell and c.problem.V.element.basix_element.degree == degree
 
 
 def test_bad_model_arguments_are_input_errors(tmp_path):
