@@ -644,6 +644,13 @@ def test_nested_start_reaches_the_cold_start_answer(tmp_path, monkeypatch):
     assert r.tj_max_c == pytest.approx(cold.tj_max_c, abs=1e-6)
     assert r.coolant_rise_k == pytest.approx(cold.coolant_rise_k, rel=1e-9)
     assert r.die_delta_t_k == pytest.approx(cold.die_delta_t_k, abs=1e-6)
+    # P2: the temperature's space is not the coolant's P1 space (the P2 dofs' own coordinates)
+    cold2 = _model(path, mesh=2e-3, degree=2)
+    monkeypatch.setattr(pk, "NESTED_MIN_DOFS", 10 ** 9)
+    want = cold2.solve(20.0).tj_max_c
+    monkeypatch.setattr(pk, "NESTED_MIN_DOFS", 0)
+    m2 = _model(path, mesh=2e-3, degree=2)
+    assert m2.solve(20.0).tj_max_c == pytest.approx(want, abs=1e-6) and m2._nested
 
 
 # -- probe.py ----------------------------------------------------------------------------------------
