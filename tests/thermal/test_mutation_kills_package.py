@@ -629,7 +629,7 @@ def test_nested_start_reaches_the_cold_start_answer(tmp_path, monkeypatch):
     path = _write(tmp_path, ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000',
                              'flow = "0.5 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000'))
     cold = _model(path, mesh=1e-3).solve(20.0)
-    monkeypatch.setattr(pk, "NESTED_MIN_DOFS", 0)
+    monkeypatch.setattr(pk, "NESTED_MIN_DOFS", _model(path, mesh=1e-3).n_dofs)  # exactly at the threshold
     seen = []
     real = nested.grid_transfer
 
@@ -958,3 +958,70 @@ def test_power_limit_and_tj_curve_build_their_model(tmp_path):
     assert curve[0].cooling == "coldplate" and curve[1].tj_max_c - 40.0 == pytest.approx(2 * (curve[0].tj_max_c - 40.0))
     assert pk.solve_package(path, "coldplate", 20.0, mesh_size=2e-3, comm=COMM, inlet_c=40.0).tj_max_c == \
         pytest.approx(curve[1].tj_max_c, abs=1e-9)
+
+
+@pytest.mark.parametrize("cooling", ["microchannel", "coldplate"])
+def test_channel_cover_conducts_from_the_fin_tips(tmp_path, cooling):
+    """A conducting channel cover (cover_thickness): the fin tips pass heat into it (cooling.ChannelArray
+    with the cover, built by hand); its material is cover_material, else the fins' own."""
+    from dataclasses import replace
+
+    from si_thermal.thermal import cooling as cool
+    props = cool.CoolantProperties("cool_c", 303.15, 1000.0, 4000.0, 0.6, 1e-3, 373.15)
+    if cooling == "microchannel":
+        arr, anchor, h = cool.ChannelArray(200e-6, 500e-6, 200e-6, 8e-3, 4e-3, K_LID), 'wall_thickness = "200 um"', 1e4
+    else:
+        arr, anchor, h = cool.ChannelArray(0.3e-3, 1e-3, 0.1e-3, 8e-3, 4e-3, K_CP), 'fin_thickness = "0.1 mm"', 5e3
+    for extra, k_cover in (("", arr.wall_conductivity_w_mk), ('\ncover_material = "sub_c"', 1e-6)):
+        path = _write(tmp_path, (anchor, anchor + '\ncover_thickness = "0.3 mm"' + extra))
+        r = _model(path, cooling).solve(20.0)
+        flow = cool.channel_flow(replace(arr, cover_m=0.3e-3, cover_conductivity_w_mk=k_cover), props, 100 / 6e4,
+                                 h_stated=((0.0,), (h,)))
+        assert r.h_footprint_mean_w_per_m2k == pytest.approx(float(flow.h_footprint(0.0)), rel=1e-9)
+        assert r.ceiling.startswith("conducting cover 0.3 mm")
+    bare = cool.channel_flow(arr, props, 100 / 6e4, h_stated=((0.0,), (h,)))
+    assert float(flow.h_footprint(0.0)) != pytest.approx(float(bare.h_footprint(0.0)), rel=1e-6)
+
+
+def test_coolant_properties_at_the_mean_bulk_temperature(tmp_path):
+    """A coolant whose c_p falls with T (4000 J/(kg K) at 0 degC to 2000 at 100 degC, rho 1000): the inlet
+    c_p gives the rise P / (rho c_p(T_in) Q) for the mean temperature T_in + rise/2, where c_p sets the
+    capacity rate; the mixed outlet is P over that capacity rate (0.2 L/min, 60 W: ~4.6 K)."""
+    edits = (('specific_heat = ["4000 J/(kg*K)", "4000 J/(kg*K)"]', 'specific_heat = ["4000 J/(kg*K)", "2000 J/(kg*K)"]'),
+             ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000',
+              'flow = "0.2 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000'))
+    r = _model(_write(tmp_path, *edits)).solve(60.0)
+    q = 0.2 / 6e4
+    cp = lambda t_c: 4000.0 - 20.0 * t_c  # noqa: E731
+    rise_in = 60.0 / (1000.0 * q * cp(30.0))
+    assert r.coolant_rise_k == pytest.approx(60.0 / (1000.0 * q * cp(30.0 + rise_in / 2)), rel=1e-9)
+    assert r.heat_to_coolant_w == pytest.approx(60.0, rel=1e-6)
+
+
+def test_die_spread_mean_is_volume_weighted_and_results_report_their_bases(tmp_path):
+    """The mean of a die's junction layer weights each region by its volume (a 4 mm^2 hot spot and the
+    12 mm^2 around it); the result carries the solver's label and the friction basis of the channels; the
+    error estimate scales with the junction rise (Tj - T_in) at another power."""
+    from si_thermal.thermal import cooling as cool
+    edit = ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000',
+            'flow = "0.5 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000')
+    m = pk.PackageModel(_write(tmp_path, SPOT, edit), "microchannel", mesh_size=2e-3, comm=COMM)
+    r = m.solve(20.0)
+    sol = r.solution
+    hot, bg = m.tm.regions["a_hot0"], m.tm.regions["a_active"]
+    mean = (4.0 * sol.mean_k(hot) + 12.0 * sol.mean_k(bg)) / 16.0
+    assert r.die_spread_k["a"]["mean_c"] == pytest.approx(mean - T0, abs=1e-9)
+    assert sol.mean_k(hot) - sol.mean_k(bg) > 0.1  # the weighting matters
+    assert r.linear_solver == sol.linear_solver and isinstance(r.linear_solver, str) and r.linear_solver
+    props = cool.CoolantProperties("cool_c", 303.15, 1000.0, 4000.0, 0.6, 1e-3, 373.15)
+    flow = cool.channel_flow(cool.ChannelArray(200e-6, 500e-6, 200e-6, 8e-3, 4e-3, K_LID), props, 0.5 / 6e4)
+    assert r.friction_basis == flow.friction_basis
+    e = m.estimate
+    assert e.tj_error_k > 0
+    assert r.tj_error_k == pytest.approx(e.tj_error_k, rel=1e-9)
+    r2 = m.solve(50.0)
+    assert r2.tj_error_k == pytest.approx(e.tj_error_k * (r2.tj_max_c - 30.0) / (r.tj_max_c - 30.0), rel=1e-9)
+    assert r2.die_delta_t_error_k == pytest.approx(e.spread_error_k * (r2.tj_max_c - 30.0) / (r.tj_max_c - 30.0),
+                                                   rel=1e-9)
+    low = m.solve(0.5)  # half a watt is a power too
+    assert low.tj_max_c - 30.0 == pytest.approx((r.tj_max_c - 30.0) / 40.0, rel=1e-3)
