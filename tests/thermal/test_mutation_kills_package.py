@@ -874,14 +874,16 @@ def _scripted(tj, power=20.0, inlet_c=30.0, tj_limit_c=70.0):
 def test_power_limit_secant_and_bracket_on_scripted_tj():
     """Roots in closed form (limit 70 degC, inlet 30 degC: Tj - T_in = 40 K): linear 2 P (20 W, the first
     secant step from 10 W lands on it: two solves); quadratic P + 0.01 P^2 ((-1 + sqrt(2.6))/0.02 W);
-    concave 10 sqrt(P) (16 W); 100 P (0.4 W, below a watt); a plateau 30 K up to 50 W, then + (P - 50)
+    concave 10 sqrt(P) (16 W); 100 P (0.4 W, below a watt) and 100 P + 50 P^2 (0.342 W, reached inside the
+    loop from below: the bracket starts at 0 W); a plateau 30 K up to 50 W, then + (P - 50)
     (60 W: the secant is flat, the search widens by 1.5 from the last power below, 26.7 -> 40 -> 60 W).
     xtol 1e-6 W: the root to 1e-5 W; the default 1 W: within 1 W. A steep 40 (P/30)^8 (30 W): the first
     step overshoots to 512 W and the secant from there lands 6.5e-8 W above 20 W, a step far below xtol
     with Tj still 38 K under the limit; that point was returned as the limit before the fix (20.0 W for 30):
     now a tiny step counts only if |f| / R_th is small too, else the bracket is bisected."""
     cases = [(lambda p, t: t + 2 * p, 20.0, 10.0), (lambda p, t: t + p + 0.01 * p * p, (math.sqrt(2.6) - 1) / 0.02, 20.0),
-             (lambda p, t: t + 10 * math.sqrt(p), 16.0, 20.0), (lambda p, t: t + 100 * p, 0.4, 20.0), (lambda p, t: t + 30 + max(0.0, p - 50), 60.0, 20.0)]
+             (lambda p, t: t + 10 * math.sqrt(p), 16.0, 20.0), (lambda p, t: t + 100 * p, 0.4, 20.0),
+             (lambda p, t: t + 100 * p + 50 * p * p, (math.sqrt(18000) - 100) / 100, 20.0), (lambda p, t: t + 30 + max(0.0, p - 50), 60.0, 20.0)]
     for tj, root, start in cases:
         m, calls = _scripted(tj, power=start)
         lim = power_limit(None, "x", model=m, xtol_w=1e-6)
@@ -902,6 +904,9 @@ def test_power_limit_secant_and_bracket_on_scripted_tj():
     assert abs(lim.power_limit_w - 30.0) < 1.0 and lim.at_limit.tj_max_c == pytest.approx(70.0, abs=8 * 40 / 30)
     assert calls[1] == pytest.approx(20 * 40 / (40 * (2 / 3) ** 8)) and 0 < calls[2] - 20.0 < 1e-6
     assert calls[3] == pytest.approx(0.5 * (calls[2] + calls[1]))  # the stagnating step: bisection
+    # the same at a 80 degC inlet (limit 120 degC): the check uses the rise above the inlet, not the temperature
+    m, calls = _scripted(lambda p, t: t + 40 * (p / 30) ** 8, inlet_c=80.0, tj_limit_c=120.0)
+    assert abs(power_limit(None, "x", model=m, xtol_w=5.0).power_limit_w - 30.0) < 5.0
     # a junction below the inlet at the file's power: the first secant step is negative
     m, calls = _scripted(lambda p, t: t - 1.0)
     with pytest.raises(ConvergenceError, match="left the positive powers"):
