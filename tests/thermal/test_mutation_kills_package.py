@@ -1030,3 +1030,23 @@ def test_die_spread_mean_is_volume_weighted_and_results_report_their_bases(tmp_p
                                                    rel=1e-9)
     low = m.solve(0.5)  # half a watt is a power too
     assert low.tj_max_c - 30.0 == pytest.approx((r.tj_max_c - 30.0) / 40.0, rel=1e-3)
+
+
+def test_three_parallel_paths_split_between_each_pair_of_dies(tmp_path):
+    """Three 2 mm dies at x = -3, 0, 3 mm in parallel paths: the cuts half-way between adjacent centres
+    (-1.5 and 1.5 mm), each top node's h from its own path's start (the wall-h table along the flow)."""
+    text = TOML.replace(H_TABLE[0], 'dies_in = "parallel"\n' + H_TABLE[1])
+    dies = "".join(f'[[dies]]\nname = "d{i}"\nmaterial = "si_c"\ncenter_x = "{cx} mm"\ncenter_y = "0 mm"\nsize_x = "2 mm"\n'
+                   f'size_y = "4 mm"\nthickness = "0.5 mm"\nactive_thickness = "0.1 mm"\npower_fraction = {f}\n'
+                   for i, (cx, f) in enumerate([(-3, 0.25), (0, 0.5), (3, 0.25)]))
+    text = text[:text.index("[[dies]]")] + dies + text[text.index("[tim1]"):]
+    path = tmp_path / "three.toml"
+    path.write_text(text)
+    m = _model(path, mesh=1e-3)
+    m.solve(20.0)
+    xyz = m._xyz()
+    top = np.flatnonzero(np.isclose(xyz[:, 2], xyz[:, 2].max(), rtol=0, atol=1e-12))
+    x = xyz[top, 0]
+    start = np.where(x >= 1.5e-3, 1.5e-3, np.where(x >= -1.5e-3, -1.5e-3, -4e-3))
+    expect = np.array([_h_fp(h, K_LID, 200e-6, 500e-6, 200e-6) for h in _h_table(x - start)])
+    assert np.allclose(m.h.x.array[top], expect, rtol=1e-9, atol=0)
