@@ -566,6 +566,8 @@ def test_estimate_and_choice_keep_the_element(tmp_path, cell, degree):
     c = pk.PackageModel(path, "microchannel", comm=COMM, tj_tol_k=0.05, cell=cell, degree=degree)
     assert c.estimate.sizes_m[0] == pytest.approx(8e-3) and c.estimate.tj_c[0] == pytest.approx(ref, abs=1e-9)
     assert c.cell == cell and c.problem.V.element.basix_element.degree == degree
+    for model in (g, c):  # meshed with that cell (not only labelled with it)
+        assert model.tm.mesh.topology.cell_name() == cell
 
 
 def test_bad_model_arguments_are_input_errors(tmp_path):
@@ -1010,7 +1012,7 @@ def test_die_spread_mean_is_volume_weighted_and_results_report_their_bases(tmp_p
     from si_thermal.thermal import cooling as cool
     edit = ('flow = "100 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000',
             'flow = "0.5 L/min"\ninlet = "30 degC"\nheat_transfer_coefficient = "10000')
-    m = pk.PackageModel(_write(tmp_path, SPOT, edit), "microchannel", mesh_size=2e-3, comm=COMM)
+    m = pk.PackageModel(_write(tmp_path, SPOT, edit), "microchannel", mesh_size=1e-3, comm=COMM)
     r = m.solve(20.0)
     sol = r.solution
     hot, bg = m.tm.regions["a_hot0"], m.tm.regions["a_active"]
@@ -1022,7 +1024,8 @@ def test_die_spread_mean_is_volume_weighted_and_results_report_their_bases(tmp_p
     flow = cool.channel_flow(cool.ChannelArray(200e-6, 500e-6, 200e-6, 8e-3, 4e-3, K_LID), props, 0.5 / 6e4)
     assert r.friction_basis == flow.friction_basis
     e = m.estimate
-    assert e.tj_error_k > 0
+    assert e.tj_error_k > 0 and len(set(e.dofs)) == 3 and len(set(e.tj_c)) == 3  # three distinct grids
+    assert e.rise_k == pytest.approx(r.tj_max_c - 30.0, abs=1e-9)  # the model's own mesh, not a coarser one
     assert r.tj_error_k == pytest.approx(e.tj_error_k, rel=1e-9)
     r2 = m.solve(50.0)
     assert r2.tj_error_k == pytest.approx(e.tj_error_k * (r2.tj_max_c - 30.0) / (r.tj_max_c - 30.0), rel=1e-9)
