@@ -906,6 +906,11 @@ def test_power_limit_secant_and_bracket_on_scripted_tj():
     assert abs(lim.power_limit_w - 30.0) < 1.0 and lim.at_limit.tj_max_c == pytest.approx(70.0, abs=8 * 40 / 30)
     assert calls[1] == pytest.approx(20 * 40 / (40 * (2 / 3) ** 8)) and 0 < calls[2] - 20.0 < 1e-6
     assert calls[3] == pytest.approx(0.5 * (calls[2] + calls[1]))  # the stagnating step: bisection
+    # a limit 0.5 K above the inlet (Tj - T_in = 0.01 P + 1e-4 P^2: 36.6 W): the convergence test holds
+    # for junction rises below a kelvin too
+    m, calls = _scripted(lambda p, t: t + 0.01 * p + 1e-4 * p * p, tj_limit_c=30.5)
+    assert power_limit(None, "x", model=m, xtol_w=1e-6).power_limit_w == pytest.approx(
+        (math.sqrt(3e-4) - 0.01) / 2e-4, abs=1e-5)
     # the same at a 80 degC inlet (limit 120 degC): the check uses the rise above the inlet, not the temperature
     m, calls = _scripted(lambda p, t: t + 40 * (p / 30) ** 8, inlet_c=80.0, tj_limit_c=120.0)
     assert abs(power_limit(None, "x", model=m, xtol_w=5.0).power_limit_w - 30.0) < 5.0
@@ -949,6 +954,12 @@ def test_power_limit_from_known_results_on_scripted_tj():
     a, b, c = np.polyfit([33.0, 30.0, 36.0], [1e-3 * p ** 3 - 40 for p in (33.0, 30.0, 36.0)], 2)
     want = min(np.roots([a, b, c]), key=lambda r: abs(r - 33.0))
     assert calls[0] == pytest.approx(want, rel=1e-9)
+    # a flatter parabola (Tj - T_in = 0.2 P + 0.001 P^2, discriminant 0.2 K^2, below 1 in these units): its root
+    flat = lambda p, t: t + 0.2 * p + 0.001 * p * p  # noqa: E731
+    m, calls = _scripted(flat, power=5.0)
+    m0, _ = _scripted(flat)
+    power_limit(None, "x", model=m, known=[m0.solve(p, inlet_c=30.0) for p in (100.0, 120.0, 150.0)])
+    assert calls[0] == pytest.approx((math.sqrt(0.2) - 0.2) / 0.002, rel=1e-9)
     m, calls = _scripted(tj, power=5.0)
     power_limit(None, "x", model=m, known=known([20.0, 25.0, 40.0], inlet=30.5))
     assert calls[0] == 5.0
