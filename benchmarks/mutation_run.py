@@ -54,7 +54,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                  + [f"si_thermal/si/xsection/{m}.py" for m in XSECTION_MODULES],
                  ["tests/si/test_mutation_kills_lines.py", "tests/si/test_media.py", "tests/si/test_channel.py",
                   "tests/si/test_planes_budget.py", "tests/si/test_connector_via_xt.py", "tests/si/test_eye.py",
-                  "tests/si/test_xsection.py"]),
+                  "tests/si/test_xsection.py", "tests/si/test_mutation_kills_channel_eye.py"]),
     "thermal": (["si_thermal/thermal/cooling.py", "si_thermal/thermal/anderson.py",
                  "si_thermal/thermal/convergence.py"],
                 ["tests/thermal/test_cooling.py", "tests/thermal/test_cooling_inputs.py",
@@ -129,8 +129,6 @@ DESELECT = {"thermal": "not resolved_unit_cell and not default_mesh_meets_the_to
             # and the fast tests of test_pulse/test_eq/test_com
             # the MPI test launches mpirun (a subprocess: nothing mutmut can map)
             "thermal-fem": "not under_mpirun",
-            # the eye's PNG (plotting, 4 s)
-            "si-lines": "not plot_eye",
             "si-com": "not (example2 or crosstalk_lowers_com or fast_search_finds or stronger_equalizer "
                       "or falls_monotonically or short_band_warns_and_different or mixups or port_order_is_detected "
                       "or crosstalk_file_given or sdd_equals_skrf)"}
