@@ -46,7 +46,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/si/test_mutation_kills_si.py"]),
     "si-com": (["si_thermal/si/pulse.py", "si_thermal/si/equalizer.py", "si_thermal/si/com/*.py"],
                ["tests/si/test_pulse.py", "tests/si/test_eq.py", "tests/si/test_com.py",
-                "tests/si/test_mutation_kills_com.py"]),
+                "tests/si/test_mutation_kills_com.py", "tests/si/test_mutation_kills_search.py"]),
     # the line algebra, channel assembly, crosstalk, planes/budget, statistical eye and the field solver's
     # physics (electrostatics, RLGC, MTL network, media, exact references, cable and stackup sections); left
     # out: xsection geometry/mesh (gmsh construction), solver (cache), inputs/plot/summary (IO, report)
