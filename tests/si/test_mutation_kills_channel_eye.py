@@ -124,6 +124,9 @@ def test_boards_and_touchstone_blocks_resolve_beside_the_channel_file(tmp_path):
     np.testing.assert_allclose(mm.s, chan.channel_network_4port((ch_ref, ref), f, length_m=0.2).s, rtol=1e-12,
                                atol=1e-15)
     assert mm.name == "beside" and chan.channel_network((ch, path), f).name == "beside"
+    seg = next(s for s in ch.segments if s.name == "trace")     # a segment's default mode is the differential one
+    np.testing.assert_allclose(chan.segment_abcd(seg, f, path), chan.channel_abcd((ch.model_copy(update={
+        "segments": [seg]}), path), f), rtol=1e-12)
     loss = chan.segment_loss_db_per_m((ch, path), f)
     np.testing.assert_allclose(loss["trace"], chan.segment_loss_db_per_m((ch_ref, ref), f)["trace"], rtol=1e-12)
     # errors name the channel file and the segment (by index and name)
@@ -307,6 +310,7 @@ def test_eye_figure_shows_the_density_and_the_bathtub(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["eye.png"] and fig.number not in plt.get_fignums()
     np.testing.assert_allclose(fig.get_size_inches(), (11, 4.2))
     ax1, ax2 = fig.axes
+    assert ax1.get_position().x1 < ax2.get_position().x0            # side by side
     (im,) = ax1.images
     np.testing.assert_allclose(im.get_array(), np.log10(ey.density.T + 1e-12), rtol=1e-12)
     np.testing.assert_allclose(im.get_extent(), [-0.5, 0.5, -120.0, 120.0], rtol=1e-12)
@@ -326,4 +330,6 @@ def test_eye_figure_shows_the_density_and_the_bathtub(tmp_path):
     assert ax2.get_title() == "bathtub"
     # the bathtub's lower limit never below 1e-16
     low = eye.EyeResult(phase, ey.a_s_v, ey.a_ni_v, np.full(5, 1e-300), 0.0, 0.0, 1e-5, y, ey.density)
-    assert eye.plot_eye(low, tmp_path / "low.png").axes[1].get_ylim() == pytest.approx((1e-16, 1.0))
+    low_fig = eye.plot_eye(low, tmp_path / "low.png")
+    assert low_fig.axes[1].get_ylim() == pytest.approx((1e-16, 1.0))
+    assert low_fig.axes[0].get_title() == "statistical eye   EH 0.00 mV, EW 0.000 UI"     # no title given
