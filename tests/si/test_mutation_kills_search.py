@@ -53,7 +53,7 @@ def _prepared(p, il):
 
 
 @pytest.mark.parametrize("il", [15.0, 25.0, 32.0])
-def test_fast_search_finds_the_full_optimum_of_93a_channels(il):
+def test_coarse_to_fine_search_equals_the_exhaustive_one_on_93a_channels(il):
     """93A FOM (one sampling time per candidate: the Mueller-Mueller point): the coarse-to-fine search returns
     the choice of the exhaustive search (7 x 200 candidates, each FOM evaluated once), also when it climbs
     from a seed at the far corner of the grid; the default mode is the fast one; the full search reports its
