@@ -208,3 +208,27 @@ def test_fom_of_a_search_with_floating_taps_fixed_or_placed():
     assert not np.array_equal(np.sort(cols, 1), far)
     f_far = srch.fom(ic, srch.coeffs, pk, floating=True, cols=far)
     assert np.all(f_far < f_float - 0.01)
+
+
+def test_full_mmse_search_is_the_best_fom_within_half_a_ui_of_each_peak():
+    """178A.1.6: the full search takes, for every CTLE x Tx FFE candidate, every sample within +-UI/2 of its pulse
+    peak: its choice is the largest FOM over that set (m + 1 samples per candidate, all of them evaluated), here
+    on a lossy channel at 8 samples/UI where the best sample is not the peak."""
+    p = with_grid(load_com_params("802.3dj"), g_dc_db=(-12.0, -8.0, -4.0, 0.0), g_dc2_db=(-2.0, 0.0),
+                  tx_taps=(TxTap(-1, -0.3, 0.0, 0.1), TxTap(1, -0.1, 0.0, 0.1)), mlsd=False, n_qb=0,
+                  samples_per_ui=8, rx_ffe_float_groups=0, rx_ffe_float_taps=0)
+    prep = _prepared(p, 25.0)
+    srch = es._Search(prep)
+    full = es.search(srch, "full")
+    n_s, n_t, m = len(srch.settings), len(srch.coeffs), srch.m
+    assert srch.n_evaluated == n_s * n_t * (m + 1)
+    probe = es._Search(prep)
+    ic = np.repeat(np.arange(n_s), n_t)
+    tx = np.tile(np.arange(n_t), n_s)
+    pk = probe.peaks(ic, probe.coeffs[tx])
+    f = np.array([probe.fom(ic, probe.coeffs[tx], pk + o) for o in range(-(m // 2), m // 2 + 1)])   # (m + 1, K)
+    assert full.fom_db == pytest.approx(f.max(), abs=1e-12)
+    k = full.ic * n_t + full.tx
+    assert abs(full.ts - pk[k]) <= m // 2 and full.ts != pk[k]
+    assert float(probe.fom(ic[[k]], probe.coeffs[[full.tx]], np.array([full.ts]))[0]) == pytest.approx(full.fom_db,
+                                                                                                      abs=1e-12)
