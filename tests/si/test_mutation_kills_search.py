@@ -137,15 +137,20 @@ def test_pulse_peak_and_mueller_mueller_cursor_by_brute_force():
         assert moved > 0
 
 
-def _grid_prep(p, victim, acf=(0.0,), n_ui=64):
+def _grid_prep(p, victim, acf=(0.0,), n_ui=64, aggressors=()):
     """A Prepared set whose CTLE basis holds the pulse in its first term only (at gDC = 0 dB the CTLE'd pulse
-    is ``victim``), receiver-noise autocorrelation ``acf`` (V^2 at UI lags)."""
+    is ``victim``), receiver-noise autocorrelation ``acf`` (V^2 at UI lags), aggressors ((kind, pulse), ...)."""
     grid = pl.TimeGrid(p.symbol_rate_hz, p.samples_per_ui, n_ui)
-    b = np.zeros((4, grid.n))
-    b[0] = victim
+
+    def basis(v):
+        b = np.zeros((4, grid.n))
+        b[0] = v
+        return b
+
     rx = np.zeros((4, 4, 100))
     rx[0, 0, :len(acf)] = acf
-    return Prepared(p, grid, PulseSet("v", "thru", b), (), rx, (), "sdd")
+    aggs = tuple(PulseSet(f"x{i}", kind, basis(a)) for i, (kind, a) in enumerate(aggressors))
+    return Prepared(p, grid, PulseSet("v", "thru", basis(victim)), aggs, rx, (), "sdd")
 
 
 def test_93a_fom_with_the_dfe_held_at_its_lower_limit_by_hand():
@@ -169,6 +174,17 @@ def test_93a_fom_with_the_dfe_held_at_its_lower_limit_by_hand():
         var_tx = 0.4**2 * 10 ** (-p.snr_tx_db / 10)
         want = 10 * np.log10(a_s**2 / (var_tx + p.var_x * isi + 1e-5))
         assert fom[0] == pytest.approx(want, abs=1e-9)
+    # crosstalk (93A-33/34): each aggressor at its highest-energy phase, var_x sum of its UI samples^2 there, summed
+    # over a NEXT and two FEXT aggressors (the NEXT one first)
+    t = np.arange(n_ui * m) / m
+    aggs = [("next", 0.03 * np.maximum(0, 1 - np.abs(t - 30.3))), ("fext", 0.02 * np.maximum(0, 1 - np.abs(t - 25.6))),
+            ("fext", -0.015 * np.maximum(0, 1 - np.abs(t - 40.1) / 2))]
+    s = es._Search(_grid_prep(p, v, acf, aggressors=aggs))
+    fom = s.fom(one, s.coeffs[[0]], np.array([ts]))[0]
+    var_xt = sum(max(float((a[ph::m] ** 2).sum()) for ph in range(m)) for _, a in aggs) * p.var_x
+    isi = 0.05**2 + 0.03**2 + 0.08**2
+    want = 10 * np.log10((p.rlm * 0.4) ** 2 / (0.4**2 * 10 ** (-p.snr_tx_db / 10) + p.var_x * isi + 1e-5 + var_xt))
+    assert fom == pytest.approx(want, abs=1e-9)
 
 
 def _mmse_float_params(**kw):
