@@ -248,3 +248,25 @@ def test_full_mmse_search_is_the_best_fom_within_half_a_ui_of_each_peak():
     assert abs(full.ts - pk[k]) <= m // 2 and full.ts != pk[k]
     assert float(probe.fom(ic[[k]], probe.coeffs[[full.tx]], np.array([full.ts]))[0]) == pytest.approx(full.fom_db,
                                                                                                       abs=1e-12)
+
+
+def test_floating_taps_next_to_the_fixed_ones_are_a_longer_fixed_ffe_with_the_quantiser():
+    """A floating group placed right after the fixed taps (positions 3, 4 after 0..2), at the same tap limit, is a
+    5-tap fixed Rx FFE: the same MMSE FOM, with the 6-bit quantiser's noise (178A-28..31) in both (802.3dj has
+    floating taps and a quantiser together)."""
+    p = _mmse_float_params(n_qb=6, rx_ffe_limit=10.0, rx_ffe_float_limit=10.0)
+    m, n_ui = p.samples_per_ui, 64
+    t = np.arange(n_ui * m) / m
+    v = 0.3 * (_smooth(t - 5.3) + 0.2 * _smooth(t - 11.3))
+    acf = (2e-3**2, 0.3 * 2e-3**2)
+    srch = es._Search(_grid_prep(p, v, acf))
+    five = es._Search(_grid_prep(replace(p, rx_ffe_taps=5, rx_ffe_float_groups=0), v, acf))
+    assert srch.kq > 0 and srch.kq == pytest.approx(five.kq, rel=1e-12)
+    ic = np.zeros(len(srch.coeffs), int)
+    pk = srch.peaks(ic, srch.coeffs)
+    cols = np.tile(np.arange(5), (len(ic), 1))
+    np.testing.assert_allclose(srch.fom(ic, srch.coeffs, pk, floating=True, cols=cols),
+                               five.fom(ic, five.coeffs, pk), rtol=1e-9)
+    no_q = es._Search(_grid_prep(replace(p, n_qb=0), v, acf))
+    assert np.all(no_q.fom(ic, no_q.coeffs, pk, floating=True, cols=cols) > srch.fom(ic, srch.coeffs, pk, floating=True,
+                                                                                    cols=cols))
