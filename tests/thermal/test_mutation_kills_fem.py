@@ -1036,3 +1036,50 @@ def test_iterative_elastic_solve_with_the_default_tolerance():
     held = [el.Fix(10 + a, (a,)) for a in range(3)] + [el.Fix(20 + a, (a,)) for a in range(3)]
     sol = el.solve_elastic(msh, ct, {1: mat}, 40.0, held, facet_tags=ft, solver="iterative")
     assert sol.mean(sol.stress(), 2) == pytest.approx(-E_AL * A_AL * 40.0 / (1 - 2 * NU_AL), rel=1e-7)
+
+
+def test_held_face_survives_reassembly_with_the_kept_preconditioner():
+    """A held face (Dirichlet) with convection at the other, h changed in place: each reassembled
+    matrix (with and without the kept preconditioner) keeps the held row, so the heat flow is the
+    series circuit (T0 - T_inf) / (L/k + 1/h) and the convective face sits at T_inf + flow / h."""
+    length, k, t0, tinf = 1e-3, 10.0, 360.0, 300.0
+    msh, ct, ft = _interval(4, length)
+    V = fem.functionspace(msh, ("Lagrange", 1))
+    h = fem.Function(V)
+    prob = HeatProblem(msh, ct, ft, [Region(1, k)], [Dirichlet(1, t0), Robin(2, h, tinf)], space=V)
+    prob.prepare()
+    for hv, keep in ((1e3, False), (4e3, True), (2.5e4, True)):
+        h.x.array[:] = hv
+        prob.reset_matrix(keep_preconditioner=keep)
+        sol = prob.solve()
+        flow = (t0 - tinf) / (length / k + 1 / hv)
+        x, t = _nodes(sol)
+        assert t[np.argmin(x)] == pytest.approx(t0, abs=1e-9)
+        assert t[np.argmax(x)] == pytest.approx(tinf + flow / hv, rel=1e-9)
+        assert sol.heat_out_w(2) == pytest.approx(flow, rel=1e-8)
+
+
+def test_transient_loads_on_several_facets_and_a_probe_beside_the_held_edge():
+    """An insulated end (x = 0, a facet with no condition) and convection at x = L: an ambient rise of
+    2.5 K on the convective facet lifts the whole bar by 2.5 K (nothing enters at x = 0); a flux load on
+    both ends (q1 at x = 0, q2 at x = L) leaves through the convection: T(L) = (q1 + q2)/h and
+    T(0) = T(L) + q1 L / k. With x = 0 held instead and raised by 1 K, time stepping to the steady state
+    gives at a probe half a cell from the edge the mean of the edge and the first node (P1)."""
+    from si_thermal.thermal.transient import Capacity, Load, TransientModel
+
+    length, k, rc, h, q1, q2 = 1e-2, 2.0, 2e6, 50.0, 1e3, 2e3
+    msh, ct, ft = _interval(8, length)
+    probes = {"x0": (0.0, 0.0, 0.0), "xL": (length, 0.0, 0.0)}
+    model = TransientModel(msh, ct, ft, [Region(1, k)], [Capacity(1, rc)], [(2, h)], [],
+                           [Load("amb", ambient=((2, 2.5),)), Load("flux", flux=((1, q1), (2, q2)))], probes)
+    s = model.steady()
+    assert s[:, 0] == pytest.approx([2.5, 2.5], rel=1e-9)
+    tl = (q1 + q2) / h
+    assert s[:, 1] == pytest.approx([tl + q1 * length / k, tl], rel=1e-9)
+    half = length / 16  # half of the first cell
+    held = TransientModel(msh, ct, ft, [Region(1, k)], [Capacity(1, rc)], [(2, h)], [1],
+                          [Load("edge", dirichlet=((1, 1.0),))], {"near": (half, 0.0, 0.0)})
+    tau = rc * length**2 / k  # a diffusion time of the bar: 100 of them reach the steady state
+    out = held.simulate(np.ones((1, 200)), tau / 2)[0]
+    r = (k / length) / (k / length + h)  # the rise at x = L for a unit edge rise
+    assert out[-1] == pytest.approx(0.5 * (1.0 + (1 + (r - 1) * (2 * half) / length)), rel=1e-6)
