@@ -1027,6 +1027,10 @@ def test_elastic_operator_cache_tells_materials_tags_and_degree_apart():
         el_ = {1: (e1, a1), 2: (e2, a2)}[left]
         mid = np.isclose(x[:, 0], length)
         assert u[mid, 0] == pytest.approx(length * (el_[1] * dt + sigma / el_[0]), rel=1e-6)
+    # the largest |sigma_yy| of one tag is that material's -E a dT, not the other's
+    sol = el.solve_elastic(box, cti, mats, dt, bcs, facet_tags=fti)
+    for tag, (e, a) in ((1, (e1, a1)), (2, (e2, a2))):
+        assert sol.max_abs(sol.stress(), 1, tag) == pytest.approx(e * a * dt, rel=1e-6)
 
 
 def test_iterative_elastic_solve_with_the_default_tolerance():
