@@ -1021,12 +1021,21 @@ def test_elastic_operator_cache_tells_materials_tags_and_degree_apart():
              21: lambda x: np.isclose(x[1], length), 22: lambda x: np.isclose(x[2], length)}
     bcs = [el.Fix(t, (0 if t % 10 == 0 else t % 10,)) for t in walls]
     sigma = -dt * (a1 + a2) / (1 / e1 + 1 / e2)
+    _, fti = _tags(box, lambda m: np.ones(len(m)), walls)  # one facet-tag object for every solve below
     for left in (1, 2):  # the materials' sides swapped by another cell-tag object on the same mesh
-        cti, fti = _tags(box, lambda m: np.where(m[:, 0] < length, left, 3 - left), walls)
+        cti, _ = _tags(box, lambda m: np.where(m[:, 0] < length, left, 3 - left), walls)
         x, u = el.solve_elastic(box, cti, mats, dt, bcs, facet_tags=fti).nodal_displacement()
         el_ = {1: (e1, a1), 2: (e2, a2)}[left]
         mid = np.isclose(x[:, 0], length)
         assert u[mid, 0] == pytest.approx(length * (el_[1] * dt + sigma / el_[0]), rel=1e-6)
+    # the same tags, a stiffer tag-2 block, then one of another CTE too: the interface moves
+    # as the series balance of the new pair says (the displacement depends on E2 and a2)
+    for e2b, a2b in ((3 * e2, a2), (3 * e2, 2 * a2)):
+        mats_b = {1: mats[1], 2: el.ElasticMaterial.isotropic(e2b, 0.0, a2b)}
+        sig_b = -dt * (a1 + a2b) / (1 / e1 + 1 / e2b)
+        x, u = el.solve_elastic(box, cti, mats_b, dt, bcs, facet_tags=fti).nodal_displacement()
+        mid = np.isclose(x[:, 0], length)
+        assert u[mid, 0] == pytest.approx(length * (a2b * dt + sig_b / e2b), rel=1e-6)  # tag 2 is left now
     # the largest |sigma_yy| of one tag is that material's -E a dT, not the other's
     sol = el.solve_elastic(box, cti, mats, dt, bcs, facet_tags=fti)
     for tag, (e, a) in ((1, (e1, a1)), (2, (e2, a2))):
