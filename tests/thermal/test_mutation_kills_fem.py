@@ -988,7 +988,7 @@ def test_region_source_of_exactly_one_watt_per_cubic_metre():
     assert sol.source_w() == pytest.approx(q * length, rel=1e-12)
 
 
-def test_elastic_operator_cache_tells_materials_tags_and_degree_apart():
+def test_elastic_operator_cache_tells_apart_materials_tags_and_degree():
     """On one mesh, solves that differ only in a material's stiffness or CTE, in the cell or facet tag
     objects or in the element degree are other operators: each gives its own closed-form answer
     (restrained heating -E alpha dT / (1 - 2 nu); uniaxial stretch u_x = e x, mirrored when the facet tags
