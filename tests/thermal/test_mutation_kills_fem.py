@@ -992,7 +992,7 @@ def test_elastic_operator_cache_tells_apart_materials_tags_and_degree():
     """On one mesh, solves that differ only in a material's stiffness or CTE, in the cell or facet tag
     objects or in the element degree are other operators: each gives its own closed-form answer
     (restrained heating -E alpha dT / (1 - 2 nu); uniaxial stretch u_x = e x, mirrored when the facet tags
-    name the faces the other way round; the series interface of two blocks swapped with the cell tags)."""
+    name the faces the other way round; the series interface of two blocks moved by other cell tags)."""
     msh, ct, ft = _cube(2)
     held = [el.Fix(10 + a, (a,)) for a in range(3)] + [el.Fix(20 + a, (a,)) for a in range(3)]
     dt = 25.0
@@ -1020,22 +1020,26 @@ def test_elastic_operator_cache_tells_apart_materials_tags_and_degree():
              11: lambda x: np.isclose(x[1], 0.0), 12: lambda x: np.isclose(x[2], 0.0),
              21: lambda x: np.isclose(x[1], length), 22: lambda x: np.isclose(x[2], length)}
     bcs = [el.Fix(t, (0 if t % 10 == 0 else t % 10,)) for t in walls]
-    sigma = -dt * (a1 + a2) / (1 / e1 + 1 / e2)
+    def interface_u(m1, m2, l1):
+        """x-displacement of the interface at x = l1 of two blocks in series between held ends, nu = 0:
+        sigma = -dT (a1 l1 + a2 l2) / (l1/E1 + l2/E2), u = l1 (a1 dT + sigma / E1)."""
+        (ea, aa), (eb, ab), l2 = m1, m2, 2 * length - l1
+        sig = -dt * (aa * l1 + ab * l2) / (l1 / ea + l2 / eb)
+        return l1 * (aa * dt + sig / ea)
+
     _, fti = _tags(box, lambda m: np.ones(len(m)), walls)  # one facet-tag object for every solve below
-    for left in (1, 2):  # the materials' sides swapped by another cell-tag object on the same mesh
-        cti, _ = _tags(box, lambda m: np.where(m[:, 0] < length, left, 3 - left), walls)
+    for split in (length, length / 2):  # another cell-tag object on the same mesh: the interface moves
+        cti, _ = _tags(box, lambda m: np.where(m[:, 0] < split, 1, 2), walls)
         x, u = el.solve_elastic(box, cti, mats, dt, bcs, facet_tags=fti).nodal_displacement()
-        el_ = {1: (e1, a1), 2: (e2, a2)}[left]
-        mid = np.isclose(x[:, 0], length)
-        assert u[mid, 0] == pytest.approx(length * (el_[1] * dt + sigma / el_[0]), rel=1e-6)
-    # the same tags, a stiffer tag-2 block, then one of another CTE too: the interface moves
-    # as the series balance of the new pair says (the displacement depends on E2 and a2)
+        at = np.isclose(x[:, 0], split)
+        assert u[at, 0] == pytest.approx(interface_u((e1, a1), (e2, a2), split), rel=1e-6)
+    # the same tags, a stiffer tag-2 block, then one of another CTE too: the interface moves as the
+    # series balance of the new pair says (the displacement depends on E2 and a2)
     for e2b, a2b in ((3 * e2, a2), (3 * e2, 2 * a2)):
         mats_b = {1: mats[1], 2: el.ElasticMaterial.isotropic(e2b, 0.0, a2b)}
-        sig_b = -dt * (a1 + a2b) / (1 / e1 + 1 / e2b)
         x, u = el.solve_elastic(box, cti, mats_b, dt, bcs, facet_tags=fti).nodal_displacement()
-        mid = np.isclose(x[:, 0], length)
-        assert u[mid, 0] == pytest.approx(length * (a2b * dt + sig_b / e2b), rel=1e-6)  # tag 2 is left now
+        at = np.isclose(x[:, 0], length / 2)
+        assert u[at, 0] == pytest.approx(interface_u((e1, a1), (e2b, a2b), length / 2), rel=1e-6)
     # the largest |sigma_yy| of one tag is that material's -E a dT, not the other's
     sol = el.solve_elastic(box, cti, mats, dt, bcs, facet_tags=fti)
     for tag, (e, a) in ((1, (e1, a1)), (2, (e2, a2))):
