@@ -1100,3 +1100,17 @@ def test_transient_loads_on_several_facets_and_a_probe_beside_the_held_edge():
     out = held.simulate(np.ones((1, 200)), tau / 2)[0]
     r = (k / length) / (k / length + h)  # the rise at x = L for a unit edge rise
     assert out[-1] == pytest.approx(0.5 * (1.0 + (1 + (r - 1) * (2 * half) / length)), rel=1e-6)
+
+
+@pytest.mark.parametrize("method", ["newton", "picard"])
+def test_heat_problem_default_tolerance_on_a_nonlinear_slab(method):
+    """A HeatProblem built directly (as the package and transient models do) keeps its own default
+    tolerances (rtol 1e-8): k = k0 (1 - 0.005 (T - T0)) with 100 K across reaches the Kirchhoff solution
+    to 1e-6 K at the nodes."""
+    length, k0, b, t0, t1 = 1e-3, 148.0, -5e-3, 300.0, 400.0
+    msh, ct, ft = _interval(10, length)
+    prob = HeatProblem(msh, ct, ft, [Region(1, k0, dk_dt_per_k=b, t_ref_k=t0)], [Dirichlet(1, t0), Dirichlet(2, t1)])
+    sol = prob.solve(method=method)
+    u1 = (t1 - t0) + b / 2 * (t1 - t0) ** 2
+    x, t = _nodes(sol)
+    assert np.max(np.abs(t - (t0 + (np.sqrt(1 + 2 * b * u1 * x / length) - 1) / b))) < 1e-6
