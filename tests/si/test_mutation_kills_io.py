@@ -539,6 +539,15 @@ def test_non_finite_margin_is_a_convergence_error(bad, where):
         com_reach.com_reach_m(fn, 0.0, 5.0)
 
 
+def test_nan_at_lo_is_no_reach_of_hi_max():
+    """Regression: a NaN margin at lo passed `fa < 0` as a pass, and a margin >= 0 beyond gave a reach of
+    hi_max (20 m); an infinite negative margin inside gave a reach of 0 as if solved."""
+    with pytest.raises(ConvergenceError, match=r"margin at 0 m is not finite \(nan\)"):
+        com_reach.com_reach_m(lambda x: math.nan if x == 0 else 1.0, 0.0, 5.0)
+    with pytest.raises(ConvergenceError, match="not finite"):
+        com_reach.com_reach_m(lambda x: -math.inf if 0 < x < 5 else 1.0 - x, 0.0, 5.0)
+
+
 # ---------------------------------------------------------------- link_com and reach_com, COM stubbed
 
 
