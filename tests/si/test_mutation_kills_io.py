@@ -156,7 +156,7 @@ def test_crosstalk_only_file_is_not_a_thru_block(tmp_path):
     f = np.linspace(1e8, 40e9, 40)
     p = _write(tmp_path / "xt.s4p", f, _four_port(f, 0.05 + 0 * f, 0.04 + 0 * f, "1-2/3-4"))
     for order in ("1-3/2-4", "1-2/3-4"):
-        with pytest.raises(InputError, match="not a thru block"):
+        with pytest.raises(InputError, match=r"\(thru paths\): not a thru block$"):
             touchstone.read_sdd(p, order)
 
 
@@ -196,6 +196,11 @@ def test_point_count_and_frequency_checks():
     g[4] = g[3]
     with pytest.raises(InputError, match=r"point 5 .* follows"):
         touchstone.check_network(_net(g, s), "repeat")
+    fine = 1e9 + np.arange(12) * 0.5                                    # 0.5 Hz steps: still increasing
+    assert touchstone.check_network(_net(fine, s), "fine").f[1] == 1e9 + 0.5
+    fine[7] = fine[6]
+    with pytest.raises(InputError, match=r"point 8 \("):
+        touchstone.check_network(_net(fine, s), "fine")
     net = _net(f, s)
     net.frequency._f = f.copy()
     net.frequency._f[-1] = np.nan
@@ -206,6 +211,8 @@ def test_point_count_and_frequency_checks():
 def test_reference_impedance_and_non_finite_s():
     f = np.linspace(1e9, 40e9, 12)
     s = _two_port(0 * f, 0.5 + 0 * f)
+    low = _net(f, s, z0=0.5)                               # a 0.5 ohm reference (PDN measurements) is one
+    assert np.allclose(touchstone.check_network(low, "pdn").z0, 0.5)
     for bad in (0.0, -50.0, np.inf):
         net = _net(f, s)
         net.z0 = np.full((12, 2), bad, dtype=complex)
@@ -261,6 +268,14 @@ def test_a_file_in_ghz_read_as_hz_names_its_unit(tmp_path):
         touchstone.read_network(p)
 
 
+def test_a_file_in_mhz_read_as_ghz_names_its_unit(tmp_path):
+    """The hint starts from the option line's unit: 60000 'GHz' is 60 GHz written in MHz."""
+    f = np.linspace(1e9, 60e9, 30)
+    p = _write(tmp_path / "mhz.s2p", f * 1e3, _two_port(0 * f, 0.5 + 0 * f), unit="GHz", scale=1e9)
+    with pytest.raises(InputError, match=r"frequency unit \(GHz\) does not fit the data \(written in MHz\?\)"):
+        touchstone.read_network(p)
+
+
 def test_unit_hint_puts_the_band_top_at_5_to_500_ghz():
     assert touchstone._unit_hint(60.0, "Hz") == "GHz"          # 60 read as Hz: written in GHz
     assert touchstone._unit_hint(5.0, "Hz") == "GHz"           # the edges are inside
@@ -269,7 +284,7 @@ def test_unit_hint_puts_the_band_top_at_5_to_500_ghz():
     assert touchstone._unit_hint(60e3 * 1e9, "GHZ") == "MHz"   # 60000 read as GHz: written in MHz
     assert touchstone._unit_hint(60e6 * 1e6, "mhz") == "kHz"   # 6e7 read as MHz: written in kHz
     assert touchstone._unit_hint(60e9 * 1e3, "kHz") == "Hz"    # 6e10 read as kHz: written in Hz
-    assert touchstone._unit_hint(60.0, "furlong") == "GHz"     # an unknown unit: the number as it is
+    assert touchstone._unit_hint(6.0, "furlong") == "GHz"      # an unknown unit: the number as it is
     assert touchstone._unit_hint(60e12, "THz") == "GHz"
 
 
@@ -280,7 +295,7 @@ def test_passivity_repair_up_to_max_gain_and_refusal_above():
     g = np.full(12, 0.8)
     g[[3, 8]] = [0.95, 0.98]            # largest singular values 1.05 and 1.08 (S11 = S22 = 0.1)
     net = _net(f, _two_port(0.1 + 0 * f, g))
-    with pytest.warns(touchstone.TouchstoneWarning, match="not passive at 2 of 12"):
+    with pytest.warns(touchstone.TouchstoneWarning, match="^gain: not passive at 2 of 12"):
         out = touchstone.check_network(net, "gain")
     sv = np.linalg.svd(out.s, compute_uv=False)
     np.testing.assert_allclose(sv[[3, 8], 0], 1.0, rtol=1e-12)
@@ -332,9 +347,29 @@ def test_read_network_reads_a_changed_file_again_and_hands_out_copies(tmp_path):
 def test_corrupt_file_error_names_the_file_and_field(tmp_path):
     p = tmp_path / "bad.s2p"
     p.write_text("# GHz S MA R 50\n1 0.1 0 0.9 0 0.9\n garbage here\n")
-    with pytest.raises(InputError, match="cannot read Touchstone file") as err:
-        touchstone.read_network(p, "segments[3].file")
-    assert err.value.file == str(p) and err.value.field == "segments[3].file"
+    for read in (touchstone.read_network, touchstone.read_sdd):
+        with pytest.raises(InputError, match="cannot read Touchstone file") as err:
+            read(p, field="segments[3].file")
+        assert err.value.file == str(p) and err.value.field == "segments[3].file"
+    (tmp_path / "folder.s2p").mkdir()
+    with pytest.raises(InputError) as err:
+        touchstone.read_network(tmp_path / "folder.s2p", "segments[4].file")
+    assert err.value.field == "segments[4].file"
+
+
+def test_a_rewritten_file_of_another_size_is_read_again_at_the_same_mtime(tmp_path):
+    """The parsed-file cache is keyed by path, mtime and size: a file rewritten within the clock's
+    resolution (same mtime) but of another length is parsed again."""
+    import os
+
+    f = np.linspace(1e9, 40e9, 12)
+    p = _write(tmp_path / "same.s2p", f, _two_port(0 * f, 0.5 + 0 * f))
+    st = os.stat(p)
+    np.testing.assert_allclose(touchstone.read_network(p).s[:, 1, 0], 0.5)
+    _write(p, f, _two_port(0 * f, 0.25 + 0 * f))
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(p).st_size != st.st_size
+    np.testing.assert_allclose(touchstone.read_network(p).s[:, 1, 0], 0.25)
 
 
 # ---------------------------------------------------------------- resampling
@@ -360,7 +395,7 @@ def test_resample_in_band_interpolates_db_and_unwrapped_phase():
     f = np.linspace(1e9, 41e9, 81)
     s, fk = _line_with_knee(f)
     net = _net(f, s, 100.0)
-    fn = np.array([0.0, 2.25e9, 17.7e9, 30.9e9, fk, 40.3e9])
+    fn = np.array([0.0, 2.25e9, 17.7e9, 30.9e9, fk, 40.3e9, 40.8e9, 41e9])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         out = touchstone.resample(net, fn)
@@ -373,21 +408,35 @@ def test_resample_in_band_interpolates_db_and_unwrapped_phase():
     np.testing.assert_allclose(out[:, 1, 1], 10 ** (-30.0 / 20), rtol=1e-9)
 
 
+def test_resample_fit_is_over_the_top_quarter_exactly():
+    """A grid with a point (30.7 GHz) just below the top quarter's start (31 GHz) and S21 bent at 30.9 GHz:
+    the fit over f >= 31 GHz holds only points past the bend, so the extension is the line beyond it."""
+    f = np.linspace(1e9, 41e9, 81)
+    f[59] = 30.7e9                                         # was 30.5 GHz
+    s21_db = np.where(f < 30.9e9, -1.0, -1.0 - 0.5 * (f - 30.9e9) / 1e9)
+    net = _net(f, _two_port(0.01 + 0 * f, 10 ** (s21_db / 20) + 0j))
+    with pytest.warns(touchstone.TouchstoneWarning, match="^toy: data end at 41 GHz.*fit over 31-41 GHz"):
+        out = touchstone.resample(net, np.array([50e9]))
+    assert 20 * np.log10(abs(out[0, 1, 0])) == pytest.approx(-1.0 - 0.5 * 19.1, abs=1e-9)
+
+
 def test_resample_extrapolates_from_the_top_quarter_and_caps_at_0_db():
     """Above the band: the dB slope and the delay of the top quarter (the knee at 75 % of the band is where
-    the top-quarter fit begins: linear there, exact), |S11| continued to above 0 dB is held at 0 dB, and
-    the block then scaled to passive: S22 divided by the same factor as S11."""
+    the top-quarter fit begins: linear there, exact), |S11| continued to above 0 dB is held at 0 dB (else
+    the passivity repair would divide S22 too by |S11| = 1.24 at 60 GHz); with |S21| = -40 dB there the
+    block is just above a singular value of 1 (by 4e-5) and is scaled to passive, with a warning."""
     f = np.linspace(1e9, 41e9, 81)
     s, fk = _line_with_knee(f)
     s[:, 0, 0] = 10 ** ((-12.0 + 10.0 * (f - f[0]) / (f[-1] - f[0])) / 20)   # -12 -> -2 dB; 0 dB at 49 GHz
-    s[:, 1, 0] = s[:, 0, 1] = s[:, 1, 0] * 1e-3                              # S21 small: the block is S11, S22
+    s[:, 1, 0] = s[:, 0, 1] = s[:, 1, 0] * 10 ** (-24 / 20)                  # S21 small: the block is S11, S22
     net = _net(f, s, 100.0)
     fn = np.array([45e9, 60e9])
     with pytest.warns(touchstone.TouchstoneWarning) as caught:
         out = touchstone.resample(net, fn, label="knee")
     text = " | ".join(str(w.message) for w in caught)
     assert "knee: data end at 41 GHz, below the 60 GHz" in text and "fit over 31-41 GHz" in text
-    s21_db = -60.0 - 1.0 - 0.5 * (fn - fk) / 1e9
+    assert "knee: extrapolated band not passive" in text
+    s21_db = -24.0 - 1.0 - 0.5 * (fn - fk) / 1e9
     np.testing.assert_allclose(20 * np.log10(np.abs(out[:, 1, 0])), s21_db, atol=1e-3)
     ph = -2 * np.pi * (0.2e-9 * fk + 0.35e-9 * (fn - fk))
     np.testing.assert_allclose(np.angle(out[:, 1, 0] * np.exp(-1j * ph)), 0.0, atol=1e-6)
@@ -455,6 +504,25 @@ def test_reach_on_curved_and_stepped_com(name, fn, root):
     assert len(curve.calls) <= limit, (name, len(curve.calls))
 
 
+def test_the_lengths_solved_on_two_curves():
+    """The schedule itself (the count of solves is the cost of a COM reach): on 4 e^-x - 1 the end 5 m
+    moves three times by inverse quadratic interpolation, then a bisection (1.150 m), interpolation and the
+    closing steps 5 mm inside each end; on 1 - (x/0.8)^6 (the secant creeps from 0 by xtol) three steps of
+    xtol, a bisection, three more, a bisection, ... Lengths to 1 um, as solved."""
+    convex = _Curve(lambda x: 4.0 * math.exp(-x) - 1.0)
+    com_reach.com_reach_m(convex, 0.0, 5.0, xtol_m=0.005)
+    assert convex.calls == pytest.approx([0.0, 5.0, 3.775439, 2.898022, 2.300339, 1.15017, 1.463861, 1.379695,
+                                          1.386333, 1.381333], abs=2e-6)
+    steep = _Curve(lambda x: 1.0 - (x / 0.8) ** 6)
+    com_reach.com_reach_m(steep, 0.0, 5.0, xtol_m=0.005)
+    assert steep.calls == pytest.approx([0.0, 5.0, 0.005, 0.01, 0.015, 2.5075, 0.01767, 0.020296, 0.022919,
+                                         1.265209, 0.103519, 0.177762, 0.247253, 0.756231, 1.01072, 0.781148,
+                                         0.801797, 0.796797], abs=2e-6)
+    line = _Curve(lambda x: 2.0 * (1.0 - x / 1.23456789))      # the secant from a lower end above 0
+    assert com_reach.com_reach_m(line, 0.5, 5.0) == pytest.approx(1.224568, abs=1e-9)
+    assert line.calls == pytest.approx([0.5, 5.0, 1.234568, 1.224568], abs=2e-6)
+
+
 def test_inverse_quadratic_interpolation_is_exact_on_a_quadratic():
     """x(y) = 2 + 0.5 y + 0.1 y^2 through three points: x(0) = 2 (Lagrange form)."""
     x = lambda y: 2.0 + 0.5 * y + 0.1 * y * y  # noqa: E731
@@ -466,7 +534,7 @@ def test_bracket_expands_by_doubling_up_to_hi_max():
     curve, known = _Curve(lambda x: 7.3 - x), {}
     reach = com_reach.com_reach_m(curve, 0.0, 5.0, known=known)
     _check_reach(curve, 7.3, reach, known, 0.01)
-    assert curve.calls[:3] == [0.0, 5.0, 10.0]
+    assert curve.calls == pytest.approx([0.0, 5.0, 10.0, 7.3, 7.31])   # the secant on [5, 10] is exact
     curve = _Curve(lambda x: 30.0 - x)
     assert com_reach.com_reach_m(curve, 0.0, 5.0) == 20.0 and curve.calls == [0.0, 5.0, 10.0, 20.0]
     curve = _Curve(lambda x: 15.0 - x)
@@ -607,9 +675,12 @@ def test_link_com_solves_every_package_case_on_the_channel_and_its_aggressors(st
     np.testing.assert_allclose(net.s, chan.channel_network(pair, net.f, length_m=1.5).s, rtol=1e-12, atol=1e-15)
     agg = aggressors(pair, net.f, length_m=1.5)
     assert r.aggressors == tuple(a.name for a in agg) and len(agg) == 4
-    fext = [a.network for a in agg if a.kind == "fext"]
-    assert len(prep[0][2]) == len(fext) == 2 and len(prep[0][3]) == 2
-    np.testing.assert_allclose(prep[0][2][1].s, fext[1].s, rtol=1e-12, atol=1e-18)
+    for k, kind in ((2, "fext"), (3, "next")):
+        want = [a.network for a in agg if a.kind == kind]
+        assert len(prep[0][k]) == len(want) == 2
+        for got, w in zip(prep[0][k], want):
+            np.testing.assert_allclose(got.s, w.s, rtol=1e-12, atol=1e-18)
+    assert [x.com_db for x in r.results] == list(r.com_db) and r.results[1].choice == ("eq", 1)
     # no seed: case 1 starts cold
     stub_com.clear()
     com_reach.link_com(pair, p, 1.5)
@@ -625,8 +696,9 @@ def test_link_com_cases_crosstalk_and_the_stated_length(stub_com):
     assert r.case_names == ("case 3 (z_p 54+1.8 mm)",) and r.length_m is None
     prep = [c for c in stub_com if c[0] == "prepare"]
     assert prep[0][2] == [] and prep[0][3] == [] and prep[0][4] == ("case", 2)
-    assert com_reach.com_at_length(pair, p, 1.0, crosstalk=False) == pytest.approx(10 - il / 4 - 2, abs=1e-6)
-    assert com_reach.com_at_length(pair, p, 1.0) == pytest.approx(10 - il / 4 - 2 - 2.0, abs=1e-6)
+    il17 = _il_db_at(pair, 1.7)
+    assert com_reach.com_at_length(pair, p, 1.7, crosstalk=False) == pytest.approx(10 - il17 / 4 - 2, abs=1e-6)
+    assert com_reach.com_at_length(pair, p, 1.7) == pytest.approx(10 - il17 / 4 - 2 - 2.0, abs=1e-6)
     one = _fake_params(0)                                        # no package cases: one solve, the package
     r = com_reach.link_com(pair, one, 1.0)
     assert len(r.com_db) == 1 and r.case_names == ("case 1 (z_p 30 mm)",)
@@ -693,38 +765,45 @@ def test_com_params_for_picks_the_rate_default_or_the_named_set(monkeypatch):
     assert seen[-1] == ("802.3ck", "200g") and seen[0] == ("802.3dj", "200g")
 
 
-def test_reach_com_on_a_stand_in_com(monkeypatch):
-    """COM(length) = 4.5 - 1.2 x dB (a stand-in for the solves): reach = 1.25 m at the 3 dB threshold to
-    the default 5 mm; IL figures are those of the channel between the 200G budget's planes."""
+def test_reach_com_on_a_stand_in_com(monkeypatch, tmp_path):
+    """COM(length) = 3.9 - 1.2 x dB (a stand-in for the solves): reach = 0.75 m at the 3 dB threshold, the
+    secant's root solved, then 5 mm (the default xtol) beyond; the bracket [0, 5 m] by default. IL figures
+    are those of the channel (its cable stated at 2 m here) between the 200G budget's planes."""
     from si_thermal.si.rates import serdes_rate
     from si_thermal.si.reach import il_at_nyquist
 
-    seen = []
+    ch2 = tmp_path / "spine_2m.toml"
+    ch2.write_text(CHANNEL.read_text().replace('length = "1.0 m"', 'length = "2.0 m"'))
+    seen, rates = [], []
 
     def com_at_length(pair, p, x, crosstalk=True):
-        seen.append((p, x, crosstalk))
-        return 4.5 - 1.2 * x
+        seen.append((pair, p, x, crosstalk))
+        return 3.9 - 1.2 * x
 
     monkeypatch.setattr(com_reach, "com_at_length", com_at_length)
-    monkeypatch.setattr(com_reach, "com_params_for", lambda rate, std=None: SimpleNamespace(
+    monkeypatch.setattr(com_reach, "com_params_for", lambda rate, std=None: rates.append(rate) or SimpleNamespace(
         symbol_rate_hz=106.25e9, std=std))
-    r = com_reach.reach_com(CHANNEL, "200g")
-    assert 1.25 - 5e-3 <= r.reach_m <= 1.25 and r.closes and r.criterion == "com" and r.rate == "200g"
-    assert r.budget_db == 3.0 and r.length_m == 1.0 and r.nyquist_hz == 53.125e9
+    r = com_reach.reach_com(ch2, "200g")
+    assert r.reach_m == pytest.approx(0.75, abs=1e-9) and r.closes and r.criterion == "com" and r.rate == "200g"
+    assert [c[2] for c in seen] == pytest.approx([0.0, 5.0, 0.75, 0.755])
+    assert r.budget_db == 3.0 and r.length_m == 2.0 and r.nyquist_hz == 53.125e9
     assert r.channel == "NVL72 copper spine, 26 AWG twinax"
     assert r.reference_planes == serdes_rate("200g").reference_planes
-    pair = chan.load(CHANNEL)
-    il0, il1 = il_at_nyquist(pair, 53.125e9, 0.0, rate="200g"), il_at_nyquist(pair, 53.125e9, 1.0, rate="200g")
+    pair = chan.load(ch2)
+    assert seen[0][0][1] == pair[1] and seen[0][0][0] == pair[0]         # the loaded channel and its path
+    il0, il1, il2 = (il_at_nyquist(pair, 53.125e9, x, rate="200g") for x in (0.0, 1.0, 2.0))
     assert r.il_db_fixed == pytest.approx(il0) and r.il_db_per_m == pytest.approx(il1 - il0)
-    assert r.il_db_at_nyquist == pytest.approx(il1) and 3 < il1 - il0 < 20   # 1 m of 26 AWG twinax at 53 GHz
-    assert all(c[2] is True for c in seen) and seen[0][0].std is None
+    assert r.il_db_at_nyquist == pytest.approx(il2) and 3 < il1 - il0 < 20   # 1 m of 26 AWG twinax at 53 GHz
+    assert all(c[3] is True for c in seen) and seen[0][1].std is None and rates == ["200g"]
     seen.clear()
     own = SimpleNamespace(symbol_rate_hz=56e9)
     r = com_reach.reach_com(CHANNEL, "200g", 4.6, params=own, crosstalk=False, xtol_m=0.1, hi_m=1.0)
     assert r.reach_m == 0.0 and not r.closes and r.nyquist_hz == 28e9 and r.budget_db == 4.6
-    assert seen == [(own, 0.0, False)]
-    r = com_reach.reach_com(CHANNEL, "200g", 1.5, std="802.3ck", hi_m=1.0, xtol_m=0.02)
-    assert 2.5 - 0.02 <= r.reach_m <= 2.5 and seen[-1][0].std == "802.3ck"
+    assert [c[1:] for c in seen] == [(own, 0.0, False)] and rates == ["200g"]
+    seen.clear()
+    r = com_reach.reach_com(CHANNEL, "112g", 1.5, std="802.3ck", hi_m=1.0, xtol_m=0.02)
+    assert 2.0 - 0.02 <= r.reach_m <= 2.0 and seen[-1][1].std == "802.3ck" and rates[-1] == "112g"
+    assert min(c[2] for c in seen if c[2] > r.reach_m) - r.reach_m <= 0.02 * (1 + 1e-9)
 
 
 def test_reach_com_needs_a_variable_segment(tmp_path):
