@@ -347,14 +347,26 @@ def test_read_network_reads_a_changed_file_again_and_hands_out_copies(tmp_path):
 def test_corrupt_file_error_names_the_file_and_field(tmp_path):
     p = tmp_path / "bad.s2p"
     p.write_text("# GHz S MA R 50\n1 0.1 0 0.9 0 0.9\n garbage here\n")
-    for read in (touchstone.read_network, touchstone.read_sdd):
-        with pytest.raises(InputError, match="cannot read Touchstone file") as err:
-            read(p, field="segments[3].file")
-        assert err.value.file == str(p) and err.value.field == "segments[3].file"
+    with pytest.raises(InputError, match="cannot read Touchstone file") as err:
+        touchstone.read_network(p, "segments[3].file")
+    assert err.value.file == str(p) and err.value.field == "segments[3].file"
     (tmp_path / "folder.s2p").mkdir()
     with pytest.raises(InputError) as err:
         touchstone.read_network(tmp_path / "folder.s2p", "segments[4].file")
     assert err.value.field == "segments[4].file"
+
+
+def test_read_sdd_errors_name_the_field(tmp_path):
+    p = tmp_path / "bad.s4p"
+    p.write_text("# GHz S MA R 50\n1 0.1 0 0.9 0 0.9\n garbage here\n")
+    with pytest.raises(InputError, match="cannot read Touchstone file") as err:
+        touchstone.read_sdd(p, field="segments[3].file")
+    assert err.value.file == str(p) and err.value.field == "segments[3].file"
+    f = np.linspace(1e9, 40e9, 12)
+    big = _write(tmp_path / "big.s2p", f, _two_port(0.1 + 0 * f, 1.2 + 0 * f))
+    with pytest.raises(InputError, match="not passive") as err:
+        touchstone.read_sdd(big, field="segments[5].file")
+    assert err.value.field == "segments[5].file"
 
 
 def test_a_rewritten_file_of_another_size_is_read_again_at_the_same_mtime(tmp_path):
@@ -480,10 +492,13 @@ def test_linear_com_reach_in_four_solves():
 
 
 def test_a_root_solved_exactly_is_the_reach():
-    """Margin exactly 0 passes (COM >= threshold): the root itself is the reach."""
+    """Margin exactly 0 passes (COM >= threshold): the root itself is the reach. An estimate 0.7 xtol below
+    the upper end is solved as it is (only within xtol/2 of an end is the step moved to xtol inside)."""
     curve, known = _Curve(lambda x: 3.0 - 2.0 * x), {}
     assert com_reach.com_reach_m(curve, 0.0, 5.0, known=known) == 1.5
     assert len(curve.calls) == 4
+    curve = _Curve(lambda x: 4.993 - x)
+    assert com_reach.com_reach_m(curve, 0.0, 5.0, xtol_m=0.01) == 4.993 and curve.calls == [0.0, 5.0, 4.993]
 
 
 @pytest.mark.parametrize(("name", "fn", "root"), [
