@@ -270,3 +270,48 @@ def test_floating_taps_next_to_the_fixed_ones_are_a_longer_fixed_ffe_with_the_qu
     no_q = es._Search(_grid_prep(replace(p, n_qb=0), v, acf))
     assert np.all(no_q.fom(ic, no_q.coeffs, pk, floating=True, cols=cols) > srch.fom(ic, srch.coeffs, pk, floating=True,
                                                                                     cols=cols))
+
+
+def test_floating_stage_of_both_searches_as_the_docstring_states():
+    """With floating taps (178A.1.8.1), 25 Tx FFE candidates at one CTLE setting, written out from ``search``'s
+    docstring with the FOM of each stage evaluated candidate by candidate: full mode re-scores the 16 best
+    candidates of the whole grid (by their best fixed-tap FOM within +-UI/2 of the peak) with the groups placed at
+    every sampling time within +-UI/2 of the peak; fast mode scores every candidate at offsets 0 and -UI/4 from its
+    peak (one CTLE setting: stages A and B reach all 25), sweeps the best 16 over +-UI/2, and re-scores the best 4
+    with the groups placed once at that candidate's best fixed-tap sampling time and kept over a +-UI/4 sweep."""
+    tx = (TxTap(-1, -0.2, 0.0, 0.05), TxTap(1, -0.2, 0.0, 0.05))
+    p = _mmse_float_params(tx_taps=tx, rx_ffe_span=8)
+    m, n_ui = p.samples_per_ui, 64
+    t = np.arange(n_ui * m) / m
+    v = 0.3 * (_smooth(t - 5.3) + 0.25 * _smooth(t - 6.3) + 0.15 * _smooth(t - 10.3) - 0.1 * _smooth(t - 12.3))
+    prep = _grid_prep(p, v, (2e-3**2, 0.3 * 2e-3**2))
+    srch = es._Search(prep)
+    k = len(srch.coeffs)
+    assert k == 25
+    ic = np.zeros(k, int)
+    pk = srch.peaks(ic, srch.coeffs)
+    half = np.arange(-(m // 2), m // 2 + 1)
+    fixed = np.array([srch.fom(ic, srch.coeffs, pk + o) for o in half])               # (m + 1, K)
+    best_fixed, best_ts = fixed.max(0), pk + half[fixed.argmax(0)]
+
+    def floating(cands, centre, offs, cols=None):
+        out = []
+        for j, c in enumerate(cands):
+            for o in offs:
+                kw = {} if cols is None else {"cols": cols[j][None]}
+                f = float(srch.fom(ic[[c]], srch.coeffs[[c]], np.array([centre[j] + o]), floating=True, **kw)[0])
+                out.append((f, int(c), int(centre[j] + o)))
+        return max(out, key=lambda x: x[0])
+
+    top16 = np.argsort(best_fixed)[::-1][:16]
+    want_full = floating(top16, pk[top16], half)
+    full = es.search(es._Search(prep), "full")
+    assert (full.fom_db, full.tx, full.ts) == (pytest.approx(want_full[0], abs=1e-9), want_full[1], want_full[2])
+    score = np.maximum(srch.fom(ic, srch.coeffs, pk), srch.fom(ic, srch.coeffs, pk - m // 4))
+    top = np.argsort(-score, kind="stable")[:16]
+    top4 = top[np.argsort(best_fixed[top])[::-1][:4]]
+    cols = srch.fom(ic[top4], srch.coeffs[top4], best_ts[top4], detail=True, floating=True)[1]["cols"]
+    want_fast = floating(top4, best_ts[top4], np.arange(-(m // 4), m // 4 + 1), cols)
+    fast = es.search(es._Search(prep), "fast")
+    assert (fast.fom_db, fast.tx, fast.ts) == (pytest.approx(want_fast[0], abs=1e-9), want_fast[1], want_fast[2])
+    assert fast.cols is not None and len(fast.cols) == 5 and full.cols is not None
