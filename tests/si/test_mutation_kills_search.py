@@ -315,3 +315,31 @@ def test_floating_stage_of_both_searches_as_the_docstring_states():
     fast = es.search(es._Search(prep), "fast")
     assert (fast.fom_db, fast.tx, fast.ts) == (pytest.approx(want_fast[0], abs=1e-9), want_fast[1], want_fast[2])
     assert fast.cols is not None and len(fast.cols) == 5 and full.cols is not None
+
+
+def test_full_search_with_floating_taps_rescores_the_16_best_of_the_whole_grid():
+    """Full mode with floating taps over three CTLE settings (a lossy thru, 802.3dj at 8 samples/UI, 75 candidates):
+    the 16 best candidates of the whole grid by their best fixed-tap FOM within +-UI/2 of the peak (the list kept
+    across CTLE settings), each re-scored with the groups placed at every sample within +-UI/2."""
+    p = with_grid(load_com_params("802.3dj"), g_dc_db=(-8.0, -4.0, 0.0), g_dc2_db=(0.0,),
+                  tx_taps=(TxTap(-1, -0.2, 0.0, 0.05), TxTap(1, -0.2, 0.0, 0.05)), mlsd=False, n_qb=0,
+                  samples_per_ui=8, rx_ffe_taps=4, rx_ffe_precursors=1, rx_ffe_float_groups=1,
+                  rx_ffe_float_taps=2, rx_ffe_span=14)
+    prep = _prepared(p, 22.0)
+    srch = es._Search(prep)
+    n_s, n_t, m = len(srch.settings), len(srch.coeffs), srch.m
+    assert (n_s, n_t) == (3, 25)
+    ic = np.repeat(np.arange(n_s), n_t)
+    tx = np.tile(np.arange(n_t), n_s)
+    pk = srch.peaks(ic, srch.coeffs[tx])
+    half = np.arange(-(m // 2), m // 2 + 1)
+    fixed = np.array([srch.fom(ic, srch.coeffs[tx], pk + o) for o in half]).max(0)
+    top = np.argsort(fixed)[::-1][:16]
+    assert len(set(ic[top])) > 1                      # the 16 best span CTLE settings
+    rows = np.repeat(top, len(half))
+    ts = pk[rows] + np.tile(half, len(top))
+    f = srch.fom(ic[rows], srch.coeffs[tx[rows]], ts, floating=True)
+    j = int(np.argmax(f))
+    full = es.search(es._Search(prep), "full")
+    assert (full.fom_db, full.ic, full.tx, full.ts) == (pytest.approx(float(f[j]), abs=1e-9), int(ic[rows[j]]),
+                                                        int(tx[rows[j]]), int(ts[j]))
