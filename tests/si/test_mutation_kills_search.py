@@ -14,11 +14,10 @@ import pytest
 import skrf as rf
 
 from si_thermal.si import com
-from si_thermal.si import pulse as pl
 from si_thermal.si.com import eq_search as es
 from si_thermal.si.com.params import load_com_params, with_grid
-from si_thermal.si.com.pulses import Prepared, PulseSet
 from si_thermal.si.equalizer import TxTap
+from tests.si.test_mutation_kills_com import _prep
 
 
 @pytest.fixture(autouse=True)
@@ -137,22 +136,6 @@ def test_pulse_peak_and_mueller_mueller_cursor_by_brute_force():
         assert moved > 0
 
 
-def _grid_prep(p, victim, acf=(0.0,), n_ui=64, aggressors=()):
-    """A Prepared set whose CTLE basis holds the pulse in its first term only (at gDC = 0 dB the CTLE'd pulse
-    is ``victim``), receiver-noise autocorrelation ``acf`` (V^2 at UI lags), aggressors ((kind, pulse), ...)."""
-    grid = pl.TimeGrid(p.symbol_rate_hz, p.samples_per_ui, n_ui)
-
-    def basis(v):
-        b = np.zeros((4, grid.n))
-        b[0] = v
-        return b
-
-    rx = np.zeros((4, 4, 100))
-    rx[0, 0, :len(acf)] = acf
-    aggs = tuple(PulseSet(f"x{i}", kind, basis(a)) for i, (kind, a) in enumerate(aggressors))
-    return Prepared(p, grid, PulseSet("v", "thru", basis(victim)), aggs, rx, (), "sdd")
-
-
 def test_93a_fom_with_the_dfe_held_at_its_lower_limit_by_hand():
     """93A-26..36 at one sampling time: b1 = h1/h0 clipped to [b_min, b_max]; a negative post-cursor with
     b_min = 0 leaves b1 = 0 and the whole post-cursor in the ISI; FOM = 10 log10(A_s^2 / (sigma_tx^2 +
@@ -166,7 +149,7 @@ def test_93a_fom_with_the_dfe_held_at_its_lower_limit_by_hand():
     acf = (1e-5,)
     one = np.zeros(1, int)
     for b_lim, b1 in (((0.0,), 0.0), ((-1.0,), -0.2)):
-        s = es._Search(_grid_prep(replace(p, dfe_min=b_lim), v, acf))
+        s = es._Search(_prep(replace(p, dfe_min=b_lim), v, acf=acf))
         fom, det = s.fom(one, s.coeffs[[0]], np.array([ts]), detail=True)
         assert det["b"][0, 0] == pytest.approx(b1)
         isi = 0.05**2 + 0.03**2 + (-0.08 - b1 * 0.4) ** 2
@@ -179,7 +162,7 @@ def test_93a_fom_with_the_dfe_held_at_its_lower_limit_by_hand():
     t = np.arange(n_ui * m) / m
     aggs = [("next", 0.03 * np.maximum(0, 1 - np.abs(t - 30.3))), ("fext", 0.02 * np.maximum(0, 1 - np.abs(t - 25.6))),
             ("fext", -0.015 * np.maximum(0, 1 - np.abs(t - 40.1) / 2))]
-    s = es._Search(_grid_prep(p, v, acf, aggressors=aggs))
+    s = es._Search(_prep(p, v, aggressors=aggs, acf=acf))
     fom = s.fom(one, s.coeffs[[0]], np.array([ts]))[0]
     var_xt = sum(max(float((a[ph::m] ** 2).sum()) for ph in range(m)) for _, a in aggs) * p.var_x
     isi = 0.05**2 + 0.03**2 + 0.08**2
@@ -209,7 +192,7 @@ def test_fom_of_a_search_with_floating_taps_fixed_or_placed():
     m, n_ui = p.samples_per_ui, 64
     t = np.arange(n_ui * m) / m
     v = 0.3 * (_smooth(t - 5.3) + 0.2 * _smooth(t - 11.3))        # a reflection 6 UI after the cursor
-    prep = _grid_prep(p, v, (2e-3**2, 0.3 * 2e-3**2))
+    prep = _prep(p, v, acf=(2e-3**2, 0.3 * 2e-3**2))
     srch = es._Search(prep)
     fixed = es._Search(replace(prep, params=replace(p, rx_ffe_float_groups=0)))
     ic = np.zeros(len(srch.coeffs), int)
@@ -259,15 +242,15 @@ def test_floating_taps_next_to_the_fixed_ones_are_a_longer_fixed_ffe_with_the_qu
     t = np.arange(n_ui * m) / m
     v = 0.3 * (_smooth(t - 5.3) + 0.2 * _smooth(t - 11.3))
     acf = (2e-3**2, 0.3 * 2e-3**2)
-    srch = es._Search(_grid_prep(p, v, acf))
-    five = es._Search(_grid_prep(replace(p, rx_ffe_taps=5, rx_ffe_float_groups=0), v, acf))
+    srch = es._Search(_prep(p, v, acf=acf))
+    five = es._Search(_prep(replace(p, rx_ffe_taps=5, rx_ffe_float_groups=0), v, acf=acf))
     assert srch.kq > 0 and srch.kq == pytest.approx(five.kq, rel=1e-12)
     ic = np.zeros(len(srch.coeffs), int)
     pk = srch.peaks(ic, srch.coeffs)
     cols = np.tile(np.arange(5), (len(ic), 1))
     np.testing.assert_allclose(srch.fom(ic, srch.coeffs, pk, floating=True, cols=cols),
                                five.fom(ic, five.coeffs, pk), rtol=1e-9)
-    no_q = es._Search(_grid_prep(replace(p, n_qb=0), v, acf))
+    no_q = es._Search(_prep(replace(p, n_qb=0), v, acf=acf))
     assert np.all(no_q.fom(ic, no_q.coeffs, pk, floating=True, cols=cols) > srch.fom(ic, srch.coeffs, pk, floating=True,
                                                                                     cols=cols))
 
@@ -284,7 +267,7 @@ def test_floating_stage_of_both_searches_as_the_docstring_states():
     m, n_ui = p.samples_per_ui, 64
     t = np.arange(n_ui * m) / m
     v = 0.3 * (_smooth(t - 5.3) + 0.25 * _smooth(t - 6.3) + 0.15 * _smooth(t - 10.3) - 0.1 * _smooth(t - 12.3))
-    prep = _grid_prep(p, v, (2e-3**2, 0.3 * 2e-3**2))
+    prep = _prep(p, v, acf=(2e-3**2, 0.3 * 2e-3**2))
     srch = es._Search(prep)
     k = len(srch.coeffs)
     assert k == 25
