@@ -3,9 +3,9 @@
 Usage: ``python benchmarks/mutation_run.py GROUP [GROUP ...] [--children N]``, GROUP one of
 ``reliability``, ``si`` (line physics: conductor, dielectric, media, via, connector, metrics, reach),
 ``si-com`` (pulse response, equalizer, COM), ``si-lines`` (tline, coax, crosstalk, planes, budget, channel,
-eye and the cross-section field solver's physics), ``thermal``, ``thermal-fem``, ``thermal-package``, ``thermal-board``, ``si-io``,
-``si-xsection``; ``--mutants NAME ...``
-reruns only those mutants (after adding tests). Each group runs in its own scratch folder
+eye and the cross-section field solver's physics), ``thermal``, ``thermal-fem``, ``thermal-package``,
+``thermal-board``, ``si-io``, ``si-xsection``; ``--mutants NAME ...`` reruns only those mutants (after adding
+tests). Each group runs in its own scratch folder
 ``build/mutation/<group>/`` (links to the package, tests and data) with a ``[tool.mutmut]`` of its
 own, so that mutmut's clean run and its test-to-function map cover only the group's fast tests and
 each mutant runs only the tests that executed the mutated function. Results:

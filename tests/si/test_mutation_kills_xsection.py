@@ -84,7 +84,8 @@ def test_circle_band_and_disk():
 
 def test_cross_section_properties_and_regions():
     xs = _box(_strip(-1.0, name="a"), _strip(1.0, name="b", role="ground"), h=2.0,
-              regions=(Region("air", AIR), Region("fr4", FR4, Band(0.0, 1.0)), Region("ptfe", PTFE, Disk(1.0, 0.5, 0.3))))
+              regions=(Region("air", AIR), Region("fr4", FR4, Band(0.0, 1.0)),
+                       Region("ptfe", PTFE, Disk(1.0, 0.5, 0.3))))
     assert [c.name for c in xs.signals] == ["a"]
     assert xs.surfaces() == ("a", "b", "plane_bottom", "plane_top")
     assert xs.scale_m == 2.0
