@@ -3,8 +3,9 @@
 Usage: ``python benchmarks/mutation_run.py GROUP [GROUP ...] [--children N]``, GROUP one of
 ``reliability``, ``si`` (line physics: conductor, dielectric, media, via, connector, metrics, reach),
 ``si-com`` (pulse response, equalizer, COM), ``si-lines`` (tline, coax, crosstalk, planes, budget, channel,
-eye and the cross-section field solver's physics), ``thermal``, ``thermal-fem``, ``thermal-package``, ``thermal-board``, ``si-io``; ``--mutants NAME ...``
-reruns only those mutants (after adding tests). Each group runs in its own scratch folder
+eye and the cross-section field solver's physics), ``thermal``, ``thermal-fem``, ``thermal-package``,
+``thermal-board``, ``si-io``, ``si-xsection``; ``--mutants NAME ...`` reruns only those mutants (after adding
+tests). Each group runs in its own scratch folder
 ``build/mutation/<group>/`` (links to the package, tests and data) with a ``[tool.mutmut]`` of its
 own, so that mutmut's clean run and its test-to-function map cover only the group's fast tests and
 each mutant runs only the tests that executed the mutated function. Results:
@@ -75,6 +76,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "thermal-board": (["si_thermal/thermal/backplane.py", "si_thermal/thermal/unitcell.py",
                        "si_thermal/thermal/validation.py", "si_thermal/mechanics/laminate.py"],
                       ["tests/thermal/test_mutation_kills_board.py", "tests/mechanics/test_laminate.py"]),
+    # the field solver's construction: cross-section geometry (shapes, regions, gaps, checks) and its gmsh
+    # mesh (element sizes, holes, slits, tags), judged by hand-worked measures of coarse meshes
+    "si-xsection": (["si_thermal/si/xsection/geometry.py", "si_thermal/si/xsection/mesh.py"],
+                    ["tests/si/test_mutation_kills_xsection.py"]),
     # Touchstone reading and checks, the COM reach search
     "si-io": (["si_thermal/si/touchstone.py", "si_thermal/si/com_reach.py"],
               ["tests/si/test_mutation_kills_io.py", "tests/si/test_touchstone.py"]),
