@@ -271,7 +271,9 @@ def test_connector_field_over_half_the_face_follows_the_fin_equation():
     load = {**BP_BASE, "heat_transfer_coefficient": f"{hc} W/(m^2*K)",
             "hot_spots": [{"name": "f", "x": "10 mm", "y": "5 mm", "size_x": "20 mm", "size_y": "10 mm",
                            "power": f"{q * length / 2 * width} W"}],
-            "screws": [{"x": "1.5 mm", "y": "5 mm", "diameter": "2 mm"}],
+            # a screw disc crossing the region's edge next to another tool (regression: gmsh's fragment
+            # renumbered the discs and the mesh failed, "Unknown model face with tag 7")
+            "screws": [{"x": "0 mm", "y": "5 mm", "diameter": "2 mm"}],
             "stiffeners": [{"name": "s", "axis": "y", "position": "30 mm", "width": "4 mm"}]}
     stack = _stack([{"name": "D", "type": "dielectric", "material": "t_bulk", "thickness": "2 mm"}], load)
     r = bp.solve_backplane(stack, comm=COMM, solver="direct", estimate_error=False)
