@@ -178,6 +178,31 @@ def test_classify_faces_into_regions():
     assert c(0.5, 0.0, 1e-3) is None and c(0.5, 0.5, 1e-3) is None
 
 
+
+def test_solve_backplane_rejects_bad_arguments_before_any_fem():
+    """A negative gradient override names ``gradient_k`` (an argument, no file); an unknown mesh level
+    and a stackup without ``[backplane]`` name their field; a material without a heat capacity names
+    the material and the property."""
+    load = {**BP_BASE, "screws": [{"x": "1 mm", "y": "1 mm", "diameter": "1 mm"}]}
+    stack = _stack(FOUR, load)
+    with pytest.raises(InputError) as err:
+        bp.solve_backplane(stack, gradient_k=-1.0, source="b.toml")
+    assert (err.value.file, err.value.field) == (None, "gradient_k")
+    with pytest.raises(InputError) as err:
+        bp.solve_backplane(stack, mesh="superfine", source="b.toml")
+    assert err.value.field == "mesh" and "coarse" in err.value.message
+    with pytest.raises(InputError) as err:
+        bp.solve_backplane(_stack(), source="b.toml")
+    assert (err.value.file, err.value.field) == ("b.toml", "backplane")
+    for name in ("t_cu", "t_resin"):
+        mats = {**MATS, name: {k: v for k, v in MATS[name].items() if k != "specific_heat"}}
+        with pytest.raises(InputError, match=f"{name}.specific_heat"):
+            bp._heat_capacity(_stack(FOUR, None, mats))
+        with pytest.raises(InputError, match=f"{name}.youngs_modulus"):
+            lam.layer_properties(_stack(FOUR, None, {**MATS, name: {k: v for k, v in MATS[name].items()
+                                                                    if k != "youngs_modulus"}}))
+
+
 # -- backplane.py: FEM on a 40 x 10 x 2 mm region ----------------------------------------------------
 
 def _lp(mix, copper, fill):
@@ -277,7 +302,7 @@ def test_connector_field_over_half_the_face_follows_the_fin_equation():
             "screws": [{"x": "0 mm", "y": "5 mm", "diameter": "2 mm"}],
             "stiffeners": [{"name": "s", "axis": "y", "position": "30 mm", "width": "4 mm"}]}
     stack = _stack([{"name": "D", "type": "dielectric", "material": "t_bulk", "thickness": "2 mm"}], load)
-    r = bp.solve_backplane(stack, comm=COMM, solver="direct", estimate_error=False)
+    r = bp.solve_backplane(stack, comm=COMM, estimate_error=False)  # solver "auto": direct at this size
     xs = np.linspace(0.0, length, 4001)
     rise = _fins(xs, length, g, q, hc, k, t)
     tol = 3e-3 * rise.max()  # the through-thickness drop q t / (2k) = 0.02 K and P2 on 4-24 mm cells
@@ -463,6 +488,7 @@ def test_layer_models_dielectric_isotropic_mix():
     cu = lam._isotropic("c", _material(**MATS["t_cu"] | {"kind": "metal"}), 2e-5)
     assert (cu.e_xy_pa, cu.e_z_pa, cu.g_xz_pa, cu.nu_xz) == pytest.approx((117e9, 117e9, 117e9 / 2.68, 0.34), rel=1e-12)
     assert (cu.cte_xy_per_k, cu.cte_z_per_k, cu.copper_fraction) == pytest.approx((17e-6, 17e-6, 1.0), rel=1e-12)
+    assert (cu.name, cu.thickness_m, cold.name) == ("c", 2e-5, "r")
     cu_z = lam._isotropic("c", _material(**MATS["t_cu"] | {"kind": "metal", "cte_z": "20 ppm/K"}), 2e-5)
     assert cu_z.cte_z_per_k == pytest.approx(20e-6, rel=1e-12)
     mixed = lam.mix(cu, cold, 0.3, "L", 2e-5)
@@ -492,6 +518,11 @@ def test_stackup_layers_fill_and_glass_transition():
     assert lam.glass_transition_k(stack) == pytest.approx(170 + ZERO_CELSIUS_K)
     eff = lam.effective_properties(stack, above_tg=True)
     assert eff.cte_z_per_k == pytest.approx(lam.homogenize(hot).cte_z_per_k, rel=1e-12)
+    # the nearest dielectric below first (not the one above), else the nearest above, through copper
+    mixed = [Layer.model_validate(x) for x in (FOUR[1], FOUR[0], FOUR[2], {**FOUR[3], "name": "Lb"},
+                                               {**FOUR[3], "name": "Lc"})]
+    assert [lam._fill_material(mixed, i) for i in (1, 3, 4)] == ["t_core", "t_core", "t_core"]
+    assert lam._fill_material([Layer.model_validate(x) for x in (FOUR[2], FOUR[0], FOUR[3])], 2) == "t_core"
     copper = [Layer.model_validate(FOUR[0]), Layer.model_validate({**FOUR[3], "name": "L3"})]
     with pytest.raises(ValueError, match="at least one dielectric"):
         lam._fill_material(copper, 0)
