@@ -202,6 +202,16 @@ def test_solve_backplane_rejects_bad_arguments_before_any_fem():
             lam.layer_properties(_stack(FOUR, None, {**MATS, name: {k: v for k, v in MATS[name].items()
                                                                     if k != "youngs_modulus"}}))
 
+    def without(prop):
+        return _stack(FOUR, None, {**MATS, "t_resin": {k: v for k, v in MATS["t_resin"].items() if k != prop}})
+
+    with pytest.raises(InputError, match="t_resin.cte_z"):
+        lam.layer_properties(without("cte_z"))
+    with pytest.raises(InputError, match="t_resin.cte_z_above_tg"):
+        lam.layer_properties(without("cte_z_above_tg"), above_tg=True)
+    with pytest.raises(InputError, match="t_resin.tg"):
+        lam.glass_transition_k(without("tg"))
+
 
 # -- backplane.py: FEM on a 40 x 10 x 2 mm region ----------------------------------------------------
 
@@ -455,6 +465,7 @@ def test_restrained_and_loaded_layer_stresses():
     cu = _iso("cu", 35e-6, 117e9, 0.34, 17e-6)
     dt = 25.0
     s = lam.layer_stresses([d, cu], np.zeros(3), np.zeros(3), dt)
+    assert s.shape == (2, 6)
     assert s[0, :2] == pytest.approx([-20e9 * 9e-6 * dt / 0.85] * 2, rel=1e-10)
     assert s[1, :2] == pytest.approx([-117e9 * 17e-6 * dt / 0.66] * 2, rel=1e-10)
     assert np.abs(s[:, 2:]).max() < 1e-3
