@@ -717,3 +717,46 @@ def test_hot_column_and_point_values_on_a_region_mesh():
     assert bp._eval(T, pts, COMM)[:, 0] == pytest.approx(pts @ [1, 2, -3], abs=1e-12)
     with pytest.raises(ValueError, match="outside"):
         bp._eval(T, np.array([[0.02, 0.005, 0.003]]), COMM)
+
+
+def test_region_mesh_tags_carry_the_stated_areas():
+    """Each boundary condition acts on exactly its stated area: the connector fields' rectangles, the
+    stiffeners' strips (along x and along y, clipped to the region), the screw discs (pi r^2 up to
+    the polygon of the meshed circle; a disc crossing the edge keeps its inner half), the
+    rest of the top and bottom faces, the x = 0 / L edges (W h); cells fill the box (L W h)."""
+    import ufl
+    from dolfinx import fem
+
+    load = {**BP_BASE, "region_length": "60 mm", "region_width": "30 mm",
+            "hot_spots": [{"name": "a", "x": "15 mm", "y": "12 mm", "size_x": "8 mm", "size_y": "6 mm", "power": "1 W"},
+                          {"name": "b", "x": "45 mm", "y": "20 mm", "size_x": "10 mm", "size_y": "4 mm", "power": "1 W"}],
+            "screws": [{"x": "30 mm", "y": "15 mm", "diameter": "6 mm"}, {"x": "0 mm", "y": "15 mm", "diameter": "4 mm"}],
+            "stiffeners": [{"name": "sx", "axis": "x", "position": "5 mm", "width": "4 mm"},
+                           {"name": "sy", "axis": "y", "position": "50 mm", "width": "6 mm"},
+                           {"name": "edge", "axis": "y", "position": "59 mm", "width": "4 mm"}]}
+    stack = _stack([{"name": "D", "type": "dielectric", "material": "t_bulk", "thickness": "2 mm"}], load)
+    h = 2e-3
+    msh, ct, ft = bp.region_mesh(stack.backplane, h, (12e-3, 4e-3), COMM)
+    ds = ufl.Measure("ds", domain=msh, subdomain_data=ft)
+    one = fem.Constant(msh, 1.0)
+
+    def area(tag):
+        return fem.assemble_scalar(fem.form(one * ds(tag)))
+
+    assert fem.assemble_scalar(fem.form(one * ufl.dx(domain=msh))) == pytest.approx(0.06 * 0.03 * h, rel=1e-9)
+    assert area(bp.TAG_COLD) == pytest.approx(0.03 * h, rel=1e-9) and area(bp.TAG_HOT) == pytest.approx(0.03 * h, rel=1e-9)
+    assert area(bp.TAG_SPOT0) == pytest.approx(8e-3 * 6e-3, rel=1e-9)
+    assert area(bp.TAG_SPOT0 + 1) == pytest.approx(10e-3 * 4e-3, rel=1e-9)
+    assert area(bp.TAG_TOP) == pytest.approx(0.06 * 0.03 - 48e-6 - 40e-6, rel=1e-9)
+    disc0, disc1 = np.pi * 3e-3**2, np.pi * 2e-3**2 / 2
+    # the meshed circle is a polygon with edges of about the radius (the size the discs' rims get):
+    # between the inscribed hexagon (0.83 pi r^2) and the circle (measured 0.94)
+    for tag, disc in ((bp.TAG_SCREW0, disc0), (bp.TAG_SCREW0 + 1, disc1)):
+        assert 0.8 * disc < area(tag) <= disc
+    # where strips cross, the first listed takes the square (sx: y in [3, 7] mm); the edge stiffener
+    # is clipped to x <= L
+    strips = [0.06 * 4e-3, 0.03 * 6e-3 - 6e-3 * 4e-3, 0.03 * 3e-3 - 3e-3 * 4e-3]
+    for i, a in enumerate(strips):
+        assert area(bp.TAG_STIFF0 + i) == pytest.approx(a, rel=1e-9), i
+    bottom = 0.06 * 0.03 - sum(strips) - area(bp.TAG_SCREW0) - area(bp.TAG_SCREW0 + 1)
+    assert area(bp.TAG_BOTTOM) == pytest.approx(bottom, rel=1e-6)
