@@ -132,12 +132,13 @@ def com_reach_m(fn, lo_m: float, hi_m: float, *, known: dict[float, float] | Non
 
     Bracketing root-finder with an ``xtol``-aware step (in the manner of Brent's method): each step
     estimates the root by inverse quadratic interpolation through the bracket ends and the point last
-    dropped from the bracket (secant while there are only two), bisects after two steps that moved the
-    same end, and, when the estimate lies within ``xtol_m / 2`` of an end, solves ``xtol_m`` inside that
+    dropped from the bracket (secant while there are only two), bisects after three steps in a row that
+    moved the same end, and, when the estimate lies within ``xtol_m / 2`` of an end, solves ``xtol_m`` inside that
     end, which closes the bracket when the estimate is right. Returns the bracket's lower end, a length
     solved with margin >= 0. ``known`` caches margins already solved (it is filled in). Returns ``lo_m``
     when the margin is negative there; expands ``hi_m`` (doubling, up to ``hi_max_m``, then returns
-    ``hi_max_m``). COM is solved per length, so the count of solves is the cost (about 4 per root from a
+    ``hi_max_m``). Lengths are solved to 1 um; a non-finite margin is a :class:`ConvergenceError`.
+    COM is solved per length, so the count of solves is the cost (about 4 per root from a
     bracket of the two ends, against 5-8 for the regula falsi this replaced, on the report's links).
     """
     cache = {} if known is None else known
@@ -145,7 +146,10 @@ def com_reach_m(fn, lo_m: float, hi_m: float, *, known: dict[float, float] | Non
     def m(x: float) -> float:
         x = round(float(x), 6)
         if x not in cache:
-            cache[x] = float(fn(x))
+            v = float(fn(x))
+            if not math.isfinite(v):   # a NaN would pass every `>= 0` and `< 0` test the wrong way
+                raise ConvergenceError(f"COM reach: the margin at {x:g} m is not finite ({v})")
+            cache[x] = v
         return cache[x]
 
     a, fa = lo_m, m(lo_m)
@@ -174,7 +178,7 @@ def com_reach_m(fn, lo_m: float, hi_m: float, *, known: dict[float, float] | Non
             e = a + xtol_m
         elif b - e < 0.5 * xtol_m:
             e = b - xtol_m
-        c = min(max(e, a + 0.1 * xtol_m), b - 0.1 * xtol_m)
+        c = round(min(max(e, a + 0.1 * xtol_m), b - 0.1 * xtol_m), 6)   # the length solved: returned as such
         fc = m(c)
         end = 1 if fc >= 0 else -1
         if end == 1:
