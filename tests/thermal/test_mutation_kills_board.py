@@ -195,6 +195,9 @@ def test_solve_backplane_rejects_bad_arguments_before_any_fem():
         bp.solve_backplane(_stack(), source="b.toml")
     assert (err.value.file, err.value.field) == ("b.toml", "backplane")
     for name in ("t_cu", "t_resin"):
+        mats = {**MATS, name: {k: v for k, v in MATS[name].items() if k != "thermal_conductivity"}}
+        with pytest.raises(InputError, match=f"{name}.thermal_conductivity"):
+            bp._conductivity(_stack(FOUR, None, mats))
         mats = {**MATS, name: {k: v for k, v in MATS[name].items() if k != "specific_heat"}}
         with pytest.raises(InputError, match=f"{name}.specific_heat"):
             bp._heat_capacity(_stack(FOUR, None, mats))
@@ -332,6 +335,7 @@ def test_connector_field_over_half_the_face_follows_the_fin_equation():
     assert r.t_max_c == pytest.approx(30.0 + rise.max(), abs=tol)
     assert not np.isfinite(r.connector_stretch)  # no connector stated
     assert r.copper_inplane_stress_mpa == 0.0 and r.dielectric_inplane_stress_mpa > 0  # no copper layer
+    assert r.fields is None  # not kept by default
     # the two-grid estimate (companion mesh 1.5x coarser) is informative: well under the 0.3 % band
     # the 1-D solution is met by, not nil (the field is not polynomial)
     err = r.discretization_error
