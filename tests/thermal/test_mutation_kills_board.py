@@ -181,8 +181,7 @@ def test_classify_faces_into_regions():
 
 def test_solve_backplane_rejects_bad_arguments_before_any_fem():
     """A negative gradient override names ``gradient_k`` (an argument, no file); an unknown mesh level
-    and a stackup without ``[backplane]`` name their field; a material without a heat capacity names
-    the material and the property."""
+    and a stackup without ``[backplane]`` name their field."""
     load = {**BP_BASE, "screws": [{"x": "1 mm", "y": "1 mm", "diameter": "1 mm"}]}
     stack = _stack(FOUR, load)
     with pytest.raises(InputError) as err:
@@ -194,6 +193,12 @@ def test_solve_backplane_rejects_bad_arguments_before_any_fem():
     with pytest.raises(InputError) as err:
         bp.solve_backplane(_stack(), source="b.toml")
     assert (err.value.file, err.value.field) == ("b.toml", "backplane")
+
+
+def test_missing_material_properties_name_the_material_and_field():
+    """A material without a property a model needs (conductivity, heat capacity, modulus, CTE, Tg,
+    the above-Tg values) names the material and the property (mutmut maps tests by name: a new test
+    for checks added after the first run)."""
     for name in ("t_cu", "t_resin"):
         mats = {**MATS, name: {k: v for k, v in MATS[name].items() if k != "thermal_conductivity"}}
         with pytest.raises(InputError, match=f"{name}.thermal_conductivity"):
