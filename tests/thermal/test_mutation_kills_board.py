@@ -219,6 +219,12 @@ def test_missing_material_properties_name_the_material_and_field():
         lam.layer_properties(without("cte_z_above_tg"), above_tg=True)
     with pytest.raises(InputError, match="t_resin.tg"):
         lam.glass_transition_k(without("tg"))
+    # a dielectric layer's own lookups (a stack of dielectrics: no copper layer asks for its fill first)
+    bare = {**MATS, "t_resin": {k: v for k, v in MATS["t_resin"].items() if k not in ("thermal_conductivity", "cte_z")}}
+    with pytest.raises(InputError, match="t_resin.thermal_conductivity"):
+        bp._conductivity(_stack([FOUR[1], FOUR[2]], None, bare))
+    with pytest.raises(InputError, match="t_resin.cte_z"):
+        lam.layer_properties(_stack([FOUR[1], FOUR[2]], None, bare))
 
 
 # -- backplane.py: FEM on a 40 x 10 x 2 mm region ----------------------------------------------------
