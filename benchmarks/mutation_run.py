@@ -3,8 +3,9 @@
 Usage: ``python benchmarks/mutation_run.py GROUP [GROUP ...] [--children N]``, GROUP one of
 ``reliability``, ``si`` (line physics: conductor, dielectric, media, via, connector, metrics, reach),
 ``si-com`` (pulse response, equalizer, COM), ``si-lines`` (tline, coax, crosstalk, planes, budget, channel,
-eye and the cross-section field solver's physics), ``thermal``, ``thermal-fem``, ``thermal-package``, ``thermal-board``, ``si-io``; ``--mutants NAME ...``
-reruns only those mutants (after adding tests). Each group runs in its own scratch folder
+eye and the cross-section field solver's physics), ``thermal``, ``thermal-fem``, ``thermal-package``,
+``thermal-board``, ``si-io``, ``si-xsection``; ``--mutants NAME ...`` reruns only those mutants (after adding
+tests). Each group runs in its own scratch folder
 ``build/mutation/<group>/`` (links to the package, tests and data) with a ``[tool.mutmut]`` of its
 own, so that mutmut's clean run and its test-to-function map cover only the group's fast tests and
 each mutant runs only the tests that executed the mutated function. Results:
@@ -47,7 +48,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
             "tests/si/test_mutation_kills_si.py"]),
     "si-com": (["si_thermal/si/pulse.py", "si_thermal/si/equalizer.py", "si_thermal/si/com/*.py"],
                ["tests/si/test_pulse.py", "tests/si/test_eq.py", "tests/si/test_com.py",
-                "tests/si/test_mutation_kills_com.py"]),
+                "tests/si/test_mutation_kills_com.py", "tests/si/test_mutation_kills_search.py"]),
     # the line algebra, channel assembly, crosstalk, planes/budget, statistical eye and the field solver's
     # physics (electrostatics, RLGC, MTL network, media, exact references, cable and stackup sections); left
     # out: xsection geometry/mesh (gmsh construction), solver (cache), inputs/plot/summary (IO, report)
@@ -55,7 +56,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                  + [f"si_thermal/si/xsection/{m}.py" for m in XSECTION_MODULES],
                  ["tests/si/test_mutation_kills_lines.py", "tests/si/test_media.py", "tests/si/test_channel.py",
                   "tests/si/test_planes_budget.py", "tests/si/test_connector_via_xt.py", "tests/si/test_eye.py",
-                  "tests/si/test_xsection.py"]),
+                  "tests/si/test_xsection.py", "tests/si/test_mutation_kills_channel_eye.py"]),
     "thermal": (["si_thermal/thermal/cooling.py", "si_thermal/thermal/anderson.py",
                  "si_thermal/thermal/convergence.py"],
                 ["tests/thermal/test_cooling.py", "tests/thermal/test_cooling_inputs.py",
@@ -77,6 +78,10 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
                        "si_thermal/thermal/validation.py", "si_thermal/mechanics/laminate.py"],
                       ["tests/thermal/test_mutation_kills_board.py", "tests/mechanics/test_laminate.py",
                        "tests/thermal/test_tuckerman_pease.py"]),
+    # the field solver's construction: cross-section geometry (shapes, regions, gaps, checks) and its gmsh
+    # mesh (element sizes, holes, slits, tags), judged by hand-worked measures of coarse meshes
+    "si-xsection": (["si_thermal/si/xsection/geometry.py", "si_thermal/si/xsection/mesh.py"],
+                    ["tests/si/test_mutation_kills_xsection.py"]),
     # Touchstone reading and checks, the COM reach search
     "si-io": (["si_thermal/si/touchstone.py", "si_thermal/si/com_reach.py"],
               ["tests/si/test_mutation_kills_io.py", "tests/si/test_touchstone.py"]),
@@ -145,8 +150,6 @@ DESELECT = {"thermal": "not resolved_unit_cell and not default_mesh_meets_the_to
             # and the fast tests of test_pulse/test_eq/test_com
             # the MPI test launches mpirun (a subprocess: nothing mutmut can map)
             "thermal-fem": "not under_mpirun",
-            # the eye's PNG (plotting, 4 s)
-            "si-lines": "not plot_eye",
             "si-com": "not (example2 or crosstalk_lowers_com or fast_search_finds or stronger_equalizer "
                       "or falls_monotonically or short_band_warns_and_different or mixups or port_order_is_detected "
                       "or crosstalk_file_given or sdd_equals_skrf)"}

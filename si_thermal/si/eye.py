@@ -90,8 +90,9 @@ def _width(x: np.ndarray, eh: np.ndarray, i0: int) -> float:
     return float(right - left)
 
 
-def plot_eye(ey: EyeResult, path: str | Path, title: str = "") -> None:
-    """Statistical eye density with the inner-eye openings at DER_0, and the bathtub; PNG, atomic."""
+def plot_eye(ey: EyeResult, path: str | Path, title: str = ""):
+    """Statistical eye density with the inner-eye openings at DER_0, and the bathtub; PNG, atomic. Returns
+    the (closed) matplotlib Figure, whose axes hold what the PNG shows."""
     import matplotlib.pyplot as plt
 
     from si_thermal.atomic import atomic_path
@@ -114,3 +115,4 @@ def plot_eye(ey: EyeResult, path: str | Path, title: str = "") -> None:
     with atomic_path(path) as tmp:
         fig.savefig(tmp, dpi=110)
     plt.close(fig)
+    return fig
