@@ -775,3 +775,55 @@ def test_region_mesh_tags_carry_the_stated_areas():
         assert area(bp.TAG_STIFF0 + i) == pytest.approx(a, rel=1e-9), i
     bottom = 0.06 * 0.03 - sum(strips) - area(bp.TAG_SCREW0) - area(bp.TAG_SCREW0 + 1)
     assert area(bp.TAG_BOTTOM) == pytest.approx(bottom, rel=1e-6)
+
+
+def _pieces(x, length, g, hc, k, t, pieces):
+    """The thin plate's rise over T_idle in pieces ``(x0, x1, q_top, faces)``: k t T'' = faces hc (T - g/2)
+    - q_top, T(0) = 0, T(L) = g, T and T' continuous (the fin equation piece by piece, solved for the
+    2 n constants of theta = A cosh m(x - x0) + B sinh m(x - x0))."""
+    n, ta = len(pieces), g / 2
+    ms = [np.sqrt(f * hc / (k * t)) for _, _, _, f in pieces]
+    offs = [q / (f * hc) for _, _, q, f in pieces]
+    a, b = np.zeros((2 * n, 2 * n)), np.zeros(2 * n)
+    a[0, 0], b[0] = 1.0, -ta - offs[0]  # T(0) = 0
+    dl = pieces[-1][1] - pieces[-1][0]
+    a[1, 2 * n - 2:] = np.cosh(ms[-1] * dl), np.sinh(ms[-1] * dl)
+    b[1] = g - ta - offs[-1]  # T(L) = g
+    for i in range(n - 1):  # value and slope at the end of piece i = start of piece i + 1
+        d, m = pieces[i][1] - pieces[i][0], ms[i]
+        r = 2 + 2 * i
+        a[r, 2 * i: 2 * i + 2] = np.cosh(m * d), np.sinh(m * d)
+        a[r, 2 * i + 2] = -1.0
+        b[r] = offs[i + 1] - offs[i]
+        a[r + 1, 2 * i: 2 * i + 2] = m * np.sinh(m * d), m * np.cosh(m * d)
+        a[r + 1, 2 * i + 3] = -ms[i + 1]
+    c = np.linalg.solve(a, b)
+    x = np.asarray(x, dtype=float)
+    out = np.zeros_like(x)
+    for i, (x0, x1, _, _) in enumerate(pieces):
+        sel = (x >= x0) & (x <= x1)
+        out[sel] = ta + offs[i] + c[2 * i] * np.cosh(ms[i] * (x[sel] - x0)) + c[2 * i + 1] * np.sinh(ms[i] * (x[sel] - x0))
+    return out
+
+
+def test_the_hotter_of_two_connector_fields_carries_the_column():
+    """Two connector fields side by side across the width, x in [0, L/2] (1000 W/m^2) and [L/2, 3L/4]
+    (4000 W/m^2), the top convecting beyond: the three-piece fin equation. The column is the second
+    field's centre, the joint's rise its mean rise (its own tag's area and mean)."""
+    hc, g, length, width, t, k = 100.0, 10.0, 0.04, 0.01, 2e-3, 100.0
+    load = {**BP_BASE, "heat_transfer_coefficient": f"{hc} W/(m^2*K)",
+            "hot_spots": [{"name": "a", "x": "10 mm", "y": "5 mm", "size_x": "20 mm", "size_y": "10 mm",
+                           "power": f"{1000 * 0.02 * width} W"},
+                          {"name": "b", "x": "25 mm", "y": "5 mm", "size_x": "10 mm", "size_y": "10 mm",
+                           "power": f"{4000 * 0.01 * width} W"}],
+            "screws": [{"x": "1.5 mm", "y": "5 mm", "diameter": "2 mm"}]}
+    stack = _stack([{"name": "D", "type": "dielectric", "material": "t_bulk", "thickness": "2 mm"}], load)
+    r = bp.solve_backplane(stack, comm=COMM, estimate_error=False)
+    pieces = [(0.0, 0.02, 1000.0, 1), (0.02, 0.03, 4000.0, 1), (0.03, length, 0.0, 2)]
+    xs = np.linspace(0.0, length, 8001)
+    rise = _pieces(xs, length, g, hc, k, t, pieces)
+    tol = 3e-3 * rise.max()
+    assert (r.via_x_m, r.via_y_m) == (pytest.approx(0.025), pytest.approx(0.005))
+    assert r.via_delta_t_k == pytest.approx(_pieces(0.025, length, g, hc, k, t, pieces), abs=tol)
+    assert r.joint_delta_t_k == pytest.approx(rise[(xs >= 0.02) & (xs <= 0.03)].mean(), abs=tol)
+    assert r.delta_t_hot_k == pytest.approx(rise.max(), abs=tol)
