@@ -827,3 +827,35 @@ def test_the_hotter_of_two_connector_fields_carries_the_column():
     assert r.via_delta_t_k == pytest.approx(_pieces(0.025, length, g, hc, k, t, pieces), abs=tol)
     assert r.joint_delta_t_k == pytest.approx(rise[(xs >= 0.02) & (xs <= 0.03)].mean(), abs=tol)
     assert r.delta_t_hot_k == pytest.approx(rise.max(), abs=tol)
+
+
+def test_column_stresses_are_the_fields_components():
+    """A stressed column (a screw clamps the hot edge, where the plate would expand): the reported
+    maxima along the column's interior points are the stress field's own components, taken by hand
+    in Voigt order (xx, yy, zz, yz, xz, xy): in-plane max |s_xx|, |s_yy|; peel max |s_zz|; shear max
+    sqrt(s_yz^2 + s_xz^2); and the layer stresses recovered from the strain (xx, yy, xy) and the
+    out-of-plane stress (zz, yz, xz) at each point's temperature (``laminate.layer_stresses``, checked
+    above), copper and dielectric layers apart. The elastic field itself is the thermal-fem group's."""
+    load = {**BP_BASE, "screws": [{"x": "0 mm", "y": "5 mm", "diameter": "2 mm"},
+                                  {"x": "40 mm", "y": "3 mm", "diameter": "8 mm"}]}
+    layers = [FOUR[0], {**FOUR[1], "thickness": "1.8 mm"}, {**FOUR[3], "thickness": "0.1 mm"}]
+    stack = _stack(layers, load)
+    r = bp.solve_backplane(stack, gradient_k=10.0, comm=COMM, estimate_error=False, keep_fields=True)
+    hsol, esol = r.fields
+    h = r.effective.thickness_m
+    col = np.column_stack([np.full(9, r.via_x_m), np.full(9, r.via_y_m), np.linspace(0.0, h, 9)])[1:-1]
+    s = bp._eval(esol.stress(), col, COMM)
+    e = bp._eval(esol.strain(), col, COMM)
+    t = bp._eval(hsol.temperature, col, COMM)[:, 0] - r.t_idle_k
+    assert r.inplane_stress_mpa == pytest.approx(max(np.abs(s[:, 0]).max(), np.abs(s[:, 1]).max()) / 1e6, rel=1e-9)
+    assert r.interlaminar_peel_mpa == pytest.approx(np.abs(s[:, 2]).max() / 1e6, rel=1e-9)
+    assert r.interlaminar_shear_mpa == pytest.approx(np.hypot(s[:, 3], s[:, 4]).max() / 1e6, rel=1e-9)
+    lp = lam.layer_properties(stack)
+    rec = np.array([lam.layer_stresses(lp, e[i, [0, 1, 5]], s[i, [2, 3, 4]], t[i]) for i in range(len(col))])
+    mag = np.maximum(np.abs(rec[:, :, 0]), np.abs(rec[:, :, 1]))  # (point, layer)
+    assert r.copper_inplane_stress_mpa == pytest.approx(mag[:, [0, 2]].max() / 1e6, rel=1e-9)
+    assert r.dielectric_inplane_stress_mpa == pytest.approx(mag[:, 1].max() / 1e6, rel=1e-9)
+    # the column is stressed and its components differ (the check can tell them apart)
+    # (measured: 0.54, 2.3, 0.37, 0.21, 0.58 MPa for xx, yy, zz, yz, xz at the column in the screw's disc)
+    comps = [np.abs(s[:, j]).max() for j in range(5)]
+    assert min(comps) > 1e5 and len({round(c, -4) for c in comps}) == 5
