@@ -19,10 +19,11 @@ material and geometry bookkeeping; not XDMF writing, PETSc option plumbing or in
 judged by the tiny-mesh checks of ``tests/thermal/test_mutation_kills_fem.py`` and the fast FEM
 tests (1-D intervals, 2x2x2-6x6x6 boxes: about a second per mutant, more when a mutated form is
 compiled by FFCx). ``--modules heat coolant`` runs some of its modules; a run only starts the
-selected mutants not run yet. The ``thermal-package`` group (package, package_transient, nested,
-probe, limit: every function) is judged by the tiny-package checks of
-``tests/thermal/test_mutation_kills_package.py`` only (an 8 x 4 mm stack, ~100 DOFs, 0.03 s a solve);
-backplane, unitcell and validation are in ``thermal-board`` (``benchmarks/MUTATION.md``).
+selected mutants not run yet. ``thermal-package`` (package, its transient, nested meshes, probes,
+the power limit: every function, judged by the tiny-package checks of
+``tests/thermal/test_mutation_kills_package.py`` only: an 8 x 4 mm stack, ~100 DOFs, 0.03 s a solve) and
+``thermal-board`` (backplane, unitcell, validation and mechanics/laminate, its ``FUNCTIONS`` keyed
+"mechanics.laminate") follow the same scheme (``benchmarks/MUTATION.md``).
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     # laminate's classical lamination theory (mechanics/)
     "thermal-board": (["si_thermal/thermal/backplane.py", "si_thermal/thermal/unitcell.py",
                        "si_thermal/thermal/validation.py", "si_thermal/mechanics/laminate.py"],
-                      ["tests/thermal/test_mutation_kills_board.py", "tests/mechanics/test_laminate.py"]),
+                      ["tests/thermal/test_mutation_kills_board.py", "tests/mechanics/test_laminate.py",
+                       "tests/thermal/test_tuckerman_pease.py"]),
     # the field solver's construction: cross-section geometry (shapes, regions, gaps, checks) and its gmsh
     # mesh (element sizes, holes, slits, tags), judged by hand-worked measures of coarse meshes
     "si-xsection": (["si_thermal/si/xsection/geometry.py", "si_thermal/si/xsection/mesh.py"],
@@ -95,7 +97,8 @@ GROUP_ENV = {"si-lines": {"SI_THERMAL_CACHE": "/dev/null/si-thermal-mutation"}}
 # (``write_xdmf``), PETSc solver plumbing (``_make_ksp``, ``_ksp_options``: a changed Krylov or
 # preconditioner option still converges to the same field, or raises), input validation
 # (``_check_regions``, ``ElasticMaterial.__post_init__``) and the geometry's cache-key hash (``key``).
-# the package of FUNCTIONS' module names, per group (default thermal)
+# the package of FUNCTIONS' module names, per group (default thermal); a dotted module name
+# ("mechanics.laminate") is taken relative to si_thermal instead, for groups spanning packages
 GROUP_PACKAGE: dict[str, str] = {}
 FUNCTIONS: dict[str, dict[str, list[str]]] = {
     "thermal-fem": {
@@ -113,6 +116,19 @@ FUNCTIONS: dict[str, dict[str, list[str]]] = {
         "geometry": ["region_names", "_breaks", "_inside", "_subdivisions", "tag_at", "_grid", "grid_lines",
                      "grid_nodes", "_local_cells", "mesh_stack", "_centered", "package_geometry"],
     },
+    # thermal-board: every function but the backplane's two caches (``region_mesh``: the mesh memo and
+    # its eviction; ``_tree``: the bounding-box tree memo), whose mutants change what is kept, not a value
+    "thermal-board": {
+        "backplane": ["_conductivity", "_heat_capacity", "transient_model", "_check", "solve_backplane",
+                      "discretization_error", "_solve", "_region_mesh", "_classify", "_eval", "_hot_column"],
+        "unitcell": ["resolved_resistance", "fin_model_resistance"],
+        "validation": ["tuckerman_pease"],
+        "mechanics.laminate": ["compliance", "stiffness", "cte", "e_x_pa", "e_y_pa", "e_z_pa", "g_xz_pa", "nu_xy",
+                               "nu_xz", "cte_x_per_k", "cte_y_per_k", "cte_z_per_k", "_dielectric", "_isotropic",
+                               "mix", "_fill_material", "layer_properties", "homogenize", "free_response",
+                               "cte_inplane_per_k", "lamination", "effective_properties", "glass_transition_k",
+                               "layer_stresses", "_mixed_law"],
+    },
 }
 
 
@@ -121,7 +137,7 @@ def selected(group: str, modules: list[str] | None = None) -> list[str]:
     out = []
     for mod, funcs in FUNCTIONS.get(group, {}).items():
         if modules is None or mod in modules:
-            base = f"si_thermal.{GROUP_PACKAGE.get(group, 'thermal')}.{mod}"
+            base = f"si_thermal.{mod}" if "." in mod else f"si_thermal.{GROUP_PACKAGE.get(group, 'thermal')}.{mod}"
             out += [g for f in funcs for g in (f"{base}.x_{f}__mutmut_*", f"{base}.xǁ*ǁ{f}__mutmut_*")]
     return out
 

@@ -383,7 +383,9 @@ def _region_mesh(bp: config.BackplaneLoad, thickness_m: float, sizes_m: tuple[fl
                 x0, x1 = max(sp.x - sp.size_x / 2, 0.0), min(sp.x + sp.size_x / 2, lx)
                 y0, y1 = max(sp.y - sp.size_y / 2, 0.0), min(sp.y + sp.size_y / 2, ly)
                 tools.append(occ.addRectangle(x0, y0, h, x1 - x0, y1 - y0))
-            occ.fragment([(3, box)], [(2, t) for t in tools])
+            # the fragment renumbers the tools (a screw disc crossing the region's edge is split): its
+            # map gives each tool's surfaces, in the order given (the box first)
+            _, pieces = occ.fragment([(3, box)], [(2, t) for t in tools])
             occ.synchronize()
             vols = gmsh.model.getEntities(3)
             gmsh.model.addPhysicalGroup(3, [v[1] for v in vols], TAG_BOARD)
@@ -414,7 +416,8 @@ def _region_mesh(bp: config.BackplaneLoad, thickness_m: float, sizes_m: tuple[fl
                 fmin = gmsh.model.mesh.field.add("Min")
                 gmsh.model.mesh.field.setNumbers(fmin, "FieldsList", boxes)
                 gmsh.model.mesh.field.setAsBackgroundMesh(fmin)
-            fine = [(0, p[1]) for t in tools[: len(bp.screws)] for p in gmsh.model.getBoundary([(2, t)], recursive=True)]
+            discs = [dt for i in range(len(bp.screws)) for dt in pieces[1 + i] if dt[0] == 2]
+            fine = [(0, p[1]) for p in gmsh.model.getBoundary(discs, combined=False, recursive=True)] if discs else []
             small = min([s.diameter / 2 for s in bp.screws] + [size_m])
             if fine:
                 gmsh.model.mesh.setSize(fine, small)
