@@ -306,7 +306,8 @@ class PackageModel:
         else:  # parallel: one path per die, the flow split evenly, each path from the inlet
             flow, h_of_x = _parallel_flow(self.channels, props, spec.flow, zones, **self._stated())
             self._set_h(h_of_x)
-            coupling_kw = {"zone_starts_m": [z[0] for z in zones], "zone_flow_fractions": [1.0 / len(zones)] * len(zones)}
+            coupling_kw = {"zone_starts_m": [z[0] for z in zones],
+                           "zone_flow_fractions": [1.0 / len(zones)] * len(zones)}
         prev = self._previous
         # the operator changes with h (coolant properties) and k(T): one assembly per solve, the
         # multigrid hierarchy of the first solve kept for all later ones
