@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from si_thermal.si.com.params import COM_THRESHOLD_DB
+from si_thermal.system.links import COM_XTOL_M
 from si_thermal.system.model import SystemResult
 
 
@@ -121,8 +122,8 @@ NOTES = (
     "evaluated channel holds the Annex 93A/178A device package at each end (the COM set's package model, both "
     "package test cases, the worst counted), so IL reach and COM use the same planes.",
     "COM: both package cases, with the NEXT/FEXT aggressors the connectors state (power-sum isolation at f_ref, "
-    "si_thermal.si.crosstalk); COM reach by root-finding on COM (0.01 m). Verdicts are computed by the physics "
-    "from the channel files; connector IL/RL/crosstalk, trace lengths and package case 2 are stated estimates.",
+    f"si_thermal.si.crosstalk); COM reach by root-finding on COM ({COM_XTOL_M:g} m). Verdicts are computed by the "
+    "physics from the channel files; connector IL/RL/crosstalk, trace lengths and package case 2 are stated estimates.",
     "COM penalty of a class: COM with every element of that class removed minus COM of the whole channel "
     "(package: its lines at zero length; crosstalk: thru only). COM is not additive: penalties do not sum to the deficit.",
 )

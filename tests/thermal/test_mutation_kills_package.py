@@ -59,26 +59,7 @@ material = "sub_c"
 size_x = "8 mm"
 size_y = "4 mm"
 thickness = "0.1 mm"
-[[dies]]
-name = "a"
-material = "si_c"
-center_x = "-2 mm"
-center_y = "0 mm"
-size_x = "4 mm"
-size_y = "4 mm"
-thickness = "0.5 mm"
-active_thickness = "0.1 mm"
-power_fraction = 0.5
-[[dies]]
-name = "b"
-material = "si_c"
-center_x = "2 mm"
-center_y = "0 mm"
-size_x = "4 mm"
-size_y = "4 mm"
-thickness = "0.5 mm"
-active_thickness = "0.1 mm"
-power_fraction = 0.5
+__DIES__
 [tim1]
 material = "tim_c"
 thickness = "0.1 mm"
@@ -163,6 +144,17 @@ specific_heat = ["4000 J/(kg*K)", "4000 J/(kg*K)"]
 thermal_conductivity = ["0.6 W/(m*K)", "0.6 W/(m*K)"]
 dynamic_viscosity = ["1 mPa*s", "1 mPa*s"]
 """
+_DIE = """[[dies]]
+name = "{name}"
+material = "si_c"
+center_x = "{x}"
+center_y = "0 mm"
+size_x = "4 mm"
+size_y = "4 mm"
+thickness = "0.5 mm"
+active_thickness = "0.1 mm"
+power_fraction = 0.5"""
+TOML = TOML.replace("__DIES__", "\n".join(_DIE.format(name=n, x=x) for n, x in (("a", "-2 mm"), ("b", "2 mm"))))
 AREA = 8e-3 * 4e-3  # m^2, every layer
 RHO_CP = 4e6  # J/(m^3 K), the coolant
 K_SI, K_TIM, K_LID, K_CP = 100.0, 5.0, 200.0, 300.0
